@@ -1,0 +1,68 @@
+package calc
+
+import (
+	"fmt"
+	"strings"
+)
+
+// ErrorKind classifies an [Error].
+type ErrorKind int
+
+// Kinds of [Error]. Adapters turn them into HTTP statuses in one place:
+// Invalid is 422 (400 for undecodable input), NotFound 404, Internal 500.
+const (
+	Invalid ErrorKind = iota + 1
+	NotFound
+	Internal
+)
+
+// FieldError is one problem with one input field. Field is the JSON path
+// ("loan.rate", "project.participants[2].share"); the messages say what is
+// wrong and what is allowed, in Russian and English.
+type FieldError struct {
+	Field string `json:"field"`
+	En    string `json:"-"`
+	Ru    string `json:"-"`
+}
+
+// Message returns the message in lang ("en", anything else is Russian).
+func (f FieldError) Message(lang string) string {
+	if lang == "en" {
+		return f.En
+	}
+	return f.Ru
+}
+
+// Error is the package's one error type. An invalid request carries every
+// problem found at once in Fields.
+type Error struct {
+	Kind   ErrorKind
+	Fields []FieldError
+	// Detail is a summary safe to show to users.
+	Detail string
+}
+
+func (e *Error) Error() string {
+	if len(e.Fields) == 0 {
+		return e.Detail
+	}
+	parts := make([]string, len(e.Fields))
+	for i, f := range e.Fields {
+		parts[i] = f.Field + ": " + f.En
+	}
+	return e.Detail + ": " + strings.Join(parts, "; ")
+}
+
+// problems collects field errors during validation.
+type problems struct{ list []FieldError }
+
+func (p *problems) add(field, en, ru string, args ...any) {
+	p.list = append(p.list, FieldError{Field: field, En: fmt.Sprintf(en, args...), Ru: fmt.Sprintf(ru, args...)})
+}
+
+func (p *problems) err() error {
+	if len(p.list) == 0 {
+		return nil
+	}
+	return &Error{Kind: Invalid, Fields: p.list, Detail: "invalid request"}
+}

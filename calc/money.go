@@ -1,0 +1,125 @@
+package calc
+
+import (
+	"errors"
+	"math"
+	"math/big"
+	"strconv"
+
+	"github.com/shopspring/decimal"
+)
+
+// MinorDigits is the number of decimal places of every currency the
+// programmes use (AMD, BYN, KZT, KGS, RUB, and USD, EUR, CNY for caps and
+// custom programmes): amounts are exact to 0.01.
+const MinorDigits = 2
+
+// Money is an exact amount of money as a signed integer count of minor units
+// (kopecks for RUB): Money(123456) is 1234.56. It is the engine's internal
+// and output form of every money value; it converts to and from
+// [decimal.Decimal] without loss ([Money.Decimal], [MoneyFromDecimal]).
+// The schedule arithmetic runs on it because an int64 addition costs
+// nothing while a decimal one allocates; the bounds of [Validate] (amounts up
+// to 10^15) keep every sum of one loan far below its range.
+type Money int64
+
+// maxMoney is the largest amount Money holds: 92,233,720,368,547,758.07.
+const maxMoney = Money(math.MaxInt64)
+
+// Decimal returns m as a decimal with exactly two decimal places:
+// Money(123456).Decimal().String() is "1234.56".
+func (m Money) Decimal() decimal.Decimal { return decimal.New(int64(m), -MinorDigits) }
+
+// String formats m with two decimal places and a leading minus for negative
+// amounts, no thousands separators: Money(-5) is "-0.05".
+func (m Money) String() string {
+	var buf [24]byte
+	return string(m.appendTo(buf[:0]))
+}
+
+func (m Money) appendTo(b []byte) []byte {
+	v := int64(m)
+	if v < 0 {
+		b = append(b, '-')
+		if v == math.MinInt64 {
+			return append(b, "92233720368547758.08"...)
+		}
+		v = -v
+	}
+	b = strconv.AppendInt(b, v/100, 10)
+	frac := v % 100
+	b = append(b, '.', byte('0'+frac/10), byte('0'+frac%10))
+	return b
+}
+
+// MarshalJSON writes m as a decimal string with two places: "1234.56".
+func (m Money) MarshalJSON() ([]byte, error) {
+	b := make([]byte, 0, 24)
+	b = append(b, '"')
+	b = m.appendTo(b)
+	return append(b, '"'), nil
+}
+
+// UnmarshalJSON reads a decimal string or number with at most two places.
+func (m *Money) UnmarshalJSON(data []byte) error {
+	var d decimal.Decimal
+	if err := d.UnmarshalJSON(data); err != nil {
+		return err
+	}
+	v, err := MoneyFromDecimal(d)
+	if err != nil {
+		return err
+	}
+	*m = v
+	return nil
+}
+
+// Errors of [MoneyFromDecimal].
+var (
+	ErrMoneyPrecision = errors.New("more than two decimal places")
+	ErrMoneyRange     = errors.New("amount out of range")
+)
+
+// MoneyFromDecimal converts d to Money exactly. It fails with
+// [ErrMoneyPrecision] when d has a non-zero digit past the second decimal
+// place (1.005) and with [ErrMoneyRange] when d does not fit.
+func MoneyFromDecimal(d decimal.Decimal) (Money, error) {
+	if d.Exponent() < -40 || d.Exponent() > 40 {
+		return 0, ErrMoneyRange
+	}
+	if !d.Equal(d.Truncate(MinorDigits)) {
+		return 0, ErrMoneyPrecision
+	}
+	v := d.Shift(MinorDigits).BigInt()
+	if !v.IsInt64() {
+		return 0, ErrMoneyRange
+	}
+	return Money(v.Int64()), nil
+}
+
+// moneyRoundDown converts d to Money rounding toward zero to the minor unit,
+// saturating at the range of Money.
+func moneyRoundDown(d decimal.Decimal) Money {
+	v := d.Shift(MinorDigits).Truncate(0).BigInt()
+	if !v.IsInt64() {
+		if v.Sign() < 0 {
+			return -maxMoney
+		}
+		return maxMoney
+	}
+	return Money(v.Int64())
+}
+
+// moneyRoundHalfUp converts d to Money rounding half away from zero.
+func moneyRoundHalfUp(d decimal.Decimal) Money {
+	v := d.Round(MinorDigits).Shift(MinorDigits).BigInt()
+	if !v.IsInt64() {
+		if v.Sign() < 0 {
+			return -maxMoney
+		}
+		return maxMoney
+	}
+	return Money(v.Int64())
+}
+
+var bigHundred = big.NewInt(100)

@@ -1,0 +1,208 @@
+package calc
+
+import (
+	"github.com/shopspring/decimal"
+)
+
+// Programme is a preset: the subsidy rate rule and the conditions a
+// programme fixes. Every figure carries its source in Source.
+type Programme struct {
+	ID     string `json:"id"`
+	NameRu string `json:"name_ru"`
+	NameEn string `json:"name_en"`
+	// RulesVersion names the legal text the parameters follow.
+	RulesVersion string `json:"rules_version"`
+	Source       string `json:"source"`
+	// Rule is the subsidy rate rule (SPEC §3).
+	Rule RuleParams `json:"rule"`
+	// UsesBase reports whether the rule needs a policy rate.
+	UsesBase bool `json:"uses_base_rate"`
+	// Cap is the annual cap per project (nil: none).
+	Cap *Cap `json:"annual_cap"`
+	// MaxTermMonths is the longest subsidy window (0: the loan term).
+	MaxTermMonths int `json:"max_subsidy_months"`
+	// Contributions are the member states' shares in the programme's budget
+	// (percent); empty for a custom programme that gives none.
+	Contributions []CountryShare `json:"contributions"`
+	// Conditions are the eligibility conditions the checks test.
+	Conditions Conditions `json:"conditions"`
+}
+
+// Conditions are a programme's eligibility conditions; a zero field is not
+// checked.
+type Conditions struct {
+	// MinMemberStates is the least number of distinct member states among
+	// the participants.
+	MinMemberStates int `json:"min_member_states,omitempty"`
+	// RequiredCountries must all be among the participants.
+	RequiredCountries []string `json:"required_countries,omitempty"`
+	// MemberCurrency requires the loan in a member state's currency.
+	MemberCurrency bool `json:"member_currency,omitempty"`
+	// Currencies, when set, are the only currencies allowed.
+	Currencies []string `json:"currencies,omitempty"`
+	// RateCeilingPoints: loan rate ≤ policy rate + this, both on the issue
+	// date (percentage points).
+	RateCeilingPoints *decimal.Decimal `json:"rate_ceiling_points,omitempty"`
+	// RateEqualsBasePlus: loan rate = policy rate on the issue date + this.
+	RateEqualsBasePlus *decimal.Decimal `json:"rate_equals_base_plus,omitempty"`
+	// MinLoanMonths and MaxLoanMonths bound the loan term.
+	MinLoanMonths int `json:"min_loan_months,omitempty"`
+	MaxLoanMonths int `json:"max_loan_months,omitempty"`
+	// MaxAmount bounds the loan amount in MaxAmountCurrency.
+	MaxAmount         *decimal.Decimal `json:"max_amount,omitempty"`
+	MaxAmountCurrency string           `json:"max_amount_currency,omitempty"`
+}
+
+// MemberStates are the EAEU member states, ISO 3166-1 alpha-2.
+var MemberStates = []string{"AM", "BY", "KZ", "KG", "RU"}
+
+// memberCurrency maps each member state's currency to the state.
+var memberCurrency = map[string]string{"AMD": "AM", "BYN": "BY", "KZT": "KZ", "KGS": "KG", "RUB": "RU"}
+
+// Currencies are the currencies a request may use: the member states'
+// and the usual currencies of caps and foreign-currency loans.
+var Currencies = []string{"AMD", "BYN", "KZT", "KGS", "RUB", "USD", "EUR", "CNY"}
+
+// CurrencyCountry returns the member state whose currency c is.
+func CurrencyCountry(c string) (string, bool) { s, ok := memberCurrency[c]; return s, ok }
+
+func d(s string) *decimal.Decimal { v := decimal.RequireFromString(s); return &v }
+
+// eaeuContributions are the import-duty distribution normatives (SPEC §1,
+// Treaty on the EAEU, Annex 5, Protocol on the procedure for crediting and
+// distributing import customs duties, item 1).
+var eaeuContributions = []CountryShare{
+	{"AM", decimal.RequireFromString("1.22")},
+	{"BY", decimal.RequireFromString("4.56")},
+	{"KZ", decimal.RequireFromString("7.055")},
+	{"KG", decimal.RequireFromString("1.9")},
+	{"RU", decimal.RequireFromString("85.265")},
+}
+
+var programmes = []Programme{
+	{
+		ID:           "eaeu-industrial",
+		NameRu:       "ЕАЭС: совместные кооперационные проекты в промышленности",
+		NameEn:       "EAEU joint industrial cooperation projects",
+		RulesVersion: "EAEU-2023-SEEC4/EIC3",
+		Source: "Supreme Eurasian Economic Council Decision No. 4 of 25.05.2023; Regulation approved by " +
+			"Eurasian Intergovernmental Council Decision No. 3 of 26.10.2023; subsidies since 07.06.2024. " +
+			"Rate ceiling 'policy rate + 6.5 pp on the issue date' is our reading (SPEC §1).",
+		Rule:          RuleParams{BaseShare: d("1"), LoanShare: d("1"), BaseFixing: FixDaily},
+		UsesBase:      true,
+		Cap:           &Cap{Amount: decimal.RequireFromString("350000000"), Currency: "RUB"},
+		MaxTermMonths: 60,
+		Contributions: eaeuContributions,
+		Conditions: Conditions{
+			MinMemberStates:   3,
+			MemberCurrency:    true,
+			RateCeilingPoints: d("6.5"),
+		},
+	},
+	{
+		ID:           "ru-industrial-0.7",
+		NameRu:       "Россия: субсидии на инвестиционные проекты в промышленности (ПП № 3)",
+		NameEn:       "Russia: industrial investment loans (Decree No. 3)",
+		RulesVersion: "RU-PP3-2014-am2015",
+		Source:       "Russian Government Decree No. 3 of 03.01.2014, as amended in 2015: 0.7 × key rate on the interest payment date, at most the loan rate; loans of at least 3 years.",
+		Rule:         RuleParams{BaseShare: d("0.7"), LoanShare: d("1"), BaseFixing: FixPaymentDate},
+		UsesBase:     true,
+		Contributions: []CountryShare{
+			{"RU", decimal.RequireFromString("100")},
+		},
+		Conditions: Conditions{MinLoanMonths: 36, Currencies: []string{"RUB"}},
+	},
+	{
+		ID:           "kz-isker-aimak",
+		NameRu:       "Казахстан: «Іскер аймақ» (фонд «Даму»)",
+		NameEn:       "Kazakhstan: Damu 'Iskyer aimaq'",
+		RulesVersion: "KZ-DAMU-ISKER-AIMAK",
+		Source:       "Damu Entrepreneurship Development Fund, 'Iskyer aimaq': 40 % of the loan rate subsidised, the borrower pays at least 12.6 %; loan rate = base rate + 4 pp; up to KZT 200 m; up to 3 years (SPEC §1).",
+		Rule:         RuleParams{LoanShare: d("0.4"), BorrowerFloor: d("12.6"), BaseFixing: FixDaily},
+		Contributions: []CountryShare{
+			{"KZ", decimal.RequireFromString("100")},
+		},
+		Conditions: Conditions{
+			RateEqualsBasePlus: d("4"),
+			MaxLoanMonths:      36,
+			MaxAmount:          d("200000000"),
+			MaxAmountCurrency:  "KZT",
+			Currencies:         []string{"KZT"},
+		},
+	},
+	{
+		ID:           "by-refinancing-share",
+		NameRu:       "Беларусь: доля ставки рефинансирования",
+		NameEn:       "Belarus: share of the refinancing rate",
+		RulesVersion: "BY-COM-REFI-SHARE",
+		Source:       "Council of Ministers of Belarus decisions: share × refinancing rate (share given per decision, e.g. 0.5, 0.75, 1; default here 1), at most the loan rate (SPEC §1).",
+		Rule:         RuleParams{BaseShare: d("1"), LoanShare: d("1"), BaseFixing: FixDaily},
+		UsesBase:     true,
+		Contributions: []CountryShare{
+			{"BY", decimal.RequireFromString("100")},
+		},
+		Conditions: Conditions{Currencies: []string{"BYN"}},
+	},
+	{
+		ID:            "union-state",
+		NameRu:        "Союзное государство России и Беларуси",
+		NameEn:        "Union State of Russia and Belarus",
+		RulesVersion:  "UNION-STATE-AS-EAEU",
+		Source:        "As eaeu-industrial, participants from Russia and Belarus; budget shares Russia 65 %, Belarus 35 % (SPEC §1).",
+		Rule:          RuleParams{BaseShare: d("1"), LoanShare: d("1"), BaseFixing: FixDaily},
+		UsesBase:      true,
+		Cap:           &Cap{Amount: decimal.RequireFromString("350000000"), Currency: "RUB"},
+		MaxTermMonths: 60,
+		Contributions: []CountryShare{
+			{"RU", decimal.RequireFromString("65")},
+			{"BY", decimal.RequireFromString("35")},
+		},
+		Conditions: Conditions{
+			RequiredCountries: []string{"RU", "BY"},
+			MemberCurrency:    true,
+			RateCeilingPoints: d("6.5"),
+		},
+	},
+	{
+		ID:           "custom",
+		NameRu:       "Произвольные параметры",
+		NameEn:       "Custom parameters",
+		RulesVersion: "CUSTOM",
+		Source:       "Every parameter given in the request (SPEC §3).",
+		Rule:         RuleParams{BaseFixing: FixDaily},
+	},
+}
+
+// Ways of fixing the policy rate (RuleParams.BaseFixing).
+const (
+	FixDaily       = "daily"
+	FixPeriodStart = "period_start"
+	FixPaymentDate = "payment_date"
+)
+
+// Programmes returns the built-in programmes. The slice and its values are
+// copies the caller may keep.
+func Programmes() []Programme {
+	out := make([]Programme, len(programmes))
+	copy(out, programmes)
+	return out
+}
+
+// LookupProgramme returns the programme with id.
+func LookupProgramme(id string) (Programme, bool) {
+	for _, p := range programmes {
+		if p.ID == id {
+			return p, true
+		}
+	}
+	return Programme{}, false
+}
+
+// ProgrammeIDs lists the ids of the built-in programmes.
+func ProgrammeIDs() []string {
+	ids := make([]string, len(programmes))
+	for i, p := range programmes {
+		ids[i] = p.ID
+	}
+	return ids
+}
