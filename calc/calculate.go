@@ -1,5 +1,12 @@
 package calc
 
+import (
+	"math"
+	"sort"
+
+	"github.com/shopspring/decimal"
+)
+
 // Options are the environment of a calculation.
 type Options struct {
 	// Rates is the book of policy rate timelines; nil uses [DefaultRateBook].
@@ -10,7 +17,223 @@ type Options struct {
 // caps, shares and checks. Invalid input returns an *[Error] of kind
 // [Invalid] listing every problem; a failed eligibility check does not stop
 // the calculation but appears in Result.Checks. The same request always
-// gives the same result.
+// gives the same result. Calculate does not modify req.
 func Calculate(req *Request, opt Options) (*Result, error) {
-	return calculate(req, opt)
+	return calculate(req, opt, false)
+}
+
+// calculate is Calculate with the choice of accrual: decimalOnly forces the
+// plain decimal accrual that the fast one is proven against.
+func calculate(req *Request, opt Options, decimalOnly bool) (*Result, error) {
+	p, err := newPlan(req, opt)
+	if err != nil {
+		return nil, err
+	}
+	if decimalOnly {
+		p.fast = false
+	}
+	res := &Result{Currency: p.currency}
+	res.Schedule = p.schedule()
+	p.applyCap(res)
+	p.sumUp(res)
+	p.borrowerFigures(res)
+	p.shares(res)
+	res.Checks = p.checks(res)
+	res.Programme = ProgrammeRef{
+		ID: p.prog.ID, Name: p.prog.NameRu, RulesVersion: p.prog.RulesVersion,
+		Rule: p.rule, Cap: p.cap, BaseCountry: p.baseCountry,
+		WindowStart: p.winStart, WindowEnd: p.winEnd, Overridden: p.overridden,
+	}
+	if p.lang == "en" {
+		res.Programme.Name = p.prog.NameEn
+	}
+	if !p.usesBase {
+		res.Programme.BaseCountry = ""
+	}
+	return res, nil
+}
+
+// applyCap pays each period's subsidy up to what is left of its payment
+// year's cap; the period that reaches the cap is paid in part (the rest of
+// the cap, already in minor units: rounding down), later ones nothing.
+func (p *plan) applyCap(res *Result) {
+	var used map[int]Money
+	if p.cap != nil {
+		used = make(map[int]Money, len(p.capLoan))
+	}
+	for i := range res.Schedule {
+		per := &res.Schedule[i]
+		paid := per.Subsidy
+		if p.cap != nil && paid > 0 {
+			y := p.payYear[per.N]
+			left := p.capLoan[y] - used[y]
+			if paid > left {
+				paid = max(left, 0)
+			}
+			used[y] += paid
+		}
+		per.SubsidyPaid = paid
+		per.BorrowerInterest = per.Interest - paid
+		per.BorrowerPayment = per.Payment - paid
+	}
+}
+
+// sumUp fills Years and Totals.
+func (p *plan) sumUp(res *Result) {
+	var t Totals
+	t.Drawdowns = p.amount
+	res.Years = make([]Year, 0, p.payYear[p.n]-p.payYear[0]+1)
+	for i := range res.Schedule {
+		per := &res.Schedule[i]
+		y := p.payYear[per.N]
+		if n := len(res.Years); n == 0 || res.Years[n-1].Year != y {
+			res.Years = append(res.Years, Year{Year: y})
+		}
+		yr := &res.Years[len(res.Years)-1]
+		yr.Interest += per.Interest
+		yr.Principal += per.Principal
+		yr.Subsidy += per.Subsidy
+		yr.SubsidyPaid += per.SubsidyPaid
+		yr.BorrowerInterest += per.BorrowerInterest
+		t.Interest += per.Interest
+		t.Principal += per.Principal
+		t.Subsidy += per.Subsidy
+		t.SubsidyPaid += per.SubsidyPaid
+		t.BorrowerInterest += per.BorrowerInterest
+		t.Payments += per.Payment
+		t.BorrowerPayments += per.BorrowerPayment
+	}
+	for i := range res.Years {
+		yr := &res.Years[i]
+		yr.BudgetShares = make([]CountryAmount, 0, len(p.contributions))
+		if p.cap == nil {
+			continue
+		}
+		c, ok := p.capLoan[yr.Year]
+		if !ok {
+			continue // no subsidy can fall in this year
+		}
+		yr.Cap = &c
+		yr.CapUsed = yr.SubsidyPaid
+		yr.CapReached = yr.SubsidyPaid < yr.Subsidy
+		if fx, ok := p.fxUsed[yr.Year]; ok {
+			yr.FXRate = &fx
+		}
+	}
+	res.Totals = t
+}
+
+// borrowerFigures computes the effective rates (XIRR on act/365 years of the
+// borrower's dated cash flows: drawdowns in, payments out), the present
+// value of the paid subsidy at the discount rate and the grant element.
+// The rates are solved in binary floating point and reported to 4 decimal
+// places; the present value uses floating-point discount factors on exact
+// amounts, rounded half away from zero to the minor unit.
+func (p *plan) borrowerFigures(res *Result) {
+	flows := make([]CashFlow, 0, len(p.draws)+len(res.Schedule))
+	for _, d := range p.draws {
+		flows = append(flows, CashFlow{Date: d.date, Amount: d.amt})
+	}
+	nd := len(flows)
+	for _, per := range res.Schedule {
+		flows = append(flows, CashFlow{Date: per.End, Amount: -per.Payment})
+	}
+	// Start Newton near the answer: the contract rate compounded per
+	// period, scaled by the share of interest the borrower keeps paying.
+	nominal := p.loanRates[0].rate.d.InexactFloat64() / 100
+	guess := math.Pow(1+nominal/float64(p.ppy), float64(p.ppy)) - 1
+	r1, ok1 := XIRR(flows, guess)
+	for i, per := range res.Schedule {
+		flows[nd+i].Amount = -per.BorrowerPayment
+	}
+	if res.Totals.Interest > 0 {
+		kept := float64(res.Totals.BorrowerInterest) / float64(res.Totals.Interest)
+		if ok1 {
+			guess = r1
+		}
+		guess *= kept
+	}
+	r2, ok2 := XIRR(flows, guess)
+	res.EffectiveRates = EffectiveRates{Converged: ok1 && ok2, WithoutSubsidy: decimal.Zero, WithSubsidy: decimal.Zero}
+	if ok1 {
+		res.EffectiveRates.WithoutSubsidy = decimal.NewFromFloat(r1 * 100).Round(4)
+	}
+	if ok2 {
+		res.EffectiveRates.WithSubsidy = decimal.NewFromFloat(r2 * 100).Round(4)
+	}
+
+	// Present value of the paid subsidy at the issue date.
+	lg := math.Log1p(p.discount.InexactFloat64() / 100)
+	pv := 0.0
+	for _, per := range res.Schedule {
+		if per.SubsidyPaid == 0 {
+			continue
+		}
+		t := float64(per.End-p.issue) / 365
+		pv += float64(per.SubsidyPaid) * math.Exp(-lg*t)
+	}
+	res.SubsidyPresentValue = Money(math.Round(pv))
+	res.DiscountRate = p.discount
+	res.GrantElement = res.SubsidyPresentValue.Decimal().Mul(hundred).DivRound(p.amount.Decimal(), 4)
+}
+
+// shares splits each year's paid subsidy among the contributing member
+// states and among the participants (largest remainder, so the parts add
+// up to the year's amount), sums them over the years and by country.
+func (p *plan) shares(res *Result) {
+	cw := make([]decimal.Decimal, len(p.contributions))
+	for i, c := range p.contributions {
+		cw[i] = c.Share
+	}
+	pw := make([]decimal.Decimal, len(p.participants))
+	for i, pa := range p.participants {
+		pw[i] = pa.Share
+	}
+	res.BudgetShares = make([]CountryAmount, len(p.contributions))
+	for i, c := range p.contributions {
+		res.BudgetShares[i] = CountryAmount{Country: c.Country, Share: c.Share}
+	}
+	res.Participants = make([]ParticipantAmount, len(p.participants))
+	for i, pa := range p.participants {
+		res.Participants[i] = ParticipantAmount{Name: pa.Name, Country: pa.Country, Share: pa.Share}
+	}
+	for yi := range res.Years {
+		yr := &res.Years[yi]
+		if len(cw) > 0 {
+			parts := SplitLargestRemainder(yr.SubsidyPaid, cw)
+			for i, c := range p.contributions {
+				yr.BudgetShares = append(yr.BudgetShares, CountryAmount{Country: c.Country, Share: c.Share, Amount: parts[i]})
+				res.BudgetShares[i].Amount += parts[i]
+			}
+		}
+		if len(pw) > 0 {
+			parts := SplitLargestRemainder(yr.SubsidyPaid, pw)
+			for i := range res.Participants {
+				res.Participants[i].Subsidy += parts[i]
+			}
+		}
+	}
+	pos := map[string]*CountryPosition{}
+	get := func(c string) *CountryPosition {
+		if pos[c] == nil {
+			pos[c] = &CountryPosition{Country: c}
+		}
+		return pos[c]
+	}
+	for _, b := range res.BudgetShares {
+		get(b.Country).Contribution += b.Amount
+	}
+	for _, pa := range res.Participants {
+		get(pa.Country).Benefit += pa.Subsidy
+	}
+	res.Countries = make([]CountryPosition, 0, len(pos))
+	for _, c := range pos {
+		c.Net = c.Benefit - c.Contribution
+		res.Countries = append(res.Countries, *c)
+	}
+	order := map[string]int{}
+	for i, c := range MemberStates {
+		order[c] = i
+	}
+	sort.Slice(res.Countries, func(i, j int) bool { return order[res.Countries[i].Country] < order[res.Countries[j].Country] })
 }

@@ -47,8 +47,9 @@ type Loan struct {
 	Amount decimal.Decimal `json:"amount"`
 	// Currency is the ISO 4217 code of the loan.
 	Currency string `json:"currency"`
-	// Rate is the contract rate from the issue date, percent a year.
-	Rate decimal.Decimal `json:"rate"`
+	// Rate is the contract rate from the issue date, percent a year; a
+	// pointer so that a missing rate is an error rather than 0 %.
+	Rate *decimal.Decimal `json:"rate"`
 	// IssueDate is the day the loan is issued; payment dates count from it.
 	IssueDate Date `json:"issue_date"`
 	// TermMonths is the term; a whole number of payment periods.

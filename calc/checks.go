@@ -1,0 +1,273 @@
+package calc
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/shopspring/decimal"
+)
+
+// Check codes (SPEC §6). They are stable: clients may rely on them.
+const (
+	CheckMinMemberStates   = "min_member_states"
+	CheckRequiredCountries = "required_countries"
+	CheckMemberCurrency    = "member_currency"
+	CheckCurrency          = "programme_currency"
+	CheckRateCeiling       = "rate_ceiling"
+	CheckRateBasePlus      = "rate_equals_base_plus"
+	CheckSubsidyTerm       = "subsidy_term"
+	CheckMinLoanTerm       = "min_loan_term"
+	CheckMaxLoanTerm       = "max_loan_term"
+	CheckMaxAmount         = "max_amount"
+	CheckAnnualCapReached  = "annual_cap_reached"
+	CheckBaseRateAssumed   = "base_rate_assumed"
+	CheckDeparture         = "programme_departure"
+	CheckEffectiveRate     = "effective_rate"
+	CheckSubsidyWindow     = "subsidy_window"
+)
+
+// Kinds of [Check].
+const (
+	KindEligibility = "eligibility"
+	KindWarning     = "warning"
+	KindInfo        = "info"
+)
+
+type checkList struct {
+	lang string
+	list []Check
+}
+
+// add appends a check; only the message of the request's language is
+// formatted.
+func (l *checkList) add(code, kind string, ok bool, en, ru func() string) {
+	msg := ru
+	if l.lang == "en" {
+		msg = en
+	}
+	l.list = append(l.list, Check{Code: code, OK: ok, Kind: kind, Message: msg()})
+}
+
+func pct(d decimal.Decimal) string { return d.String() + " %" }
+
+func (p *plan) checks(res *Result) []Check {
+	l := &checkList{lang: p.lang}
+	cond := p.prog.Conditions
+	states := map[string]bool{}
+	for _, pa := range p.participants {
+		if slices.Contains(MemberStates, pa.Country) {
+			states[pa.Country] = true
+		}
+	}
+	if n := cond.MinMemberStates; n > 0 {
+		got := len(states)
+		l.add(CheckMinMemberStates, KindEligibility, got >= n,
+			func() string { return fmt.Sprintf("%d member states take part (at least %d required)", got, n) },
+			func() string {
+				return fmt.Sprintf("участвуют предприятия %d государств-членов (требуется не менее %d)", got, n)
+			})
+	}
+	if req := cond.RequiredCountries; len(req) > 0 {
+		var missing []string
+		for _, c := range req {
+			if !states[c] {
+				missing = append(missing, c)
+			}
+		}
+		all := strings.Join(req, ", ")
+		if len(missing) == 0 {
+			l.add(CheckRequiredCountries, KindEligibility, true,
+				func() string { return "participants from " + all + " take part" },
+				func() string { return "участвуют предприятия " + all })
+		} else {
+			l.add(CheckRequiredCountries, KindEligibility, false,
+				func() string {
+					return "participants from " + all + " are required; missing: " + strings.Join(missing, ", ")
+				},
+				func() string {
+					return "требуются предприятия " + all + "; нет: " + strings.Join(missing, ", ")
+				})
+		}
+	}
+	if cond.MemberCurrency {
+		_, ok := CurrencyCountry(p.currency)
+		l.add(CheckMemberCurrency, KindEligibility, ok,
+			func() string {
+				return fmt.Sprintf("the loan is in %s, %s a member state's currency", p.currency, yesNo(ok, "", "not "))
+			},
+			func() string {
+				return fmt.Sprintf("кредит в %s — %sвалюта государства-члена", p.currency, yesNo(ok, "", "не "))
+			})
+	}
+	if cs := cond.Currencies; len(cs) > 0 {
+		ok := slices.Contains(cs, p.currency)
+		l.add(CheckCurrency, KindEligibility, ok,
+			func() string {
+				return fmt.Sprintf("the loan is in %s; the programme lends in %s", p.currency, strings.Join(cs, ", "))
+			},
+			func() string {
+				return fmt.Sprintf("кредит в %s; программа допускает %s", p.currency, strings.Join(cs, ", "))
+			})
+	}
+	loan0 := p.loanRates[0].rate.d
+	if cond.RateCeilingPoints != nil || cond.RateEqualsBasePlus != nil {
+		if len(p.baseSegs) > 0 {
+			seg := p.baseSegs[p.segAt(p.issue)]
+			if seg.Assumed {
+				p.assumed = append([]assumedSpan{{p.issue, p.issue + 1, seg.Rate}}, p.assumed...)
+			}
+			base := seg.Rate
+			if pts := cond.RateCeilingPoints; pts != nil {
+				ceil := base.Add(*pts)
+				ok := loan0.LessThanOrEqual(ceil)
+				l.add(CheckRateCeiling, KindEligibility, ok,
+					func() string {
+						return fmt.Sprintf("loan rate %s %s the ceiling %s (policy rate %s + %s pp on %s)", pct(loan0), yesNo(ok, "is within", "exceeds"), pct(ceil), pct(base), pts, p.issue)
+					},
+					func() string {
+						return fmt.Sprintf("ставка по кредиту %s %s предел %s (ставка ЦБ %s + %s п.п. на %s)", pct(loan0), yesNo(ok, "не превышает", "превышает"), pct(ceil), pct(base), pts, ruDate(p.issue))
+					})
+			}
+			if pts := cond.RateEqualsBasePlus; pts != nil {
+				want := base.Add(*pts)
+				ok := loan0.Equal(want)
+				l.add(CheckRateBasePlus, KindEligibility, ok,
+					func() string {
+						return fmt.Sprintf("loan rate %s; the programme requires the base rate + %s pp = %s (on %s)", pct(loan0), pts, pct(want), p.issue)
+					},
+					func() string {
+						return fmt.Sprintf("ставка по кредиту %s; программа требует базовую ставку + %s п.п. = %s (на %s)", pct(loan0), pts, pct(want), ruDate(p.issue))
+					})
+			}
+		}
+	}
+	if p.maxTerm > 0 {
+		limit := p.winStart.AddMonths(p.maxTerm)
+		ok := p.winEnd <= limit
+		l.add(CheckSubsidyTerm, KindEligibility, ok,
+			func() string {
+				return fmt.Sprintf("subsidy from %s to %s; at most %d months", p.winStart, p.winEnd, p.maxTerm)
+			},
+			func() string {
+				return fmt.Sprintf("субсидия с %s по %s; не более %d мес.", ruDate(p.winStart), ruDate(p.winEnd), p.maxTerm)
+			})
+	}
+	term := p.req.Loan.TermMonths
+	if n := cond.MinLoanMonths; n > 0 {
+		l.add(CheckMinLoanTerm, KindEligibility, term >= n,
+			func() string { return fmt.Sprintf("loan term %d months (at least %d required)", term, n) },
+			func() string {
+				return fmt.Sprintf("срок кредита %d мес. (требуется не менее %d)", term, n)
+			})
+	}
+	if n := cond.MaxLoanMonths; n > 0 {
+		l.add(CheckMaxLoanTerm, KindEligibility, term <= n,
+			func() string { return fmt.Sprintf("loan term %d months (at most %d)", term, n) },
+			func() string { return fmt.Sprintf("срок кредита %d мес. (не более %d)", term, n) })
+	}
+	if m := cond.MaxAmount; m != nil {
+		amt := p.amount.Decimal()
+		if p.currency == cond.MaxAmountCurrency {
+			ok := amt.LessThanOrEqual(*m)
+			l.add(CheckMaxAmount, KindEligibility, ok,
+				func() string {
+					return fmt.Sprintf("amount %s %s; at most %s %[2]s", amt.StringFixed(2), p.currency, m.StringFixed(0))
+				},
+				func() string {
+					return fmt.Sprintf("сумма %s %s; не более %s %[2]s", amt.StringFixed(2), p.currency, m.StringFixed(0))
+				})
+		} else {
+			l.add(CheckMaxAmount, KindEligibility, false,
+				func() string {
+					return fmt.Sprintf("the limit is %s %s and the loan is in %s: not comparable", m.StringFixed(0), cond.MaxAmountCurrency, p.currency)
+				},
+				func() string {
+					return fmt.Sprintf("лимит %s %s, а кредит в %s: сравнить нельзя", m.StringFixed(0), cond.MaxAmountCurrency, p.currency)
+				})
+		}
+	}
+	if p.winEnd <= p.issue || p.winStart >= p.maturity {
+		l.add(CheckSubsidyWindow, KindWarning, false,
+			func() string {
+				return fmt.Sprintf("the subsidy window %s – %s lies outside the loan term: no subsidy", p.winStart, p.winEnd)
+			},
+			func() string {
+				return fmt.Sprintf("период субсидирования %s – %s вне срока кредита: субсидии нет", ruDate(p.winStart), ruDate(p.winEnd))
+			})
+	}
+	if p.cap != nil {
+		var years []string
+		for _, y := range res.Years {
+			if y.CapReached {
+				years = append(years, fmt.Sprint(y.Year))
+			}
+		}
+		capS := p.cap.Amount.StringFixed(0) + " " + p.cap.Currency
+		if len(years) == 0 {
+			l.add(CheckAnnualCapReached, KindInfo, true,
+				func() string { return "the annual cap of " + capS + " is not reached" },
+				func() string { return "годовой лимит " + capS + " не достигнут" })
+		} else {
+			l.add(CheckAnnualCapReached, KindInfo, false,
+				func() string {
+					return "the annual cap of " + capS + " is reached in " + strings.Join(years, ", ") + "; the subsidy is cut"
+				},
+				func() string {
+					return "годовой лимит " + capS + " достигнут в " + strings.Join(years, ", ") + "; субсидия уменьшена"
+				})
+		}
+	}
+	if p.needBase {
+		src := p.baseCountry
+		if p.baseScenario {
+			src = "subsidy.base_rates"
+		}
+		if len(p.assumed) == 0 {
+			l.add(CheckBaseRateAssumed, KindWarning, true,
+				func() string { return "policy rates (" + src + ") are known for every day used" },
+				func() string {
+					return "ставки (" + src + ") известны на все использованные дни"
+				})
+		}
+		for _, a := range p.assumed {
+			to := a.to - 1
+			l.add(CheckBaseRateAssumed, KindWarning, false,
+				func() string {
+					return fmt.Sprintf("the policy rate (%s) is not known for %s – %s; %s assumed (the nearest known value)", src, a.from, to, pct(a.rate))
+				},
+				func() string {
+					return fmt.Sprintf("ставка (%s) неизвестна на %s – %s; принята %s (ближайшее известное значение)", src, ruDate(a.from), ruDate(to), pct(a.rate))
+				})
+		}
+	}
+	if len(p.overridden) > 0 {
+		f := strings.Join(p.overridden, ", ")
+		l.add(CheckDeparture, KindWarning, false,
+			func() string { return "the calculation departs from the " + p.prog.ID + " programme in: " + f },
+			func() string {
+				return "расчёт отступает от программы " + p.prog.ID + ": " + f
+			})
+	}
+	if !res.EffectiveRates.Converged {
+		l.add(CheckEffectiveRate, KindWarning, false,
+			func() string { return "the effective rate could not be solved for these cash flows" },
+			func() string {
+				return "эффективную ставку для этих потоков определить не удалось"
+			})
+	}
+	return l.list
+}
+
+func yesNo(ok bool, yes, no string) string {
+	if ok {
+		return yes
+	}
+	return no
+}
+
+// ruDate formats t as dd.mm.yyyy.
+func ruDate(t Date) string {
+	y, m, d := t.Civil()
+	return fmt.Sprintf("%02d.%02d.%04d", d, int(m), y)
+}

@@ -1,0 +1,686 @@
+package calc
+
+import (
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/shopspring/decimal"
+)
+
+// plan is a validated request normalised for the schedule loop.
+type plan struct {
+	req      *Request
+	lang     string
+	prog     Programme
+	rule     RuleParams
+	rateRule rateRule
+	usesBase bool // the subsidy rate needs the policy rate
+	needBase bool // the rule or a check needs the policy rate
+
+	amount       Money
+	currency     string
+	step, ppy, n int
+	graceN       int
+	repay        string
+	dc           string
+	issue        Date
+	maturity     Date
+	dates        []Date // n+1 dates: issue, then each payment date
+	payYear      []int  // calendar year of each date
+	draws        []draw // sorted by date, same-day drawdowns merged
+	loanRates    []ratePt
+	baseCountry  string
+	baseScenario bool
+	baseSegs     []RateSegment // cover [issue, maturity+1) when needBase
+
+	winStart, winEnd Date
+	maxTerm          int // months; 0: none
+	cap              *Cap
+	capLoan          map[int]Money // per year, in loan currency
+	fxUsed           map[int]decimal.Decimal
+
+	contributions []CountryShare
+	participants  []Participant
+	discount      decimal.Decimal
+	overridden    []string
+	fast          bool      // every rate fits the int128 accrual
+	srates        []rateVal // [base segment][contract rate] subsidy rates
+	assumed       []assumedSpan
+}
+
+type draw struct {
+	date Date
+	amt  Money
+}
+
+type ratePt struct {
+	date Date
+	rate rateVal
+}
+
+// rateScale is the fixed-point scale of rates in the fast accrual: a rate
+// of 18.5 % is 1_850_000_000.
+const rateScale = 100_000_000
+
+var decRateScale = decimal.NewFromInt(rateScale)
+var maxScaledRate = int64(100 * rateScale)
+
+// rateVal is a rate in percent, with its fixed-point form when exact.
+type rateVal struct {
+	d  decimal.Decimal
+	i  int64
+	ok bool // i == d × rateScale exactly and 0 ≤ d ≤ 100
+}
+
+func newRateVal(d decimal.Decimal) rateVal {
+	r := rateVal{d: d}
+	// Fast exact conversion for the usual short rates, no allocation.
+	if e := d.Exponent(); e >= -8 && e <= 0 && d.NumDigits() <= 12 && d.Sign() >= 0 {
+		v := d.CoefficientInt64()
+		for ; e > -8; e-- {
+			v *= 10
+		}
+		if v <= maxScaledRate {
+			r.i, r.ok = v, true
+		}
+		return r
+	}
+	s := d.Mul(decRateScale)
+	if s.IsInteger() && s.Sign() >= 0 {
+		if b := s.BigInt(); b.IsInt64() && b.Int64() <= maxScaledRate {
+			r.i, r.ok = b.Int64(), true
+		}
+	}
+	return r
+}
+
+func newPlan(req *Request, opt Options) (*plan, error) {
+	c := &checker{}
+	p := &plan{req: req, lang: "ru"}
+	if req.Lang == "en" {
+		p.lang = "en"
+	}
+	l := &req.Loan
+
+	// Programme.
+	progOK := false
+	if req.Subsidy.Programme == "" {
+		c.add("subsidy.programme", "required; one of: %s", "обязательное поле; допустимые значения: %s", strings.Join(ProgrammeIDs(), ", "))
+	} else if pr, ok := LookupProgramme(req.Subsidy.Programme); ok {
+		p.prog, progOK = pr, true
+	} else {
+		c.add("subsidy.programme", "unknown programme %q; allowed: %s", "неизвестная программа %q; допустимые: %s", req.Subsidy.Programme, strings.Join(ProgrammeIDs(), ", "))
+	}
+
+	// Loan.
+	amountOK := false
+	if l.Amount.IsZero() && sane(l.Amount) {
+		c.add("loan.amount", "required; greater than 0", "обязательное поле; больше 0")
+	} else if c.dec("loan.amount", l.Amount, decimal.Zero, maxAmount, MinorDigits, false) {
+		p.amount, _ = MoneyFromDecimal(l.Amount)
+		amountOK = true
+	}
+	c.enum("loan.currency", l.Currency, Currencies)
+	p.currency = l.Currency
+	rateOK := false
+	if l.Rate == nil {
+		c.add("loan.rate", "required; percent a year, 0 to 100", "обязательное поле; процентов годовых, от 0 до 100")
+	} else {
+		rateOK = c.dec("loan.rate", *l.Rate, decimal.Zero, hundred, maxRateDigits, true)
+	}
+	issueOK := c.date("loan.issue_date", l.IssueDate)
+	p.issue = l.IssueDate
+
+	p.repay = l.Repayment
+	if p.repay == "" {
+		p.repay = RepayAnnuity
+	}
+	c.enum("loan.repayment", p.repay, repayments)
+	freq := l.Frequency
+	if freq == "" {
+		freq = "monthly"
+	}
+	freqOK := c.enum("loan.frequency", freq, freqNames)
+	p.step = frequencies[freq]
+	p.dc = l.DayCount
+	if p.dc == "" {
+		p.dc = DayCountActAct
+	}
+	c.enum("loan.day_count", p.dc, dayCounts)
+
+	termOK := false
+	switch {
+	case l.TermMonths == 0:
+		c.add("loan.term_months", "required; 1 to 600 months", "обязательное поле; от 1 до 600 месяцев")
+	case l.TermMonths < 1 || l.TermMonths > 600:
+		c.add("loan.term_months", "must be 1 to 600 months", "должен быть от 1 до 600 месяцев")
+	case freqOK && l.TermMonths%p.step != 0:
+		c.add("loan.term_months", "must be a whole number of %s periods (%d months each)", "должен быть кратен периоду платежей (%[2]d мес., %[1]s)", freq, p.step)
+	default:
+		termOK = freqOK
+	}
+	if termOK {
+		p.n = l.TermMonths / p.step
+		p.ppy = 12 / p.step
+	}
+	if termOK && issueOK {
+		p.maturity = p.issue.AddMonths(l.TermMonths)
+		if p.maturity > maxDate {
+			c.add("loan.term_months", "the loan would end after 2100-12-31", "кредит закончился бы после 31.12.2100")
+			termOK = false
+		}
+	}
+	switch {
+	case l.GraceMonths < 0:
+		c.add("loan.grace_months", "must not be negative", "не может быть отрицательным")
+	case termOK && l.GraceMonths >= l.TermMonths:
+		c.add("loan.grace_months", "must be shorter than the term", "должен быть меньше срока кредита")
+	case termOK && l.GraceMonths%p.step != 0:
+		c.add("loan.grace_months", "must be a whole number of periods (%d months each)", "должен быть кратен периоду платежей (%d мес.)", p.step)
+	case termOK:
+		p.graceN = l.GraceMonths / p.step
+	}
+
+	span := termOK && issueOK
+	// Disbursements.
+	if len(l.Disbursements) > 0 {
+		sum := decimal.Zero
+		allOK := true
+		for i, d := range l.Disbursements {
+			f := fmt.Sprintf("loan.disbursements[%d]", i)
+			if c.date(f+".date", d.Date) && span && (d.Date < p.issue || d.Date >= p.maturity) {
+				c.add(f+".date", "must be inside the term, from %s to before %s", "должна быть в пределах срока: с %s до %s", p.issue, p.maturity)
+				allOK = false
+			}
+			if c.dec(f+".amount", d.Amount, decimal.Zero, maxAmount, MinorDigits, false) {
+				sum = sum.Add(d.Amount)
+				m, _ := MoneyFromDecimal(d.Amount)
+				p.draws = append(p.draws, draw{d.Date, m})
+			} else {
+				allOK = false
+			}
+		}
+		if allOK && amountOK && !sum.Equal(l.Amount) {
+			c.add("loan.disbursements", "add up to %s, must add up to the amount %s", "в сумме %s, должны составлять сумму кредита %s", sum.StringFixed(2), l.Amount.StringFixed(2))
+		}
+	} else if amountOK {
+		p.draws = []draw{{p.issue, p.amount}}
+	}
+	sort.SliceStable(p.draws, func(i, j int) bool { return p.draws[i].date < p.draws[j].date })
+	p.draws = mergeDraws(p.draws)
+
+	// Contract rate path.
+	if rateOK {
+		p.loanRates = append(p.loanRates, ratePt{p.issue, newRateVal(*l.Rate)})
+	}
+	if len(l.RateChanges) > 0 {
+		lo, hi := minDate, maxDate
+		if span {
+			lo, hi = p.issue+1, p.maturity-1
+		}
+		c.ratePath("loan.rate_changes", l.RateChanges, lo, hi)
+		pts := slices.Clone(l.RateChanges)
+		sort.SliceStable(pts, func(i, j int) bool { return pts[i].Date < pts[j].Date })
+		for _, pt := range pts {
+			p.loanRates = append(p.loanRates, ratePt{pt.Date, newRateVal(pt.Rate)})
+		}
+	}
+
+	// Participants.
+	if len(req.Project.Participants) > 0 {
+		sum, ok := decimal.Zero, true
+		for i, pa := range req.Project.Participants {
+			f := fmt.Sprintf("project.participants[%d]", i)
+			if !c.enum(f+".country", pa.Country, MemberStates) {
+				ok = false
+			}
+			if c.dec(f+".share", pa.Share, decimal.Zero, hundred, 6, false) {
+				sum = sum.Add(pa.Share)
+			} else {
+				ok = false
+			}
+		}
+		c.sharesSum("project.participants", sum, ok)
+		p.participants = req.Project.Participants
+	}
+
+	// Subsidy terms.
+	s := &req.Subsidy
+	if progOK {
+		p.resolveRule(c)
+	}
+	if s.BaseCountry != "" {
+		c.enum("subsidy.base_country", s.BaseCountry, MemberStates)
+	}
+	if len(s.BaseRates) > 0 {
+		c.ratePath("subsidy.base_rates", s.BaseRates, minDate, maxDate)
+	}
+	if s.MaxTermMonths != nil && (*s.MaxTermMonths < 1 || *s.MaxTermMonths > 600) {
+		c.add("subsidy.max_term_months", "must be 1 to 600 months", "должен быть от 1 до 600 месяцев")
+	}
+	if s.Start != nil {
+		if c.date("subsidy.start", *s.Start) && span && (*s.Start < p.issue || *s.Start > p.maturity) {
+			c.add("subsidy.start", "must be inside the loan term %s to %s", "должна быть в пределах срока кредита: %s – %s", p.issue, p.maturity)
+		}
+	}
+	if s.End != nil {
+		if c.date("subsidy.end", *s.End) && s.Start != nil && *s.End <= *s.Start {
+			c.add("subsidy.end", "must be after subsidy.start", "должна быть позже subsidy.start")
+		} else if span && *s.End <= p.issue {
+			c.add("subsidy.end", "must be after the issue date %s", "должна быть позже даты выдачи %s", p.issue)
+		}
+	}
+	if s.AnnualCap.Set && s.AnnualCap.Cap != nil {
+		cp := s.AnnualCap.Cap
+		c.dec("subsidy.annual_cap.amount", cp.Amount, decimal.Zero, maxAmount, MinorDigits, false)
+		c.enum("subsidy.annual_cap.currency", cp.Currency, Currencies)
+	}
+	fxYears := map[int]bool{}
+	fxDefault := false
+	for i, fx := range s.FX {
+		f := fmt.Sprintf("subsidy.fx[%d]", i)
+		c.dec(f+".rate", fx.Rate, decimal.Zero, decimal.New(1, 6), 10, false)
+		if fx.Year == nil {
+			if fxDefault {
+				c.add(f+".year", "only one rate without a year is allowed", "допускается только один курс без года")
+			}
+			fxDefault = true
+		} else if *fx.Year < 1990 || *fx.Year > 2100 {
+			c.add(f+".year", "must be 1990 to 2100", "должен быть от 1990 до 2100")
+		} else if fxYears[*fx.Year] {
+			c.add(f+".year", "duplicate year %d", "год %d повторяется", *fx.Year)
+		} else {
+			fxYears[*fx.Year] = true
+		}
+	}
+	if len(s.Contributions) > 0 {
+		sum, ok := decimal.Zero, true
+		for i, cs := range s.Contributions {
+			f := fmt.Sprintf("subsidy.contributions[%d]", i)
+			if !c.enum(f+".country", cs.Country, MemberStates) {
+				ok = false
+			}
+			if c.dec(f+".share", cs.Share, decimal.Zero, hundred, 6, false) {
+				sum = sum.Add(cs.Share)
+			} else {
+				ok = false
+			}
+		}
+		c.sharesSum("subsidy.contributions", sum, ok)
+	}
+	if req.DiscountRate != nil {
+		c.dec("discount_rate", *req.DiscountRate, decimal.Zero, hundred, maxRateDigits, true)
+	}
+	if req.Lang != "" && req.Lang != "ru" && req.Lang != "en" {
+		c.enum("lang", req.Lang, []string{"ru", "en"})
+	}
+
+	if err := c.err(); err != nil {
+		return nil, err
+	}
+	// Everything below works on valid input.
+	p.dates = make([]Date, p.n+1)
+	p.payYear = make([]int, p.n+1)
+	iy, im, id := p.issue.Civil()
+	for k := range p.dates {
+		mi := int(im) - 1 + k*p.step
+		y, m := iy+mi/12, time.Month(mi%12+1)
+		p.dates[k] = Date(daysFromCivil(y, int(m), min(id, daysInMonth(y, m))))
+		p.payYear[k] = y
+	}
+	p.resolveWindow()
+	p.resolveCap(c)
+	if p.needBase {
+		p.resolveBase(c, opt)
+	}
+	if len(s.Contributions) > 0 {
+		p.contributions = s.Contributions
+		if p.prog.ID != "custom" && !sameShares(s.Contributions, p.prog.Contributions) {
+			p.overridden = append(p.overridden, "subsidy.contributions")
+		}
+	} else {
+		p.contributions = p.prog.Contributions
+	}
+	p.discount = *l.Rate
+	if req.DiscountRate != nil {
+		p.discount = *req.DiscountRate
+	}
+	if err := c.err(); err != nil {
+		return nil, err
+	}
+	p.subsidyRates()
+	return p, nil
+}
+
+func mergeDraws(ds []draw) []draw {
+	out := ds[:0]
+	for _, d := range ds {
+		if n := len(out); n > 0 && out[n-1].date == d.date {
+			out[n-1].amt += d.amt
+			continue
+		}
+		out = append(out, d)
+	}
+	return out
+}
+
+func sameShares(a, b []CountryShare) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	m := map[string]decimal.Decimal{}
+	for _, x := range b {
+		m[x.Country] = x.Share
+	}
+	for _, x := range a {
+		if v, ok := m[x.Country]; !ok || !v.Equal(x.Share) {
+			return false
+		}
+	}
+	return true
+}
+
+// resolveRule applies the request's overrides to the programme's rule.
+func (p *plan) resolveRule(c *checker) {
+	r := p.prog.Rule
+	o := p.req.Subsidy.Rule
+	custom := p.prog.ID == "custom"
+	if o != nil {
+		set := func(field string, dst **decimal.Decimal, v *decimal.Decimal, lo, hi decimal.Decimal) {
+			if v == nil {
+				return
+			}
+			if !c.dec("subsidy.rule."+field, *v, lo, hi, 8, true) {
+				return
+			}
+			if !custom && (*dst == nil || !(*dst).Equal(*v)) {
+				p.overridden = append(p.overridden, "subsidy.rule."+field)
+			}
+			vv := *v
+			*dst = &vv
+		}
+		set("base_share", &r.BaseShare, o.BaseShare, decimal.Zero, decimal.NewFromInt(10))
+		set("plus_points", &r.PlusPoints, o.PlusPoints, hundred.Neg(), hundred)
+		set("loan_share", &r.LoanShare, o.LoanShare, decimal.Zero, decimal.NewFromInt(1))
+		set("borrower_floor", &r.BorrowerFloor, o.BorrowerFloor, decimal.Zero, hundred)
+		if o.MinusLoan != nil {
+			if !custom && *o.MinusLoan != r.MinusLoan {
+				p.overridden = append(p.overridden, "subsidy.rule.minus_loan")
+			}
+			r.MinusLoan = *o.MinusLoan
+		}
+		if o.BaseFixing != nil && c.enum("subsidy.rule.base_fixing", *o.BaseFixing, fixings) {
+			if !custom && *o.BaseFixing != r.BaseFixing {
+				p.overridden = append(p.overridden, "subsidy.rule.base_fixing")
+			}
+			r.BaseFixing = *o.BaseFixing
+		}
+	}
+	if r.BaseFixing == "" {
+		r.BaseFixing = FixDaily
+	}
+	if r.BaseShare == nil && r.PlusPoints == nil && r.LoanShare == nil && r.BorrowerFloor == nil {
+		c.add("subsidy.rule", "the %s programme needs at least one term of the rate rule (base_share, plus_points, loan_share, borrower_floor)",
+			"для программы %s нужен хотя бы один член формулы ставки (base_share, plus_points, loan_share, borrower_floor)", p.prog.ID)
+	}
+	p.rule = r
+	p.rateRule = newRateRule(r)
+	p.usesBase = r.BaseShare != nil && !r.BaseShare.IsZero()
+	cond := p.prog.Conditions
+	p.needBase = p.usesBase || cond.RateCeilingPoints != nil || cond.RateEqualsBasePlus != nil
+	if s := p.req.Subsidy.MaxTermMonths; s != nil {
+		p.maxTerm = *s
+		if !custom && *s != p.prog.MaxTermMonths {
+			p.overridden = append(p.overridden, "subsidy.max_term_months")
+		}
+	} else {
+		p.maxTerm = p.prog.MaxTermMonths
+	}
+}
+
+// resolveWindow sets the subsidy window [winStart, winEnd): by default the
+// programme's maximum term from the issue date, never past maturity.
+func (p *plan) resolveWindow() {
+	s := &p.req.Subsidy
+	p.winStart = p.issue
+	if s.Start != nil {
+		p.winStart = *s.Start
+	}
+	p.winEnd = p.maturity
+	if p.maxTerm > 0 {
+		if e := p.issue.AddMonths(p.maxTerm); e < p.winEnd {
+			p.winEnd = e
+		}
+	}
+	if s.End != nil {
+		p.winEnd = *s.End
+		if p.prog.ID != "custom" && p.maxTerm > 0 && *s.End != p.issue.AddMonths(p.maxTerm) {
+			p.overridden = append(p.overridden, "subsidy.end")
+		}
+	}
+	if s.Start != nil && *s.Start != p.issue && p.prog.ID != "custom" {
+		p.overridden = append(p.overridden, "subsidy.start")
+	}
+}
+
+// resolveCap fixes the cap and converts it into the loan currency for
+// every year that can receive subsidy: cap / fx, rounded down to the minor
+// unit (a conversion never pays more than the cap allows).
+func (p *plan) resolveCap(c *checker) {
+	s := &p.req.Subsidy
+	p.cap = p.prog.Cap
+	if s.AnnualCap.Set {
+		p.cap = s.AnnualCap.Cap
+		if p.prog.ID != "custom" && !sameCap(p.cap, p.prog.Cap) {
+			p.overridden = append(p.overridden, "subsidy.annual_cap")
+		}
+	}
+	if p.cap == nil {
+		return
+	}
+	p.capLoan = map[int]Money{}
+	var missing []string
+	capAmt := p.cap.Amount
+	capSame, _ := MoneyFromDecimal(capAmt)
+	for k := 1; k <= p.n; k++ {
+		if p.dates[k-1] >= p.winEnd || p.dates[k] <= p.winStart {
+			continue // the period earns no subsidy
+		}
+		y := p.payYear[k]
+		if _, done := p.capLoan[y]; done {
+			continue
+		}
+		if p.cap.Currency == p.currency {
+			p.capLoan[y] = capSame
+			continue
+		}
+		fx, ok := p.fxFor(y)
+		if !ok {
+			missing = append(missing, fmt.Sprint(y))
+			p.capLoan[y] = 0
+			continue
+		}
+		if p.fxUsed == nil {
+			p.fxUsed = map[int]decimal.Decimal{}
+		}
+		p.fxUsed[y] = fx
+		q, _ := capAmt.QuoRem(fx, MinorDigits)
+		p.capLoan[y] = moneyRoundDown(q)
+	}
+	if len(missing) > 0 {
+		c.add("subsidy.fx", "the annual cap is in %s and the loan in %s: give the exchange rate (%[1]s per 1 %[2]s) for %s, or one rate without a year",
+			"годовой лимит в %s, кредит в %s: укажите курс (%[1]s за 1 %[2]s) на %s или один курс без года",
+			p.cap.Currency, p.currency, strings.Join(missing, ", "))
+	}
+}
+
+func sameCap(a, b *Cap) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return a.Currency == b.Currency && a.Amount.Equal(b.Amount)
+}
+
+func (p *plan) fxFor(year int) (decimal.Decimal, bool) {
+	var def *decimal.Decimal
+	for i, fx := range p.req.Subsidy.FX {
+		if fx.Year == nil {
+			def = &p.req.Subsidy.FX[i].Rate
+		} else if *fx.Year == year {
+			return fx.Rate, true
+		}
+	}
+	if def != nil {
+		return *def, true
+	}
+	return decimal.Decimal{}, false
+}
+
+// resolveBase picks the policy rate timeline and cuts it to the loan.
+func (p *plan) resolveBase(c *checker, opt Options) {
+	s := &p.req.Subsidy
+	var tl Timeline
+	switch {
+	case len(s.BaseRates) > 0:
+		tl = ScenarioTimeline(s.BaseRates)
+		p.baseScenario = true
+		p.baseCountry = s.BaseCountry
+	default:
+		country := s.BaseCountry
+		if country == "" {
+			cc, ok := CurrencyCountry(p.currency)
+			if !ok {
+				c.add("subsidy.base_country", "the loan currency %s is not a member state's: name the state whose policy rate applies, or give subsidy.base_rates",
+					"валюта кредита %s не является валютой государства-члена: укажите государство, чья ключевая ставка применяется, или задайте subsidy.base_rates", p.currency)
+				return
+			}
+			country = cc
+		}
+		p.baseCountry = country
+		book := opt.Rates
+		if book == nil {
+			book = DefaultRateBook()
+		}
+		tl = book.Timeline(country)
+	}
+	if tl.Empty() {
+		c.add("subsidy.base_rates", "no policy rate is known for %s: give subsidy.base_rates", "ставка для %s неизвестна: задайте subsidy.base_rates", p.baseCountry)
+		return
+	}
+	p.baseSegs = tl.Segments(p.issue, p.maturity+1)
+}
+
+// subsidyRates computes the subsidy rate for every pair of policy rate
+// segment and contract rate, and decides whether the fast accrual applies.
+func (p *plan) subsidyRates() {
+	nb := len(p.baseSegs)
+	if !p.usesBase || nb == 0 {
+		nb = 1
+	}
+	p.srates = make([]rateVal, nb*len(p.loanRates))
+	p.fast = true
+	for _, r := range p.loanRates {
+		p.fast = p.fast && r.rate.ok
+	}
+	for bi := 0; bi < nb; bi++ {
+		base := decimal.Zero
+		if p.usesBase && len(p.baseSegs) > 0 {
+			base = p.baseSegs[bi].Rate
+		}
+		for li, lr := range p.loanRates {
+			v := newRateVal(p.rateRule.rate(base, lr.rate.d))
+			p.fast = p.fast && v.ok
+			p.srates[bi*len(p.loanRates)+li] = v
+		}
+	}
+}
+
+// srate returns the subsidy rate for base segment bi and contract rate li.
+func (p *plan) srate(bi, li int) rateVal {
+	if !p.usesBase || len(p.baseSegs) == 0 {
+		bi = 0
+	}
+	return p.srates[bi*len(p.loanRates)+li]
+}
+
+// rateRule is SPEC §3's subsidy rate rule
+//
+//	max(0, min(a × base + b − e × loan, c × loan, loan − floor))
+//
+// with absent terms left out of the min.
+type rateRule struct {
+	term1    bool
+	a, b     decimal.Decimal
+	aOne     bool // a = 1: skip the multiplication
+	cOne     bool // c = 1
+	e        bool
+	hasC     bool
+	c        decimal.Decimal
+	hasFloor bool
+	floor    decimal.Decimal
+}
+
+func newRateRule(r RuleParams) rateRule {
+	var rr rateRule
+	if r.BaseShare != nil || r.PlusPoints != nil {
+		rr.term1 = true
+		if r.BaseShare != nil {
+			rr.a = *r.BaseShare
+		}
+		if r.PlusPoints != nil {
+			rr.b = *r.PlusPoints
+		}
+		rr.e = r.MinusLoan
+	}
+	if r.LoanShare != nil {
+		rr.hasC, rr.c = true, *r.LoanShare
+		rr.cOne = rr.c.Equal(decimal.NewFromInt(1))
+	}
+	rr.aOne = rr.a.Equal(decimal.NewFromInt(1))
+	if r.BorrowerFloor != nil {
+		rr.hasFloor, rr.floor = true, *r.BorrowerFloor
+	}
+	return rr
+}
+
+// rate returns the subsidy rate in percent for a policy rate and a contract
+// rate, both in percent. Exact: no rounding.
+func (r rateRule) rate(base, loan decimal.Decimal) decimal.Decimal {
+	var m decimal.Decimal
+	have := false
+	take := func(v decimal.Decimal) {
+		if !have || v.LessThan(m) {
+			m, have = v, true
+		}
+	}
+	if r.term1 {
+		v := base
+		if !r.aOne {
+			v = r.a.Mul(base)
+		}
+		if !r.b.IsZero() {
+			v = v.Add(r.b)
+		}
+		if r.e {
+			v = v.Sub(loan)
+		}
+		take(v)
+	}
+	if r.hasC {
+		if r.cOne {
+			take(loan)
+		} else {
+			take(r.c.Mul(loan))
+		}
+	}
+	if r.hasFloor {
+		take(loan.Sub(r.floor))
+	}
+	if !have || m.Sign() < 0 {
+		return decimal.Zero
+	}
+	return m
+}

@@ -1,0 +1,276 @@
+package calc
+
+import (
+	"math/big"
+
+	"github.com/shopspring/decimal"
+)
+
+// days30E360 is the European 30E/360 serial of a date: a day 31 counts as
+// 30, so days30E360(b) − days30E360(a) is the 30E/360 day count of [a, b).
+// The count is additive over pieces, so splitting a period never changes
+// its total. A month that ends on the 28th or 29th of February counts that
+// date as is: 31 January to 28 February is 28 days (30E/360 as ISDA 2006
+// 4.16(g) defines it).
+func days30E360(t Date) int {
+	y, m, d := t.Civil()
+	if d > 30 {
+		d = 30
+	}
+	return 360*y + 30*int(m) + d
+}
+
+// assumedSpan records days [from, to) for which the policy rate was assumed.
+type assumedSpan struct {
+	from, to Date
+	rate     decimal.Decimal
+}
+
+// state is what the schedule loop carries from one period to the next.
+type runState struct {
+	balance Money
+	inst    Money // annuity payment or equal principal part
+	recalc  bool
+	di      int // next drawdown
+	li      int // contract rate in force
+	bi      int // policy rate segment in force
+	assumed []assumedSpan
+}
+
+// schedule builds the repayment schedule with interest and the rule's
+// subsidy per period (before caps). SPEC §2–3.
+func (p *plan) schedule() []Period {
+	out := make([]Period, p.n)
+	st := runState{}
+	// Drawdowns on the issue date form the opening balance of period 1.
+	for st.di < len(p.draws) && p.draws[st.di].date == p.issue {
+		st.balance += p.draws[st.di].amt
+		st.di++
+	}
+	var ia, sa accrual
+	daily := p.rule.BaseFixing == FixDaily
+	for k := 1; k <= p.n; k++ {
+		start, end := p.dates[k-1], p.dates[k]
+		per := &out[k-1]
+		per.N, per.Start, per.End, per.Days = k, start, end, int(end-start)
+		per.OpeningBalance = st.balance
+		ia.reset(p.fast)
+		sa.reset(p.fast)
+
+		cur := start
+		first := true
+		vary := false
+		var nextJan1 Date
+		leap := false
+		if p.dc == DayCountActAct {
+			y := start.Year()
+			nextJan1, leap = yearStart(y+1), isLeap(y)
+		}
+		// Fixed-date policy rate for period_start / payment_date.
+		fixedBI := -1
+		if p.usesBase && !daily {
+			at := start
+			if p.rule.BaseFixing == FixPaymentDate {
+				at = end
+			}
+			fixedBI = p.segAt(at)
+		}
+		for cur < end {
+			// Events on cur.
+			for st.di < len(p.draws) && p.draws[st.di].date == cur {
+				st.balance += p.draws[st.di].amt
+				per.Drawdown += p.draws[st.di].amt
+				st.recalc = true
+				st.di++
+			}
+			for st.li+1 < len(p.loanRates) && p.loanRates[st.li+1].date <= cur {
+				st.li++
+				st.recalc = true
+				if !first {
+					vary = true
+				}
+			}
+			for st.bi+1 < len(p.baseSegs) && p.baseSegs[st.bi+1].Start <= cur {
+				st.bi++
+				if !first && daily && p.usesBase {
+					vary = true
+				}
+			}
+			if first {
+				first = false
+				p.startPeriod(k, &st, per, fixedBI)
+			}
+			// The piece runs to the next break.
+			next := end
+			if st.di < len(p.draws) && p.draws[st.di].date < next {
+				next = p.draws[st.di].date
+			}
+			if st.li+1 < len(p.loanRates) && p.loanRates[st.li+1].date < next {
+				next = p.loanRates[st.li+1].date
+			}
+			if daily && p.usesBase && st.bi+1 < len(p.baseSegs) && p.baseSegs[st.bi+1].Start < next {
+				next = p.baseSegs[st.bi+1].Start
+			}
+			if nextJan1 != 0 && nextJan1 < next {
+				next = nextJan1
+			}
+			inWin := cur >= p.winStart && cur < p.winEnd
+			if cur < p.winStart && p.winStart < next {
+				next = p.winStart
+			}
+			if inWin && p.winEnd < next {
+				next = p.winEnd
+			}
+
+			days, cls := int(next-cur), classMain
+			switch p.dc {
+			case DayCountActAct:
+				if leap {
+					cls = classLeap
+				}
+				if next == nextJan1 {
+					y := nextJan1.Year()
+					nextJan1, leap = yearStart(y+1), isLeap(y)
+				}
+			case DayCount30E360:
+				days = days30E360(next) - days30E360(cur)
+			}
+			lr := p.loanRates[st.li].rate
+			ia.add(st.balance, lr, days, cls)
+			if inWin {
+				bi := st.bi
+				if fixedBI >= 0 {
+					bi = fixedBI
+				}
+				sa.add(st.balance, p.srate(bi, st.li), days, cls)
+				if p.usesBase && len(p.baseSegs) > 0 {
+					if seg := p.baseSegs[bi]; seg.Assumed && st.balance > 0 {
+						from, to := cur, next
+						if fixedBI >= 0 {
+							from, to = start, end
+						}
+						st.assume(from, to, seg.Rate)
+					}
+				}
+			}
+			cur = next
+		}
+		per.RatesVary = vary
+		per.Interest = ia.total(p.dc)
+		per.Subsidy = min(sa.total(p.dc), per.Interest)
+
+		// Principal.
+		var principal Money
+		switch {
+		case k <= p.graceN:
+		case k == p.n:
+			principal = st.balance
+		case p.repay == RepayAnnuity:
+			principal = st.inst - per.Interest
+		case p.repay == RepayEqualPrincipal:
+			principal = st.inst
+		}
+		principal = max(0, min(principal, st.balance))
+		st.balance -= principal
+		per.Principal = principal
+		per.Payment = per.Interest + principal
+		per.ClosingBalance = st.balance
+	}
+	p.assumed = st.assumed
+	return out
+}
+
+// segAt returns the index of the policy rate segment holding day t.
+func (p *plan) segAt(t Date) int {
+	for i := len(p.baseSegs) - 1; i >= 0; i-- {
+		if p.baseSegs[i].Start <= t {
+			return i
+		}
+	}
+	return 0
+}
+
+// startPeriod fixes the displayed rates and recomputes the instalment where
+// SPEC §2 says so: at the end of grace, and after a drawdown or a contract
+// rate change.
+func (p *plan) startPeriod(k int, st *runState, per *Period, fixedBI int) {
+	lr := p.loanRates[st.li].rate
+	per.ContractRate = lr.d
+	bi := st.bi
+	if fixedBI >= 0 {
+		bi = fixedBI
+	}
+	if len(p.baseSegs) > 0 {
+		per.BaseRate = p.baseSegs[bi].Rate
+	}
+	if per.Start >= p.winStart && per.Start < p.winEnd {
+		per.SubsidyRate = p.srate(bi, st.li).d
+	} else {
+		per.SubsidyRate = decimal.Zero
+	}
+	if k <= p.graceN || p.repay == RepayBullet {
+		return
+	}
+	if k == p.graceN+1 || st.recalc {
+		m := p.n - k + 1
+		switch p.repay {
+		case RepayAnnuity:
+			st.inst = annuityPayment(st.balance, lr.d, p.ppy, m)
+		case RepayEqualPrincipal:
+			st.inst = divHalfUp(st.balance, int64(m))
+		}
+		st.recalc = false
+	}
+}
+
+// divHalfUp returns a / b rounded half up (b > 0, a ≥ 0).
+func divHalfUp(a Money, b int64) Money {
+	return Money((int64(a)*2 + b) / (2 * b))
+}
+
+// annuityPayment returns P × i / (1 − (1 + i)^−m) with i = annual rate /
+// 100 / periods a year, rounded half up to the minor unit; P / m at a zero
+// rate. It computes in binary floating point with a 192-bit mantissa
+// (about 57 significant digits), so the result is exact to the minor unit
+// for every valid amount; a decimal power at that precision costs ten
+// times as much.
+func annuityPayment(balance Money, rate decimal.Decimal, ppy, m int) Money {
+	if balance <= 0 {
+		return 0
+	}
+	if rate.IsZero() {
+		return divHalfUp(balance, int64(m))
+	}
+	const prec = 192
+	nf := func() *big.Float { return new(big.Float).SetPrec(prec) }
+	r, _ := nf().SetString(rate.String())
+	i := nf().Quo(r, nf().SetInt64(int64(100*ppy)))
+	q := nf().SetInt64(1)
+	x := nf().Add(q, i)
+	for n := m; n > 0; n >>= 1 { // q = (1+i)^m
+		if n&1 == 1 {
+			q.Mul(q, x)
+		}
+		x.Mul(x, x)
+	}
+	// P × i × q / (q − 1), in minor units, + 1/2, truncated.
+	num := nf().Mul(nf().SetInt64(int64(balance)), i)
+	num.Mul(num, q)
+	pay := num.Quo(num, q.Sub(q, nf().SetInt64(1)))
+	pay.Add(pay, big.NewFloat(0.5))
+	v, _ := pay.Int64()
+	return Money(v)
+}
+
+func (st *runState) assume(from, to Date, rate decimal.Decimal) {
+	if n := len(st.assumed); n > 0 {
+		last := &st.assumed[n-1]
+		if last.to >= from && last.rate.Equal(rate) {
+			if to > last.to {
+				last.to = to
+			}
+			return
+		}
+	}
+	st.assumed = append(st.assumed, assumedSpan{from, to, rate})
+}

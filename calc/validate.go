@@ -1,0 +1,133 @@
+package calc
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/shopspring/decimal"
+)
+
+// Bounds that a real loan never leaves (issue 2, "What it must do").
+var (
+	maxAmount     = decimal.New(1, 15) // 10^15 in the loan currency
+	hundred       = decimal.NewFromInt(100)
+	minDate       = NewDate(1990, 1, 1)
+	maxDate       = NewDate(2100, 12, 31)
+	maxRateDigits = int32(6) // decimal places of a rate
+)
+
+// Enumerations of the request.
+const (
+	RepayAnnuity        = "annuity"
+	RepayEqualPrincipal = "equal_principal"
+	RepayBullet         = "bullet"
+)
+
+var (
+	repayments  = []string{RepayAnnuity, RepayEqualPrincipal, RepayBullet}
+	frequencies = map[string]int{"monthly": 1, "quarterly": 3, "semiannual": 6, "annual": 12}
+	freqNames   = []string{"monthly", "quarterly", "semiannual", "annual"}
+	dayCounts   = []string{DayCountActAct, DayCountAct365, DayCountAct360, DayCount30E360}
+	fixings     = []string{FixDaily, FixPeriodStart, FixPaymentDate}
+)
+
+// Day count conventions (Loan.DayCount).
+const (
+	DayCountActAct = "act/act"
+	DayCountAct365 = "act/365"
+	DayCountAct360 = "act/360"
+	DayCount30E360 = "30/360"
+)
+
+// sane rejects decimals whose exponent or size would make arithmetic on
+// them expensive (a JSON "1e999999999" must not hang the server).
+func sane(d decimal.Decimal) bool {
+	e := d.Exponent()
+	return e >= -30 && e <= 30 && d.Coefficient().BitLen() <= 128
+}
+
+// Validate checks req and returns an *[Error] of kind [Invalid] listing
+// every problem, or nil. [Calculate] calls it first; call it alone to check
+// a request without computing it.
+func Validate(req *Request) error {
+	_, err := newPlan(req, Options{})
+	return err
+}
+
+type checker struct {
+	problems
+}
+
+func (c *checker) dec(field string, v decimal.Decimal, lo, hi decimal.Decimal, places int32, loIncl bool) bool {
+	if !sane(v) {
+		c.add(field, "number out of range", "число вне допустимого диапазона")
+		return false
+	}
+	if loIncl && v.LessThan(lo) {
+		c.add(field, "must be at least %s", "должно быть не меньше %s", lo.String())
+		return false
+	}
+	if !loIncl && v.LessThanOrEqual(lo) {
+		c.add(field, "must be greater than %s", "должно быть больше %s", lo.String())
+		return false
+	}
+	if v.GreaterThan(hi) {
+		c.add(field, "must be at most %s", "должно быть не больше %s", hi.String())
+		return false
+	}
+	if places >= 0 && !v.Equal(v.Truncate(places)) {
+		c.add(field, "at most %d decimal places", "не более %d знаков после запятой", places)
+		return false
+	}
+	return true
+}
+
+func (c *checker) date(field string, d Date) bool {
+	if d < minDate || d > maxDate {
+		if d == 0 {
+			c.add(field, "required (YYYY-MM-DD)", "обязательное поле (ГГГГ-ММ-ДД)")
+		} else {
+			c.add(field, "must be between 1990-01-01 and 2100-12-31", "должна быть между 01.01.1990 и 31.12.2100")
+		}
+		return false
+	}
+	return true
+}
+
+func (c *checker) enum(field, v string, allowed []string) bool {
+	if slices.Contains(allowed, v) {
+		return true
+	}
+	all := strings.Join(allowed, ", ")
+	if v == "" {
+		c.add(field, "required; one of: %s", "обязательное поле; допустимые значения: %s", all)
+	} else {
+		c.add(field, "unknown value %q; allowed: %s", "неизвестное значение %q; допустимые: %s", v, all)
+	}
+	return false
+}
+
+// shares checks a list of percentage shares adding up to 100.
+func (c *checker) sharesSum(field string, sum decimal.Decimal, ok bool) {
+	if ok && !sum.Equal(hundred) {
+		c.add(field, "shares add up to %s, must add up to 100", "сумма долей %s, должна быть 100", sum.String())
+	}
+}
+
+func (c *checker) ratePath(field string, pts []RatePoint, lo, hi Date) {
+	seen := map[Date]bool{}
+	for i, p := range pts {
+		f := fmt.Sprintf("%s[%d]", field, i)
+		if c.date(f+".date", p.Date) {
+			if p.Date < lo || p.Date > hi {
+				c.add(f+".date", "must be between %s and %s", "должна быть между %s и %s", lo, hi)
+			}
+			if seen[p.Date] {
+				c.add(f+".date", "duplicate date %s", "дата %s повторяется", p.Date)
+			}
+			seen[p.Date] = true
+		}
+		c.dec(f+".rate", p.Rate, decimal.Zero, hundred, maxRateDigits, true)
+	}
+}
