@@ -51,6 +51,36 @@ func (l *checkList) add(code, kind string, ok bool, en, ru func() string) {
 
 func pct(d decimal.Decimal) string { return d.String() + " %" }
 
+// pctRu formats a percentage the Russian way: "24,5 %".
+func pctRu(d decimal.Decimal) string { return strings.Replace(d.String(), ".", ",", 1) + "\u00a0%" }
+
+// group formats d with places decimals and thousands separators: en
+// "350,000,000.00", ru "350 000 000,00" (no-break spaces).
+func group(d decimal.Decimal, places int32, ru bool) string {
+	s := d.StringFixed(places)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	intPart, frac, _ := strings.Cut(s, ".")
+	sep, dot := ",", "."
+	if ru {
+		sep, dot = "\u00a0", ","
+	}
+	var b strings.Builder
+	if neg {
+		b.WriteByte('-')
+	}
+	for i, c := range intPart {
+		if i > 0 && (len(intPart)-i)%3 == 0 {
+			b.WriteString(sep)
+		}
+		b.WriteRune(c)
+	}
+	if frac != "" {
+		b.WriteString(dot + frac)
+	}
+	return b.String()
+}
+
 func (p *plan) checks(res *Result) []Check {
 	l := &checkList{lang: p.lang}
 	cond := p.prog.Conditions
@@ -94,7 +124,7 @@ func (p *plan) checks(res *Result) []Check {
 		_, ok := CurrencyCountry(p.currency)
 		l.add(CheckMemberCurrency, KindEligibility, ok,
 			func() string {
-				return fmt.Sprintf("the loan is in %s, %s a member state's currency", p.currency, yesNo(ok, "", "not "))
+				return fmt.Sprintf("the loan is in %s, %sa member state's currency", p.currency, yesNo(ok, "", "not "))
 			},
 			func() string {
 				return fmt.Sprintf("кредит в %s — %sвалюта государства-члена", p.currency, yesNo(ok, "", "не "))
@@ -115,7 +145,7 @@ func (p *plan) checks(res *Result) []Check {
 		if len(p.baseSegs) > 0 {
 			seg := p.baseSegs[p.segAt(p.issue)]
 			if seg.Assumed {
-				p.assumed = append([]assumedSpan{{p.issue, p.issue + 1, seg.Rate}}, p.assumed...)
+				p.assumed = addAssumed(p.assumed, assumedSpan{p.issue, p.issue + 1, seg.Rate, p.segAt(p.issue)})
 			}
 			base := seg.Rate
 			if pts := cond.RateCeilingPoints; pts != nil {
@@ -126,7 +156,7 @@ func (p *plan) checks(res *Result) []Check {
 						return fmt.Sprintf("loan rate %s %s the ceiling %s (policy rate %s + %s pp on %s)", pct(loan0), yesNo(ok, "is within", "exceeds"), pct(ceil), pct(base), pts, p.issue)
 					},
 					func() string {
-						return fmt.Sprintf("ставка по кредиту %s %s предел %s (ставка ЦБ %s + %s п.п. на %s)", pct(loan0), yesNo(ok, "не превышает", "превышает"), pct(ceil), pct(base), pts, ruDate(p.issue))
+						return fmt.Sprintf("ставка по кредиту %s %s предел %s (ставка ЦБ %s + %s п.п. на %s)", pctRu(loan0), yesNo(ok, "не превышает", "превышает"), pctRu(ceil), pctRu(base), strings.Replace(pts.String(), ".", ",", 1), ruDate(p.issue))
 					})
 			}
 			if pts := cond.RateEqualsBasePlus; pts != nil {
@@ -137,20 +167,28 @@ func (p *plan) checks(res *Result) []Check {
 						return fmt.Sprintf("loan rate %s; the programme requires the base rate + %s pp = %s (on %s)", pct(loan0), pts, pct(want), p.issue)
 					},
 					func() string {
-						return fmt.Sprintf("ставка по кредиту %s; программа требует базовую ставку + %s п.п. = %s (на %s)", pct(loan0), pts, pct(want), ruDate(p.issue))
+						return fmt.Sprintf("ставка по кредиту %s; программа требует базовую ставку + %s п.п. = %s (на %s)", pctRu(loan0), strings.Replace(pts.String(), ".", ",", 1), pctRu(want), ruDate(p.issue))
 					})
 			}
 		}
 	}
-	if p.maxTerm > 0 {
-		limit := p.winStart.AddMonths(p.maxTerm)
-		ok := p.winEnd <= limit
+	// The condition is the programme's own maximum; a request that widens
+	// it (subsidy.max_term_months) is computed as asked, fails this check
+	// and is named by programme_departure.
+	if maxTerm := p.prog.MaxTermMonths; maxTerm > 0 || p.maxTerm > 0 {
+		if maxTerm == 0 {
+			maxTerm = p.maxTerm
+		}
+		// Subsidy stops with the loan: a window past maturity is not longer.
+		end := min(p.winEnd, p.maturity)
+		limit := p.winStart.AddMonths(maxTerm)
+		ok := end <= limit
 		l.add(CheckSubsidyTerm, KindEligibility, ok,
 			func() string {
-				return fmt.Sprintf("subsidy from %s to %s; at most %d months", p.winStart, p.winEnd, p.maxTerm)
+				return fmt.Sprintf("subsidy from %s to %s; at most %d months", p.winStart, end, maxTerm)
 			},
 			func() string {
-				return fmt.Sprintf("субсидия с %s по %s; не более %d мес.", ruDate(p.winStart), ruDate(p.winEnd), p.maxTerm)
+				return fmt.Sprintf("субсидия с %s по %s; не более %d мес.", ruDate(p.winStart), ruDate(end), maxTerm)
 			})
 	}
 	term := p.req.Loan.TermMonths
@@ -172,28 +210,28 @@ func (p *plan) checks(res *Result) []Check {
 			ok := amt.LessThanOrEqual(*m)
 			l.add(CheckMaxAmount, KindEligibility, ok,
 				func() string {
-					return fmt.Sprintf("amount %s %s; at most %s %[2]s", amt.StringFixed(2), p.currency, m.StringFixed(0))
+					return fmt.Sprintf("amount %s %s; at most %s %[2]s", group(amt, 2, false), p.currency, group(*m, 0, false))
 				},
 				func() string {
-					return fmt.Sprintf("сумма %s %s; не более %s %[2]s", amt.StringFixed(2), p.currency, m.StringFixed(0))
+					return fmt.Sprintf("сумма %s %s; не более %s %[2]s", group(amt, 2, true), p.currency, group(*m, 0, true))
 				})
 		} else {
 			l.add(CheckMaxAmount, KindEligibility, false,
 				func() string {
-					return fmt.Sprintf("the limit is %s %s and the loan is in %s: not comparable", m.StringFixed(0), cond.MaxAmountCurrency, p.currency)
+					return fmt.Sprintf("the limit is %s %s and the loan is in %s: not comparable", group(*m, 0, false), cond.MaxAmountCurrency, p.currency)
 				},
 				func() string {
-					return fmt.Sprintf("лимит %s %s, а кредит в %s: сравнить нельзя", m.StringFixed(0), cond.MaxAmountCurrency, p.currency)
+					return fmt.Sprintf("лимит %s %s, а кредит в %s: сравнить нельзя", group(*m, 0, true), cond.MaxAmountCurrency, p.currency)
 				})
 		}
 	}
-	if p.winEnd <= p.issue || p.winStart >= p.maturity {
+	if p.winEnd <= p.issue || p.winStart >= p.maturity || p.winStart >= p.winEnd {
 		l.add(CheckSubsidyWindow, KindWarning, false,
 			func() string {
-				return fmt.Sprintf("the subsidy window %s – %s lies outside the loan term: no subsidy", p.winStart, p.winEnd)
+				return fmt.Sprintf("the subsidy window %s – %s is empty or outside the loan term: no subsidy", p.winStart, p.winEnd)
 			},
 			func() string {
-				return fmt.Sprintf("период субсидирования %s – %s вне срока кредита: субсидии нет", ruDate(p.winStart), ruDate(p.winEnd))
+				return fmt.Sprintf("период субсидирования %s – %s пуст или вне срока кредита: субсидии нет", ruDate(p.winStart), ruDate(p.winEnd))
 			})
 	}
 	if p.cap != nil {
@@ -203,18 +241,19 @@ func (p *plan) checks(res *Result) []Check {
 				years = append(years, fmt.Sprint(y.Year))
 			}
 		}
-		capS := p.cap.Amount.StringFixed(0) + " " + p.cap.Currency
+		capEn := group(p.cap.Amount, 0, false) + " " + p.cap.Currency
+		capRu := group(p.cap.Amount, 0, true) + "\u00a0" + p.cap.Currency
 		if len(years) == 0 {
 			l.add(CheckAnnualCapReached, KindInfo, true,
-				func() string { return "the annual cap of " + capS + " is not reached" },
-				func() string { return "годовой лимит " + capS + " не достигнут" })
+				func() string { return "the annual cap of " + capEn + " is not reached" },
+				func() string { return "годовой лимит " + capRu + " не достигнут" })
 		} else {
 			l.add(CheckAnnualCapReached, KindInfo, false,
 				func() string {
-					return "the annual cap of " + capS + " is reached in " + strings.Join(years, ", ") + "; the subsidy is cut"
+					return "the annual cap of " + capEn + " is reached in " + strings.Join(years, ", ") + "; the subsidy is cut"
 				},
 				func() string {
-					return "годовой лимит " + capS + " достигнут в " + strings.Join(years, ", ") + "; субсидия уменьшена"
+					return "годовой лимит " + capRu + " достигнут в " + strings.Join(years, ", ") + "; субсидия уменьшена"
 				})
 		}
 	}
@@ -234,10 +273,10 @@ func (p *plan) checks(res *Result) []Check {
 			to := a.to - 1
 			l.add(CheckBaseRateAssumed, KindWarning, false,
 				func() string {
-					return fmt.Sprintf("the policy rate (%s) is not known for %s – %s; %s assumed (the nearest known value)", src, a.from, to, pct(a.rate))
+					return fmt.Sprintf("the policy rate (%s) is not known for %s – %s; %s assumed (the nearest known value)", src, a.from, to, a.rate.StringFixed(2)+" %")
 				},
 				func() string {
-					return fmt.Sprintf("ставка (%s) неизвестна на %s – %s; принята %s (ближайшее известное значение)", src, ruDate(a.from), ruDate(to), pct(a.rate))
+					return fmt.Sprintf("ставка (%s) неизвестна на %s – %s; принята %s (ближайшее известное значение)", src, ruDate(a.from), ruDate(to), strings.Replace(a.rate.StringFixed(2), ".", ",", 1)+"\u00a0%")
 				})
 		}
 	}

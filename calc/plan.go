@@ -123,7 +123,7 @@ func newPlan(req *Request, opt Options) (*plan, error) {
 		p.amount, _ = MoneyFromDecimal(l.Amount)
 		amountOK = true
 	}
-	c.enum("loan.currency", l.Currency, Currencies)
+	currencyOK := c.enum("loan.currency", l.Currency, Currencies)
 	p.currency = l.Currency
 	rateOK := false
 	if l.Rate == nil {
@@ -252,12 +252,14 @@ func newPlan(req *Request, opt Options) (*plan, error) {
 	if progOK {
 		p.resolveRule(c)
 	}
+	nBase := len(c.list)
 	if s.BaseCountry != "" {
 		c.enum("subsidy.base_country", s.BaseCountry, MemberStates)
 	}
 	if len(s.BaseRates) > 0 {
 		c.ratePath("subsidy.base_rates", s.BaseRates, minDate, maxDate)
 	}
+	baseOK := len(c.list) == nBase
 	if s.MaxTermMonths != nil && (*s.MaxTermMonths < 1 || *s.MaxTermMonths > 600) {
 		c.add("subsidy.max_term_months", "must be 1 to 600 months", "должен быть от 1 до 600 месяцев")
 	}
@@ -266,13 +268,14 @@ func newPlan(req *Request, opt Options) (*plan, error) {
 			c.add("subsidy.start", "must be inside the loan term %s to %s", "должна быть в пределах срока кредита: %s – %s", p.issue, p.maturity)
 		}
 	}
-	if s.End != nil {
-		if c.date("subsidy.end", *s.End) && s.Start != nil && *s.End <= *s.Start {
+	if s.End != nil && c.date("subsidy.end", *s.End) {
+		if s.Start != nil && *s.End <= *s.Start {
 			c.add("subsidy.end", "must be after subsidy.start", "должна быть позже subsidy.start")
 		} else if span && *s.End <= p.issue {
 			c.add("subsidy.end", "must be after the issue date %s", "должна быть позже даты выдачи %s", p.issue)
 		}
 	}
+	nCap := len(c.list)
 	if s.AnnualCap.Set && s.AnnualCap.Cap != nil {
 		cp := s.AnnualCap.Cap
 		c.dec("subsidy.annual_cap.amount", cp.Amount, decimal.Zero, maxAmount, MinorDigits, false)
@@ -296,6 +299,7 @@ func newPlan(req *Request, opt Options) (*plan, error) {
 			fxYears[*fx.Year] = true
 		}
 	}
+	capOK := len(c.list) == nCap
 	if len(s.Contributions) > 0 {
 		sum, ok := decimal.Zero, true
 		for i, cs := range s.Contributions {
@@ -318,23 +322,29 @@ func newPlan(req *Request, opt Options) (*plan, error) {
 		c.enum("lang", req.Lang, []string{"ru", "en"})
 	}
 
+	// The cap's exchange rates and the policy rates need a valid term and
+	// programme; they are checked even when other fields are wrong, so
+	// that every problem is reported at once.
+	if span && progOK {
+		p.dates = make([]Date, p.n+1)
+		p.payYear = make([]int, p.n+1)
+		iy, im, id := p.issue.Civil()
+		for k := range p.dates {
+			mi := int(im) - 1 + k*p.step
+			y, m := iy+mi/12, time.Month(mi%12+1)
+			p.dates[k] = Date(daysFromCivil(y, int(m), min(id, daysInMonth(y, m))))
+			p.payYear[k] = y
+		}
+		p.resolveWindow()
+		if capOK && currencyOK {
+			p.resolveCap(c)
+		}
+		if p.needBase && baseOK && currencyOK {
+			p.resolveBase(c, opt)
+		}
+	}
 	if err := c.err(); err != nil {
 		return nil, err
-	}
-	// Everything below works on valid input.
-	p.dates = make([]Date, p.n+1)
-	p.payYear = make([]int, p.n+1)
-	iy, im, id := p.issue.Civil()
-	for k := range p.dates {
-		mi := int(im) - 1 + k*p.step
-		y, m := iy+mi/12, time.Month(mi%12+1)
-		p.dates[k] = Date(daysFromCivil(y, int(m), min(id, daysInMonth(y, m))))
-		p.payYear[k] = y
-	}
-	p.resolveWindow()
-	p.resolveCap(c)
-	if p.needBase {
-		p.resolveBase(c, opt)
 	}
 	if len(s.Contributions) > 0 {
 		p.contributions = s.Contributions
@@ -396,7 +406,7 @@ func (p *plan) resolveRule(c *checker) {
 			if !c.dec("subsidy.rule."+field, *v, lo, hi, 8, true) {
 				return
 			}
-			if !custom && (*dst == nil || !(*dst).Equal(*v)) {
+			if !custom && !slices.Contains(p.prog.Free, "subsidy.rule."+field) && (*dst == nil || !(*dst).Equal(*v)) {
 				p.overridden = append(p.overridden, "subsidy.rule."+field)
 			}
 			vv := *v

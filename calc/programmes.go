@@ -26,6 +26,10 @@ type Programme struct {
 	Contributions []CountryShare `json:"contributions"`
 	// Conditions are the eligibility conditions the checks test.
 	Conditions Conditions `json:"conditions"`
+	// Free lists request fields the programme expects to be given per
+	// loan (e.g. the share of the refinancing rate set by each decision):
+	// giving them is no departure from the programme.
+	Free []string `json:"free_parameters,omitempty"`
 }
 
 // Conditions are a programme's eligibility conditions; a zero field is not
@@ -142,6 +146,7 @@ var programmes = []Programme{
 			{"BY", decimal.RequireFromString("100")},
 		},
 		Conditions: Conditions{Currencies: []string{"BYN"}},
+		Free:       []string{"subsidy.rule.base_share"},
 	},
 	{
 		ID:            "union-state",

@@ -24,6 +24,7 @@ func days30E360(t Date) int {
 type assumedSpan struct {
 	from, to Date
 	rate     decimal.Decimal
+	seg      int // the policy rate segment the days fall in
 }
 
 // state is what the schedule loop carries from one period to the next.
@@ -146,10 +147,14 @@ func (p *plan) schedule() []Period {
 				if p.usesBase && len(p.baseSegs) > 0 {
 					if seg := p.baseSegs[bi]; seg.Assumed && st.balance > 0 {
 						from, to := cur, next
-						if fixedBI >= 0 {
-							from, to = start, end
+						if fixedBI >= 0 { // the day the rate is fixed on
+							from = start
+							if p.rule.BaseFixing == FixPaymentDate {
+								from = end
+							}
+							to = from + 1
 						}
-						st.assume(from, to, seg.Rate)
+						st.assumed = addAssumed(st.assumed, assumedSpan{from, to, seg.Rate, bi})
 					}
 				}
 			}
@@ -262,15 +267,16 @@ func annuityPayment(balance Money, rate decimal.Decimal, ppy, m int) Money {
 	return Money(v)
 }
 
-func (st *runState) assume(from, to Date, rate decimal.Decimal) {
-	if n := len(st.assumed); n > 0 {
-		last := &st.assumed[n-1]
-		if last.to >= from && last.rate.Equal(rate) {
-			if to > last.to {
-				last.to = to
-			}
-			return
+// addAssumed records an assumed span, merging it with a span of the same
+// policy rate segment: the warning then names the first and last day
+// concerned.
+func addAssumed(list []assumedSpan, a assumedSpan) []assumedSpan {
+	for i := range list {
+		if list[i].seg == a.seg {
+			list[i].from = min(list[i].from, a.from)
+			list[i].to = max(list[i].to, a.to)
+			return list
 		}
 	}
-	st.assumed = append(st.assumed, assumedSpan{from, to, rate})
+	return append(list, a)
 }
