@@ -1,0 +1,213 @@
+package report
+
+import (
+	"math"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/eaeu-subsidy/subsidy/calc"
+	"github.com/shopspring/decimal"
+)
+
+// cellError is why one cell could not be read, in both languages.
+type cellError struct{ en, ru string }
+
+func (e *cellError) Error() string { return e.en }
+
+func badCell(en, ru string) error { return &cellError{en, ru} }
+
+// thousandsSpaces are the characters people and spreadsheet programs put
+// between thousands: space, no-break space, narrow no-break space, thin
+// space, and the apostrophe of Swiss formats.
+func isThousandsSpace(r rune) bool {
+	return r == ' ' || r == '\u00a0' || r == '\u202f' || r == '\u2009' || r == '\''
+}
+
+// parseNumber reads a decimal number as people type it: spaces between
+// thousands (1 000 000), a decimal comma (1000,50) or point (1000.50), and
+// both (1.000.000,50 or 1,000,000.50: the separator that comes last is the
+// decimal one). A lone comma or point is the decimal separator; repeated
+// ones are thousands separators. A leading + or − is allowed.
+func parseNumber(s string) (decimal.Decimal, error) {
+	var b strings.Builder
+	for _, r := range strings.TrimSpace(s) {
+		if isThousandsSpace(r) {
+			continue
+		}
+		if r == '−' { // minus sign
+			r = '-'
+		}
+		b.WriteRune(r)
+	}
+	t := b.String()
+	if t == "" {
+		return decimal.Zero, badCell("empty", "пусто")
+	}
+	if len(t) > 64 {
+		return decimal.Zero, badCell("not a number", "не число")
+	}
+	commas, points := strings.Count(t, ","), strings.Count(t, ".")
+	switch {
+	case commas > 0 && points > 0:
+		if strings.LastIndexByte(t, ',') > strings.LastIndexByte(t, '.') {
+			t = strings.ReplaceAll(t, ".", "")
+			t = strings.Replace(t, ",", ".", 1)
+		} else {
+			t = strings.ReplaceAll(t, ",", "")
+		}
+		if strings.Count(t, ".") > 1 {
+			return decimal.Zero, badCell("not a number", "не число")
+		}
+	case commas == 1:
+		t = strings.Replace(t, ",", ".", 1)
+	case commas > 1:
+		t = strings.ReplaceAll(t, ",", "")
+	case points > 1:
+		t = strings.ReplaceAll(t, ".", "")
+	}
+	for i, r := range t {
+		if !(r >= '0' && r <= '9' || r == '.' || (i == 0 && (r == '-' || r == '+'))) {
+			return decimal.Zero, badCell("not a number", "не число")
+		}
+	}
+	d, err := decimal.NewFromString(t)
+	if err != nil {
+		return decimal.Zero, badCell("not a number", "не число")
+	}
+	return d, nil
+}
+
+// spreadsheetNumber reads a number a workbook stores (its raw value, such as
+// "0.30000000000000004") as the spreadsheet program shows it: rounded to
+// 15 significant digits, so that 0.1+0.2 computed in a cell is 0.3.
+func spreadsheetNumber(s string) (decimal.Decimal, bool) {
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil || math.IsInf(f, 0) || math.IsNaN(f) {
+		return decimal.Zero, false
+	}
+	d, err := decimal.NewFromString(strconv.FormatFloat(f, 'g', 15, 64))
+	if err != nil {
+		return decimal.Zero, false
+	}
+	return d, true
+}
+
+// ParseNumber reads a decimal number as people type it; see the rules of
+// the batch input: "1 000 000,50", "1,000,000.50" and "1000000.5" are all
+// 1000000.5.
+func ParseNumber(s string) (decimal.Decimal, error) { return parseNumber(s) }
+
+// Spreadsheet date serials this reader accepts: 1990-01-01 to 2100-12-31
+// in the 1900 date system (a larger or smaller number in a date column is
+// not a date).
+const (
+	minSerial = 32874 // 1990-01-01
+	maxSerial = 73415 // 2100-12-31
+)
+
+// parseDate reads a date: ISO 2025-03-14, 14.03.2025 (also d.m.yyyy and
+// with / or -), a spreadsheet date serial (45730 is 2025-03-14; date1904
+// for workbooks in the 1904 date system), each optionally followed by a
+// midnight time as exported by spreadsheet programs ("14.03.2025 0:00:00").
+func parseDate(s string, date1904 bool) (calc.Date, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return 0, badCell("empty", "пусто")
+	}
+	if i := strings.IndexAny(s, " T"); i > 0 {
+		rest := strings.TrimSpace(s[i+1:])
+		if rest != "" && strings.Trim(rest, "0:.Z") != "" {
+			return 0, badCell("not a date (time of day given)", "не дата (указано время)")
+		}
+		s = s[:i]
+	}
+	if f, err := strconv.ParseFloat(strings.Replace(s, ",", ".", 1), 64); err == nil && !strings.ContainsAny(s, "-/") {
+		if f != math.Trunc(f) {
+			f = math.Trunc(f)
+		}
+		n := int(f)
+		if date1904 {
+			n += 1462
+		}
+		if n < minSerial || n > maxSerial {
+			return 0, badCell("not a date: a number that is no date between 1990 and 2100", "не дата: число, которое не является датой между 1990 и 2100 годами")
+		}
+		return calc.Date(n - 25569), nil
+	}
+	layouts := []string{"2006-01-02", "02.01.2006", "2.1.2006", "02/01/2006", "2/1/2006", "02-01-2006"}
+	for _, l := range layouts {
+		if t, err := time.Parse(l, s); err == nil {
+			return calc.FromTime(t), nil
+		}
+	}
+	return 0, badCell("not a date: use 2025-03-14 or 14.03.2025", "не дата: укажите 14.03.2025 или 2025-03-14")
+}
+
+// parseCode reads a code of an enumerated column: the code itself in any
+// case, or its Russian or English label ("аннуитет").
+func parseCode(s string, values []string, upper bool) (string, error) {
+	s = strings.Join(strings.Fields(s), " ")
+	for _, v := range values {
+		if strings.EqualFold(s, v) {
+			return v, nil
+		}
+	}
+	for code, l := range enumLabels {
+		if strings.EqualFold(s, l.ru) || strings.EqualFold(s, l.en) {
+			for _, v := range values {
+				if v == code {
+					return v, nil
+				}
+			}
+		}
+	}
+	if upper {
+		// Unknown codes go to calc as typed (upper case), which names the
+		// allowed ones; a currency such as GBP is calc's to judge.
+		return strings.ToUpper(s), nil
+	}
+	return "", badCell("unknown value; allowed: "+strings.Join(values, ", "),
+		"недопустимое значение; допустимы: "+strings.Join(values, ", "))
+}
+
+// parseParticipants reads "BY:40;RU:35;KZ:25" (also with spaces, a
+// decimal comma, a % sign, or new lines between participants).
+func parseParticipants(s string) ([]calc.Participant, error) {
+	var out []calc.Participant
+	parts := strings.FieldsFunc(s, func(r rune) bool { return r == ';' || r == '\n' || r == '\r' })
+	for i, p := range parts {
+		p = strings.TrimSpace(p)
+		if p == "" {
+			continue
+		}
+		cc, share, ok := strings.Cut(p, ":")
+		cc = strings.ToUpper(strings.TrimSpace(cc))
+		if !ok || len(cc) != 2 || !isLetters(cc) {
+			return nil, badCell(
+				"participant "+strconv.Itoa(i+1)+" is not COUNTRY:SHARE (BY:40;RU:35;KZ:25)",
+				"участник "+strconv.Itoa(i+1)+" не в виде СТРАНА:ДОЛЯ (BY:40;RU:35;KZ:25)")
+		}
+		d, err := parseNumber(strings.TrimSuffix(strings.TrimSpace(share), "%"))
+		if err != nil {
+			return nil, badCell(
+				"share of participant "+strconv.Itoa(i+1)+" is not a number",
+				"доля участника "+strconv.Itoa(i+1)+" не число")
+		}
+		out = append(out, calc.Participant{Country: cc, Share: d})
+	}
+	if len(out) == 0 {
+		return nil, badCell("no participants", "нет участников")
+	}
+	return out, nil
+}
+
+func isLetters(s string) bool {
+	for _, r := range s {
+		if !unicode.IsLetter(r) || r > unicode.MaxASCII {
+			return false
+		}
+	}
+	return true
+}
