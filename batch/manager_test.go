@@ -1,0 +1,279 @@
+package batch_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/eaeu-subsidy/subsidy/batch"
+	"github.com/eaeu-subsidy/subsidy/calc"
+	"github.com/eaeu-subsidy/subsidy/report"
+)
+
+var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
+
+func open(t *testing.T, opt batch.Options) *batch.Manager {
+	t.Helper()
+	if opt.Logger == nil {
+		opt.Logger = quiet
+	}
+	m, err := batch.Open(opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { m.Close(context.Background()) })
+	return m
+}
+
+func submit(t *testing.T, m *batch.Manager, path string, p batch.Params) *batch.Job {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	j, err := m.Submit(bytes.NewReader(b), p)
+	if err != nil {
+		t.Fatalf("Submit: %v", err)
+	}
+	return j
+}
+
+func wait(t *testing.T, m *batch.Manager, id string) *batch.Job {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	j, err := m.Wait(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !j.IsFinished() {
+		t.Fatalf("job %s still %s", id, j.Status)
+	}
+	return j
+}
+
+func TestManagerRunsJobs(t *testing.T) {
+	dir := t.TempDir()
+	m := open(t, batch.Options{Dir: dir, Workers: 2})
+	input := writeInput(t, t.TempDir(), generate(30, 11, false), "xlsx", nil)
+	ids := map[string]bool{}
+	var jobs []*batch.Job
+	for range 3 {
+		j := submit(t, m, input, batch.Params{Lang: "en", Filename: "../../etc/loans.xlsx", AnnualBudget: "100000000"})
+		if !regexp.MustCompile(`^[0-9a-f]{32}$`).MatchString(j.ID) || ids[j.ID] {
+			t.Fatalf("job id %q", j.ID)
+		}
+		ids[j.ID] = true
+		if j.Status != batch.StatusQueued || j.Params.Filename != "loans.xlsx" {
+			t.Errorf("submitted job %+v", j)
+		}
+		// The upload is on disk when Submit returns.
+		if _, err := os.Stat(filepath.Join(dir, j.ID, "input")); err != nil {
+			t.Errorf("upload not on disk: %v", err)
+		}
+		jobs = append(jobs, j)
+	}
+	for _, j := range jobs {
+		done := wait(t, m, j.ID)
+		if done.Status != batch.StatusDone || done.Rows.Total != 30 || done.Rows.Done+done.Rows.Failed != 30 || done.Attempts != 1 {
+			t.Fatalf("finished job %+v", done)
+		}
+		if len(done.Outcome.Allocation) == 0 {
+			t.Errorf("no allocation in %+v", done.Outcome)
+		}
+		f, err := m.Report(j.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.Close()
+		// job.json says the same.
+		var disk batch.Job
+		b, _ := os.ReadFile(filepath.Join(dir, j.ID, "job.json"))
+		if err := json.Unmarshal(b, &disk); err != nil || disk.Status != batch.StatusDone {
+			t.Errorf("job.json: %v %+v", err, disk)
+		}
+	}
+	if _, err := m.Get("0123456789abcdef0123456789abcdef"); !errors.Is(err, batch.ErrNotFound) {
+		t.Errorf("unknown id: %v", err)
+	}
+	if _, err := m.Get("../../etc/passwd"); !errors.Is(err, batch.ErrNotFound) {
+		t.Errorf("bad id: %v", err)
+	}
+}
+
+func TestManagerRefuses(t *testing.T) {
+	dir := t.TempDir()
+	m := open(t, batch.Options{Dir: dir, Read: report.ReadOptions{MaxBytes: 4096}})
+	cases := []struct {
+		name   string
+		body   []byte
+		params batch.Params
+		check  func(error) bool
+	}{
+		{"NotASpreadsheet", []byte("\x89PNG\r\n\x1a\n\x00\x00"), batch.Params{}, func(err error) bool {
+			var ie *report.InputError
+			return errors.As(err, &ie)
+		}},
+		{"TooLarge", bytes.Repeat([]byte("a;b\n"), 2000), batch.Params{}, func(err error) bool { return errors.Is(err, batch.ErrTooLarge) }},
+		{"BadParams", []byte("id\n"), batch.Params{Programme: "nope", Allocation: "random", AnnualBudget: "x"}, func(err error) bool {
+			var ce *calc.Error
+			return errors.As(err, &ce) && len(ce.Fields) == 3
+		}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := m.Submit(bytes.NewReader(c.body), c.params)
+			if !c.check(err) {
+				t.Errorf("Submit: %T %v", err, err)
+			}
+		})
+	}
+	// Nothing is kept of refused uploads.
+	ents, _ := os.ReadDir(dir)
+	for _, e := range ents {
+		if e.IsDir() {
+			t.Errorf("directory %s left behind", e.Name())
+		}
+	}
+}
+
+// TestManagerRestart stops the service while a job runs; the next start
+// runs the job again and finishes it.
+func TestManagerRestart(t *testing.T) {
+	dir := t.TempDir()
+	input := writeInput(t, t.TempDir(), generate(50, 13, true), "csv", nil)
+	started := make(chan struct{})
+	var once sync.Once
+	block := func(req *calc.Request) (*calc.Result, error) {
+		once.Do(func() { close(started) })
+		time.Sleep(20 * time.Millisecond) // a slow engine: the stop comes mid-job
+		return calc.Calculate(req, calc.Options{})
+	}
+	m1, err := batch.Open(batch.Options{Dir: dir, Calculate: block, Parallel: 1, Logger: quiet})
+	if err != nil {
+		t.Fatal(err)
+	}
+	j := submit(t, m1, input, batch.Params{Lang: "ru"})
+	<-started
+	if err := m1.Close(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	var disk batch.Job
+	b, _ := os.ReadFile(filepath.Join(dir, j.ID, "job.json"))
+	if err := json.Unmarshal(b, &disk); err != nil || disk.Status != batch.StatusRunning || disk.Attempts != 1 {
+		t.Fatalf("after the stop job.json is %+v (%v), want running", disk, err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, j.ID, "report.xlsx")); err == nil {
+		t.Fatal("a report exists for an interrupted job")
+	}
+
+	m2 := open(t, batch.Options{Dir: dir})
+	done := wait(t, m2, j.ID)
+	if done.Status != batch.StatusDone || done.Attempts != 2 || done.Rows.Done+done.Rows.Failed != 50 {
+		t.Fatalf("after restart: %+v", done)
+	}
+	f, err := m2.Report(j.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+}
+
+// TestManagerGivesUp: a job that was interrupted MaxAttempts times is
+// failed at the next start instead of run again.
+func TestManagerGivesUp(t *testing.T) {
+	dir := t.TempDir()
+	id := "00112233445566778899aabbccddeeff"
+	os.MkdirAll(filepath.Join(dir, id), 0o700)
+	b, _ := json.Marshal(batch.Job{ID: id, Status: batch.StatusRunning, Attempts: 3, Created: time.Now()})
+	os.WriteFile(filepath.Join(dir, id, "job.json"), b, 0o600)
+	m := open(t, batch.Options{Dir: dir})
+	j, err := m.Get(id)
+	if err != nil || j.Status != batch.StatusFailed || j.Error == nil || !strings.Contains(j.Error.En, "interrupted 3 times") {
+		t.Fatalf("%+v %v", j, err)
+	}
+}
+
+func TestManagerExpires(t *testing.T) {
+	dir := t.TempDir()
+	m := open(t, batch.Options{Dir: dir, TTL: 200 * time.Millisecond})
+	input := writeInput(t, t.TempDir(), generate(3, 17, true), "csv", nil)
+	j := submit(t, m, input, batch.Params{})
+	wait(t, m, j.ID)
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		_, err := m.Get(j.ID)
+		if errors.Is(err, batch.ErrNotFound) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("job did not expire")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if _, err := os.Stat(filepath.Join(dir, j.ID)); !os.IsNotExist(err) {
+		t.Errorf("expired job's directory still there: %v", err)
+	}
+}
+
+func TestManagerFailedJob(t *testing.T) {
+	m := open(t, batch.Options{Dir: t.TempDir(), Read: report.ReadOptions{MaxRows: 5}})
+	input := writeInput(t, t.TempDir(), generate(8, 19, true), "csv", nil)
+	j := submit(t, m, input, batch.Params{Lang: "en"})
+	done := wait(t, m, j.ID)
+	if done.Status != batch.StatusFailed || done.Error == nil || !strings.Contains(done.Error.En, "more than 5 loans") {
+		t.Fatalf("%+v", done)
+	}
+	if _, err := m.Report(j.ID); !errors.Is(err, batch.ErrNotReady) {
+		t.Errorf("report of a failed job: %v", err)
+	}
+}
+
+func TestManagerBusy(t *testing.T) {
+	release := make(chan struct{})
+	m := open(t, batch.Options{Dir: t.TempDir(), Queue: 1, Calculate: func(r *calc.Request) (*calc.Result, error) {
+		<-release
+		return calc.Calculate(r, calc.Options{})
+	}})
+	defer close(release)
+	input := writeInput(t, t.TempDir(), generate(2, 23, true), "csv", nil)
+	first := submit(t, m, input, batch.Params{})
+	// Wait until the first job runs, so that the next one waits in the queue.
+	for {
+		j, _ := m.Get(first.ID)
+		if j.Status == batch.StatusRunning {
+			break
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	submit(t, m, input, batch.Params{})
+	b, _ := os.ReadFile(input)
+	if _, err := m.Submit(bytes.NewReader(b), batch.Params{}); !errors.Is(err, batch.ErrBusy) {
+		t.Errorf("third job: %v, want ErrBusy", err)
+	}
+}
+
+// TestManagerLock: one data directory, one manager.
+func TestManagerLock(t *testing.T) {
+	dir := t.TempDir()
+	m := open(t, batch.Options{Dir: dir})
+	if _, err := batch.Open(batch.Options{Dir: dir, Logger: quiet}); !errors.Is(err, batch.ErrLocked) {
+		t.Fatalf("second manager: %v, want ErrLocked", err)
+	}
+	m.Close(context.Background())
+	m2, err := batch.Open(batch.Options{Dir: dir, Logger: quiet})
+	if err != nil {
+		t.Fatalf("after Close: %v", err)
+	}
+	m2.Close(context.Background())
+}

@@ -1,0 +1,531 @@
+// Package batch runs many loans at once: it reads a batch input file
+// (report.OpenLoans), computes every valid row with calc.Calculate on a
+// bounded number of goroutines, shares an annual budget among the projects
+// (calc.Allocate) and writes the report workbook (report.BatchWriter).
+//
+// [Run] does one batch synchronously (the command line uses it). A
+// [Manager] keeps batch jobs on disk under a data directory and runs them on
+// a bounded worker pool: an upload is on disk before it is accepted, status
+// and progress are written as a job runs, a job that was running when the
+// process stopped runs again at the next start, and finished jobs expire.
+package batch
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"runtime"
+	"runtime/debug"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/eaeu-subsidy/subsidy/calc"
+	"github.com/eaeu-subsidy/subsidy/report"
+)
+
+// CalculateFunc computes one request; [calc.Calculate] with fixed options.
+type CalculateFunc func(*calc.Request) (*calc.Result, error)
+
+// Config is one batch run.
+type Config struct {
+	// Programme is the programme of rows that name none.
+	Programme string
+	// Budget, when not nil, is shared every year among the projects by
+	// Allocation (calc.ProRata, the default, or calc.FirstCome).
+	Budget     *Budget
+	Allocation string
+	// Schedules adds every loan's schedule to the report.
+	Schedules bool
+	// Lang of the report and of check messages: "ru" (default) or "en".
+	Lang string
+	// Parallel is the number of calculations at once (default: the number
+	// of CPUs).
+	Parallel int
+	// Read bounds the input (rows, bytes, unzip limits).
+	Read report.ReadOptions
+	// Calculate computes a row (default calc.Calculate with the built-in
+	// rate book).
+	Calculate CalculateFunc
+	// Source names the input in the report (the uploaded file's name).
+	Source string
+	// TempDir holds temporary files of the report (default os.TempDir).
+	TempDir string
+	// Logger gets internal errors (default slog.Default()).
+	Logger *slog.Logger
+}
+
+// Budget is a programme's budget for each calendar year.
+type Budget struct {
+	Amount   calc.Money
+	Currency string
+}
+
+// Progress is how far a run is. Total is an estimate (the rows of the sheet
+// or the lines of the CSV file) while the run reads; at the end it is
+// exactly Done + Failed.
+type Progress struct {
+	Total  int `json:"total"`
+	Done   int `json:"done"`
+	Failed int `json:"failed"`
+}
+
+// Outcome sums up a finished run.
+type Outcome struct {
+	Rows      int              `json:"rows"`
+	Computed  int              `json:"computed"`
+	Eligible  int              `json:"eligible"`
+	Rejected  int              `json:"rejected"`
+	EmptyRows int              `json:"empty_rows"`
+	Format    string           `json:"format"`
+	Warnings  []report.Warning `json:"warnings,omitempty"`
+	// SubsidyPaid sums the paid subsidy of the computed loans, by currency
+	// (decimal strings).
+	SubsidyPaid map[string]string `json:"subsidy_paid,omitempty"`
+	// Allocation by year, when a budget was given.
+	Allocation []YearAllocation `json:"allocation,omitempty"`
+	// Errors are the first rejected rows (at most 100), for a page to show.
+	Errors []RowError `json:"errors,omitempty"`
+}
+
+// YearAllocation is one year of the budget's allocation, in the budget's
+// currency.
+type YearAllocation struct {
+	Year      int    `json:"year"`
+	Currency  string `json:"currency"`
+	Budget    string `json:"budget"`
+	Demand    string `json:"demand"`
+	Allocated string `json:"allocated"`
+	Shortfall string `json:"shortfall"`
+}
+
+// RowError is one rejected cell.
+type RowError struct {
+	Row    int    `json:"row"`
+	ID     string `json:"id"`
+	Column string `json:"column"`
+	En     string `json:"en"`
+	Ru     string `json:"ru"`
+}
+
+// maxOutcomeErrors bounds Outcome.Errors.
+const maxOutcomeErrors = 100
+
+// Run reads the batch input at path, computes every valid row and writes
+// the report workbook to out. progress, when not nil, is called from Run's
+// goroutine as rows finish (about every 100 rows and at the end). A file
+// that cannot be read as a whole returns a *report.InputError and writes
+// nothing; a cancelled ctx stops the run and returns ctx.Err().
+//
+// Every data row ends up either computed or rejected, in input order in
+// the report: rows = computed + rejected, always. A row that makes the
+// engine fail unexpectedly (an error that is not calc's Invalid, or a
+// panic) is rejected with an internal-error reason and logged.
+func Run(ctx context.Context, path string, cfg Config, out io.Writer, progress func(Progress)) (*Outcome, error) {
+	cfg.defaults()
+	cfg.Read.Programme = cfg.Programme
+	cfg.Read.Lang = cfg.Lang
+	r, err := report.OpenLoans(path, cfg.Read)
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	bw, err := report.NewBatchWriter(report.BatchOptions{
+		Lang: cfg.Lang, Schedules: cfg.Schedules, Allocation: cfg.Budget != nil, TempDir: cfg.TempDir,
+	})
+	if err != nil {
+		return nil, err
+	}
+	defer bw.Close()
+
+	started := time.Now()
+	st := &runState{cfg: &cfg, bw: bw, outcome: &Outcome{Format: r.Format, SubsidyPaid: map[string]string{}},
+		paid: map[string]*report.Sum{}}
+	if err := st.pipeline(ctx, r, progress); err != nil {
+		return nil, err
+	}
+	o := st.outcome
+	o.EmptyRows = r.EmptyRows()
+	o.Warnings = r.Warnings()
+	o.Computed, o.Eligible, o.Rejected = bw.Counts()
+	o.Rows = o.Computed + o.Rejected
+	for c, s := range st.paid {
+		o.SubsidyPaid[c] = s.Decimal().StringFixed(2)
+	}
+	var alloc *report.Allocation
+	if cfg.Budget != nil {
+		alloc, err = st.allocate()
+		if err != nil {
+			return nil, err
+		}
+		for _, y := range alloc.Years {
+			short := y.Demand
+			short.Sub(y.Allocated)
+			o.Allocation = append(o.Allocation, YearAllocation{
+				Year: y.Year, Currency: alloc.Currency, Budget: alloc.Budget.String(),
+				Demand: y.Demand.Decimal().StringFixed(2), Allocated: y.Allocated.Decimal().StringFixed(2),
+				Shortfall: short.Decimal().StringFixed(2),
+			})
+		}
+	}
+	if progress != nil {
+		progress(Progress{Total: o.Rows, Done: o.Computed, Failed: o.Rejected})
+	}
+	err = bw.Finish(out, report.BatchSummary{
+		Source: cfg.Source, Format: r.Format, Sheet: r.Sheet, Encoding: r.Encoding, Programme: cfg.Programme,
+		Started: started, Finished: time.Now(), EmptyRows: o.EmptyRows, Warnings: o.Warnings, Allocation: alloc,
+	})
+	if err != nil {
+		return nil, err
+	}
+	return o, nil
+}
+
+func (c *Config) defaults() {
+	if c.Parallel <= 0 {
+		c.Parallel = runtime.GOMAXPROCS(0)
+	}
+	if c.Calculate == nil {
+		c.Calculate = func(req *calc.Request) (*calc.Result, error) { return calc.Calculate(req, calc.Options{}) }
+	}
+	if c.Allocation == "" {
+		c.Allocation = calc.ProRata
+	}
+	if c.Logger == nil {
+		c.Logger = slog.Default()
+	}
+	c.Lang = report.Lang(c.Lang)
+}
+
+// runState is what a run gathers as rows finish, in input order.
+type runState struct {
+	cfg     *Config
+	bw      *report.BatchWriter
+	outcome *Outcome
+	paid    map[string]*report.Sum
+	demands []demandRec
+	exclude []report.AllocationExcluded
+}
+
+// demandRec is a computed project's paid subsidy by year, in the budget's
+// currency, for the allocation.
+type demandRec struct {
+	row    int
+	id     string
+	app    calc.Date
+	hasApp bool
+	years  []yearDemand
+}
+
+type yearDemand struct {
+	year   int
+	demand calc.Money
+}
+
+// item is one row on its way through the pipeline.
+type item struct {
+	seq  int
+	loan *report.Loan
+	res  *calc.Result
+	err  error
+}
+
+func (st *runState) pipeline(ctx context.Context, r *report.LoanReader, progress func(Progress)) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	workers := st.cfg.Parallel
+	// window bounds the rows between the reader and the in-order writer,
+	// so a slow row never lets finished ones pile up without limit.
+	window := make(chan struct{}, workers*32)
+	in := make(chan *item, workers*4)
+	done := make(chan *item, workers*4)
+
+	var readErr error
+	go func() {
+		defer close(in)
+		for seq := 0; ; seq++ {
+			l, err := r.Next()
+			if err == io.EOF {
+				return
+			}
+			if err != nil {
+				readErr = err
+				return
+			}
+			select {
+			case window <- struct{}{}:
+			case <-ctx.Done():
+				return
+			}
+			select {
+			case in <- &item{seq: seq, loan: l}:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for it := range in {
+				if it.loan.Request != nil {
+					it.res, it.err = st.calculate(it.loan.Request)
+				}
+				done <- it
+			}
+		})
+	}
+	go func() { wg.Wait(); close(done) }()
+
+	pending := map[int]*item{}
+	next := 0
+	var writeErr error
+	last := time.Now()
+	for it := range done {
+		if writeErr != nil {
+			continue // drain
+		}
+		pending[it.seq] = it
+		for {
+			p, ok := pending[next]
+			if !ok {
+				break
+			}
+			delete(pending, next)
+			next++
+			<-window
+			if err := st.handle(p); err != nil {
+				writeErr = err
+				cancel()
+				break
+			}
+		}
+		if progress != nil && (next%100 == 0 || time.Since(last) > 200*time.Millisecond) {
+			last = time.Now()
+			c, _, rej := st.bw.Counts()
+			progress(Progress{Total: max(r.Estimate(), c+rej), Done: c, Failed: rej})
+		}
+	}
+	if writeErr != nil {
+		return writeErr
+	}
+	if readErr != nil {
+		return readErr
+	}
+	return ctx.Err()
+}
+
+// calculate runs the engine on one row, turning a panic into an error.
+func (st *runState) calculate(req *calc.Request) (res *calc.Result, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("calc panicked: %v\n%s", p, debug.Stack())
+		}
+	}()
+	return st.cfg.Calculate(req)
+}
+
+// handle records one finished row, in input order.
+func (st *runState) handle(it *item) error {
+	l := it.loan
+	if l.Request != nil && it.err != nil {
+		var ce *calc.Error
+		if errors.As(it.err, &ce) && ce.Kind == calc.Invalid {
+			for _, f := range ce.Fields {
+				l.Problems = append(l.Problems, report.Problem{Column: report.FieldColumn(f.Field), En: f.En, Ru: f.Ru})
+			}
+		}
+		if len(l.Problems) == 0 {
+			st.cfg.Logger.Error("batch row failed", "row", l.Row, "id", l.ID, "err", it.err)
+			l.Problems = append(l.Problems, report.Problem{
+				En: "internal error: the loan could not be computed",
+				Ru: "внутренняя ошибка: кредит не удалось рассчитать",
+			})
+		}
+		l.Request = nil
+	}
+	if l.Request == nil {
+		for _, p := range l.Problems {
+			if len(st.outcome.Errors) < maxOutcomeErrors {
+				st.outcome.Errors = append(st.outcome.Errors, RowError{Row: l.Row, ID: l.ID, Column: p.Column, En: p.En, Ru: p.Ru})
+			}
+		}
+		return st.bw.Rejected(l)
+	}
+	res := it.res
+	s := st.paid[res.Currency]
+	if s == nil {
+		s = &report.Sum{}
+		st.paid[res.Currency] = s
+	}
+	s.Add(res.Totals.SubsidyPaid)
+	if st.cfg.Budget != nil {
+		st.demand(l, res)
+	}
+	return st.bw.Computed(l, res)
+}
+
+// demand records the project's paid subsidy by year in the budget's
+// currency. A loan in another currency converts with the year's exchange
+// rate of its cap (or its cap_fx) when that rate is into the budget's
+// currency, rounding down to the minor unit as cap conversions do; a loan
+// with no such rate is left out of the allocation and listed.
+func (st *runState) demand(l *report.Loan, res *calc.Result) {
+	b := st.cfg.Budget
+	d := demandRec{row: l.Row, id: l.ID}
+	if l.ApplicationDate != nil {
+		d.app, d.hasApp = *l.ApplicationDate, true
+	}
+	capCur := ""
+	if res.Programme.Cap != nil {
+		capCur = res.Programme.Cap.Currency
+	}
+	var rowFX *decimal.Decimal
+	for _, fx := range l.Request.Subsidy.FX {
+		if fx.Year == nil {
+			v := fx.Rate
+			rowFX = &v
+		}
+	}
+	for _, y := range res.Years {
+		if y.SubsidyPaid == 0 {
+			continue
+		}
+		m := y.SubsidyPaid
+		if res.Currency != b.Currency {
+			rate := y.FXRate
+			if rate == nil {
+				rate = rowFX
+			}
+			if rate == nil || (capCur != "" && capCur != b.Currency) {
+				st.exclude = append(st.exclude, report.AllocationExcluded{
+					Row: l.Row, ID: l.ID, Currency: res.Currency,
+					En: fmt.Sprintf("the loan is in %s and there is no exchange rate into %s: give cap_fx", res.Currency, b.Currency),
+					Ru: fmt.Sprintf("кредит в %s, а курса к %s нет: укажите cap_fx", res.Currency, b.Currency),
+				})
+				return
+			}
+			conv := m.Decimal().Mul(*rate).Truncate(calc.MinorDigits)
+			v, err := calc.MoneyFromDecimal(conv)
+			if err != nil {
+				st.exclude = append(st.exclude, report.AllocationExcluded{Row: l.Row, ID: l.ID, Currency: res.Currency,
+					En: "the converted demand is out of range", Ru: "пересчитанная потребность вне допустимого диапазона"})
+				return
+			}
+			m = v
+		}
+		d.years = append(d.years, yearDemand{y.Year, m})
+	}
+	if len(d.years) > 0 {
+		st.demands = append(st.demands, d)
+	}
+}
+
+// allocate shares each year's budget among that year's demands (SPEC §5).
+// first_come serves projects by application date, then row order (rows
+// without a date after those with one); pro_rata uses the same order to
+// break ties of the largest remainder.
+func (st *runState) allocate() (*report.Allocation, error) {
+	b := st.cfg.Budget
+	order := make([]int, len(st.demands))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(i, j int) bool {
+		a, c := &st.demands[order[i]], &st.demands[order[j]]
+		if a.hasApp != c.hasApp {
+			return a.hasApp
+		}
+		if a.hasApp && a.app != c.app {
+			return a.app < c.app
+		}
+		return a.row < c.row
+	})
+	byYear := map[int][]int{} // year -> indexes into order, in order
+	var years []int
+	for _, i := range order {
+		for _, y := range st.demands[i].years {
+			if _, ok := byYear[y.year]; !ok {
+				years = append(years, y.year)
+			}
+			byYear[y.year] = append(byYear[y.year], i)
+		}
+	}
+	sort.Ints(years)
+	a := &report.Allocation{Method: st.cfg.Allocation, Budget: b.Amount, Currency: b.Currency, Excluded: st.exclude}
+	for _, y := range years {
+		idx := byYear[y]
+		demand := make([]calc.Money, len(idx))
+		for k, i := range idx {
+			for _, yd := range st.demands[i].years {
+				if yd.year == y {
+					demand[k] = yd.demand
+				}
+			}
+		}
+		got, err := calc.Allocate(b.Amount, demand, st.cfg.Allocation)
+		if err != nil {
+			return nil, err
+		}
+		ay := report.AllocationYear{Year: y, Projects: make([]report.AllocatedProject, len(idx))}
+		for k, i := range idx {
+			ay.Demand.Add(demand[k])
+			ay.Allocated.Add(got[k])
+			ay.Projects[k] = report.AllocatedProject{Row: st.demands[i].row, ID: st.demands[i].id, Demand: demand[k], Allocated: got[k]}
+		}
+		a.Years = append(a.Years, ay)
+	}
+	return a, nil
+}
+
+// ParseBudget reads an annual budget as the upload form gives it: an
+// amount with an optional ISO currency code ("5000000000", "5 000 000 000,00
+// RUB"). Without a code the budget is in defaultCurrency.
+func ParseBudget(s, defaultCurrency string) (*Budget, error) {
+	s = strings.TrimSpace(s)
+	cur := defaultCurrency
+	if f := strings.Fields(s); len(f) > 1 {
+		last := strings.ToUpper(f[len(f)-1])
+		if len(last) == 3 && strings.Trim(last, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") == "" {
+			cur = last
+			s = strings.Join(f[:len(f)-1], " ")
+		}
+	}
+	d, err := report.ParseNumber(s)
+	if err != nil || d.IsNegative() {
+		return nil, &calc.Error{Kind: calc.Invalid, Detail: "invalid annual budget", Fields: []calc.FieldError{{
+			Field: "annual_budget",
+			En:    "the annual budget must be an amount, optionally followed by a currency code: 5000000000 RUB",
+			Ru:    "годовой бюджет — сумма, за которой может идти код валюты: 5000000000 RUB",
+		}}}
+	}
+	m, err := calc.MoneyFromDecimal(d)
+	if err != nil {
+		return nil, &calc.Error{Kind: calc.Invalid, Detail: "invalid annual budget", Fields: []calc.FieldError{{
+			Field: "annual_budget",
+			En:    "the annual budget has more than two decimals or is too large",
+			Ru:    "в годовом бюджете больше двух знаков после запятой или он слишком велик",
+		}}}
+	}
+	return &Budget{Amount: m, Currency: cur}, nil
+}
+
+// BudgetCurrency is the currency of a budget given without one: the
+// annual cap's currency of the programme, or its only allowed currency, or
+// RUB.
+func BudgetCurrency(programme string) string {
+	if p, ok := calc.LookupProgramme(programme); ok {
+		if p.Cap != nil {
+			return p.Cap.Currency
+		}
+		if len(p.Conditions.Currencies) == 1 {
+			return p.Conditions.Currencies[0]
+		}
+	}
+	return "RUB"
+}

@@ -1,0 +1,257 @@
+package batch_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/eaeu-subsidy/subsidy/batch"
+	"github.com/eaeu-subsidy/subsidy/calc"
+	"github.com/eaeu-subsidy/subsidy/report"
+)
+
+// run runs a batch into a report file and returns its path.
+func run(t *testing.T, input string, cfg batch.Config) (*batch.Outcome, string) {
+	t.Helper()
+	out := filepath.Join(t.TempDir(), "report.xlsx")
+	f, err := os.Create(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var last batch.Progress
+	o, err := batch.Run(context.Background(), input, cfg, f, func(p batch.Progress) { last = p })
+	if err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	if last.Done != o.Computed || last.Failed != o.Rejected || last.Total != o.Rows {
+		t.Errorf("last progress %+v, outcome %+v", last, o)
+	}
+	return o, out
+}
+
+func sameMoney(cell string, m calc.Money) bool {
+	d, err := decimal.NewFromString(cell)
+	return err == nil && d.Equal(m.Decimal())
+}
+
+// TestRoundTrip fills the template's columns with generated loans, runs
+// the batch, and checks every project of the report against a single
+// calculation of the same loan sent as the JSON of POST
+// /api/v1/calculations.
+func TestRoundTrip(t *testing.T) {
+	loans := generate(150, 1, false)
+	bad := [][]string{
+		{"BAD-1", "x", "RU:100", "eaeu-industrial", "не число", "RUB", "20", "2025-01-01", "60"},
+		{"L000001", "duplicate id", "RU:100", "eaeu-industrial", "1000", "RUB", "20", "2025-01-01", "60"},
+		{"BAD-3", "calc refuses", "RU:100", "eaeu-industrial", "1000", "RUB", "20", "2025-01-01", "7", "annuity", "quarterly"},
+	}
+	for _, format := range []string{"xlsx", "csv"} {
+		t.Run(format, func(t *testing.T) {
+			input := writeInput(t, t.TempDir(), loans, format, bad)
+			o, path := run(t, input, batch.Config{Lang: "en", Parallel: 4})
+			if o.Rows != len(loans)+len(bad) || o.Computed+o.Rejected != o.Rows || o.Rejected != len(bad) {
+				t.Fatalf("outcome %+v: want %d rows, %d rejected", o, len(loans)+len(bad), len(bad))
+			}
+			projects := sheet(t, path, "Projects")
+			h := projects[0]
+			cID, cStatus := column(t, h, "id"), column(t, h, "Status")
+			cInterest, cSubsidy, cPaid := column(t, h, "Interest"), column(t, h, "Subsidy (rule)"), column(t, h, "Subsidy paid")
+			cBorrower, cPV := column(t, h, "Borrower interest"), column(t, h, "Subsidy present value")
+			yearCol := map[int]int{}
+			for i, name := range h {
+				if y, ok := strings.CutPrefix(name, "Subsidy paid "); ok {
+					n, _ := strconv.Atoi(y)
+					yearCol[n] = i
+				}
+			}
+			if len(projects) != o.Rows+1 {
+				t.Fatalf("Projects has %d rows, want %d loans + header", len(projects)-1, o.Rows)
+			}
+			byID := map[string][]string{}
+			for _, r := range projects[1:] {
+				for len(r) < len(h) {
+					r = append(r, "")
+				}
+				if r[cID] != "L000001" || byID["L000001"] == nil {
+					byID[r[cID]] = r
+				}
+			}
+			for _, l := range loans {
+				var req calc.Request
+				if err := json.Unmarshal([]byte(l.request("en")), &req); err != nil {
+					t.Fatal(err)
+				}
+				res, err := calc.Calculate(&req, calc.Options{})
+				if err != nil {
+					t.Fatalf("%s: single calculation: %v", l[report.ColID], err)
+				}
+				r := byID[l[report.ColID]]
+				if r == nil {
+					t.Fatalf("%s missing from the report", l[report.ColID])
+				}
+				if r[cStatus] == "rejected" {
+					t.Fatalf("%s rejected: %s", l[report.ColID], r[len(r)-1])
+				}
+				for _, c := range []struct {
+					col  int
+					want calc.Money
+				}{{cInterest, res.Totals.Interest}, {cSubsidy, res.Totals.Subsidy}, {cPaid, res.Totals.SubsidyPaid},
+					{cBorrower, res.Totals.BorrowerInterest}, {cPV, res.SubsidyPresentValue}} {
+					if !sameMoney(r[c.col], c.want) {
+						t.Errorf("%s %s: report %q, single calculation %s", l[report.ColID], h[c.col], r[c.col], c.want)
+					}
+				}
+				for _, y := range res.Years {
+					if y.SubsidyPaid == 0 {
+						continue
+					}
+					if !sameMoney(r[yearCol[y.Year]], y.SubsidyPaid) {
+						t.Errorf("%s paid in %d: report %q, single calculation %s", l[report.ColID], y.Year, r[yearCol[y.Year]], y.SubsidyPaid)
+					}
+				}
+			}
+			errs := sheet(t, path, "Errors")
+			want := map[string]string{"BAD-1": "amount", "L000001": "id", "BAD-3": "term_months"}
+			for _, e := range errs[1:] {
+				if col, ok := want[e[1]]; ok && e[2] == col {
+					delete(want, e[1])
+				}
+			}
+			if len(want) > 0 {
+				t.Errorf("errors not reported: %v in %q", want, errs)
+			}
+		})
+	}
+}
+
+func TestAllocation(t *testing.T) {
+	loans := generate(40, 7, true)
+	input := writeInput(t, t.TempDir(), loans, "csv", nil)
+	for _, method := range []string{calc.ProRata, calc.FirstCome} {
+		t.Run(method, func(t *testing.T) {
+			budget := &batch.Budget{Amount: 150_000_000_00, Currency: "RUB"}
+			o, path := run(t, input, batch.Config{Lang: "ru", Budget: budget, Allocation: method})
+			if len(o.Allocation) == 0 {
+				t.Fatal("no allocation")
+			}
+			for _, y := range o.Allocation {
+				demand, _ := decimal.NewFromString(y.Demand)
+				alloc, _ := decimal.NewFromString(y.Allocated)
+				want := decimal.Min(demand, budget.Amount.Decimal())
+				if !alloc.Equal(want) {
+					t.Errorf("%d: allocated %s of demand %s, want %s", y.Year, alloc, demand, want)
+				}
+			}
+			rows := sheet(t, path, "Распределение")
+			if len(rows) < 2 {
+				t.Fatal("allocation sheet empty")
+			}
+			// Within a year the allocations add up to the year's figure.
+			sums := map[string]decimal.Decimal{}
+			for _, r := range rows[1:] {
+				d, _ := decimal.NewFromString(r[5])
+				sums[r[0]] = sums[r[0]].Add(d)
+			}
+			for _, y := range o.Allocation {
+				if !sums[strconv.Itoa(y.Year)].Equal(decimal.RequireFromString(y.Allocated)) {
+					t.Errorf("%d: rows add up to %s, summary says %s", y.Year, sums[strconv.Itoa(y.Year)], y.Allocated)
+				}
+			}
+			if method == calc.FirstCome {
+				// Served in full before anyone later is served at all.
+				var year string
+				short := false
+				for _, r := range rows[1:] {
+					if r[0] != year {
+						year, short = r[0], false
+					}
+					dem, _ := decimal.NewFromString(r[4])
+					got, _ := decimal.NewFromString(r[5])
+					if short && got.IsPositive() {
+						t.Fatalf("first_come served row %s after a shortfall in %s", r[2], year)
+					}
+					if got.LessThan(dem) {
+						short = true
+					}
+				}
+			}
+		})
+	}
+}
+
+func TestParseBudget(t *testing.T) {
+	cases := []struct {
+		in, cur string
+		want    calc.Money
+		ok      bool
+	}{
+		{"5000000000", "RUB", 5_000_000_000_00, true},
+		{"5 000 000 000,50 KZT", "KZT", 5_000_000_000_50, true},
+		{"1,000.25 rub", "RUB", 1_000_25, true},
+		{"-5", "", 0, false},
+		{"lots", "", 0, false},
+		{"1.005", "", 0, false},
+	}
+	for _, c := range cases {
+		b, err := batch.ParseBudget(c.in, "RUB")
+		if !c.ok {
+			var ce *calc.Error
+			if !errors.As(err, &ce) || ce.Fields[0].Field != "annual_budget" {
+				t.Errorf("%q: %v, want an annual_budget error", c.in, err)
+			}
+			continue
+		}
+		if err != nil || b.Amount != c.want || b.Currency != c.cur {
+			t.Errorf("%q: %+v %v", c.in, b, err)
+		}
+	}
+}
+
+// TestRunSchedules puts every schedule on the Schedules sheets.
+func TestRunSchedules(t *testing.T) {
+	loans := generate(5, 3, true)
+	input := writeInput(t, t.TempDir(), loans, "xlsx", nil)
+	_, path := run(t, input, batch.Config{Lang: "en", Schedules: true})
+	rows := sheet(t, path, "Schedules")
+	if len(rows) != 1+5*60 {
+		t.Errorf("Schedules has %d rows, want 300 periods + header", len(rows))
+	}
+}
+
+// TestRunInputError: a file that is no batch input writes no report.
+func TestRunInputError(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "x.csv")
+	os.WriteFile(p, []byte("hello\nworld\n"), 0o644)
+	_, err := batch.Run(context.Background(), p, batch.Config{}, nil, nil)
+	var ie *report.InputError
+	if !errors.As(err, &ie) {
+		t.Fatalf("%v, want an InputError", err)
+	}
+}
+
+// TestRunPanics: a row that makes the engine panic is rejected, the others
+// are computed.
+func TestRunPanics(t *testing.T) {
+	loans := generate(20, 5, true)
+	input := writeInput(t, t.TempDir(), loans, "csv", nil)
+	cfg := batch.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Calculate: func(r *calc.Request) (*calc.Result, error) {
+		if r.Loan.Amount.Equal(decimal.RequireFromString(loans[7][report.ColAmount])) {
+			panic("boom")
+		}
+		return calc.Calculate(r, calc.Options{})
+	}}
+	o, _ := run(t, input, cfg)
+	if o.Rows != 20 || o.Rejected != 1 || o.Computed != 19 || len(o.Errors) != 1 || !strings.Contains(o.Errors[0].En, "internal") {
+		t.Errorf("outcome %+v", o)
+	}
+}
