@@ -1,0 +1,683 @@
+package handlers
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"mime/multipart"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/eaeu-subsidy/subsidy/batch"
+	"github.com/eaeu-subsidy/subsidy/calc"
+	"github.com/eaeu-subsidy/subsidy/report"
+	"github.com/gofiber/fiber/v2"
+)
+
+// BatchOptions tune the batch routes; pass one (or a pointer) as
+// Config.Batch. The zero value works.
+type BatchOptions struct {
+	// Workers is the number of batch jobs run at once (default 1);
+	// Parallel the calculations at once within a job (default the number
+	// of CPUs; each also takes one of Config.MaxInFlight's slots while it
+	// computes, so single calculations are never starved).
+	Workers  int
+	Parallel int
+	// Queue is the most jobs waiting; more are answered 503 (default 100).
+	Queue int
+	// MaxRows is the most loans in one upload (default
+	// report.DefaultMaxRows).
+	MaxRows int
+	// Wait bounds ?wait=true: a job not finished by then is answered 202
+	// with its status (default 50 s).
+	Wait time.Duration
+	// Events bounds one server-sent event stream; the browser reconnects
+	// by itself (default 45 s).
+	Events time.Duration
+}
+
+// batchHandlers serve the batch routes over one job manager.
+type batchHandlers struct {
+	s   *Server
+	m   *batch.Manager // nil when the data directory cannot be used
+	err error          // why m is nil
+	opt BatchOptions
+}
+
+// batchRoutes registers the batch routes of API.md ("Batch runs") on api
+// (/api/v1) and the batch pages on pages (/): GET /batch (upload form),
+// POST /batch (the form's upload), GET /batch/{id} (progress and result).
+//
+// The job manager keeps jobs under Config.DataDir/batches, runs jobs that
+// were running when the process last stopped, and is closed by
+// Server.Shutdown (a running job stops and runs again at the next start).
+func (s *Server) batchRoutes(api fiber.Router, pages fiber.Router) {
+	h := &batchHandlers{s: s}
+	switch o := s.cfg.Batch.(type) {
+	case BatchOptions:
+		h.opt = o
+	case *BatchOptions:
+		if o != nil {
+			h.opt = *o
+		}
+	}
+	if h.opt.Wait <= 0 {
+		h.opt.Wait = 50 * time.Second
+	}
+	if h.opt.Events <= 0 {
+		h.opt.Events = 45 * time.Second
+	}
+	rates := s.cfg.Rates
+	h.m, h.err = batch.Open(batch.Options{
+		Dir:      filepath.Join(s.cfg.DataDir, "batches"),
+		Workers:  h.opt.Workers,
+		Parallel: h.opt.Parallel,
+		Queue:    h.opt.Queue,
+		TTL:      s.cfg.JobTTL,
+		Read:     report.ReadOptions{MaxBytes: int64(s.cfg.UploadLimit), MaxRows: h.opt.MaxRows},
+		Logger:   s.log,
+		Calculate: func(req *calc.Request) (*calc.Result, error) {
+			s.slots <- struct{}{}
+			defer func() { <-s.slots }()
+			return calc.Calculate(req, calc.Options{Rates: rates})
+		},
+	})
+	if h.err != nil {
+		// The calculator still works: batch routes answer 503 and the
+		// reason is logged (typically another process holds the data
+		// directory).
+		s.log.Error("batch runs unavailable", slog.String("error", h.err.Error()))
+	} else {
+		s.onShutdown(h.m.Close)
+		dir := h.m.Dir()
+		s.addReadyCheck("batches", func(context.Context) error {
+			_, err := os.Stat(dir)
+			return err
+		})
+	}
+
+	api.Get("/batches/template.xlsx", h.template)
+	api.Post("/batches", h.create)
+	api.Get("/batches/:id", h.status)
+	api.Get("/batches/:id/events", h.events)
+	api.Get("/batches/:id/report.xlsx", h.report)
+	pages.Get("/batch", h.page)
+	pages.Post("/batch", h.pageUpload)
+	pages.Get("/batch/:id", h.pageStatus)
+}
+
+// manager returns the job manager or the 503 problem that explains its
+// absence.
+func (h *batchHandlers) manager(lang string) (*batch.Manager, error) {
+	if h.m == nil {
+		return nil, NewProblem(http.StatusServiceUnavailable, TypeBlank, lang,
+			tr(lang, "", "пакетные расчёты сейчас недоступны", "batch runs are unavailable at the moment"))
+	}
+	return h.m, nil
+}
+
+// template is GET /api/v1/batches/template.xlsx.
+func (h *batchHandlers) template(c *fiber.Ctx) error {
+	lang := Lang(c)
+	var b bytes.Buffer
+	if err := report.WriteTemplate(&b, lang); err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, mimeXLSX)
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="subsidy-batch-template-`+lang+`.xlsx"`)
+	c.Set(fiber.HeaderCacheControl, "no-cache")
+	return c.Send(b.Bytes())
+}
+
+// jobError turns the manager's errors into problems.
+func jobError(err error, lang string) error {
+	var ie *report.InputError
+	switch {
+	case errors.Is(err, batch.ErrNotFound):
+		return NewProblem(http.StatusNotFound, TypeBlank, lang,
+			tr(lang, "", "нет такого пакетного задания (или срок его хранения истёк)", "no such batch job (or it has expired)"))
+	case errors.Is(err, batch.ErrBusy), errors.Is(err, batch.ErrClosed):
+		return &retryProblem{NewProblem(http.StatusServiceUnavailable, TypeOverloaded, lang,
+			tr(lang, "", "слишком много заданий в очереди; повторите позже", "too many jobs are waiting; retry later"))}
+	case errors.Is(err, batch.ErrTooLarge):
+		return NewProblem(http.StatusRequestEntityTooLarge, TypeBlank, lang,
+			tr(lang, "", "файл больше допустимого размера", "the file exceeds the size limit"))
+	case errors.As(err, &ie):
+		p := NewProblem(http.StatusUnprocessableEntity, TypeInvalid, lang, ie.Message(lang))
+		p.Errors = []FieldProblem{{Field: "file", Message: ie.Message(lang)}}
+		return p
+	}
+	return err
+}
+
+// retryProblem is a 503 that tells the client when to retry.
+type retryProblem struct{ *Problem }
+
+func (h *batchHandlers) fail(c *fiber.Ctx, err error, lang string) error {
+	err = jobError(err, lang)
+	var rp *retryProblem
+	if errors.As(err, &rp) {
+		c.Set(fiber.HeaderRetryAfter, "5")
+		return rp.Problem
+	}
+	return err
+}
+
+// upload reads the multipart form of POST /api/v1/batches and POST
+// /batch: the file and the options. Its problems are 400 (no file), 415
+// (not multipart).
+func (h *batchHandlers) upload(c *fiber.Ctx, lang string) (multipart.File, batch.Params, error) {
+	var p batch.Params
+	ct := string(c.Request().Header.ContentType())
+	if !strings.HasPrefix(strings.ToLower(ct), fiber.MIMEMultipartForm) {
+		return nil, p, NewProblem(http.StatusUnsupportedMediaType, TypeMalformed, lang,
+			tr(lang, "", "отправьте файл как multipart/form-data в поле file", "send the file as multipart/form-data in the field file"))
+	}
+	if len(c.Body()) > h.s.cfg.UploadLimit+64<<10 {
+		return nil, p, jobError(batch.ErrTooLarge, lang)
+	}
+	fh, err := c.FormFile("file")
+	if err != nil {
+		pr := NewProblem(http.StatusBadRequest, TypeMalformed, lang,
+			tr(lang, "", "нет файла: отправьте его в поле file", "no file: send it in the field file"))
+		pr.Errors = []FieldProblem{{Field: "file", Message: tr(lang, "", "обязательное поле", "required")}}
+		return nil, p, pr
+	}
+	if fh.Size > int64(h.s.cfg.UploadLimit) {
+		return nil, p, jobError(batch.ErrTooLarge, lang)
+	}
+	f, err := fh.Open()
+	if err != nil {
+		return nil, p, err
+	}
+	p = batch.Params{
+		Programme:    c.FormValue("programme"),
+		AnnualBudget: c.FormValue("annual_budget"),
+		Allocation:   c.FormValue("allocation"),
+		Schedules:    isTrue(c.FormValue("schedules")) || isTrue(c.Query("schedules")),
+		Lang:         lang,
+		Filename:     fh.Filename,
+	}
+	if l := c.FormValue("lang"); l == LangRu || l == LangEn {
+		p.Lang = l
+	}
+	return f, p, nil
+}
+
+func isTrue(s string) bool {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "1", "true", "on", "yes":
+		return true
+	}
+	return false
+}
+
+// create is POST /api/v1/batches: 202 with the job once the upload is on
+// disk; with ?wait=true the answer waits for the job to finish (up to
+// BatchOptions.Wait, then 202 with the status so far).
+func (h *batchHandlers) create(c *fiber.Ctx) error {
+	lang := Lang(c)
+	m, err := h.manager(lang)
+	if err != nil {
+		return err
+	}
+	f, p, err := h.upload(c, lang)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	j, err := m.Submit(f, p)
+	if err != nil {
+		return h.fail(c, err, lang)
+	}
+	status := http.StatusAccepted
+	if isTrue(c.Query("wait")) {
+		ctx, cancel := context.WithTimeout(context.Background(), h.opt.Wait)
+		j, err = m.Wait(ctx, j.ID)
+		cancel()
+		if err != nil {
+			return h.fail(c, err, lang)
+		}
+		if j.IsFinished() {
+			status = http.StatusOK
+		}
+	}
+	v := newJobView(j, lang)
+	c.Set(fiber.HeaderLocation, v.StatusURL)
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.Status(status).JSON(v)
+}
+
+// status is GET /api/v1/batches/{id}.
+func (h *batchHandlers) status(c *fiber.Ctx) error {
+	lang := Lang(c)
+	m, err := h.manager(lang)
+	if err != nil {
+		return err
+	}
+	j, err := m.Get(c.Params("id"))
+	if err != nil {
+		return h.fail(c, err, lang)
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.JSON(newJobView(j, lang))
+}
+
+// report is GET /api/v1/batches/{id}/report.xlsx: 404 for an unknown job,
+// 409 while the job is not done (or when it failed).
+func (h *batchHandlers) report(c *fiber.Ctx) error {
+	lang := Lang(c)
+	m, err := h.manager(lang)
+	if err != nil {
+		return err
+	}
+	id := c.Params("id")
+	f, err := m.Report(id)
+	if errors.Is(err, batch.ErrNotReady) {
+		return NewProblem(http.StatusConflict, TypeBlank, lang,
+			tr(lang, "", "отчёт ещё не готов или задание завершилось ошибкой: см. статус задания", "the report is not ready or the job failed: see the job's status"))
+	}
+	if err != nil {
+		return h.fail(c, err, lang)
+	}
+	fi, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return err
+	}
+	c.Set(fiber.HeaderContentType, mimeXLSX)
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="subsidy-batch-`+id[:8]+`.xlsx"`)
+	c.Set(fiber.HeaderCacheControl, "private, no-store")
+	return c.SendStream(f, int(fi.Size()))
+}
+
+// events is GET /api/v1/batches/{id}/events: the job's status as
+// server-sent events ("event: status", data the JSON of GET
+// /api/v1/batches/{id}) at every change while it runs, the last one when
+// it finishes; then the stream ends. A stream also ends after
+// BatchOptions.Events, and the browser's EventSource reconnects (retry:
+// 1000 ms).
+//
+// The stream is written on the hijacked connection: a streamed Fiber body
+// would be read whole by the request log before it is sent.
+func (h *batchHandlers) events(c *fiber.Ctx) error {
+	lang := Lang(c)
+	m, err := h.manager(lang)
+	if err != nil {
+		return err
+	}
+	id := c.Params("id")
+	if _, err := m.Get(id); err != nil {
+		return h.fail(c, err, lang)
+	}
+	limit := h.opt.Events
+	log := h.s.log
+	c.Context().HijackSetNoResponse(true)
+	c.Context().Hijack(func(conn net.Conn) {
+		_ = conn.SetReadDeadline(time.Time{})
+		w := bufio.NewWriter(conn)
+		write := func(s string) bool {
+			_ = conn.SetWriteDeadline(time.Now().Add(10 * time.Second))
+			if _, err := w.WriteString(s); err != nil {
+				return false
+			}
+			return w.Flush() == nil
+		}
+		if !write("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream; charset=utf-8\r\n" +
+			"Cache-Control: no-store\r\nX-Accel-Buffering: no\r\nX-Content-Type-Options: nosniff\r\n" +
+			"Connection: close\r\n\r\nretry: 1000\n\n") {
+			return
+		}
+		end := time.NewTimer(limit)
+		defer end.Stop()
+		for {
+			j, ch, err := m.Watch(id)
+			if err != nil {
+				write("event: gone\ndata: {}\n\n")
+				return
+			}
+			b, err := json.Marshal(newJobView(j, lang))
+			if err != nil {
+				log.Error("batch events", slog.String("error", err.Error()))
+				return
+			}
+			if !write("event: status\ndata: " + string(b) + "\n\n") {
+				return
+			}
+			if ch == nil {
+				return // finished: that was the last event
+			}
+			keep := time.NewTimer(15 * time.Second)
+			select {
+			case <-ch:
+			case <-keep.C:
+				if !write(": keep-alive\n\n") {
+					return
+				}
+			case <-end.C:
+				keep.Stop()
+				return
+			case <-m.Done():
+				keep.Stop()
+				return
+			}
+			keep.Stop()
+			// Progress changes every few milliseconds: send at most five
+			// events a second.
+			time.Sleep(200 * time.Millisecond)
+		}
+	})
+	return nil
+}
+
+// jobView is a job as the API shows it, in one language.
+type jobView struct {
+	ID         string          `json:"id"`
+	Status     string          `json:"status"`
+	Rows       batch.Progress  `json:"rows"`
+	StatusURL  string          `json:"status_url"`
+	EventsURL  string          `json:"events_url"`
+	ReportURL  string          `json:"report_url,omitempty"`
+	Filename   string          `json:"filename,omitempty"`
+	Programme  string          `json:"programme,omitempty"`
+	Budget     string          `json:"annual_budget,omitempty"`
+	Allocation string          `json:"allocation,omitempty"`
+	Schedules  bool            `json:"schedules,omitempty"`
+	Lang       string          `json:"lang"`
+	Created    time.Time       `json:"created_at"`
+	Started    *time.Time      `json:"started_at,omitempty"`
+	Finished   *time.Time      `json:"finished_at,omitempty"`
+	Error      string          `json:"error,omitempty"`
+	Summary    *jobSummary     `json:"summary,omitempty"`
+	Warnings   []string        `json:"warnings,omitempty"`
+	Errors     []jobRowProblem `json:"errors,omitempty"`
+}
+
+type jobSummary struct {
+	Rows        int                    `json:"rows"`
+	Computed    int                    `json:"computed"`
+	Eligible    int                    `json:"eligible"`
+	Rejected    int                    `json:"rejected"`
+	EmptyRows   int                    `json:"empty_rows"`
+	Format      string                 `json:"format"`
+	SubsidyPaid map[string]string      `json:"subsidy_paid,omitempty"`
+	Allocation  []batch.YearAllocation `json:"allocation,omitempty"`
+}
+
+type jobRowProblem struct {
+	Row     int    `json:"row"`
+	ID      string `json:"id"`
+	Column  string `json:"column"`
+	Message string `json:"message"`
+}
+
+func newJobView(j *batch.Job, lang string) *jobView {
+	base := "/api/v1/batches/" + j.ID
+	v := &jobView{
+		ID: j.ID, Status: j.Status, Rows: j.Rows, StatusURL: base, EventsURL: base + "/events",
+		Filename: j.Params.Filename, Programme: j.Params.Programme, Budget: j.Params.AnnualBudget,
+		Allocation: j.Params.Allocation, Schedules: j.Params.Schedules, Lang: j.Params.Lang,
+		Created: j.Created, Started: j.Started, Finished: j.Finished,
+	}
+	if j.Status == batch.StatusDone {
+		v.ReportURL = base + "/report.xlsx"
+	}
+	if j.Error != nil {
+		v.Error = j.Error.In(lang)
+	}
+	if o := j.Outcome; o != nil {
+		v.Summary = &jobSummary{Rows: o.Rows, Computed: o.Computed, Eligible: o.Eligible, Rejected: o.Rejected,
+			EmptyRows: o.EmptyRows, Format: o.Format, SubsidyPaid: o.SubsidyPaid, Allocation: o.Allocation}
+		for _, w := range o.Warnings {
+			v.Warnings = append(v.Warnings, w.Message(lang))
+		}
+		for _, e := range o.Errors {
+			v.Errors = append(v.Errors, jobRowProblem{Row: e.Row, ID: e.ID, Column: e.Column, Message: batch.Message{En: e.En, Ru: e.Ru}.In(lang)})
+		}
+	}
+	return v
+}
+
+// ---- pages ----
+
+// batchPage is the data of batch.html (the upload form) and
+// batch_status.html (a job's progress and result).
+type batchPage struct {
+	pageData
+	Programmes  []option
+	Allocations []option
+	Values      batch.Params
+	Errors      []string
+	TemplateURL string
+	Columns     []batchColumn
+	Limits      string
+	More        string
+
+	Job      *jobView
+	NotFound bool
+	Percent  int
+	Done     int
+	// Paid and Allocation are the summary's figures formatted for the
+	// page's language.
+	Paid       []paidView
+	Allocation []allocView
+}
+
+type paidView struct{ Currency, Amount string }
+
+type allocView struct{ Year, Budget, Demand, Allocated, Shortfall string }
+
+// fmtAmount formats a decimal string of the API for a page.
+func fmtAmount(s, lang string) string {
+	d, err := ParseDecimal(s)
+	if err != nil {
+		return s
+	}
+	if m, err := calc.MoneyFromDecimal(d); err == nil {
+		return FormatMoney(m, lang)
+	}
+	return FormatDecimal(d, lang)
+}
+
+type batchColumn struct {
+	Label, Key, Help string
+	Required         bool
+}
+
+func (h *batchHandlers) formPage(lang string, v batch.Params, errs []string) batchPage {
+	p := batchPage{pageData: newPageData(lang, "/batch"), Values: v, Errors: errs,
+		TemplateURL: "/api/v1/batches/template.xlsx?lang=" + lang}
+	rows := h.opt.MaxRows
+	if rows <= 0 {
+		rows = report.DefaultMaxRows
+	}
+	p.Limits = fmt.Sprintf(T(lang, "batch.limits"), rows, h.s.cfg.UploadLimit>>20)
+	p.Programmes = append(p.Programmes, option{Value: "", Label: T(lang, "batch.programme.file"), Selected: v.Programme == ""})
+	for _, pr := range calc.Programmes() {
+		p.Programmes = append(p.Programmes, option{Value: pr.ID, Label: programmeName(pr, lang), Selected: v.Programme == pr.ID})
+	}
+	for _, a := range []string{calc.ProRata, calc.FirstCome} {
+		p.Allocations = append(p.Allocations, option{Value: a, Label: T(lang, "batch.allocation."+a), Selected: v.Allocation == a})
+	}
+	for _, c := range report.Columns() {
+		help := c.HelpRu
+		if lang == LangEn {
+			help = c.HelpEn
+		}
+		p.Columns = append(p.Columns, batchColumn{Label: c.Label(lang), Key: c.Key, Help: help, Required: c.Required})
+	}
+	return p
+}
+
+// page is GET /batch: the upload form.
+func (h *batchHandlers) page(c *fiber.Ctx) error {
+	lang := Lang(c)
+	return h.s.render(c, http.StatusOK, "batch.html", h.formPage(lang, batch.Params{}, nil))
+}
+
+// pageUpload is POST /batch: the form's upload. A good upload is
+// redirected (303) to its status page; a refused one shows the form again
+// with the reasons.
+func (h *batchHandlers) pageUpload(c *fiber.Ctx) error {
+	lang := Lang(c)
+	if l := c.FormValue("lang"); l == LangRu || l == LangEn {
+		lang = l
+	}
+	m, err := h.manager(lang)
+	if err == nil {
+		var f multipart.File
+		var p batch.Params
+		f, p, err = h.upload(c, lang)
+		if err == nil {
+			defer f.Close()
+			var j *batch.Job
+			j, err = m.Submit(f, p)
+			if err == nil {
+				return c.Redirect("/batch/"+j.ID+"?lang="+lang, http.StatusSeeOther)
+			}
+		}
+		err = jobError(err, lang)
+	}
+	var msgs []string
+	status := http.StatusUnprocessableEntity
+	var pr *Problem
+	var rp *retryProblem
+	var ce *calc.Error
+	switch {
+	case errors.As(err, &rp):
+		status = rp.Status
+		msgs = append(msgs, rp.Detail)
+	case errors.As(err, &pr):
+		status = pr.Status
+		msgs = append(msgs, pr.Detail)
+	case errors.As(err, &ce):
+		for _, f := range ce.Fields {
+			msgs = append(msgs, T(lang, "batch.field."+f.Field)+": "+f.Message(lang))
+		}
+	default:
+		return err
+	}
+	v := batch.Params{Programme: c.FormValue("programme"), AnnualBudget: c.FormValue("annual_budget"), Allocation: c.FormValue("allocation"),
+		Schedules: isTrue(c.FormValue("schedules"))}
+	return h.s.render(c, status, "batch.html", h.formPage(lang, v, msgs))
+}
+
+// pageStatus is GET /batch/{id}: the job's progress (live through the
+// events stream and batch.js), then its summary, errors and report link.
+func (h *batchHandlers) pageStatus(c *fiber.Ctx) error {
+	lang := Lang(c)
+	id := c.Params("id")
+	p := batchPage{pageData: newPageData(lang, "/batch/"+url.PathEscape(id))}
+	m, err := h.manager(lang)
+	if err != nil {
+		return err
+	}
+	j, err := m.Get(id)
+	if err != nil {
+		if errors.Is(err, batch.ErrNotFound) {
+			p.NotFound = true
+			return h.s.render(c, http.StatusNotFound, "batch_status.html", p)
+		}
+		return err
+	}
+	p.Job = newJobView(j, lang)
+	if len(p.Job.Errors) >= 100 {
+		p.More = fmt.Sprintf(T(lang, "batch.rejected.more"), len(p.Job.Errors))
+	}
+	if o := j.Outcome; o != nil {
+		curs := make([]string, 0, len(o.SubsidyPaid))
+		for c := range o.SubsidyPaid {
+			curs = append(curs, c)
+		}
+		slices.Sort(curs)
+		for _, c := range curs {
+			p.Paid = append(p.Paid, paidView{Currency: c, Amount: fmtAmount(o.SubsidyPaid[c], lang)})
+		}
+		for _, y := range o.Allocation {
+			p.Allocation = append(p.Allocation, allocView{Year: strconv.Itoa(y.Year),
+				Budget: fmtAmount(y.Budget, lang) + " " + y.Currency, Demand: fmtAmount(y.Demand, lang),
+				Allocated: fmtAmount(y.Allocated, lang), Shortfall: fmtAmount(y.Shortfall, lang)})
+		}
+	}
+	p.Done = j.Rows.Done + j.Rows.Failed
+	if j.Rows.Total > 0 {
+		p.Percent = min(100, p.Done*100/j.Rows.Total)
+	}
+	if j.Status == batch.StatusDone {
+		p.Percent = 100
+	}
+	return h.s.render(c, http.StatusOK, "batch_status.html", p)
+}
+
+// Texts of the batch pages, added to the package's messages.
+var batchMessages = map[string][2]string{
+	"batch.title":                 {"Пакетный расчёт субсидий", "Batch subsidy calculation"},
+	"batch.lead":                  {"Загрузите таблицу кредитов (.xlsx или CSV, одна строка — один кредит): сервис рассчитает каждый кредит так же, как одиночный расчёт, и соберёт отчёт Excel с итогами по годам и государствам, распределением бюджета и ошибками.", "Upload a table of loans (.xlsx or CSV, one row per loan): each loan is computed exactly as a single calculation, and an Excel report sums them up by year and member state, shares a budget and lists the errors."},
+	"batch.template":              {"Скачать шаблон (.xlsx)", "Download the template (.xlsx)"},
+	"batch.file":                  {"Файл с кредитами", "File of loans"},
+	"batch.file.hint":             {"Книга .xlsx по шаблону или CSV с теми же столбцами.", "An .xlsx workbook made from the template, or CSV with the same columns."},
+	"batch.programme":             {"Программа для строк без программы", "Programme of rows that name none"},
+	"batch.programme.file":        {"из файла", "from the file"},
+	"batch.budget":                {"Годовой бюджет программы", "The programme's annual budget"},
+	"batch.budget.hint":           {"Необязательно. Сумма на каждый год, например 5 000 000 000 RUB: бюджет распределяется между проектами.", "Optional. The amount for each year, e.g. 5000000000 RUB: it is shared among the projects."},
+	"batch.allocation":            {"Способ распределения", "Allocation"},
+	"batch.allocation.pro_rata":   {"пропорционально потребности", "pro rata to demand"},
+	"batch.allocation.first_come": {"в порядке очереди заявок", "first come, first served"},
+	"batch.schedules":             {"Включить в отчёт графики платежей всех кредитов", "Include every loan's schedule in the report"},
+	"batch.submit":                {"Загрузить и рассчитать", "Upload and compute"},
+	"batch.errors":                {"Файл не принят", "The file was not accepted"},
+	"batch.columns":               {"Столбцы файла", "Columns of the file"},
+	"batch.limits":                {"Не более %d кредитов и %d МиБ в одном файле.", "At most %d loans and %d MiB a file."},
+	"batch.col.header":            {"Заголовок", "Header"},
+	"batch.col.required":          {"обязательно", "required"},
+	"batch.col.help":              {"Что указать", "What to enter"},
+	"batch.status":                {"Пакетное задание", "Batch job"},
+	"batch.status.queued":         {"в очереди", "queued"},
+	"batch.status.running":        {"считается", "running"},
+	"batch.status.done":           {"готово", "done"},
+	"batch.status.failed":         {"ошибка", "failed"},
+	"batch.progress":              {"Обработано строк", "Rows processed"},
+	"batch.download":              {"Скачать отчёт (.xlsx)", "Download the report (.xlsx)"},
+	"batch.summary":               {"Итоги", "Summary"},
+	"batch.sum.rows":              {"Строк с кредитами", "Loan rows"},
+	"batch.sum.computed":          {"Рассчитано", "Computed"},
+	"batch.sum.eligible":          {"из них условия программы выполнены", "of which meet the programme's conditions"},
+	"batch.sum.rejected":          {"Отклонено", "Rejected"},
+	"batch.sum.paid":              {"Субсидия к выплате", "Subsidy paid"},
+	"batch.alloc":                 {"Распределение бюджета", "Allocation of the budget"},
+	"batch.alloc.year":            {"Год", "Year"},
+	"batch.alloc.budget":          {"Бюджет", "Budget"},
+	"batch.alloc.demand":          {"Потребность", "Demand"},
+	"batch.alloc.allocated":       {"Выделено", "Allocated"},
+	"batch.alloc.shortfall":       {"Недостаёт", "Shortfall"},
+	"batch.warnings":              {"Предупреждения", "Warnings"},
+	"batch.rejected":              {"Отклонённые строки", "Rejected rows"},
+	"batch.rejected.more":         {"Показаны первые %d; все — в отчёте, на листе «Ошибки».", "The first %d are shown; the report's Errors sheet lists them all."},
+	"batch.err.row":               {"Строка", "Row"},
+	"batch.err.column":            {"Столбец", "Column"},
+	"batch.err.reason":            {"Причина", "Reason"},
+	"batch.failed":                {"Файл не удалось обработать", "The file could not be processed"},
+	"batch.notfound":              {"Задание не найдено: неверная ссылка или срок хранения истёк.", "No such job: a wrong link, or the job has expired."},
+	"batch.again":                 {"Загрузить другой файл", "Upload another file"},
+	"batch.refresh":               {"Обновить", "Refresh"},
+	"batch.field.programme":       {"Программа", "Programme"},
+	"batch.field.annual_budget":   {"Годовой бюджет", "Annual budget"},
+	"batch.field.allocation":      {"Способ распределения", "Allocation"},
+}
+
+func init() {
+	for k, v := range batchMessages {
+		messages[k] = v
+	}
+}

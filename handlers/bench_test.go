@@ -1,0 +1,56 @@
+package handlers_test
+
+import (
+	"encoding/json"
+	"testing"
+
+	"github.com/eaeu-subsidy/subsidy/calc"
+	"github.com/eaeu-subsidy/subsidy/handlers"
+)
+
+// The parts of one POST /api/v1/calculations for a 60-month EAEU loan:
+//
+//	go test -run - -bench . -benchmem ./handlers
+func BenchmarkDecodeRequest(b *testing.B) {
+	for b.Loop() {
+		if _, err := handlers.DecodeRequest([]byte(eaeuLoan), "ru"); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkCalculate(b *testing.B) {
+	req, err := handlers.DecodeRequest([]byte(eaeuLoan), "ru")
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		if _, err := calc.Calculate(req, calc.Options{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkEncodeResult(b *testing.B) {
+	req, _ := handlers.DecodeRequest([]byte(eaeuLoan), "ru")
+	res, err := calc.Calculate(req, calc.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		if _, err := json.Marshal(res); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkEncodeResultFast(b *testing.B) {
+	req, _ := handlers.DecodeRequest([]byte(eaeuLoan), "ru")
+	res, err := calc.Calculate(req, calc.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		_ = handlers.EncodeResult(res)
+	}
+}

@@ -1,0 +1,433 @@
+package handlers
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"reflect"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/eaeu-subsidy/subsidy/calc"
+	"github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
+	"github.com/shopspring/decimal"
+)
+
+// Bounds of [ParseDecimal]. They are far outside anything calc accepts,
+// and keep every decimal the service holds cheap to compute with.
+const (
+	maxDecimalLen      = 64 // characters of the literal
+	maxDecimalExponent = 30 // |exponent| of the parsed decimal
+	maxDecimalBits     = 128
+)
+
+// Errors of [ParseDecimal].
+var (
+	ErrNumberSyntax = errors.New("not a decimal number")
+	ErrNumberRange  = errors.New("number out of range")
+)
+
+// ParseDecimal reads a plain decimal number: an optional minus, digits,
+// an optional fraction and an optional exponent of at most four digits
+// ("-1234.56", "0.5", "1e6"). It refuses anything else ("+1", ".5", "1,5",
+// "NaN", " 1") with [ErrNumberSyntax], and numbers that would make decimal
+// arithmetic slow ("1e999999999", more than 30 decimal places, more than 38
+// significant digits, literals over 64 characters) with [ErrNumberRange].
+func ParseDecimal(s string) (decimal.Decimal, error) {
+	if len(s) > maxDecimalLen {
+		return decimal.Decimal{}, ErrNumberRange
+	}
+	switch isDecimalLiteral(s) {
+	case literalBad:
+		return decimal.Decimal{}, ErrNumberSyntax
+	case literalHugeExponent:
+		return decimal.Decimal{}, ErrNumberRange
+	}
+	d, err := decimal.NewFromString(s)
+	if err != nil {
+		return decimal.Decimal{}, ErrNumberSyntax
+	}
+	if e := d.Exponent(); e < -maxDecimalExponent || e > maxDecimalExponent || d.Coefficient().BitLen() > maxDecimalBits {
+		return decimal.Decimal{}, ErrNumberRange
+	}
+	return d, nil
+}
+
+type literalKind int
+
+const (
+	literalOK literalKind = iota
+	literalBad
+	literalHugeExponent // well-formed, but the exponent has over 4 digits
+)
+
+// isDecimalLiteral matches -?[0-9]+(\.[0-9]+)?([eE][+-]?[0-9]+)?, and
+// tells apart an exponent of more than four digits.
+func isDecimalLiteral(s string) literalKind {
+	i := 0
+	if i < len(s) && s[i] == '-' {
+		i++
+	}
+	digits := func() int {
+		n := 0
+		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+			i++
+			n++
+		}
+		return n
+	}
+	if digits() == 0 {
+		return literalBad
+	}
+	if i < len(s) && s[i] == '.' {
+		i++
+		if digits() == 0 {
+			return literalBad
+		}
+	}
+	huge := false
+	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
+		i++
+		if i < len(s) && (s[i] == '+' || s[i] == '-') {
+			i++
+		}
+		n := digits()
+		if n == 0 {
+			return literalBad
+		}
+		huge = n > 4
+	}
+	switch {
+	case i != len(s):
+		return literalBad
+	case huge:
+		return literalHugeExponent
+	}
+	return literalOK
+}
+
+// decodeState is the per-call state of [DecodeRequest]: the options hold
+// unmarshalers bound to this state's error list, so states are pooled
+// rather than rebuilt for every request.
+type decodeState struct {
+	lang string
+	errs []FieldProblem
+	opts json.Options
+}
+
+var decodeStates = sync.Pool{New: func() any {
+	st := &decodeState{}
+	st.opts = json.JoinOptions(
+		json.RejectUnknownMembers(true), // a typo must not be silently ignored
+		json.WithUnmarshalers(json.JoinUnmarshalers(
+			json.UnmarshalFromFunc(st.decimal),
+			json.UnmarshalFromFunc(st.date),
+			json.UnmarshalFromFunc(st.optionalCap),
+		)),
+	)
+	return st
+}}
+
+func (st *decodeState) add(ptr jsontext.Pointer, ru, en string) {
+	st.errs = append(st.errs, FieldProblem{Field: fieldPath(ptr), Message: tr(st.lang, "", ru, en)})
+}
+
+// decimal reads a decimal from a JSON string or number (API.md: money and
+// rates travel as strings; numbers are accepted too). A bad value is
+// recorded and decoding goes on, so that every bad number is reported.
+func (st *decodeState) decimal(dec *jsontext.Decoder, v *decimal.Decimal) error {
+	ptr := dec.StackPointer()
+	tok, err := dec.ReadToken()
+	if err != nil {
+		return err
+	}
+	var s string
+	switch tok.Kind() {
+	case '"':
+		s = tok.String()
+	case '0':
+		s = tok.String() // the number's literal text
+	case 'n':
+		*v = decimal.Decimal{}
+		return nil
+	default:
+		if err := skipRest(dec, tok); err != nil {
+			return err
+		}
+		st.add(ptr, `должно быть десятичным числом в строке, например "1234.56"`, `must be a decimal number in a string, such as "1234.56"`)
+		return nil
+	}
+	d, err := ParseDecimal(s)
+	switch {
+	case errors.Is(err, ErrNumberRange):
+		st.add(ptr, "число слишком велико или содержит слишком много знаков", "the number is too large or has too many digits")
+	case err != nil:
+		st.add(ptr, fmt.Sprintf(`%q не является десятичным числом (пример: "1234.56")`, clip(s)), fmt.Sprintf(`%q is not a decimal number (example: "1234.56")`, clip(s)))
+	default:
+		*v = d
+	}
+	return nil
+}
+
+// date reads a calc.Date from a string YYYY-MM-DD.
+func (st *decodeState) date(dec *jsontext.Decoder, v *calc.Date) error {
+	ptr := dec.StackPointer()
+	tok, err := dec.ReadToken()
+	if err != nil {
+		return err
+	}
+	switch tok.Kind() {
+	case 'n':
+		*v = 0
+		return nil
+	case '"':
+		s := tok.String()
+		d, err := calc.ParseDate(s)
+		if err != nil {
+			st.add(ptr, fmt.Sprintf("%q не является датой ГГГГ-ММ-ДД", clip(s)), fmt.Sprintf("%q is not a date YYYY-MM-DD", clip(s)))
+			return nil
+		}
+		*v = d
+		return nil
+	}
+	if err := skipRest(dec, tok); err != nil {
+		return err
+	}
+	st.add(ptr, "должно быть датой в строке ГГГГ-ММ-ДД", "must be a date in a string YYYY-MM-DD")
+	return nil
+}
+
+// optionalCap reads annual_cap: null removes the cap, an object sets it.
+// calc.OptionalCap's own UnmarshalJSON would decode the object with the
+// lenient encoding/json rules; this keeps the strict ones inside it.
+func (st *decodeState) optionalCap(dec *jsontext.Decoder, v *calc.OptionalCap) error {
+	v.Set = true
+	if dec.PeekKind() == 'n' {
+		_, err := dec.ReadToken()
+		v.Cap = nil
+		return err
+	}
+	var c calc.Cap
+	if err := json.UnmarshalDecode(dec, &c); err != nil {
+		return err
+	}
+	v.Cap = &c
+	return nil
+}
+
+// skipRest skips the rest of a value whose first token was tok.
+func skipRest(dec *jsontext.Decoder, tok jsontext.Token) error {
+	if k := tok.Kind(); k == '{' || k == '[' {
+		depth := 1
+		for depth > 0 {
+			t, err := dec.ReadToken()
+			if err != nil {
+				return err
+			}
+			switch t.Kind() {
+			case '{', '[':
+				depth++
+			case '}', ']':
+				depth--
+			}
+		}
+	}
+	return nil
+}
+
+// clip shortens user text quoted in a message.
+func clip(s string) string {
+	if len(s) <= 40 {
+		return s
+	}
+	r := []rune(s)
+	if len(r) <= 40 {
+		return s
+	}
+	return string(r[:40]) + "…"
+}
+
+// DecodeRequest decodes a calculation request from JSON, strictly: the
+// body must be one JSON object with no trailing data, no duplicate or
+// unknown members (names are case-sensitive), values of the right JSON
+// types, numbers that [ParseDecimal] accepts and dates YYYY-MM-DD. It
+// does not check domain rules (calc.Calculate does). A failure is a 400
+// *Problem of type [TypeMalformed] naming the field by its JSON path;
+// every bad number and date is listed, the first structural error only.
+// lang chooses the language of the messages.
+func DecodeRequest(body []byte, lang string) (*calc.Request, error) {
+	st := decodeStates.Get().(*decodeState)
+	st.lang, st.errs = lang, st.errs[:0]
+	defer decodeStates.Put(st)
+
+	if len(strings.TrimSpace(string(body))) == 0 {
+		return nil, malformed(lang, tr(lang, "", "пустое тело запроса: ожидается JSON-объект", "empty body: a JSON object is expected"), nil)
+	}
+	req := new(calc.Request)
+	err := json.Unmarshal(body, req, st.opts)
+	if err != nil {
+		fp, detail := describeJSONError(err, lang)
+		var fields []FieldProblem
+		if fp != nil {
+			fields = append(fields, *fp)
+		}
+		// Bad numbers found before the structural error are worth
+		// reporting too.
+		fields = append(fields, st.errs...)
+		return nil, malformed(lang, detail, fields)
+	}
+	if len(st.errs) > 0 {
+		fields := make([]FieldProblem, len(st.errs))
+		copy(fields, st.errs)
+		return nil, malformed(lang, tr(lang, "", "значения некоторых полей не удалось прочитать", "some values could not be read"), fields)
+	}
+	return req, nil
+}
+
+func malformed(lang, detail string, fields []FieldProblem) *Problem {
+	p := NewProblem(http.StatusBadRequest, TypeMalformed, lang, detail)
+	p.Errors = fields
+	return p
+}
+
+// describeJSONError explains a decoding error: the field it concerns (nil
+// when none) and a detail for the problem.
+func describeJSONError(err error, lang string) (*FieldProblem, string) {
+	var syn *jsontext.SyntacticError
+	if errors.As(err, &syn) {
+		msg := syntaxMessage(syn, lang)
+		detail := tr(lang, "", fmt.Sprintf("некорректный JSON (байт %d): %s", syn.ByteOffset, msg),
+			fmt.Sprintf("malformed JSON at byte offset %d: %s", syn.ByteOffset, msg))
+		if f := syntaxField(syn.JSONPointer); f != "" {
+			return &FieldProblem{Field: f, Message: msg}, detail
+		}
+		return nil, detail
+	}
+	var sem *json.SemanticError
+	if errors.As(err, &sem) {
+		field := fieldPath(sem.JSONPointer)
+		var msg string
+		switch {
+		case errors.Is(sem.Err, json.ErrUnknownName):
+			msg = tr(lang, "", "неизвестное поле (имена полей чувствительны к регистру)", "unknown field (field names are case-sensitive)")
+		case sem.GoType != nil:
+			msg = typeMessage(sem.GoType, lang)
+		default:
+			msg = tr(lang, "", "недопустимое значение", "invalid value")
+		}
+		if field == "" {
+			field = "$"
+			if sem.GoType == reflect.TypeFor[calc.Request]() {
+				msg = tr(lang, "", "тело запроса должно быть JSON-объектом", "the body must be a JSON object")
+			}
+		}
+		return &FieldProblem{Field: field, Message: msg},
+			tr(lang, "", "поле "+field+": "+msg, "field "+field+": "+msg)
+	}
+	return nil, tr(lang, "", "некорректный JSON", "malformed JSON")
+}
+
+// syntaxMessage explains a syntax error briefly.
+func syntaxMessage(e *jsontext.SyntacticError, lang string) string {
+	s := e.Err.Error()
+	switch {
+	case errors.Is(e.Err, jsontext.ErrDuplicateName):
+		return tr(lang, "", "поле указано дважды", "field given twice")
+	case strings.Contains(s, "invalid UTF-8"):
+		return tr(lang, "", "текст не в кодировке UTF-8", "text is not valid UTF-8")
+	case strings.Contains(s, "EOF"):
+		return tr(lang, "", "JSON обрывается", "JSON ends too early")
+	case strings.Contains(s, "after top-level value"):
+		return tr(lang, "", "лишние данные после JSON-объекта", "extra data after the JSON object")
+	}
+	return tr(lang, "", "синтаксическая ошибка: "+s, "syntax error: "+s)
+}
+
+// typeMessage says what JSON a Go type expects.
+func typeMessage(t reflect.Type, lang string) string {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch t {
+	case reflect.TypeFor[decimal.Decimal]():
+		return tr(lang, "", `должно быть десятичным числом в строке, например "1234.56"`, `must be a decimal number in a string, such as "1234.56"`)
+	case reflect.TypeFor[calc.Date]():
+		return tr(lang, "", "должно быть датой ГГГГ-ММ-ДД", "must be a date YYYY-MM-DD")
+	}
+	switch t.Kind() {
+	case reflect.String:
+		return tr(lang, "", "должно быть строкой", "must be a string")
+	case reflect.Int, reflect.Int32, reflect.Int64:
+		return tr(lang, "", "должно быть целым числом в допустимом диапазоне", "must be a whole number within range")
+	case reflect.Bool:
+		return tr(lang, "", "должно быть true или false", "must be true or false")
+	case reflect.Slice, reflect.Array:
+		return tr(lang, "", "должно быть массивом", "must be an array")
+	case reflect.Struct:
+		return tr(lang, "", "должно быть объектом", "must be an object")
+	}
+	return tr(lang, "", "недопустимый тип значения", "wrong type of value")
+}
+
+// syntaxField names the member a syntax error is in: the pointer without
+// trailing array indexes (an over-deep [[[[…]]]] is reported at the member
+// that holds it), at most maxPathTokens deep.
+func syntaxField(p jsontext.Pointer) string {
+	var toks []string
+	for tok := range p.Tokens() {
+		toks = append(toks, tok)
+		if len(toks) > maxPathTokens {
+			break
+		}
+	}
+	for len(toks) > 0 {
+		if _, err := strconv.Atoi(toks[len(toks)-1]); err != nil {
+			break
+		}
+		toks = toks[:len(toks)-1]
+	}
+	return pathOf(toks)
+}
+
+// maxPathTokens bounds the depth of a field path in a problem, so that a
+// deeply nested body cannot make the answer large.
+const maxPathTokens = 12
+
+// fieldPath turns a JSON pointer into the dotted path API.md uses:
+// /project/participants/2/share is project.participants[2].share. Paths
+// deeper than maxPathTokens end in "…".
+func fieldPath(p jsontext.Pointer) string {
+	if p == "" {
+		return ""
+	}
+	var toks []string
+	for tok := range p.Tokens() {
+		toks = append(toks, tok)
+		if len(toks) > maxPathTokens {
+			break
+		}
+	}
+	return pathOf(toks)
+}
+
+func pathOf(toks []string) string {
+	var b strings.Builder
+	for i, tok := range toks {
+		if i == maxPathTokens {
+			b.WriteString("…")
+			break
+		}
+		tok = clip(tok)
+		if _, err := strconv.Atoi(tok); err == nil && b.Len() > 0 {
+			b.WriteString("[" + tok + "]")
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteByte('.')
+		}
+		b.WriteString(tok)
+	}
+	return b.String()
+}
