@@ -308,5 +308,10 @@ func yesNo(ok bool, yes, no string) string {
 // ruDate formats t as dd.mm.yyyy.
 func ruDate(t Date) string {
 	y, m, d := t.Civil()
-	return fmt.Sprintf("%02d.%02d.%04d", d, int(m), y)
+	if y < 1000 || y > 9999 {
+		return fmt.Sprintf("%02d.%02d.%04d", d, int(m), y)
+	}
+	b := [10]byte{byte('0' + d/10), byte('0' + d%10), '.', byte('0' + int(m)/10), byte('0' + int(m)%10), '.',
+		byte('0' + y/1000), byte('0' + y/100%10), byte('0' + y/10%10), byte('0' + y%10)}
+	return string(b[:])
 }

@@ -64,7 +64,7 @@ func (p *plan) schedule() []Period {
 		var nextJan1 Date
 		leap := false
 		if p.dc == DayCountActAct {
-			y := start.Year()
+			y := p.payYear[k-1] // the year of start
 			nextJan1, leap = yearStart(y+1), isLeap(y)
 		}
 		// Fixed-date policy rate for period_start / payment_date.
@@ -235,10 +235,10 @@ func divHalfUp(a Money, b int64) Money {
 
 // annuityPayment returns P × i / (1 − (1 + i)^−m) with i = annual rate /
 // 100 / periods a year, rounded half up to the minor unit; P / m at a zero
-// rate. It computes in binary floating point with a 192-bit mantissa
-// (about 57 significant digits), so the result is exact to the minor unit
-// for every valid amount; a decimal power at that precision costs ten
-// times as much.
+// rate. It computes in binary floating point with a 128-bit mantissa
+// (about 38 significant digits, where a payment of a valid loan needs 20),
+// so the result is exact to the minor unit for every valid amount; a
+// decimal power at that precision costs ten times as much.
 func annuityPayment(balance Money, rate decimal.Decimal, ppy, m int) Money {
 	if balance <= 0 {
 		return 0
@@ -246,7 +246,7 @@ func annuityPayment(balance Money, rate decimal.Decimal, ppy, m int) Money {
 	if rate.IsZero() {
 		return divHalfUp(balance, int64(m))
 	}
-	const prec = 192
+	const prec = 128
 	nf := func() *big.Float { return new(big.Float).SetPrec(prec) }
 	r, _ := nf().SetString(rate.String())
 	i := nf().Quo(r, nf().SetInt64(int64(100*ppy)))

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/eaeu-subsidy/subsidy/calc"
 	"github.com/gofiber/fiber/v2"
@@ -166,8 +167,22 @@ func (s *Server) writeResult(c *fiber.Ctx, format string, req *calc.Request, res
 		return c.Send(b.Bytes())
 	}
 	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSON)
-	return c.Send(EncodeResult(res))
+	// Encode into a pooled buffer; SetBody copies it into fasthttp's own
+	// pooled body buffer, so no 30-50 KB buffer is allocated per request.
+	bp := encodeBuffers.Get().(*[]byte)
+	*bp = AppendResult((*bp)[:0], res)
+	c.Response().SetBody(*bp)
+	if cap(*bp) <= maxPooledBuffer {
+		encodeBuffers.Put(bp)
+	}
+	return nil
 }
+
+// encodeBuffers recycles JSON encoding buffers; buffers grown past
+// maxPooledBuffer (very long schedules) are left to the collector.
+var encodeBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 64<<10); return &b }}
+
+const maxPooledBuffer = 1 << 20
 
 // scheduleColumns are the CSV columns: the JSON names of calc.Period.
 var scheduleColumns = []string{

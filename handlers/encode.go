@@ -18,7 +18,11 @@ import (
 // encodings and TestEncodeResultKnowsEveryField fails when calc gains a
 // field this file does not write.
 func EncodeResult(res *calc.Result) []byte {
-	b := make([]byte, 0, 2048+len(res.Schedule)*700)
+	return AppendResult(make([]byte, 0, 2048+len(res.Schedule)*700), res)
+}
+
+// AppendResult appends the encoding of res to b (see [EncodeResult]).
+func AppendResult(b []byte, res *calc.Result) []byte {
 	b = append(b, `{"currency":`...)
 	b = appendString(b, res.Currency)
 	b = append(b, `,"schedule":`...)
