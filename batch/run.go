@@ -337,7 +337,8 @@ func (st *runState) handle(it *item) error {
 		var ce *calc.Error
 		if errors.As(it.err, &ce) && ce.Kind == calc.Invalid {
 			for _, f := range ce.Fields {
-				l.Problems = append(l.Problems, report.Problem{Column: report.FieldColumn(f.Field), En: f.En, Ru: f.Ru})
+				col := report.FieldColumn(f.Field)
+				l.Problems = append(l.Problems, report.Problem{Column: col, Value: l.Cell(col), En: f.En, Ru: f.Ru})
 			}
 		}
 		if len(l.Problems) == 0 {

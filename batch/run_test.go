@@ -255,3 +255,33 @@ func TestRunPanics(t *testing.T) {
 		t.Errorf("outcome %+v", o)
 	}
 }
+
+// TestRejectedRowsShowTheirValues: a row the engine refuses lists, on the
+// Errors sheet, the column, the value as read and the reason, for every
+// problem of the row.
+func TestRejectedRowsShowTheirValues(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "loans.csv")
+	input := "id;participants;programme;amount;currency;rate;issue_date;term_months\n" +
+		"A;\"BY:40;RU:35;KZ:25\";eaeu-industrial;1000000;RUB;20;2025-03-14;12\n" +
+		"B;\"BY:40;RU:35;KZ:25\";eaeu-industrial;-5;RUB;120;2025-03-14;12\n"
+	if err := os.WriteFile(p, []byte(input), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	o, out := run(t, p, batch.Config{Lang: "en"})
+	if o.Rows != 2 || o.Computed != 1 || o.Rejected != 1 {
+		t.Fatalf("outcome %+v, want 2 rows: 1 computed, 1 rejected", o)
+	}
+	rows := sheet(t, out, "Errors")
+	want := map[string]string{"amount": "-5", "rate": "120"}
+	for _, r := range rows[1:] {
+		if len(r) < 5 || r[1] != "B" {
+			continue
+		}
+		if v, ok := want[r[2]]; ok && r[3] == v && r[4] != "" {
+			delete(want, r[2])
+		}
+	}
+	if len(want) > 0 {
+		t.Errorf("Errors sheet lacks %v: %v", want, rows)
+	}
+}

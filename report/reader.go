@@ -64,7 +64,14 @@ type Loan struct {
 	// Problems are the cells that could not be read. A row with problems
 	// is rejected and never computed.
 	Problems []Problem
+	// cells are the row's cells by column key, as read.
+	cells map[string]string
 }
+
+// Cell returns the row's cell of column key as read, cut to 100
+// characters ("" when the file has no such column): the value a rejection
+// shows beside its reason.
+func (l *Loan) Cell(key string) string { return cut(l.cells[key], 100) }
 
 // Warning is a remark about the input that rejects nothing (an unknown
 // column, a sheet that was not read).
@@ -657,6 +664,7 @@ func (r *LoanReader) decode(cells []string, row int) *Loan {
 			val[r.cols[i]] = strings.TrimSpace(c)
 		}
 	}
+	l.cells = val
 	problem := func(col string, err error) {
 		p := Problem{Column: col, Value: cut(val[col], 100)}
 		var ce *cellError
