@@ -132,6 +132,9 @@ func (b *calcBook) write() error {
 	if err := b.f.SetSheetName("Sheet1", summary); err != nil {
 		return err
 	}
+	if err := printSetup(b.f, summary); err != nil {
+		return err
+	}
 	sumSW, err := b.f.NewStreamWriter(summary)
 	if err != nil {
 		return err
@@ -141,6 +144,9 @@ func (b *calcBook) write() error {
 	}
 	for _, name := range []text{sheetYears, sheetShares, sheetChart} {
 		if _, err := b.f.NewSheet(b.t(name)); err != nil {
+			return err
+		}
+		if err := printSetup(b.f, b.t(name)); err != nil {
 			return err
 		}
 	}

@@ -242,6 +242,9 @@ func (s *spill) open() error {
 			return err
 		}
 	}
+	if err := printSetup(s.f, name); err != nil {
+		return err
+	}
 	sw, err := s.f.NewStreamWriter(name)
 	if err != nil {
 		return err
@@ -312,3 +315,16 @@ func (s *spill) ranges(c int) string {
 
 // lastSheet returns the name of the last sheet.
 func (s *spill) lastSheet() string { return s.sheets[len(s.sheets)-1] }
+
+// printSetup makes a sheet print landscape and one page wide (as many pages
+// long as it needs), so that a printed schedule keeps its columns
+// together. It must run before the sheet's StreamWriter is opened: the
+// writer keeps these settings, and setting them after a flush would make
+// excelize read the whole streamed sheet back.
+func printSetup(f *excelize.File, sheet string) error {
+	landscape, wide, long, fit := "landscape", 1, 0, true
+	if err := f.SetPageLayout(sheet, &excelize.PageLayoutOptions{Orientation: &landscape, FitToWidth: &wide, FitToHeight: &long}); err != nil {
+		return err
+	}
+	return f.SetSheetProps(sheet, &excelize.SheetPropsOptions{FitToPage: &fit})
+}
