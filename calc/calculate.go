@@ -156,25 +156,57 @@ func (p *plan) borrowerFigures(res *Result) {
 	r2, ok2 := XIRR(flows, guess)
 	res.EffectiveRates = EffectiveRates{Converged: ok1 && ok2, WithoutSubsidy: decimal.Zero, WithSubsidy: decimal.Zero}
 	if ok1 {
-		res.EffectiveRates.WithoutSubsidy = decimal.NewFromFloat(r1 * 100).Round(4)
+		res.EffectiveRates.WithoutSubsidy = percent4(r1)
 	}
 	if ok2 {
-		res.EffectiveRates.WithSubsidy = decimal.NewFromFloat(r2 * 100).Round(4)
+		res.EffectiveRates.WithSubsidy = percent4(r2)
 	}
 
-	// Present value of the paid subsidy at the issue date.
-	lg := math.Log1p(p.discount.InexactFloat64() / 100)
-	pv := 0.0
+	// Present value of the paid subsidy at the issue date: the discount
+	// factor of each payment date is the previous one times (1+d)^(−Δ/365);
+	// the few distinct gaps Δ between payment dates have their powers
+	// cached, as in XIRR.
+	k := -math.Log1p(p.discount.InexactFloat64()/100) / 365
+	pv, df, prev := 0.0, 1.0, p.issue
+	var cacheD [8]Date
+	var cacheP [8]float64
+	nc := 0
 	for _, per := range res.Schedule {
-		if per.SubsidyPaid == 0 {
-			continue
+		if gap := per.End - prev; gap != 0 {
+			pw, hit := 0.0, false
+			for i := 0; i < nc; i++ {
+				if cacheD[i] == gap {
+					pw, hit = cacheP[i], true
+					break
+				}
+			}
+			if !hit {
+				pw = math.Exp(k * float64(gap))
+				if nc < len(cacheD) {
+					cacheD[nc], cacheP[nc] = gap, pw
+					nc++
+				}
+			}
+			df *= pw
+			prev = per.End
 		}
-		t := float64(per.End-p.issue) / 365
-		pv += float64(per.SubsidyPaid) * math.Exp(-lg*t)
+		if per.SubsidyPaid != 0 {
+			pv += float64(per.SubsidyPaid) * df
+		}
 	}
 	res.SubsidyPresentValue = Money(math.Round(pv))
 	res.DiscountRate = p.discount
 	res.GrantElement = res.SubsidyPresentValue.Decimal().Mul(hundred).DivRound(p.amount.Decimal(), 4)
+}
+
+// percent4 converts a rate r (a fraction) into percent rounded to 4
+// decimal places (half away from zero).
+func percent4(r float64) decimal.Decimal {
+	v := r * 1e6
+	if math.Abs(v) > 1e15 {
+		return decimal.NewFromFloat(r * 100).Round(4)
+	}
+	return decimal.New(int64(math.Round(v)), -4)
 }
 
 // shares splits each year's paid subsidy among the contributing member

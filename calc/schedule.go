@@ -1,6 +1,7 @@
 package calc
 
 import (
+	"math"
 	"math/big"
 
 	"github.com/shopspring/decimal"
@@ -220,7 +221,7 @@ func (p *plan) startPeriod(k int, st *runState, per *Period, fixedBI int) {
 		m := p.n - k + 1
 		switch p.repay {
 		case RepayAnnuity:
-			st.inst = annuityPayment(st.balance, lr.d, p.ppy, m)
+			st.inst = annuityPayment(st.balance, lr, p.ppy, m)
 		case RepayEqualPrincipal:
 			st.inst = divHalfUp(st.balance, int64(m))
 		}
@@ -235,11 +236,40 @@ func divHalfUp(a Money, b int64) Money {
 
 // annuityPayment returns P × i / (1 − (1 + i)^−m) with i = annual rate /
 // 100 / periods a year, rounded half up to the minor unit; P / m at a zero
-// rate. It computes in binary floating point with a 128-bit mantissa
-// (about 38 significant digits, where a payment of a valid loan needs 20),
-// so the result is exact to the minor unit for every valid amount; a
-// decimal power at that precision costs ten times as much.
-func annuityPayment(balance Money, rate decimal.Decimal, ppy, m int) Money {
+// rate. It computes in double-double arithmetic (two float64s, about 32
+// significant digits, where a payment of a valid loan needs 20), so the
+// result is exact to the minor unit for every valid amount at a fraction of
+// the cost of big.Float or a decimal power; TestAnnuityPaymentMatchesBigFloat
+// holds it to a 128-bit big.Float over random loans. Rates the fixed point
+// cannot hold (more than 8 decimal places) take the big.Float path.
+func annuityPayment(balance Money, rate rateVal, ppy, m int) Money {
+	if balance <= 0 {
+		return 0
+	}
+	if rate.d.IsZero() {
+		return divHalfUp(balance, int64(m))
+	}
+	if !rate.ok {
+		return annuityPaymentBig(balance, rate.d, ppy, m)
+	}
+	i := ddDiv(ddFromInt(rate.i), ddFromInt(int64(100*rateScale*ppy)))
+	q := dd{1, 0}
+	x := ddAdd(q, i)
+	for n := m; n > 0; n >>= 1 { // q = (1+i)^m
+		if n&1 == 1 {
+			q = ddMul(q, x)
+		}
+		if n > 1 {
+			x = ddMul(x, x)
+		}
+	}
+	pay := ddDiv(ddMul(ddMul(ddFromInt(int64(balance)), i), q), ddAdd(q, dd{-1, 0}))
+	return Money(ddFloor(ddAdd(pay, dd{0.5, 0})))
+}
+
+// annuityPaymentBig is annuityPayment in 128-bit big.Float, for rates with
+// more decimal places than the fixed point holds.
+func annuityPaymentBig(balance Money, rate decimal.Decimal, ppy, m int) Money {
 	if balance <= 0 {
 		return 0
 	}
@@ -252,19 +282,87 @@ func annuityPayment(balance Money, rate decimal.Decimal, ppy, m int) Money {
 	i := nf().Quo(r, nf().SetInt64(int64(100*ppy)))
 	q := nf().SetInt64(1)
 	x := nf().Add(q, i)
-	for n := m; n > 0; n >>= 1 { // q = (1+i)^m
+	for n := m; n > 0; n >>= 1 {
 		if n&1 == 1 {
 			q.Mul(q, x)
 		}
 		x.Mul(x, x)
 	}
-	// P × i × q / (q − 1), in minor units, + 1/2, truncated.
 	num := nf().Mul(nf().SetInt64(int64(balance)), i)
 	num.Mul(num, q)
 	pay := num.Quo(num, q.Sub(q, nf().SetInt64(1)))
 	pay.Add(pay, big.NewFloat(0.5))
 	v, _ := pay.Int64()
 	return Money(v)
+}
+
+// dd is a double-double number hi + lo with |lo| ≤ ulp(hi)/2: about 106
+// bits of mantissa (Dekker; Hida, Li and Bailey's QD library).
+type dd struct{ hi, lo float64 }
+
+func twoSum(a, b float64) (s, e float64) {
+	s = a + b
+	bb := s - a
+	e = (a - (s - bb)) + (b - bb)
+	return
+}
+
+func quickTwoSum(a, b float64) (s, e float64) {
+	s = a + b
+	e = b - (s - a)
+	return
+}
+
+// ddFromInt converts v exactly.
+func ddFromInt(v int64) dd {
+	hi := float64(v)
+	return dd{hi, float64(v - int64(hi))}
+}
+
+func ddAdd(x, y dd) dd {
+	s, e := twoSum(x.hi, y.hi)
+	t, f := twoSum(x.lo, y.lo)
+	e += t
+	s, e = quickTwoSum(s, e)
+	e += f
+	s, e = quickTwoSum(s, e)
+	return dd{s, e}
+}
+
+func ddMul(x, y dd) dd {
+	p := x.hi * y.hi
+	e := math.FMA(x.hi, y.hi, -p)
+	e += x.hi*y.lo + x.lo*y.hi
+	p, e = quickTwoSum(p, e)
+	return dd{p, e}
+}
+
+// ddMulF returns x × f for a float64 f.
+func ddMulF(x dd, f float64) dd {
+	p := x.hi * f
+	e := math.FMA(x.hi, f, -p)
+	e += x.lo * f
+	p, e = quickTwoSum(p, e)
+	return dd{p, e}
+}
+
+func ddDiv(x, y dd) dd {
+	q1 := x.hi / y.hi
+	r := ddAdd(x, ddMulF(y, -q1))
+	q2 := r.hi / y.hi
+	r = ddAdd(r, ddMulF(y, -q2))
+	q3 := r.hi / y.hi
+	q1, q2 = quickTwoSum(q1, q2)
+	return ddAdd(dd{q1, q2}, dd{q3, 0})
+}
+
+// ddFloor returns ⌊x⌋ for 0 ≤ x < 2^63.
+func ddFloor(x dd) int64 {
+	f := math.Floor(x.hi)
+	if f != x.hi {
+		return int64(f)
+	}
+	return int64(f) + int64(math.Floor(x.lo))
 }
 
 // addAssumed records an assumed span, merging it with a span of the same

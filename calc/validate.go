@@ -44,7 +44,7 @@ const (
 // them expensive (a JSON "1e999999999" must not hang the server).
 func sane(d decimal.Decimal) bool {
 	e := d.Exponent()
-	return e >= -30 && e <= 30 && d.Coefficient().BitLen() <= 128
+	return e >= -30 && e <= 30 && d.NumDigits() <= 38
 }
 
 // Validate checks req and returns an *[Error] of kind [Invalid] listing
