@@ -30,11 +30,12 @@ func AppendResult(b []byte, res *calc.Result) []byte {
 		b = append(b, "null"...)
 	} else {
 		b = append(b, '[')
+		var pe periodEncoder
 		for i := range res.Schedule {
 			if i > 0 {
 				b = append(b, ',')
 			}
-			b = appendPeriod(b, &res.Schedule[i])
+			b = pe.append(b, &res.Schedule[i])
 		}
 		b = append(b, ']')
 	}
@@ -154,13 +155,52 @@ func AppendResult(b []byte, res *calc.Result) []byte {
 	return append(b, '}')
 }
 
-func appendPeriod(b []byte, p *calc.Period) []byte {
+// periodEncoder writes schedule rows. Consecutive rows share dates (a
+// period starts on the previous one's payment date) and usually rates, so
+// it keeps the last of each as written and copies it instead of formatting
+// it again.
+type periodEncoder struct {
+	end     calc.Date
+	endSet  bool
+	endText [12]byte // "YYYY-MM-DD" with quotes
+	rates   [3]decimalCache
+}
+
+// decimalCache remembers one decimal and its encoding.
+type decimalCache struct {
+	d    decimal.Decimal
+	text []byte
+	set  bool
+}
+
+func (c *decimalCache) append(b []byte, d decimal.Decimal) []byte {
+	if c.set && c.d.Exponent() == d.Exponent() && c.d.Equal(d) {
+		return append(b, c.text...)
+	}
+	n := len(b)
+	b = appendDecimal(b, d)
+	c.d, c.text, c.set = d, append(c.text[:0], b[n:]...), true
+	return b
+}
+
+func (pe *periodEncoder) append(b []byte, p *calc.Period) []byte {
 	b = append(b, `{"n":`...)
 	b = strconv.AppendInt(b, int64(p.N), 10)
 	b = append(b, `,"start":`...)
-	b = appendDate(b, p.Start)
+	if pe.endSet && pe.end == p.Start { // a period starts where the last one ended
+		b = append(b, pe.endText[:]...)
+	} else {
+		b = appendDate(b, p.Start)
+	}
 	b = append(b, `,"end":`...)
+	n := len(b)
 	b = appendDate(b, p.End)
+	if len(b)-n == len(pe.endText) {
+		copy(pe.endText[:], b[n:])
+		pe.end, pe.endSet = p.End, true
+	} else {
+		pe.endSet = false
+	}
 	b = append(b, `,"days":`...)
 	b = strconv.AppendInt(b, int64(p.Days), 10)
 	b = append(b, `,"opening_balance":`...)
@@ -176,11 +216,11 @@ func appendPeriod(b []byte, p *calc.Period) []byte {
 	b = append(b, `,"closing_balance":`...)
 	b = appendMoney(b, p.ClosingBalance)
 	b = append(b, `,"contract_rate":`...)
-	b = appendDecimal(b, p.ContractRate)
+	b = pe.rates[0].append(b, p.ContractRate)
 	b = append(b, `,"base_rate":`...)
-	b = appendDecimal(b, p.BaseRate)
+	b = pe.rates[1].append(b, p.BaseRate)
 	b = append(b, `,"subsidy_rate":`...)
-	b = appendDecimal(b, p.SubsidyRate)
+	b = pe.rates[2].append(b, p.SubsidyRate)
 	if p.RatesVary {
 		b = append(b, `,"rates_vary":true`...)
 	}
@@ -301,18 +341,52 @@ func appendProgrammeRef(b []byte, p *calc.ProgrammeRef) []byte {
 // appendMoney appends m as "1234.56".
 func appendMoney(b []byte, m calc.Money) []byte {
 	v := int64(m)
-	b = append(b, '"')
-	if v < 0 {
+	neg := v < 0
+	if neg {
 		if v == -v { // math.MinInt64
-			return append(append(b, m.String()...), '"')
+			return append(append(append(b, '"'), m.String()...), '"')
 		}
-		b = append(b, '-')
 		v = -v
 	}
-	b = strconv.AppendInt(b, v/100, 10)
-	frac := v % 100
-	return append(b, '.', byte('0'+frac/10), byte('0'+frac%10), '"')
+	// Digits from the right, two at a time, with the decimal point after
+	// the first two: one pass, no division by 100 first.
+	var buf [24]byte
+	i := len(buf)
+	buf[i-1] = '"'
+	i--
+	u := uint64(v)
+	q := u / 100
+	r := u - q*100
+	buf[i-1], buf[i-2], buf[i-3] = digitPairs[2*r+1], digitPairs[2*r], '.'
+	i -= 3
+	u = q
+	for u >= 100 {
+		q := u / 100
+		r := u - q*100
+		buf[i-1], buf[i-2] = digitPairs[2*r+1], digitPairs[2*r]
+		i -= 2
+		u = q
+	}
+	if u >= 10 {
+		buf[i-1], buf[i-2] = digitPairs[2*u+1], digitPairs[2*u]
+		i -= 2
+	} else {
+		buf[i-1] = byte('0' + u)
+		i--
+	}
+	if neg {
+		buf[i-1] = '-'
+		i--
+	}
+	buf[i-1] = '"'
+	i--
+	return append(b, buf[i:]...)
 }
+
+// digitPairs holds "00" to "99".
+const digitPairs = "00010203040506070809101112131415161718192021222324252627282930313233343536373839" +
+	"40414243444546474849505152535455565758596061626364656667686970717273747576777879" +
+	"8081828384858687888990919293949596979899"
 
 // appendDate appends "YYYY-MM-DD".
 func appendDate(b []byte, d calc.Date) []byte {
