@@ -14,9 +14,13 @@ import (
 )
 
 // newServer builds a server with cfg; the zero Config is the production
-// default.
+// default, except that batch jobs go to a temporary directory rather than
+// the user's cache.
 func newServer(tb testing.TB, cfg handlers.Config) *handlers.Server {
 	tb.Helper()
+	if cfg.DataDir == "" {
+		cfg.DataDir = tb.TempDir()
+	}
 	s, err := handlers.New(cfg)
 	if err != nil {
 		tb.Fatalf("New: %v", err)

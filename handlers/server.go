@@ -72,7 +72,7 @@ type Config struct {
 	MaxInFlight  int
 	QueueTimeout time.Duration
 	// DataDir holds batch jobs (uploads and reports); default
-	// $TMPDIR/subsidy. Used by the batch routes only.
+	// DefaultDataDir(). Used by the batch routes only.
 	DataDir string
 	// JobTTL is how long finished batch jobs are kept (default 24 h).
 	JobTTL time.Duration
@@ -122,7 +122,7 @@ func (c *Config) setDefaults() {
 		c.QueueTimeout = DefaultQueueTimeout
 	}
 	if c.DataDir == "" {
-		c.DataDir = filepath.Join(os.TempDir(), "subsidy")
+		c.DataDir = DefaultDataDir()
 	}
 	if c.JobTTL <= 0 {
 		c.JobTTL = DefaultJobTTL
@@ -330,6 +330,17 @@ func (s *Server) observe(c *fiber.Ctx) error {
 		)
 	}
 	return nil
+}
+
+// DefaultDataDir is where batch jobs live when no directory is given: the
+// user's cache directory ($XDG_CACHE_HOME or ~/.cache on Linux) under
+// "subsidy", or the temporary directory when there is none. A private
+// directory, not a fixed path in /tmp that other users could occupy.
+func DefaultDataDir() string {
+	if d, err := os.UserCacheDir(); err == nil {
+		return filepath.Join(d, "subsidy")
+	}
+	return filepath.Join(os.TempDir(), "subsidy")
 }
 
 // responseSize is the body size for the log without touching a streamed

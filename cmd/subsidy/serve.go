@@ -77,7 +77,7 @@ func serveFlags(fs *flag.FlagSet, cfg *serveConfig, getenv func(string) string) 
 		{"shutdown-timeout", "SUBSIDY_SHUTDOWN_TIMEOUT", "on SIGTERM, how long requests in flight may take to finish (keep it under the container's stop timeout, 10s in Docker)", (*durationValue)(&cfg.shutdownTimeout)},
 		{"max-in-flight", "SUBSIDY_MAX_IN_FLIGHT", "calculations computed at once; more wait up to 5s, then 503 (0: 4 × CPUs)", (*intValue)(&cfg.maxInFlight)},
 		{"max-conns", "SUBSIDY_MAX_CONNS", "open connections at most", (*intValue)(&cfg.maxConns)},
-		{"data-dir", "SUBSIDY_DATA_DIR", "directory for batch jobs (uploads, reports); empty: $TMPDIR/subsidy", (*stringValue)(&cfg.dataDir)},
+		{"data-dir", "SUBSIDY_DATA_DIR", "directory for batch jobs (uploads, reports); empty: the user cache directory/subsidy (~/.cache/subsidy), else $TMPDIR/subsidy", (*stringValue)(&cfg.dataDir)},
 		{"job-ttl", "SUBSIDY_JOB_TTL", "how long finished batch jobs are kept", (*durationValue)(&cfg.jobTTL)},
 		{"gc-percent", "SUBSIDY_GC_PERCENT", "garbage collector target (GOGC); the live heap is small and every request allocates, so 400 trades a little memory for ~20% more calculations a second; GOGC in the environment wins", (*intValue)(&cfg.gcPercent)},
 	}

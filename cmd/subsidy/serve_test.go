@@ -115,7 +115,7 @@ func TestServeAndHealth(t *testing.T) {
 	logs := &lockedBuffer{}
 	done := make(chan error, 1)
 	go func() {
-		done <- runServe(ctx, []string{"--addr", "127.0.0.1:0", "--log-level", "info"}, io.Discard, logs)
+		done <- runServe(ctx, []string{"--addr", "127.0.0.1:0", "--log-level", "info", "--data-dir", t.TempDir()}, io.Discard, logs)
 	}()
 
 	var addr string
