@@ -28,7 +28,7 @@ func (b *syncBuffer) Write(p []byte) (int, error) {
 
 func TestPanicIsLoggedAndAnswered(t *testing.T) {
 	logs := &syncBuffer{ch: make(chan []byte, 100)}
-	s, err := New(Config{Logger: slog.New(slog.NewJSONHandler(logs, nil))})
+	s, err := New(Config{Logger: slog.New(slog.NewJSONHandler(logs, nil)), DataDir: t.TempDir()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -64,7 +64,7 @@ func TestPanicIsLoggedAndAnswered(t *testing.T) {
 }
 
 func TestConcurrencyLimit(t *testing.T) {
-	s, err := New(Config{MaxInFlight: 1, QueueTimeout: 20 * time.Millisecond})
+	s, err := New(Config{MaxInFlight: 1, QueueTimeout: 20 * time.Millisecond, DataDir: t.TempDir()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -94,7 +94,7 @@ func TestConcurrencyLimit(t *testing.T) {
 // TestGracefulShutdown starts a slow request, shuts down, and checks that
 // the request still gets its answer while new connections are refused.
 func TestGracefulShutdown(t *testing.T) {
-	s, err := New(Config{})
+	s, err := New(Config{DataDir: t.TempDir()})
 	if err != nil {
 		t.Fatal(err)
 	}
