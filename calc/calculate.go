@@ -105,7 +105,7 @@ func (p *plan) sumUp(res *Result) {
 	}
 	for i := range res.Years {
 		yr := &res.Years[i]
-		yr.BudgetShares = make([]CountryAmount, 0, len(p.contributions))
+		yr.BudgetShares = []CountryAmount{}
 		if p.cap == nil {
 			continue
 		}
@@ -221,6 +221,7 @@ func (p *plan) shares(res *Result) {
 	for i, pa := range p.participants {
 		pw[i] = pa.Share
 	}
+	cs, ps := newSplitter(cw), newSplitter(pw)
 	res.BudgetShares = make([]CountryAmount, len(p.contributions))
 	for i, c := range p.contributions {
 		res.BudgetShares[i] = CountryAmount{Country: c.Country, Share: c.Share}
@@ -229,17 +230,21 @@ func (p *plan) shares(res *Result) {
 	for i, pa := range p.participants {
 		res.Participants[i] = ParticipantAmount{Name: pa.Name, Country: pa.Country, Share: pa.Share}
 	}
+	// One backing array for every year's budget shares.
+	all := make([]CountryAmount, len(res.Years)*len(cw))
+	parts := make([]Money, max(len(cw), len(pw)))
 	for yi := range res.Years {
 		yr := &res.Years[yi]
 		if len(cw) > 0 {
-			parts := SplitLargestRemainder(yr.SubsidyPaid, cw)
+			cs.into(yr.SubsidyPaid, parts[:len(cw)])
+			yr.BudgetShares = all[yi*len(cw) : yi*len(cw) : (yi+1)*len(cw)]
 			for i, c := range p.contributions {
 				yr.BudgetShares = append(yr.BudgetShares, CountryAmount{Country: c.Country, Share: c.Share, Amount: parts[i]})
 				res.BudgetShares[i].Amount += parts[i]
 			}
 		}
 		if len(pw) > 0 {
-			parts := SplitLargestRemainder(yr.SubsidyPaid, pw)
+			ps.into(yr.SubsidyPaid, parts[:len(pw)])
 			for i := range res.Participants {
 				res.Participants[i].Subsidy += parts[i]
 			}

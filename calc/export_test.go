@@ -17,3 +17,12 @@ func AnnuityPayment(balance Money, rate decimal.Decimal, ppy, m int) Money {
 func AnnuityPaymentBig(balance Money, rate decimal.Decimal, ppy, m int) Money {
 	return annuityPaymentBig(balance, rate, ppy, m)
 }
+
+// SplitPrepared splits total with the prepared splitter the engine uses
+// for every year of a loan.
+func SplitPrepared(total Money, weights []decimal.Decimal) []Money {
+	s := newSplitter(weights)
+	parts := make([]Money, len(weights))
+	s.into(total, parts)
+	return parts
+}

@@ -187,3 +187,72 @@ func splitGiveLeftover(parts []Money, left uint64, byRem func(i, j int) int) {
 		parts[i]++
 	}
 }
+
+// splitter is SplitLargestRemainder prepared for one set of weights and
+// many totals (every year of a loan): the weights are scaled to integers
+// once, and into splits without allocating. Weights that do not fit the
+// 64-bit path fall back to SplitLargestRemainder, so the parts are always
+// the same as its.
+type splitter struct {
+	weights []decimal.Decimal
+	w       []uint64
+	sum     uint64
+	fast    bool
+}
+
+func newSplitter(weights []decimal.Decimal) splitter {
+	s := splitter{weights: weights}
+	e, ok := splitMinExponent(weights)
+	if !ok {
+		return s // all zero (or none): SplitLargestRemainder gives zeros
+	}
+	s.w = make([]uint64, len(weights))
+	for i, w := range weights {
+		if w.Sign() < 0 {
+			return s
+		}
+		v, ok := splitScaled(w, e)
+		if !ok {
+			return s
+		}
+		var carry uint64
+		if s.sum, carry = bits.Add64(s.sum, v, 0); carry != 0 {
+			return s
+		}
+		s.w[i] = v
+	}
+	s.fast = s.sum > 0 && len(weights) <= 16
+	return s
+}
+
+// into writes the split of total into parts (len(parts) == len(weights)).
+func (s *splitter) into(total Money, parts []Money) {
+	if !s.fast || total < 0 {
+		copy(parts, SplitLargestRemainder(total, s.weights))
+		return
+	}
+	mag := uint64(total)
+	var rems [16]uint64
+	var given uint64
+	for i, v := range s.w {
+		hi, lo := bits.Mul64(mag, v)
+		q, r := bits.Div64(hi, lo, s.sum)
+		parts[i] = Money(q)
+		given += q
+		rems[i] = r
+	}
+	left := mag - given
+	// Hand the leftover units to the largest remainders, earlier index
+	// first among equals: a selection over at most 16 parts.
+	var taken [16]bool
+	for ; left > 0; left-- {
+		best := -1
+		for i := range s.w {
+			if !taken[i] && (best < 0 || rems[i] > rems[best]) {
+				best = i
+			}
+		}
+		taken[best] = true
+		parts[best]++
+	}
+}

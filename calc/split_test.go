@@ -224,3 +224,34 @@ func ExampleSplitLargestRemainder() {
 	fmt.Println(calc.SplitLargestRemainder(1234567, shares))
 	// Output: [150.62 562.96 870.99 234.57 10526.53]
 }
+
+// TestSplitPreparedMatches holds the engine's prepared splitter (weights
+// scaled once per loan, no allocation per year) to SplitLargestRemainder.
+func TestSplitPreparedMatches(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 5))
+	for n := 0; n < 20000; n++ {
+		k := 1 + r.IntN(6)
+		ws := make([]decimal.Decimal, k)
+		for i := range ws {
+			ws[i] = decimal.New(r.Int64N(100_000), -int32(r.IntN(4)))
+		}
+		if n%3 == 0 { // equal weights: remainders tie, the earlier index wins
+			for i := range ws {
+				ws[i] = ws[0]
+			}
+		}
+		if n%50 == 0 {
+			ws[0] = decimal.New(1, -30) // too fine for the 64-bit path
+		}
+		total := calc.Money(r.Int64N(1e15))
+		if n%10 == 0 {
+			total = -total
+		}
+		got, want := calc.SplitPrepared(total, ws), calc.SplitLargestRemainder(total, ws)
+		for i := range got {
+			if got[i] != want[i] {
+				t.Fatalf("split %s by %v: prepared %v, SplitLargestRemainder %v", total, ws, got, want)
+			}
+		}
+	}
+}
