@@ -162,32 +162,12 @@ func (p *plan) borrowerFigures(res *Result) {
 		res.EffectiveRates.WithSubsidy = percent4(r2)
 	}
 
-	// Present value of the paid subsidy at the issue date: the discount
-	// factor of each payment date is the previous one times (1+d)^(−Δ/365);
-	// the few distinct gaps Δ between payment dates have their powers
-	// cached, as in XIRR.
-	k := -math.Log1p(p.discount.InexactFloat64()/100) / 365
+	// Present value of the paid subsidy at the issue date.
+	pc := powCache{k: -math.Log1p(p.discount.InexactFloat64()/100) / 365}
 	pv, df, prev := 0.0, 1.0, p.issue
-	var cacheD [8]Date
-	var cacheP [8]float64
-	nc := 0
 	for _, per := range res.Schedule {
 		if gap := per.End - prev; gap != 0 {
-			pw, hit := 0.0, false
-			for i := 0; i < nc; i++ {
-				if cacheD[i] == gap {
-					pw, hit = cacheP[i], true
-					break
-				}
-			}
-			if !hit {
-				pw = math.Exp(k * float64(gap))
-				if nc < len(cacheD) {
-					cacheD[nc], cacheP[nc] = gap, pw
-					nc++
-				}
-			}
-			df *= pw
+			df *= pc.pow(int(gap))
 			prev = per.End
 		}
 		if per.SubsidyPaid != 0 {

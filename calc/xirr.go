@@ -120,38 +120,14 @@ type xirrFlow struct {
 // xirrEval returns, at x = ln(1+r), the net present value g = Σ a·e^(−t·x),
 // its derivative dg = −Σ a·t·e^(−t·x) and the sum of the absolute terms,
 // the scale g's rounding error is measured against.
-//
-// The flows are in date order, so each discount factor e^(−t·x) is the
-// previous one times w^Δ, w = e^(−x/365), Δ the days between them; a loan
-// has only a few distinct Δ (28 to 31 for monthly payments), whose powers
-// are kept in a small cache, so an evaluation costs a few exponentials
-// instead of one per flow. The chained product loses at most a few units of
-// 1e-14 relative, far below the solver's tolerance.
+// The flows are in date order, so a [powCache] chains their factors.
 func xirrEval(fs []xirrFlow, x float64) (g, dg, abs float64) {
-	var cacheD [8]int
-	var cacheP [8]float64
-	nc := 0
-	k := -x / 365
-	df := math.Exp(k * float64(fs[0].d))
+	pc := powCache{k: -x / 365}
+	df := math.Exp(pc.k * float64(fs[0].d))
 	prev := fs[0].d
 	for _, f := range fs {
-		if dd := f.d - prev; dd != 0 {
-			pw := 0.0
-			hit := false
-			for i := 0; i < nc; i++ {
-				if cacheD[i] == dd {
-					pw, hit = cacheP[i], true
-					break
-				}
-			}
-			if !hit {
-				pw = math.Exp(k * float64(dd))
-				if nc < len(cacheD) {
-					cacheD[nc], cacheP[nc] = dd, pw
-					nc++
-				}
-			}
-			df *= pw
+		if gap := f.d - prev; gap != 0 {
+			df *= pc.pow(gap)
 			prev = f.d
 		}
 		v := f.a * df
@@ -160,6 +136,34 @@ func xirrEval(fs []xirrFlow, x float64) (g, dg, abs float64) {
 		abs += math.Abs(v)
 	}
 	return g, dg, abs
+}
+
+// powCache gives e^(k·gap) for the gaps between consecutive dates of a
+// schedule. Walking dates in order, each discount factor is the previous
+// one times e^(k·gap), and a loan has only a few distinct gaps (28 to 31
+// days for monthly payments), so a walk costs a few exponentials instead
+// of one per date; the chained product loses at most a few units of 1e-14
+// relative. XIRR and the subsidy's present value both use it; the running
+// product stays in the caller's locals, where the compiler keeps it in a
+// register.
+type powCache struct {
+	k    float64
+	gaps [8]int // direct-mapped by gap & 7: 28..31, 90..92 and 365/366 do not collide
+	pows [8]float64
+}
+
+// pow returns e^(k·gap) for gap > 0; the hit path is small enough to inline.
+func (c *powCache) pow(gap int) float64 {
+	if i := gap & 7; c.gaps[i] == gap {
+		return c.pows[i]
+	}
+	return c.miss(gap)
+}
+
+func (c *powCache) miss(gap int) float64 {
+	pw := math.Exp(c.k * float64(gap))
+	c.gaps[gap&7], c.pows[gap&7] = gap, pw
+	return pw
 }
 
 // xirrFinite reports whether every value is a finite number.
