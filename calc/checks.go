@@ -57,10 +57,15 @@ func pctRu(d decimal.Decimal) string { return strings.Replace(d.String(), ".", "
 // group formats d with places decimals and thousands separators: en
 // "350,000,000.00", ru "350 000 000,00" (no-break spaces).
 func group(d decimal.Decimal, places int32, ru bool) string {
-	s := d.StringFixed(places)
+	return GroupDigits(d.StringFixed(places), ru)
+}
+
+// GroupDigits regroups a plain number string ("-1234567.89"): English
+// "-1,234,567.89", Russian (ru) "-1 234 567,89" with no-break spaces.
+func GroupDigits(s string, ru bool) string {
 	neg := strings.HasPrefix(s, "-")
 	s = strings.TrimPrefix(s, "-")
-	intPart, frac, _ := strings.Cut(s, ".")
+	intPart, frac, hasFrac := strings.Cut(s, ".")
 	sep, dot := ",", "."
 	if ru {
 		sep, dot = "\u00a0", ","
@@ -75,7 +80,7 @@ func group(d decimal.Decimal, places int32, ru bool) string {
 		}
 		b.WriteRune(c)
 	}
-	if frac != "" {
+	if hasFrac {
 		b.WriteString(dot + frac)
 	}
 	return b.String()

@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/eaeu-subsidy/subsidy/calc"
 	"github.com/shopspring/decimal"
@@ -42,31 +41,8 @@ func FormatDate(t calc.Date, lang string) string {
 	return fmt.Sprintf("%02d.%02d.%04d", d, int(m), y)
 }
 
-// formatNumber regroups a plain number string ("-1234567.89").
-func formatNumber(s, lang string) string {
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	intPart, frac, hasFrac := strings.Cut(s, ".")
-	sep, dot := ",", "."
-	if lang != LangEn {
-		sep, dot = nbsp, ","
-	}
-	var b strings.Builder
-	if neg {
-		b.WriteByte('-')
-	}
-	for i, ch := range intPart {
-		if i > 0 && (len(intPart)-i)%3 == 0 {
-			b.WriteString(sep)
-		}
-		b.WriteRune(ch)
-	}
-	if hasFrac {
-		b.WriteString(dot)
-		b.WriteString(frac)
-	}
-	return b.String()
-}
+// formatNumber regroups a plain number string ("-1234567.89") for lang.
+func formatNumber(s, lang string) string { return calc.GroupDigits(s, lang != LangEn) }
 
 // formatCompact formats a large amount shortly for chart axes:
 // ru "1,2 млрд", en "1.2bn".
