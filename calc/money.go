@@ -3,7 +3,6 @@ package calc
 import (
 	"errors"
 	"math"
-	"math/big"
 	"strconv"
 
 	"github.com/shopspring/decimal"
@@ -109,17 +108,3 @@ func moneyRoundDown(d decimal.Decimal) Money {
 	}
 	return Money(v.Int64())
 }
-
-// moneyRoundHalfUp converts d to Money rounding half away from zero.
-func moneyRoundHalfUp(d decimal.Decimal) Money {
-	v := d.Round(MinorDigits).Shift(MinorDigits).BigInt()
-	if !v.IsInt64() {
-		if v.Sign() < 0 {
-			return -maxMoney
-		}
-		return maxMoney
-	}
-	return Money(v.Int64())
-}
-
-var bigHundred = big.NewInt(100)
