@@ -3,6 +3,7 @@ package calc
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/shopspring/decimal"
@@ -49,10 +50,15 @@ func (l *checkList) add(code, kind string, ok bool, en, ru func() string) {
 	l.list = append(l.list, Check{Code: code, OK: ok, Kind: kind, Message: msg()})
 }
 
-func pct(d decimal.Decimal) string { return d.String() + " %" }
+func pct(d decimal.Decimal) string { return decimalString(d) + " %" }
 
 // pctRu formats a percentage the Russian way: "24,5 %".
-func pctRu(d decimal.Decimal) string { return strings.Replace(d.String(), ".", ",", 1) + "\u00a0%" }
+func pctRu(d decimal.Decimal) string { return decimalRu(d) + "\u00a0%" }
+
+// decimalRu writes d with a decimal comma: "6,5".
+func decimalRu(d decimal.Decimal) string { return strings.Replace(decimalString(d), ".", ",", 1) }
+
+var itoa = strconv.Itoa
 
 // group formats d with places decimals and thousands separators: en
 // "350,000,000.00", ru "350 000 000,00" (no-break spaces).
@@ -89,24 +95,25 @@ func GroupDigits(s string, ru bool) string {
 func (p *plan) checks(res *Result) []Check {
 	l := &checkList{lang: p.lang}
 	cond := p.prog.Conditions
-	states := map[string]bool{}
+	var seen [8]string // member states taking part, each once
+	states := seen[:0]
 	for _, pa := range p.participants {
-		if slices.Contains(MemberStates, pa.Country) {
-			states[pa.Country] = true
+		if slices.Contains(MemberStates, pa.Country) && !slices.Contains(states, pa.Country) {
+			states = append(states, pa.Country)
 		}
 	}
 	if n := cond.MinMemberStates; n > 0 {
 		got := len(states)
 		l.add(CheckMinMemberStates, KindEligibility, got >= n,
-			func() string { return fmt.Sprintf("%d member states take part (at least %d required)", got, n) },
+			func() string { return itoa(got) + " member states take part (at least " + itoa(n) + " required)" },
 			func() string {
-				return fmt.Sprintf("участвуют предприятия %d государств-членов (требуется не менее %d)", got, n)
+				return "участвуют предприятия " + itoa(got) + " государств-членов (требуется не менее " + itoa(n) + ")"
 			})
 	}
 	if req := cond.RequiredCountries; len(req) > 0 {
 		var missing []string
 		for _, c := range req {
-			if !states[c] {
+			if !slices.Contains(states, c) {
 				missing = append(missing, c)
 			}
 		}
@@ -129,20 +136,20 @@ func (p *plan) checks(res *Result) []Check {
 		_, ok := CurrencyCountry(p.currency)
 		l.add(CheckMemberCurrency, KindEligibility, ok,
 			func() string {
-				return fmt.Sprintf("the loan is in %s, %sa member state's currency", p.currency, yesNo(ok, "", "not "))
+				return "the loan is in " + p.currency + ", " + yesNo(ok, "", "not ") + "a member state's currency"
 			},
 			func() string {
-				return fmt.Sprintf("кредит в %s — %sвалюта государства-члена", p.currency, yesNo(ok, "", "не "))
+				return "кредит в " + p.currency + " — " + yesNo(ok, "", "не ") + "валюта государства-члена"
 			})
 	}
 	if cs := cond.Currencies; len(cs) > 0 {
 		ok := slices.Contains(cs, p.currency)
 		l.add(CheckCurrency, KindEligibility, ok,
 			func() string {
-				return fmt.Sprintf("the loan is in %s; the programme lends in %s", p.currency, strings.Join(cs, ", "))
+				return "the loan is in " + p.currency + "; the programme lends in " + strings.Join(cs, ", ")
 			},
 			func() string {
-				return fmt.Sprintf("кредит в %s; программа допускает %s", p.currency, strings.Join(cs, ", "))
+				return "кредит в " + p.currency + "; программа допускает " + strings.Join(cs, ", ")
 			})
 	}
 	loan0 := p.loanRates[0].rate.d
@@ -158,10 +165,10 @@ func (p *plan) checks(res *Result) []Check {
 				ok := loan0.LessThanOrEqual(ceil)
 				l.add(CheckRateCeiling, KindEligibility, ok,
 					func() string {
-						return fmt.Sprintf("loan rate %s %s the ceiling %s (policy rate %s + %s pp on %s)", pct(loan0), yesNo(ok, "is within", "exceeds"), pct(ceil), pct(base), pts, p.issue)
+						return "loan rate " + pct(loan0) + " " + yesNo(ok, "is within", "exceeds") + " the ceiling " + pct(ceil) + " (policy rate " + pct(base) + " + " + decimalString(*pts) + " pp on " + p.issue.String() + ")"
 					},
 					func() string {
-						return fmt.Sprintf("ставка по кредиту %s %s предел %s (ставка ЦБ %s + %s п.п. на %s)", pctRu(loan0), yesNo(ok, "не превышает", "превышает"), pctRu(ceil), pctRu(base), strings.Replace(pts.String(), ".", ",", 1), ruDate(p.issue))
+						return "ставка по кредиту " + pctRu(loan0) + " " + yesNo(ok, "не превышает", "превышает") + " предел " + pctRu(ceil) + " (ставка ЦБ " + pctRu(base) + " + " + decimalRu(*pts) + " п.п. на " + ruDate(p.issue) + ")"
 					})
 			}
 			if pts := cond.RateEqualsBasePlus; pts != nil {
@@ -169,10 +176,10 @@ func (p *plan) checks(res *Result) []Check {
 				ok := loan0.Equal(want)
 				l.add(CheckRateBasePlus, KindEligibility, ok,
 					func() string {
-						return fmt.Sprintf("loan rate %s; the programme requires the base rate + %s pp = %s (on %s)", pct(loan0), pts, pct(want), p.issue)
+						return "loan rate " + pct(loan0) + "; the programme requires the base rate + " + decimalString(*pts) + " pp = " + pct(want) + " (on " + p.issue.String() + ")"
 					},
 					func() string {
-						return fmt.Sprintf("ставка по кредиту %s; программа требует базовую ставку + %s п.п. = %s (на %s)", pctRu(loan0), strings.Replace(pts.String(), ".", ",", 1), pctRu(want), ruDate(p.issue))
+						return "ставка по кредиту " + pctRu(loan0) + "; программа требует базовую ставку + " + decimalRu(*pts) + " п.п. = " + pctRu(want) + " (на " + ruDate(p.issue) + ")"
 					})
 			}
 		}
@@ -190,24 +197,26 @@ func (p *plan) checks(res *Result) []Check {
 		ok := end <= limit
 		l.add(CheckSubsidyTerm, KindEligibility, ok,
 			func() string {
-				return fmt.Sprintf("subsidy from %s to %s; at most %d months", p.winStart, end, maxTerm)
+				return "subsidy from " + p.winStart.String() + " to " + end.String() + "; at most " + itoa(maxTerm) + " months"
 			},
 			func() string {
-				return fmt.Sprintf("субсидия с %s по %s; не более %d мес.", ruDate(p.winStart), ruDate(end), maxTerm)
+				return "субсидия с " + ruDate(p.winStart) + " по " + ruDate(end) + "; не более " + itoa(maxTerm) + " мес."
 			})
 	}
 	term := p.req.Loan.TermMonths
 	if n := cond.MinLoanMonths; n > 0 {
 		l.add(CheckMinLoanTerm, KindEligibility, term >= n,
-			func() string { return fmt.Sprintf("loan term %d months (at least %d required)", term, n) },
+			func() string { return "loan term " + itoa(term) + " months (at least " + itoa(n) + " required)" },
 			func() string {
-				return fmt.Sprintf("срок кредита %d мес. (требуется не менее %d)", term, n)
+				return "срок кредита " + itoa(term) + " мес. (требуется не менее " + itoa(n) + ")"
 			})
 	}
 	if n := cond.MaxLoanMonths; n > 0 {
 		l.add(CheckMaxLoanTerm, KindEligibility, term <= n,
-			func() string { return fmt.Sprintf("loan term %d months (at most %d)", term, n) },
-			func() string { return fmt.Sprintf("срок кредита %d мес. (не более %d)", term, n) })
+			func() string { return "loan term " + itoa(term) + " months (at most " + itoa(n) + ")" },
+			func() string {
+				return "срок кредита " + itoa(term) + " мес. (не более " + itoa(n) + ")"
+			})
 	}
 	if m := cond.MaxAmount; m != nil {
 		amt := p.amount.Decimal()
@@ -215,35 +224,35 @@ func (p *plan) checks(res *Result) []Check {
 			ok := amt.LessThanOrEqual(*m)
 			l.add(CheckMaxAmount, KindEligibility, ok,
 				func() string {
-					return fmt.Sprintf("amount %s %s; at most %s %[2]s", group(amt, 2, false), p.currency, group(*m, 0, false))
+					return "amount " + group(amt, 2, false) + " " + p.currency + "; at most " + group(*m, 0, false) + " " + p.currency
 				},
 				func() string {
-					return fmt.Sprintf("сумма %s %s; не более %s %[2]s", group(amt, 2, true), p.currency, group(*m, 0, true))
+					return "сумма " + group(amt, 2, true) + " " + p.currency + "; не более " + group(*m, 0, true) + " " + p.currency
 				})
 		} else {
 			l.add(CheckMaxAmount, KindEligibility, false,
 				func() string {
-					return fmt.Sprintf("the limit is %s %s and the loan is in %s: not comparable", group(*m, 0, false), cond.MaxAmountCurrency, p.currency)
+					return "the limit is " + group(*m, 0, false) + " " + cond.MaxAmountCurrency + " and the loan is in " + p.currency + ": not comparable"
 				},
 				func() string {
-					return fmt.Sprintf("лимит %s %s, а кредит в %s: сравнить нельзя", group(*m, 0, true), cond.MaxAmountCurrency, p.currency)
+					return "лимит " + group(*m, 0, true) + " " + cond.MaxAmountCurrency + ", а кредит в " + p.currency + ": сравнить нельзя"
 				})
 		}
 	}
 	if p.winEnd <= p.issue || p.winStart >= p.maturity || p.winStart >= p.winEnd {
 		l.add(CheckSubsidyWindow, KindWarning, false,
 			func() string {
-				return fmt.Sprintf("the subsidy window %s – %s is empty or outside the loan term: no subsidy", p.winStart, p.winEnd)
+				return "the subsidy window " + p.winStart.String() + " – " + p.winEnd.String() + " is empty or outside the loan term: no subsidy"
 			},
 			func() string {
-				return fmt.Sprintf("период субсидирования %s – %s пуст или вне срока кредита: субсидии нет", ruDate(p.winStart), ruDate(p.winEnd))
+				return "период субсидирования " + ruDate(p.winStart) + " – " + ruDate(p.winEnd) + " пуст или вне срока кредита: субсидии нет"
 			})
 	}
 	if p.cap != nil {
 		var years []string
 		for _, y := range res.Years {
 			if y.CapReached {
-				years = append(years, fmt.Sprint(y.Year))
+				years = append(years, itoa(y.Year))
 			}
 		}
 		capEn := group(p.cap.Amount, 0, false) + " " + p.cap.Currency
@@ -278,10 +287,10 @@ func (p *plan) checks(res *Result) []Check {
 			to := a.to - 1
 			l.add(CheckBaseRateAssumed, KindWarning, false,
 				func() string {
-					return fmt.Sprintf("the policy rate (%s) is not known for %s – %s; %s assumed (the nearest known value)", src, a.from, to, a.rate.StringFixed(2)+" %")
+					return "the policy rate (" + src + ") is not known for " + a.from.String() + " – " + to.String() + "; " + a.rate.StringFixed(2) + " % assumed (the nearest known value)"
 				},
 				func() string {
-					return fmt.Sprintf("ставка (%s) неизвестна на %s – %s; принята %s (ближайшее известное значение)", src, ruDate(a.from), ruDate(to), strings.Replace(a.rate.StringFixed(2), ".", ",", 1)+"\u00a0%")
+					return "ставка (" + src + ") неизвестна на " + ruDate(a.from) + " – " + ruDate(to) + "; принята " + strings.Replace(a.rate.StringFixed(2), ".", ",", 1) + "\u00a0% (ближайшее известное значение)"
 				})
 		}
 	}

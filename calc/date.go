@@ -74,7 +74,12 @@ func (t Date) Time() time.Time {
 // String formats t as ISO 8601, YYYY-MM-DD.
 func (t Date) String() string {
 	y, m, d := t.Civil()
-	return fmt.Sprintf("%04d-%02d-%02d", y, int(m), d)
+	if y < 0 || y > 9999 {
+		return fmt.Sprintf("%04d-%02d-%02d", y, int(m), d)
+	}
+	b := [10]byte{byte('0' + y/1000), byte('0' + y/100%10), byte('0' + y/10%10), byte('0' + y%10), '-',
+		byte('0' + int(m)/10), byte('0' + int(m)%10), '-', byte('0' + d/10), byte('0' + d%10)}
+	return string(b[:])
 }
 
 // MarshalJSON writes t as "YYYY-MM-DD".

@@ -108,3 +108,50 @@ func moneyRoundDown(d decimal.Decimal) Money {
 	}
 	return Money(v.Int64())
 }
+
+// AppendDecimal appends d as decimal.Decimal.String writes it (no
+// exponent, trailing fractional zeros trimmed: 24.5, 21, 0.0001), without
+// going through big.Int when the coefficient fits in 18 digits: rates and
+// shares are formatted for every answer and every check message.
+func AppendDecimal(b []byte, d decimal.Decimal) []byte {
+	exp := d.Exponent()
+	if exp > 0 || exp < -18 || d.NumDigits() > 18 {
+		return append(b, d.String()...)
+	}
+	c := d.CoefficientInt64()
+	if c < 0 {
+		b = append(b, '-')
+		c = -c
+	}
+	places := int(-exp)
+	for places > 0 && c%10 == 0 && c != 0 {
+		c /= 10
+		places--
+	}
+	if c == 0 {
+		return append(b, '0')
+	}
+	var digits [20]byte
+	s := strconv.AppendInt(digits[:0], c, 10)
+	switch {
+	case places == 0:
+		b = append(b, s...)
+	case len(s) > places:
+		b = append(b, s[:len(s)-places]...)
+		b = append(b, '.')
+		b = append(b, s[len(s)-places:]...)
+	default:
+		b = append(b, '0', '.')
+		for range places - len(s) {
+			b = append(b, '0')
+		}
+		b = append(b, s...)
+	}
+	return b
+}
+
+// decimalString is d.String() by way of AppendDecimal.
+func decimalString(d decimal.Decimal) string {
+	var buf [24]byte
+	return string(AppendDecimal(buf[:0], d))
+}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -190,7 +191,7 @@ func newPlan(req *Request, opt Options) (*plan, error) {
 		sum := decimal.Zero
 		allOK := true
 		for i, d := range l.Disbursements {
-			f := fmt.Sprintf("loan.disbursements[%d]", i)
+			f := "loan.disbursements[" + strconv.Itoa(i) + "]"
 			if c.date(f+".date", d.Date) && span && (d.Date < p.issue || d.Date >= p.maturity) {
 				c.add(f+".date", "must be inside the term, from %s to before %s", "должна быть в пределах срока: с %s до %s", p.issue, p.maturity)
 				allOK = false
@@ -233,7 +234,7 @@ func newPlan(req *Request, opt Options) (*plan, error) {
 	if len(req.Project.Participants) > 0 {
 		sum, ok := decimal.Zero, true
 		for i, pa := range req.Project.Participants {
-			f := fmt.Sprintf("project.participants[%d]", i)
+			f := "project.participants[" + strconv.Itoa(i) + "]"
 			if !c.enum(f+".country", pa.Country, MemberStates) {
 				ok = false
 			}
@@ -284,7 +285,7 @@ func newPlan(req *Request, opt Options) (*plan, error) {
 	fxYears := map[int]bool{}
 	fxDefault := false
 	for i, fx := range s.FX {
-		f := fmt.Sprintf("subsidy.fx[%d]", i)
+		f := "subsidy.fx[" + strconv.Itoa(i) + "]"
 		c.dec(f+".rate", fx.Rate, decimal.Zero, decimal.New(1, 6), 10, false)
 		if fx.Year == nil {
 			if fxDefault {
@@ -303,7 +304,7 @@ func newPlan(req *Request, opt Options) (*plan, error) {
 	if len(s.Contributions) > 0 {
 		sum, ok := decimal.Zero, true
 		for i, cs := range s.Contributions {
-			f := fmt.Sprintf("subsidy.contributions[%d]", i)
+			f := "subsidy.contributions[" + strconv.Itoa(i) + "]"
 			if !c.enum(f+".country", cs.Country, MemberStates) {
 				ok = false
 			}

@@ -1,8 +1,8 @@
 package calc
 
 import (
-	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/shopspring/decimal"
@@ -118,7 +118,7 @@ func (c *checker) sharesSum(field string, sum decimal.Decimal, ok bool) {
 func (c *checker) ratePath(field string, pts []RatePoint, lo, hi Date) {
 	seen := map[Date]bool{}
 	for i, p := range pts {
-		f := fmt.Sprintf("%s[%d]", field, i)
+		f := field + "[" + strconv.Itoa(i) + "]"
 		if c.date(f+".date", p.Date) {
 			if p.Date < lo || p.Date > hi {
 				c.add(f+".date", "must be between %s and %s", "должна быть между %s и %s", lo, hi)

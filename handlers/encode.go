@@ -405,45 +405,10 @@ func appendDecimalPtr(b []byte, d *decimal.Decimal) []byte {
 	return appendDecimal(b, *d)
 }
 
-// appendDecimal appends d quoted, as decimal.Decimal.String writes it (no
-// exponent, trailing fractional zeros trimmed: "24.5", "21", "0.0001").
-// Coefficients that fit in an int64 are written without big.Int.
+// appendDecimal appends d quoted, as decimal.Decimal.String writes it
+// (see calc.AppendDecimal).
 func appendDecimal(b []byte, d decimal.Decimal) []byte {
-	b = append(b, '"')
-	exp := d.Exponent()
-	if exp > 0 || exp < -18 || d.NumDigits() > 18 {
-		return append(append(b, d.String()...), '"')
-	}
-	c := d.CoefficientInt64()
-	if c < 0 {
-		b = append(b, '-')
-		c = -c
-	}
-	places := int(-exp)
-	for places > 0 && c%10 == 0 && c != 0 {
-		c /= 10
-		places--
-	}
-	if c == 0 {
-		return append(b[:len(b)-boolInt(b[len(b)-1] == '-')], '0', '"')
-	}
-	var digits [20]byte
-	s := strconv.AppendInt(digits[:0], c, 10)
-	switch {
-	case places == 0:
-		b = append(b, s...)
-	case len(s) > places:
-		b = append(b, s[:len(s)-places]...)
-		b = append(b, '.')
-		b = append(b, s[len(s)-places:]...)
-	default:
-		b = append(b, '0', '.')
-		for range places - len(s) {
-			b = append(b, '0')
-		}
-		b = append(b, s...)
-	}
-	return append(b, '"')
+	return append(calc.AppendDecimal(append(b, '"'), d), '"')
 }
 
 func boolInt(v bool) int {

@@ -1,0 +1,34 @@
+package calc_test
+
+import (
+	"math"
+	"math/big"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/eaeu-subsidy/subsidy/calc"
+	"github.com/shopspring/decimal"
+)
+
+// TestAppendDecimal holds the fast formatter to decimal.Decimal.String:
+// zeros with every exponent, trailing zeros, the int64 edges, coefficients
+// past 18 digits, positive exponents, and random values.
+func TestAppendDecimal(t *testing.T) {
+	ds := []decimal.Decimal{
+		decimal.Zero, decimal.New(0, -5), decimal.New(0, 3), decimal.New(245, -1), decimal.New(2450, -2),
+		decimal.New(21, 0), decimal.New(1, -4), decimal.New(-1, -4), decimal.New(-100, -2), decimal.New(5, 3),
+		decimal.New(math.MaxInt64, -3), decimal.New(math.MinInt64, -3), decimal.New(math.MinInt64+1, 0),
+		decimal.New(999999999999999999, -18), decimal.New(1, -19), decimal.New(123, -25),
+		decimal.NewFromBigInt(new(big.Int).Exp(big.NewInt(10), big.NewInt(30), nil), -2),
+		decimal.RequireFromString("-0.000"), decimal.RequireFromString("100000000000000000000.5"),
+	}
+	r := rand.New(rand.NewPCG(3, 4))
+	for range 5000 {
+		ds = append(ds, decimal.New(r.Int64()>>r.IntN(64)-r.Int64()>>r.IntN(64), -int32(r.IntN(22))))
+	}
+	for _, d := range ds {
+		if got, want := string(calc.AppendDecimal([]byte("x"), d)), "x"+d.String(); got != want {
+			t.Errorf("AppendDecimal(%s e%d) = %q, want %q", d.Coefficient(), d.Exponent(), got, want)
+		}
+	}
+}
