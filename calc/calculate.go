@@ -2,6 +2,7 @@ package calc
 
 import (
 	"math"
+	"slices"
 	"sort"
 
 	"github.com/shopspring/decimal"
@@ -11,6 +12,12 @@ import (
 type Options struct {
 	// Rates is the book of policy rate timelines; nil uses [DefaultRateBook].
 	Rates *RateBook
+	// Into, when not nil, is the Result to fill: the memory of its
+	// Schedule and Years is reused and everything else in it is replaced.
+	// A server that encodes each result before computing the next keeps a
+	// pool of them and allocates a third as much per calculation. The
+	// returned *Result is then Into; on an error Into is left as it was.
+	Into *Result
 }
 
 // Calculate validates req and computes its result: schedule, subsidy,
@@ -32,8 +39,12 @@ func calculate(req *Request, opt Options, decimalOnly bool) (*Result, error) {
 	if decimalOnly {
 		p.fast = false
 	}
-	res := &Result{Currency: p.currency}
-	res.Schedule = p.schedule()
+	res := opt.Into
+	if res == nil {
+		res = new(Result)
+	}
+	*res = Result{Currency: p.currency, Schedule: res.Schedule[:0], Years: res.Years[:0]}
+	res.Schedule = p.schedule(res.Schedule)
 	p.applyCap(res)
 	p.sumUp(res)
 	p.borrowerFigures(res)
@@ -82,7 +93,7 @@ func (p *plan) applyCap(res *Result) {
 func (p *plan) sumUp(res *Result) {
 	var t Totals
 	t.Drawdowns = p.amount
-	res.Years = make([]Year, 0, p.payYear[p.n]-p.payYear[0]+1)
+	res.Years = slices.Grow(res.Years[:0], p.payYear[p.n]-p.payYear[0]+1)
 	for i := range res.Schedule {
 		per := &res.Schedule[i]
 		y := p.payYear[per.N]
@@ -103,6 +114,16 @@ func (p *plan) sumUp(res *Result) {
 		t.Payments += per.Payment
 		t.BorrowerPayments += per.BorrowerPayment
 	}
+	// The years' caps and exchange rates point into two arrays: one
+	// allocation each instead of one per year.
+	var caps []Money
+	var fxs []decimal.Decimal
+	if p.cap != nil {
+		caps = make([]Money, len(res.Years))
+		if len(p.fxUsed) > 0 {
+			fxs = make([]decimal.Decimal, len(res.Years))
+		}
+	}
 	for i := range res.Years {
 		yr := &res.Years[i]
 		yr.BudgetShares = []CountryAmount{}
@@ -113,11 +134,13 @@ func (p *plan) sumUp(res *Result) {
 		if !ok {
 			continue // no subsidy can fall in this year
 		}
-		yr.Cap = &c
+		caps[i] = c
+		yr.Cap = &caps[i]
 		yr.CapUsed = yr.SubsidyPaid
 		yr.CapReached = yr.SubsidyPaid < yr.Subsidy
 		if fx, ok := p.fxUsed[yr.Year]; ok {
-			yr.FXRate = &fx
+			fxs[i] = fx
+			yr.FXRate = &fxs[i]
 		}
 	}
 	res.Totals = t

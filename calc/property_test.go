@@ -153,6 +153,7 @@ func TestProperties(t *testing.T) {
 	if testing.Short() {
 		cases = 300
 	}
+	into := new(calc.Result) // reused by every case, as a server's pool does
 	for i := 0; i < cases; i++ {
 		req := randomRequest(r)
 		res, err := calc.Calculate(req, calc.Options{})
@@ -224,6 +225,13 @@ func TestProperties(t *testing.T) {
 		again, _ := calc.Calculate(req, calc.Options{})
 		if !reflect.DeepEqual(res, again) {
 			fail("two runs differ")
+		}
+		reused, err := calc.Calculate(req, calc.Options{Into: into})
+		if err != nil || reused != into {
+			fail("Options.Into: %v, result %p, want %p", err, reused, into)
+		}
+		if !reflect.DeepEqual(res, reused) {
+			fail("the result computed in reused memory differs:\nfresh  %s\nreused %s", mustJSON(t, res), mustJSON(t, reused))
 		}
 		slow, err := calc.CalculateDecimal(req, calc.Options{})
 		if err != nil {

@@ -40,9 +40,15 @@ type runState struct {
 }
 
 // schedule builds the repayment schedule with interest and the rule's
-// subsidy per period (before caps). SPEC §2–3.
-func (p *plan) schedule() []Period {
-	out := make([]Period, p.n)
+// subsidy per period (before caps). SPEC §2–3. It fills out's memory
+// when it is large enough.
+func (p *plan) schedule(out []Period) []Period {
+	if cap(out) >= p.n {
+		out = out[:p.n]
+		clear(out)
+	} else {
+		out = make([]Period, p.n)
+	}
 	st := runState{}
 	// Drawdowns on the issue date form the opening balance of period 1.
 	for st.di < len(p.draws) && p.draws[st.di].date == p.issue {
