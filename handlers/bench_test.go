@@ -54,3 +54,18 @@ func BenchmarkEncodeResultFast(b *testing.B) {
 		_ = handlers.EncodeResult(res)
 	}
 }
+
+// BenchmarkAppendResult is the server's path: encoding into a reused
+// buffer.
+func BenchmarkAppendResult(b *testing.B) {
+	req, _ := handlers.DecodeRequest([]byte(eaeuLoan), "ru")
+	res, err := calc.Calculate(req, calc.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	buf := make([]byte, 0, 64<<10)
+	for b.Loop() {
+		buf = handlers.AppendResult(buf[:0], res)
+	}
+	b.SetBytes(int64(len(buf)))
+}

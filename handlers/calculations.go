@@ -46,19 +46,27 @@ func (s *Server) postCalculation(c *fiber.Ctx) error {
 	if req.Lang == "" {
 		req.Lang = lang
 	}
-	res, err := s.calculate(req)
+	// The result is encoded before this handler returns, so its memory
+	// can serve the next calculation.
+	into := results.Get().(*calc.Result)
+	defer results.Put(into)
+	res, err := s.calculate(req, into)
 	if err != nil {
 		return err
 	}
 	return s.writeResult(c, format, req, res)
 }
 
-// calculate runs calc.Calculate with the server's rate book and counts the
+// results recycles the memory of results (see calc.Options.Into).
+var results = sync.Pool{New: func() any { return new(calc.Result) }}
+
+// calculate runs calc.Calculate with the server's rate book (into nil or
+// a result whose memory to reuse) and counts the
 // outcome. Its error keeps the request's language, so that the problem
 // (written by problemFor, the one place that maps errors to statuses)
 // speaks it.
-func (s *Server) calculate(req *calc.Request) (*calc.Result, error) {
-	res, err := calc.Calculate(req, calc.Options{Rates: s.cfg.Rates})
+func (s *Server) calculate(req *calc.Request, into *calc.Result) (*calc.Result, error) {
+	res, err := calc.Calculate(req, calc.Options{Rates: s.cfg.Rates, Into: into})
 	if err != nil {
 		var ce *calc.Error
 		if errors.As(err, &ce) && ce.Kind == calc.Invalid {
@@ -127,8 +135,8 @@ func (s *Server) checkBody(c *fiber.Ctx, lang string, ok func(mediaType string) 
 			tr(lang, "", "тело запроса больше "+strconv.Itoa(s.cfg.BodyLimit)+" байт", "the body is larger than "+strconv.Itoa(s.cfg.BodyLimit)+" bytes"))
 	}
 	ct := c.Get(fiber.HeaderContentType)
-	if ct == "" {
-		return nil
+	if ct == "" || ct == want || ct == want+"; charset=utf-8" {
+		return nil // the usual cases, without parsing
 	}
 	mt, params, err := mime.ParseMediaType(ct)
 	if err == nil && ok(mt) {
@@ -167,14 +175,27 @@ func (s *Server) writeResult(c *fiber.Ctx, format string, req *calc.Request, res
 		return c.Send(b.Bytes())
 	}
 	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSON)
-	// Encode into a pooled buffer; SetBody copies it into fasthttp's own
-	// pooled body buffer, so no 30-50 KB buffer is allocated per request.
+	// Encode into a pooled buffer and hand it to fasthttp without a copy;
+	// the buffer goes back to the pool once the answer is on the wire
+	// (see pooledBody).
 	bp := encodeBuffers.Get().(*[]byte)
 	*bp = AppendResult((*bp)[:0], res)
-	c.Response().SetBody(*bp)
-	if cap(*bp) <= maxPooledBuffer {
-		encodeBuffers.Put(bp)
+	c.Response().SetBodyRaw(*bp)
+	c.Locals(localPooledBody, &pooledBody{buf: bp})
+	return nil
+}
+
+// pooledBody returns an encoding buffer to encodeBuffers when fasthttp
+// resets the request's user values, which it does after writing the
+// response (values that are io.Closers are closed then). If the
+// connection fails first the buffer is simply left to the collector.
+type pooledBody struct{ buf *[]byte }
+
+func (p *pooledBody) Close() error {
+	if p.buf != nil && cap(*p.buf) <= maxPooledBuffer {
+		encodeBuffers.Put(p.buf)
 	}
+	p.buf = nil
 	return nil
 }
 

@@ -29,6 +29,9 @@ func Lang(c *fiber.Ctx) string {
 // negotiateLang picks ru or en from an Accept-Language header:
 // "en-GB,en;q=0.9,ru;q=0.8" is en, "de, ru;q=0.5" ru, "de" or "" ru.
 func negotiateLang(header string) string {
+	if header == "" {
+		return LangRu
+	}
 	best, bestQ := LangRu, -1.0
 	for _, part := range strings.Split(header, ",") {
 		tag, params, _ := strings.Cut(strings.TrimSpace(part), ";")

@@ -552,7 +552,7 @@ func (s *Server) postCalculate(c *fiber.Ctx) error {
 		}
 		return s.renderFormErrors(c, lang, v, errs)
 	}
-	res, err := s.calculate(req)
+	res, err := s.calculate(req, nil)
 	if err != nil {
 		var ce *calc.Error
 		if errors.As(err, &ce) && ce.Kind == calc.Invalid {

@@ -264,6 +264,7 @@ type localKey int
 
 const (
 	localRequestID localKey = iota
+	localPooledBody
 )
 
 func newRequestID() string {
