@@ -411,13 +411,6 @@ func appendDecimal(b []byte, d decimal.Decimal) []byte {
 	return append(calc.AppendDecimal(append(b, '"'), d), '"')
 }
 
-func boolInt(v bool) int {
-	if v {
-		return 1
-	}
-	return 0
-}
-
 const hexDigits = "0123456789abcdef"
 
 // appendString appends s as a JSON string escaped as encoding/json does:
