@@ -1,9 +1,9 @@
 package calc
 
 import (
+	"cmp"
 	"math"
 	"slices"
-	"sort"
 
 	"github.com/shopspring/decimal"
 )
@@ -271,9 +271,7 @@ func (p *plan) shares(res *Result) {
 		c.Net = c.Benefit - c.Contribution
 		res.Countries = append(res.Countries, *c)
 	}
-	order := map[string]int{}
-	for i, c := range MemberStates {
-		order[c] = i
-	}
-	sort.Slice(res.Countries, func(i, j int) bool { return order[res.Countries[i].Country] < order[res.Countries[j].Country] })
+	slices.SortFunc(res.Countries, func(a, b CountryPosition) int {
+		return cmp.Compare(slices.Index(MemberStates, a.Country), slices.Index(MemberStates, b.Country))
+	})
 }

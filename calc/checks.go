@@ -162,7 +162,7 @@ func (p *plan) checks(res *Result) []Check {
 			base := seg.Rate
 			if pts := cond.RateCeilingPoints; pts != nil {
 				ceil := base.Add(*pts)
-				ok := loan0.LessThanOrEqual(ceil)
+				ok := decCmp(loan0, ceil) <= 0
 				l.add(CheckRateCeiling, KindEligibility, ok,
 					func() string {
 						return "loan rate " + pct(loan0) + " " + yesNo(ok, "is within", "exceeds") + " the ceiling " + pct(ceil) + " (policy rate " + pct(base) + " + " + decimalString(*pts) + " pp on " + p.issue.String() + ")"
@@ -221,7 +221,7 @@ func (p *plan) checks(res *Result) []Check {
 	if m := cond.MaxAmount; m != nil {
 		amt := p.amount.Decimal()
 		if p.currency == cond.MaxAmountCurrency {
-			ok := amt.LessThanOrEqual(*m)
+			ok := decCmp(amt, *m) <= 0
 			l.add(CheckMaxAmount, KindEligibility, ok,
 				func() string {
 					return "amount " + group(amt, 2, false) + " " + p.currency + "; at most " + group(*m, 0, false) + " " + p.currency

@@ -26,3 +26,6 @@ func SplitPrepared(total Money, weights []decimal.Decimal) []Money {
 	s.into(total, parts)
 	return parts
 }
+
+// DecCmp is the allocation-free decimal comparison, for its test.
+var DecCmp = decCmp

@@ -155,3 +155,55 @@ func decimalString(d decimal.Decimal) string {
 	var buf [24]byte
 	return string(AppendDecimal(buf[:0], d))
 }
+
+// decCmp is a.Cmp(b) without the allocation Cmp makes to align two
+// exponents: rates, shares and amounts are short decimals, compared many
+// times per calculation. Longer ones go to Cmp.
+func decCmp(a, b decimal.Decimal) int {
+	ea, eb := a.Exponent(), b.Exponent()
+	if ea > 0 || eb > 0 || ea < -18 || eb < -18 || a.NumDigits() > 18 || b.NumDigits() > 18 {
+		return a.Cmp(b)
+	}
+	ca, cb := a.CoefficientInt64(), b.CoefficientInt64()
+	// Scale the coefficient with the larger exponent to the other's
+	// exponent; when that would overflow, its sign alone decides.
+	if ea != eb {
+		if ea < eb {
+			return -scaledCmp(cb, ca, int(eb-ea))
+		}
+		return scaledCmp(ca, cb, int(ea-eb))
+	}
+	return cmpInt64(ca, cb)
+}
+
+// scaledCmp compares x × 10^k with y (1 ≤ k ≤ 18, |x|, |y| < 10^18).
+func scaledCmp(x, y int64, k int) int {
+	p := int64(pow10i64[k])
+	if x > math.MaxInt64/p || x < math.MinInt64/p {
+		return cmpBig(x, y)
+	}
+	return cmpInt64(x*p, y)
+}
+
+// cmpBig compares x × 10^k with y when x × 10^k is out of int64 range,
+// so beyond any |y| < 10^18: x's sign decides.
+func cmpBig(x, y int64) int {
+	if x > 0 {
+		return 1
+	}
+	return -1
+}
+
+func cmpInt64(a, b int64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// pow10i64 holds 10^0 to 10^18.
+var pow10i64 = [19]int64{1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10,
+	1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18}

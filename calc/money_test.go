@@ -36,3 +36,30 @@ func TestAppendDecimal(t *testing.T) {
 		}
 	}
 }
+
+// TestDecCmp holds the allocation-free comparison to decimal.Cmp over
+// pairs of every exponent from 10^-20 to 10^2, equal values written with
+// different exponents, zeros, the int64 edges and scalings that overflow.
+func TestDecCmp(t *testing.T) {
+	ds := []decimal.Decimal{
+		decimal.Zero, decimal.New(0, -7), decimal.New(21, 0), decimal.New(210, -1), decimal.New(2100000000, -8),
+		decimal.New(245, -1), decimal.New(-245, -1), decimal.New(1, -18), decimal.New(-1, -18), decimal.New(1, 2),
+		decimal.New(999999999999999999, 0), decimal.New(-999999999999999999, 0), decimal.New(999999999999999999, -18),
+		decimal.New(math.MaxInt64, -3), decimal.New(math.MinInt64, 0), decimal.New(5, -20), decimal.New(100, -2),
+	}
+	r := rand.New(rand.NewPCG(5, 6))
+	for range 400 {
+		v := r.Int64() >> r.IntN(64)
+		if r.IntN(2) == 0 {
+			v = -v
+		}
+		ds = append(ds, decimal.New(v, int32(r.IntN(23)-20)))
+	}
+	for _, a := range ds {
+		for _, b := range ds {
+			if got, want := calc.DecCmp(a, b), a.Cmp(b); got != want {
+				t.Fatalf("DecCmp(%se%d, %se%d) = %d, want %d", a.Coefficient(), a.Exponent(), b.Coefficient(), b.Exponent(), got, want)
+			}
+		}
+	}
+}

@@ -1,9 +1,9 @@
 package calc
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -210,7 +210,7 @@ func newPlan(req *Request, opt Options) (*plan, error) {
 	} else if amountOK {
 		p.draws = []draw{{p.issue, p.amount}}
 	}
-	sort.SliceStable(p.draws, func(i, j int) bool { return p.draws[i].date < p.draws[j].date })
+	slices.SortStableFunc(p.draws, func(a, b draw) int { return cmp.Compare(a.date, b.date) })
 	p.draws = mergeDraws(p.draws)
 
 	// Contract rate path.
@@ -224,7 +224,7 @@ func newPlan(req *Request, opt Options) (*plan, error) {
 		}
 		c.ratePath("loan.rate_changes", l.RateChanges, lo, hi)
 		pts := slices.Clone(l.RateChanges)
-		sort.SliceStable(pts, func(i, j int) bool { return pts[i].Date < pts[j].Date })
+		slices.SortStableFunc(pts, func(a, b RatePoint) int { return cmp.Compare(a.Date, b.Date) })
 		for _, pt := range pts {
 			p.loanRates = append(p.loanRates, ratePt{pt.Date, newRateVal(pt.Rate)})
 		}
@@ -663,7 +663,7 @@ func (r rateRule) rate(base, loan decimal.Decimal) decimal.Decimal {
 	var m decimal.Decimal
 	have := false
 	take := func(v decimal.Decimal) {
-		if !have || v.LessThan(m) {
+		if !have || decCmp(v, m) < 0 {
 			m, have = v, true
 		}
 	}

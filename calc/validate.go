@@ -64,19 +64,19 @@ func (c *checker) dec(field string, v decimal.Decimal, lo, hi decimal.Decimal, p
 		c.add(field, "number out of range", "число вне допустимого диапазона")
 		return false
 	}
-	if loIncl && v.LessThan(lo) {
+	if loIncl && decCmp(v, lo) < 0 {
 		c.add(field, "must be at least %s", "должно быть не меньше %s", lo.String())
 		return false
 	}
-	if !loIncl && v.LessThanOrEqual(lo) {
+	if !loIncl && decCmp(v, lo) <= 0 {
 		c.add(field, "must be greater than %s", "должно быть больше %s", lo.String())
 		return false
 	}
-	if v.GreaterThan(hi) {
+	if decCmp(v, hi) > 0 {
 		c.add(field, "must be at most %s", "должно быть не больше %s", hi.String())
 		return false
 	}
-	if places >= 0 && !v.Equal(v.Truncate(places)) {
+	if places >= 0 && v.Exponent() < -places && !v.Equal(v.Truncate(places)) {
 		c.add(field, "at most %d decimal places", "не более %d знаков после запятой", places)
 		return false
 	}
