@@ -255,19 +255,19 @@ func (p *plan) checks(res *Result) []Check {
 				years = append(years, itoa(y.Year))
 			}
 		}
-		capEn := group(p.cap.Amount, 0, false) + " " + p.cap.Currency
-		capRu := group(p.cap.Amount, 0, true) + "\u00a0" + p.cap.Currency
+		capEn := func() string { return group(p.cap.Amount, 0, false) + " " + p.cap.Currency }
+		capRu := func() string { return group(p.cap.Amount, 0, true) + "\u00a0" + p.cap.Currency }
 		if len(years) == 0 {
 			l.add(CheckAnnualCapReached, KindInfo, true,
-				func() string { return "the annual cap of " + capEn + " is not reached" },
-				func() string { return "годовой лимит " + capRu + " не достигнут" })
+				func() string { return "the annual cap of " + capEn() + " is not reached" },
+				func() string { return "годовой лимит " + capRu() + " не достигнут" })
 		} else {
 			l.add(CheckAnnualCapReached, KindInfo, false,
 				func() string {
-					return "the annual cap of " + capEn + " is reached in " + strings.Join(years, ", ") + "; the subsidy is cut"
+					return "the annual cap of " + capEn() + " is reached in " + strings.Join(years, ", ") + "; the subsidy is cut"
 				},
 				func() string {
-					return "годовой лимит " + capRu + " достигнут в " + strings.Join(years, ", ") + "; субсидия уменьшена"
+					return "годовой лимит " + capRu() + " достигнут в " + strings.Join(years, ", ") + "; субсидия уменьшена"
 				})
 		}
 	}
