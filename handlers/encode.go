@@ -44,11 +44,12 @@ func AppendResult(b []byte, res *calc.Result) []byte {
 		b = append(b, "null"...)
 	} else {
 		b = append(b, '[')
+		var shares shareCache // every year splits by the same shares
 		for i := range res.Years {
 			if i > 0 {
 				b = append(b, ',')
 			}
-			b = appendYear(b, &res.Years[i])
+			b = appendYear(b, &res.Years[i], &shares)
 		}
 		b = append(b, ']')
 	}
@@ -82,7 +83,7 @@ func AppendResult(b []byte, res *calc.Result) []byte {
 	b = append(b, `,"grant_element":`...)
 	b = appendDecimal(b, res.GrantElement)
 	b = append(b, `,"budget_shares":`...)
-	b = appendCountryAmounts(b, res.BudgetShares)
+	b = appendCountryAmounts(b, res.BudgetShares, nil)
 	b = append(b, `,"participants":`...)
 	if res.Participants == nil {
 		b = append(b, "null"...)
@@ -166,20 +167,24 @@ type periodEncoder struct {
 	rates   [3]decimalCache
 }
 
-// decimalCache remembers one decimal and its encoding.
+// decimalCache remembers one decimal and its encoding (when that fits
+// its array: all the rates and shares met in practice).
 type decimalCache struct {
 	d    decimal.Decimal
-	text []byte
-	set  bool
+	text [32]byte
+	n    int // length of the encoding in text; 0 when nothing is kept
 }
 
 func (c *decimalCache) append(b []byte, d decimal.Decimal) []byte {
-	if c.set && c.d.Exponent() == d.Exponent() && c.d.Equal(d) {
-		return append(b, c.text...)
+	if c.n > 0 && c.d.Exponent() == d.Exponent() && c.d.Equal(d) {
+		return append(b, c.text[:c.n]...)
 	}
-	n := len(b)
+	start := len(b)
 	b = appendDecimal(b, d)
-	c.d, c.text, c.set = d, append(c.text[:0], b[n:]...), true
+	c.n = 0
+	if n := len(b) - start; n <= len(c.text) {
+		c.d, c.n = d, copy(c.text[:], b[start:])
+	}
 	return b
 }
 
@@ -235,7 +240,7 @@ func (pe *periodEncoder) append(b []byte, p *calc.Period) []byte {
 	return append(b, '}')
 }
 
-func appendYear(b []byte, y *calc.Year) []byte {
+func appendYear(b []byte, y *calc.Year, shares *shareCache) []byte {
 	b = append(b, `{"year":`...)
 	b = strconv.AppendInt(b, int64(y.Year), 10)
 	b = append(b, `,"interest":`...)
@@ -263,11 +268,17 @@ func appendYear(b []byte, y *calc.Year) []byte {
 		b = appendDecimal(b, *y.FXRate)
 	}
 	b = append(b, `,"budget_shares":`...)
-	b = appendCountryAmounts(b, y.BudgetShares)
+	b = appendCountryAmounts(b, y.BudgetShares, shares)
 	return append(b, '}')
 }
 
-func appendCountryAmounts(b []byte, cs []calc.CountryAmount) []byte {
+// shareCache holds the encodings of the last shares written, by
+// position: the years of a result repeat the same budget shares.
+type shareCache [5]decimalCache
+
+// appendCountryAmounts writes country amounts; shares, when not nil,
+// remembers their shares' encodings from one call to the next.
+func appendCountryAmounts(b []byte, cs []calc.CountryAmount, shares *shareCache) []byte {
 	if cs == nil {
 		return append(b, "null"...)
 	}
@@ -279,7 +290,11 @@ func appendCountryAmounts(b []byte, cs []calc.CountryAmount) []byte {
 		b = append(b, `{"country":`...)
 		b = appendString(b, c.Country)
 		b = append(b, `,"share":`...)
-		b = appendDecimal(b, c.Share)
+		if shares != nil && i < len(shares) {
+			b = shares[i].append(b, c.Share)
+		} else {
+			b = appendDecimal(b, c.Share)
+		}
 		b = append(b, `,"amount":`...)
 		b = appendMoney(b, c.Amount)
 		b = append(b, '}')
@@ -340,6 +355,9 @@ func appendProgrammeRef(b []byte, p *calc.ProgrammeRef) []byte {
 
 // appendMoney appends m as "1234.56".
 func appendMoney(b []byte, m calc.Money) []byte {
+	if m == 0 { // most drawdowns, the principal of grace periods
+		return append(b, `"0.00"`...)
+	}
 	v := int64(m)
 	neg := v < 0
 	if neg {
