@@ -68,20 +68,30 @@ func calculate(req *Request, opt Options, decimalOnly bool) (*Result, error) {
 // year's cap; the period that reaches the cap is paid in part (the rest of
 // the cap, already in minor units: rounding down), later ones nothing.
 func (p *plan) applyCap(res *Result) {
-	var used map[int]Money
+	// What is left of each payment year's cap, by year from the first
+	// (a year the cap map does not hold has nothing).
+	var left []Money
 	if p.cap != nil {
-		used = make(map[int]Money, len(p.capLoan))
+		y0 := p.payYear[0]
+		var buf [32]Money
+		if n := p.payYear[p.n] - y0 + 1; n <= len(buf) {
+			left = buf[:n]
+		} else {
+			left = make([]Money, n)
+		}
+		for i := range left {
+			left[i] = p.capLoan[y0+i]
+		}
 	}
 	for i := range res.Schedule {
 		per := &res.Schedule[i]
 		paid := per.Subsidy
-		if p.cap != nil && paid > 0 {
-			y := p.payYear[per.N]
-			left := p.capLoan[y] - used[y]
-			if paid > left {
-				paid = max(left, 0)
+		if left != nil && paid > 0 {
+			l := &left[p.payYear[per.N]-p.payYear[0]]
+			if paid > *l {
+				paid = max(*l, 0)
 			}
-			used[y] += paid
+			*l -= paid
 		}
 		per.SubsidyPaid = paid
 		per.BorrowerInterest = per.Interest - paid

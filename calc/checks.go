@@ -1,6 +1,7 @@
 package calc
 
 import (
+	"bytes"
 	"fmt"
 	"slices"
 	"strconv"
@@ -50,13 +51,32 @@ func (l *checkList) add(code, kind string, ok bool, en, ru func() string) {
 	l.list = append(l.list, Check{Code: code, OK: ok, Kind: kind, Message: msg()})
 }
 
-func pct(d decimal.Decimal) string { return decimalString(d) + " %" }
+func pct(d decimal.Decimal) string {
+	var buf [40]byte
+	return string(append(AppendDecimal(buf[:0], d), " %"...))
+}
 
 // pctRu formats a percentage the Russian way: "24,5 %".
-func pctRu(d decimal.Decimal) string { return decimalRu(d) + "\u00a0%" }
+func pctRu(d decimal.Decimal) string {
+	var buf [40]byte
+	return string(append(appendDecimalRu(buf[:0], d), "\u00a0%"...))
+}
 
 // decimalRu writes d with a decimal comma: "6,5".
-func decimalRu(d decimal.Decimal) string { return strings.Replace(decimalString(d), ".", ",", 1) }
+func decimalRu(d decimal.Decimal) string {
+	var buf [40]byte
+	return string(appendDecimalRu(buf[:0], d))
+}
+
+// appendDecimalRu appends d with a decimal comma.
+func appendDecimalRu(b []byte, d decimal.Decimal) []byte {
+	n := len(b)
+	b = AppendDecimal(b, d)
+	if i := bytes.IndexByte(b[n:], '.'); i >= 0 {
+		b[n+i] = ','
+	}
+	return b
+}
 
 var itoa = strconv.Itoa
 
