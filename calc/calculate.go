@@ -68,19 +68,17 @@ func calculate(req *Request, opt Options, decimalOnly bool) (*Result, error) {
 // year's cap; the period that reaches the cap is paid in part (the rest of
 // the cap, already in minor units: rounding down), later ones nothing.
 func (p *plan) applyCap(res *Result) {
-	// What is left of each payment year's cap, by year from the first
-	// (a year the cap map does not hold has nothing).
+	// What is left of each payment year's cap, by year from the first.
 	var left []Money
 	if p.cap != nil {
-		y0 := p.payYear[0]
 		var buf [32]Money
-		if n := p.payYear[p.n] - y0 + 1; n <= len(buf) {
+		if n := len(p.capLoan); n <= len(buf) {
 			left = buf[:n]
 		} else {
 			left = make([]Money, n)
 		}
-		for i := range left {
-			left[i] = p.capLoan[y0+i]
+		for i, c := range p.capLoan {
+			left[i] = c.amt
 		}
 	}
 	for i := range res.Schedule {
@@ -140,10 +138,11 @@ func (p *plan) sumUp(res *Result) {
 		if p.cap == nil {
 			continue
 		}
-		c, ok := p.capLoan[yr.Year]
-		if !ok {
+		ci := yr.Year - p.payYear[0]
+		if ci < 0 || ci >= len(p.capLoan) || !p.capLoan[ci].set {
 			continue // no subsidy can fall in this year
 		}
+		c := p.capLoan[ci].amt
 		caps[i] = c
 		yr.Cap = &caps[i]
 		yr.CapUsed = yr.SubsidyPaid
@@ -263,12 +262,15 @@ func (p *plan) shares(res *Result) {
 			}
 		}
 	}
-	pos := map[string]*CountryPosition{}
-	get := func(c string) *CountryPosition {
-		if pos[c] == nil {
-			pos[c] = &CountryPosition{Country: c}
+	res.Countries = make([]CountryPosition, 0, len(MemberStates))
+	get := func(c string) *CountryPosition { // a handful of countries: a scan
+		for i := range res.Countries {
+			if res.Countries[i].Country == c {
+				return &res.Countries[i]
+			}
 		}
-		return pos[c]
+		res.Countries = append(res.Countries, CountryPosition{Country: c})
+		return &res.Countries[len(res.Countries)-1]
 	}
 	for _, b := range res.BudgetShares {
 		get(b.Country).Contribution += b.Amount
@@ -276,10 +278,9 @@ func (p *plan) shares(res *Result) {
 	for _, pa := range res.Participants {
 		get(pa.Country).Benefit += pa.Subsidy
 	}
-	res.Countries = make([]CountryPosition, 0, len(pos))
-	for _, c := range pos {
+	for i := range res.Countries {
+		c := &res.Countries[i]
 		c.Net = c.Benefit - c.Contribution
-		res.Countries = append(res.Countries, *c)
 	}
 	slices.SortFunc(res.Countries, func(a, b CountryPosition) int {
 		return cmp.Compare(slices.Index(MemberStates, a.Country), slices.Index(MemberStates, b.Country))

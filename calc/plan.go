@@ -40,7 +40,7 @@ type plan struct {
 	winStart, winEnd Date
 	maxTerm          int // months; 0: none
 	cap              *Cap
-	capLoan          map[int]Money // per year, in loan currency
+	capLoan          []capYear // per payment year from payYear[0], in loan currency
 	fxUsed           map[int]decimal.Decimal
 
 	contributions []CountryShare
@@ -492,7 +492,7 @@ func (p *plan) resolveCap(c *checker) {
 	if p.cap == nil {
 		return
 	}
-	p.capLoan = map[int]Money{}
+	p.capLoan = make([]capYear, p.payYear[p.n]-p.payYear[0]+1)
 	var missing []string
 	capAmt := p.cap.Amount
 	capSame, _ := MoneyFromDecimal(capAmt)
@@ -501,17 +501,18 @@ func (p *plan) resolveCap(c *checker) {
 			continue // the period earns no subsidy
 		}
 		y := p.payYear[k]
-		if _, done := p.capLoan[y]; done {
+		cy := &p.capLoan[y-p.payYear[0]]
+		if cy.set {
 			continue
 		}
+		cy.set = true
 		if p.cap.Currency == p.currency {
-			p.capLoan[y] = capSame
+			cy.amt = capSame
 			continue
 		}
 		fx, ok := p.fxFor(y)
 		if !ok {
 			missing = append(missing, fmt.Sprint(y))
-			p.capLoan[y] = 0
 			continue
 		}
 		if p.fxUsed == nil {
@@ -519,13 +520,20 @@ func (p *plan) resolveCap(c *checker) {
 		}
 		p.fxUsed[y] = fx
 		q, _ := capAmt.QuoRem(fx, MinorDigits)
-		p.capLoan[y] = moneyRoundDown(q)
+		cy.amt = moneyRoundDown(q)
 	}
 	if len(missing) > 0 {
 		c.add("subsidy.fx", "the annual cap is in %s and the loan in %s: give the exchange rate (%[1]s per 1 %[2]s) for %s, or one rate without a year",
 			"годовой лимит в %s, кредит в %s: укажите курс (%[1]s за 1 %[2]s) на %s или один курс без года",
 			p.cap.Currency, p.currency, strings.Join(missing, ", "))
 	}
+}
+
+// capYear is the cap of one payment year in the loan currency; set when
+// some period of the year can earn subsidy (unset years have none).
+type capYear struct {
+	amt Money
+	set bool
 }
 
 func sameCap(a, b *Cap) bool {
