@@ -465,6 +465,12 @@ func appendString(b []byte, s string) []byte {
 			start = i
 			continue
 		}
+		// A well-formed two-byte sequence (Cyrillic letters) needs no
+		// escaping: skip it without decoding.
+		if c >= 0xC2 && c < 0xE0 && i+1 < len(s) && s[i+1]&0xC0 == 0x80 {
+			i += 2
+			continue
+		}
 		r, size := utf8.DecodeRuneInString(s[i:])
 		if r == utf8.RuneError && size == 1 {
 			b = append(b, s[start:i]...)

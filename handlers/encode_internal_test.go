@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"encoding/json"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -31,6 +32,36 @@ func TestAppendMoney(t *testing.T) {
 					t.Fatalf("appendMoney(%d) with %d spare = %s, want %s", int64(m), extra, got, want)
 				}
 			}
+		}
+	}
+}
+
+// TestAppendString holds the string writer to encoding/json (HTML-safe,
+// invalid UTF-8 as \ufffd, U+2028/2029 escaped) on tricky and random
+// byte strings: two-byte letters, overlong and truncated sequences,
+// lone continuation bytes, surrogates, control characters.
+func TestAppendString(t *testing.T) {
+	cases := []string{
+		"", "plain", "Кредит в RUB — валюта", "é", "\u2028\u2029", "a<b>&c\"d\\e\n\r\t\b\f\x00\x1f",
+		"\xc2", "\xc2a", "\xc0\x80", "\xc1\xbf", "\xdf\xbf", "\xe2\x80", "\xe2\x80\xa8x", "\xed\xa0\x80",
+		"\x80", "\xbf\xbf", "\xf0\x9f\x98\x80", "\xf4\x90\x80\x80", "\xff", "Ж\xd0", "\xd0Ж",
+	}
+	r := rand.New(rand.NewPCG(7, 8))
+	alphabet := []byte{'a', '"', '<', 0x00, 0x7f, 0x80, 0xbf, 0xc0, 0xc1, 0xc2, 0xd0, 0xdf, 0xe0, 0xe2, 0xa8, 0xed, 0xf0, 0xf4, 0xff}
+	for range 5000 {
+		b := make([]byte, r.IntN(8))
+		for i := range b {
+			b[i] = alphabet[r.IntN(len(alphabet))]
+		}
+		cases = append(cases, string(b))
+	}
+	for _, s := range cases {
+		want, err := json.Marshal(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := appendString(nil, s); string(got) != string(want) {
+			t.Fatalf("appendString(%q) = %s, want %s", s, got, want)
 		}
 	}
 }
