@@ -46,13 +46,16 @@ func (t Date) Civil() (year int, month time.Month, day int) {
 		era -= 146096
 	}
 	era /= 146097
-	doe := z - era*146097
+	// Within an era every quantity is small and non-negative: unsigned
+	// 32-bit divisions by constants are a multiply and a shift (encoders
+	// call this for every date they write).
+	doe := uint32(z - era*146097)
 	yoe := (doe - doe/1460 + doe/36524 - doe/146096) / 365
-	y := yoe + era*400
+	y := int(yoe) + era*400
 	doy := doe - (365*yoe + yoe/4 - yoe/100)
 	mp := (5*doy + 2) / 153
-	d := doy - (153*mp+2)/5 + 1
-	m := mp + 3
+	d := int(doy-(153*mp+2)/5) + 1
+	m := int(mp) + 3
 	if m > 12 {
 		m -= 12
 	}

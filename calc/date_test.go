@@ -30,3 +30,14 @@ func TestDateString(t *testing.T) {
 		}
 	}
 }
+
+// TestCivil holds Date.Civil to the time package from year -3000 to 12000
+// (every 13th day, crossing every era boundary) and round-trips FromTime.
+func TestCivil(t *testing.T) {
+	for tm := time.Date(-3000, 1, 1, 0, 0, 0, 0, time.UTC); tm.Year() < 12000; tm = tm.AddDate(0, 0, 13) {
+		y, m, d := calc.FromTime(tm).Civil()
+		if y != tm.Year() || m != tm.Month() || d != tm.Day() {
+			t.Fatalf("%v: Civil() = %d-%d-%d", tm, y, m, d)
+		}
+	}
+}
