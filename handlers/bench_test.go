@@ -31,6 +31,21 @@ func BenchmarkCalculate(b *testing.B) {
 	}
 }
 
+// BenchmarkCalculateInto is the API's path: every calculation fills the
+// same Result (calc.Options.Into), as the handler's pool does.
+func BenchmarkCalculateInto(b *testing.B) {
+	req, err := handlers.DecodeRequest([]byte(eaeuLoan), "ru")
+	if err != nil {
+		b.Fatal(err)
+	}
+	into := new(calc.Result)
+	for b.Loop() {
+		if _, err := calc.Calculate(req, calc.Options{Into: into}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 func BenchmarkEncodeResult(b *testing.B) {
 	req, _ := handlers.DecodeRequest([]byte(eaeuLoan), "ru")
 	res, err := calc.Calculate(req, calc.Options{})
