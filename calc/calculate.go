@@ -162,7 +162,11 @@ func (p *plan) sumUp(res *Result) {
 // places; the present value uses floating-point discount factors on exact
 // amounts, rounded half away from zero to the minor unit.
 func (p *plan) borrowerFigures(res *Result) {
-	flows := make([]CashFlow, 0, len(p.draws)+len(res.Schedule))
+	var buf [128]CashFlow // on the stack for loans of up to ten years monthly
+	flows := buf[:0]
+	if n := len(p.draws) + len(res.Schedule); n > len(buf) {
+		flows = make([]CashFlow, 0, n)
+	}
 	for _, d := range p.draws {
 		flows = append(flows, CashFlow{Date: d.date, Amount: d.amt})
 	}

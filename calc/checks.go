@@ -113,7 +113,7 @@ func GroupDigits(s string, ru bool) string {
 }
 
 func (p *plan) checks(res *Result) []Check {
-	l := &checkList{lang: p.lang}
+	l := &checkList{lang: p.lang, list: make([]Check, 0, 8)} // a programme has up to ~8 checks
 	cond := p.prog.Conditions
 	var seen [8]string // member states taking part, each once
 	states := seen[:0]
