@@ -76,13 +76,19 @@ func (t Date) Time() time.Time {
 
 // String formats t as ISO 8601, YYYY-MM-DD.
 func (t Date) String() string {
+	var buf [16]byte
+	return string(t.AppendISO(buf[:0]))
+}
+
+// AppendISO appends t as String writes it, YYYY-MM-DD (years outside
+// 0–9999 as fmt's %04d writes them).
+func (t Date) AppendISO(b []byte) []byte {
 	y, m, d := t.Civil()
 	if y < 0 || y > 9999 {
-		return fmt.Sprintf("%04d-%02d-%02d", y, int(m), d)
+		return fmt.Appendf(b, "%04d-%02d-%02d", y, int(m), d)
 	}
-	b := [10]byte{byte('0' + y/1000), byte('0' + y/100%10), byte('0' + y/10%10), byte('0' + y%10), '-',
-		byte('0' + int(m)/10), byte('0' + int(m)%10), '-', byte('0' + d/10), byte('0' + d%10)}
-	return string(b[:])
+	return append(b, byte('0'+y/1000), byte('0'+y/100%10), byte('0'+y/10%10), byte('0'+y%10), '-',
+		byte('0'+int(m)/10), byte('0'+int(m)%10), '-', byte('0'+d/10), byte('0'+d%10))
 }
 
 // MarshalJSON writes t as "YYYY-MM-DD".

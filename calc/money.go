@@ -1,6 +1,7 @@
 package calc
 
 import (
+	"cmp"
 	"errors"
 	"math"
 	"strconv"
@@ -173,35 +174,20 @@ func decCmp(a, b decimal.Decimal) int {
 		}
 		return scaledCmp(ca, cb, int(ea-eb))
 	}
-	return cmpInt64(ca, cb)
+	return cmp.Compare(ca, cb)
 }
 
-// scaledCmp compares x × 10^k with y (1 ≤ k ≤ 18, |x|, |y| < 10^18).
+// scaledCmp compares x × 10^k with y (1 ≤ k ≤ 18, |x|, |y| < 10^18). When
+// x × 10^k is out of int64 range it is beyond any such y: x's sign decides.
 func scaledCmp(x, y int64, k int) int {
-	p := int64(pow10i64[k])
+	p := pow10i64[k]
 	if x > math.MaxInt64/p || x < math.MinInt64/p {
-		return cmpBig(x, y)
-	}
-	return cmpInt64(x*p, y)
-}
-
-// cmpBig compares x × 10^k with y when x × 10^k is out of int64 range,
-// so beyond any |y| < 10^18: x's sign decides.
-func cmpBig(x, y int64) int {
-	if x > 0 {
-		return 1
-	}
-	return -1
-}
-
-func cmpInt64(a, b int64) int {
-	switch {
-	case a < b:
+		if x > 0 {
+			return 1
+		}
 		return -1
-	case a > b:
-		return 1
 	}
-	return 0
+	return cmp.Compare(x*p, y)
 }
 
 // pow10i64 holds 10^0 to 10^18.

@@ -406,14 +406,9 @@ const digitPairs = "000102030405060708091011121314151617181920212223242526272829
 	"40414243444546474849505152535455565758596061626364656667686970717273747576777879" +
 	"8081828384858687888990919293949596979899"
 
-// appendDate appends "YYYY-MM-DD".
+// appendDate appends "YYYY-MM-DD" (see calc.Date.AppendISO).
 func appendDate(b []byte, d calc.Date) []byte {
-	y, m, day := d.Civil()
-	if y < 0 || y > 9999 {
-		return appendString(b, d.String())
-	}
-	return append(b, '"', byte('0'+y/1000), byte('0'+y/100%10), byte('0'+y/10%10), byte('0'+y%10), '-',
-		byte('0'+int(m)/10), byte('0'+int(m)%10), '-', byte('0'+day/10), byte('0'+day%10), '"')
+	return append(d.AppendISO(append(b, '"')), '"')
 }
 
 func appendDecimalPtr(b []byte, d *decimal.Decimal) []byte {
