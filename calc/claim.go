@@ -2,6 +2,7 @@ package calc
 
 import (
 	"cmp"
+	"math/bits"
 	"slices"
 	"sort"
 	"strconv"
@@ -232,10 +233,15 @@ func Claim(req *ClaimRequest, opt Options) (*ClaimResult, error) {
 	if err := c.err(); err != nil {
 		return nil, err
 	}
-	res, err := Calculate(preq, opt)
-	if err != nil {
-		return nil, err
-	}
+	// The plan's schedule, caps and checks; a claim needs neither the
+	// borrower's effective rates nor the budget shares.
+	res := &Result{Currency: p.currency}
+	res.Schedule = p.schedule(nil)
+	p.applyCap(res)
+	p.sumUp(res)
+	res.EffectiveRates.Converged = true // its check is the plan's, not the claim's
+	res.Checks = p.checks(res)
+	res.Programme = p.programmeRef()
 	cl := newClaimer(p, res)
 	out := &ClaimResult{
 		ID: req.ID, Eligible: resultEligible(res), Currency: p.currency,
@@ -358,7 +364,7 @@ func (r *ClaimRequest) validate(c *checker, loanOK bool, issue, maturity Date) *
 		c.date("contract.date", *r.Contract.Date)
 	}
 
-	f := &fact{}
+	f := &fact{steps: make([]balStep, 0, len(r.Ledger))}
 	if loanOK && r.Loan.Rate != nil {
 		f.rates = append(f.rates, ratePt{issue, newRateVal(*r.Loan.Rate)})
 	}
@@ -378,43 +384,48 @@ func (r *ClaimRequest) validate(c *checker, loanOK bool, issue, maturity Date) *
 	ordered := true
 	for i := range r.Ledger {
 		e := &r.Ledger[i]
-		fi := "ledger[" + strconv.Itoa(i) + "]"
-		if !c.enum(fi+".type", e.Type, ledgerTypes) {
+		fi := ledgerField(i)
+		if !slices.Contains(ledgerTypes, e.Type) {
+			c.enum(fi(".type"), e.Type, ledgerTypes)
 			ordered = false
 			continue
 		}
-		dateField := fi + ".date"
+		dateName := ".date"
 		if e.Type == LedgerOverdue {
-			dateField = fi + ".from"
+			dateName = ".from"
 			if e.Date != 0 {
-				c.add(fi+".date", "not used by an overdue entry: give from and to", "не используется для просрочки: укажите from и to")
+				c.add(fi(".date"), "not used by an overdue entry: give from and to", "не используется для просрочки: укажите from и to")
 			}
 		} else {
 			if e.From != 0 || e.To != 0 {
-				c.add(fi+".from", "used only by an overdue entry", "используется только для просрочки (overdue)")
+				c.add(fi(".from"), "used only by an overdue entry", "используется только для просрочки (overdue)")
 			}
 		}
 		if e.Type == LedgerRateChange {
 			if !e.Amount.IsZero() {
-				c.add(fi+".amount", "not used by a rate_change entry", "не используется для изменения ставки")
+				c.add(fi(".amount"), "not used by a rate_change entry", "не используется для изменения ставки")
 			}
 		} else if e.Rate != nil {
-			c.add(fi+".rate", "used only by a rate_change entry", "используется только для изменения ставки (rate_change)")
+			c.add(fi(".rate"), "used only by a rate_change entry", "используется только для изменения ставки (rate_change)")
 		}
 		when := e.when()
-		dateOK := c.date(dateField, when)
+		dateField := func() string { return fi(dateName) }
+		dateOK := when >= minDate && when <= maxDate
+		if !dateOK {
+			c.date(dateField(), when)
+		}
 		if dateOK && loanOK {
 			switch {
 			case when < issue:
-				c.add(dateField, "before the issue date %s", "раньше даты выдачи кредита %s", issue)
+				c.add(dateField(), "before the issue date %s", "раньше даты выдачи кредита %s", issue)
 				dateOK = false
 			case e.Type == LedgerRateChange && when == issue:
-				c.add(dateField, "the rate on the issue date is loan.rate; a change must come later", "ставка на дату выдачи — loan.rate; изменение должно быть позже")
+				c.add(dateField(), "the rate on the issue date is loan.rate; a change must come later", "ставка на дату выдачи — loan.rate; изменение должно быть позже")
 				dateOK = false
 			}
 		}
 		if dateOK && ordered && when < prev {
-			c.add(dateField, "out of order: the ledger must be sorted by date (%s comes after %s)", "нарушен порядок: записи должны идти по датам (%s после %s)", when, prev)
+			c.add(dateField(), "out of order: the ledger must be sorted by date (%s comes after %s)", "нарушен порядок: записи должны идти по датам (%s после %s)", when, prev)
 			ordered = false
 		}
 		if dateOK {
@@ -425,18 +436,18 @@ func (r *ClaimRequest) validate(c *checker, loanOK bool, issue, maturity Date) *
 		switch e.Type {
 		case LedgerDrawdown, LedgerRepayment, LedgerOverdue:
 			if e.Amount.IsZero() && sane(e.Amount) {
-				c.add(fi+".amount", "required; greater than 0", "обязательное поле; больше 0")
+				c.add(fi(".amount"), "required; greater than 0", "обязательное поле; больше 0")
 				continue
 			}
-			if !c.dec(fi+".amount", e.Amount, decimal.Zero, maxAmount, MinorDigits, false) {
+			if !plainAmount(e.Amount) && !c.dec(fi(".amount"), e.Amount, decimal.Zero, maxAmount, MinorDigits, false) {
 				continue
 			}
-			m, _ := MoneyFromDecimal(e.Amount)
+			m := moneyOf(e.Amount)
 			switch e.Type {
 			case LedgerDrawdown:
 				drawn += m
 				if amountOK && drawn > amount {
-					c.add(fi+".amount", "drawdowns add up to %s, more than the loan amount %s", "выдачи в сумме %s превышают сумму кредита %s", drawn, amount)
+					c.add(fi(".amount"), "drawdowns add up to %s, more than the loan amount %s", "выдачи в сумме %s превышают сумму кредита %s", drawn, amount)
 				}
 				if dateOK {
 					f.addFlow(when, m)
@@ -444,36 +455,36 @@ func (r *ClaimRequest) validate(c *checker, loanOK bool, issue, maturity Date) *
 			case LedgerRepayment:
 				repaid += m
 				if repaid > drawn {
-					c.add(fi+".amount", "repays more than was drawn: %s repaid, %s drawn by %s", "погашено больше выданного: погашено %s, выдано %s на %s", repaid, drawn, when)
+					c.add(fi(".amount"), "repays more than was drawn: %s repaid, %s drawn by %s", "погашено больше выданного: погашено %s, выдано %s на %s", repaid, drawn, when)
 					repaid = drawn
 				}
 				if dateOK {
 					f.addFlow(when, -m)
 				}
 			case LedgerOverdue:
-				toOK := c.date(fi+".to", e.To)
+				toOK := c.date(fi(".to"), e.To)
 				if toOK && dateOK && e.To <= e.From {
-					c.add(fi+".to", "must be after from", "должна быть позже from")
+					c.add(fi(".to"), "must be after from", "должна быть позже from")
 					toOK = false
 				}
 				if toOK && dateOK {
 					if bal := drawn - repaid; m > bal {
-						c.add(fi+".amount", "overdue %s is more than the balance %s on %s", "просрочено %s — больше остатка долга %s на %s", m, bal, e.From)
+						c.add(fi(".amount"), "overdue %s is more than the balance %s on %s", "просрочено %s — больше остатка долга %s на %s", m, bal, e.From)
 					}
 					f.overdue = append(f.overdue, overdueSpan{e.From, e.To, m})
 				}
 			}
 		case LedgerRateChange:
 			if e.Rate == nil {
-				c.add(fi+".rate", "required; percent a year, 0 to 100", "обязательное поле; процентов годовых, от 0 до 100")
+				c.add(fi(".rate"), "required; percent a year, 0 to 100", "обязательное поле; процентов годовых, от 0 до 100")
 				continue
 			}
-			if !c.dec(fi+".rate", *e.Rate, decimal.Zero, hundred, maxRateDigits, true) {
+			if !plainRate(*e.Rate) && !c.dec(fi(".rate"), *e.Rate, decimal.Zero, hundred, maxRateDigits, true) {
 				continue
 			}
 			if dateOK && loanOK && len(f.rates) > 0 {
 				if f.rates[len(f.rates)-1].date == when {
-					c.add(dateField, "a second rate change on %s", "второе изменение ставки на %s", when)
+					c.add(dateField(), "a second rate change on %s", "второе изменение ставки на %s", when)
 					continue
 				}
 				f.rates = append(f.rates, ratePt{when, newRateVal(*e.Rate)})
@@ -493,6 +504,40 @@ func (r *ClaimRequest) validate(c *checker, loanOK bool, issue, maturity Date) *
 	return f
 }
 
+// ledgerField returns a function naming a field of ledger entry i
+// ("ledger[3].amount"); the name is built only when a problem needs it.
+func ledgerField(i int) func(string) string {
+	return func(suffix string) string { return "ledger[" + strconv.Itoa(i) + "]" + suffix }
+}
+
+// plainAmount reports, without allocating, that d is an amount c.dec
+// would accept: greater than 0, below 10^15, at most two decimals.
+func plainAmount(d decimal.Decimal) bool {
+	e := d.Exponent()
+	return e >= -MinorDigits && e <= 0 && d.NumDigits() <= 15 && d.Sign() > 0
+}
+
+// plainRate reports, without allocating, that d is a rate c.dec would
+// accept: 0 to 100 with at most maxRateDigits decimals.
+func plainRate(d decimal.Decimal) bool {
+	e := d.Exponent()
+	return e >= -maxRateDigits && e <= 0 && d.NumDigits() <= 12 && d.Sign() >= 0 && decCmp(d, hundred) <= 0
+}
+
+// moneyOf converts a validated amount (at most two decimals) to Money
+// without the big-integer detour of MoneyFromDecimal for short amounts.
+func moneyOf(d decimal.Decimal) Money {
+	if e := d.Exponent(); e >= -MinorDigits && e <= 0 && d.NumDigits() <= 16 {
+		v := d.CoefficientInt64()
+		for ; e > -MinorDigits; e-- {
+			v *= 10
+		}
+		return Money(v)
+	}
+	m, _ := MoneyFromDecimal(d)
+	return m
+}
+
 func (r *ClaimRequest) validatePeriods(c *checker, loanOK bool, issue, maturity Date) {
 	cp := &r.Claims
 	if len(cp.Periods) > 0 {
@@ -506,18 +551,18 @@ func (r *ClaimRequest) validatePeriods(c *checker, loanOK bool, issue, maturity 
 		}
 		var prev Date
 		for i, pr := range cp.Periods {
-			fi := "claims.periods[" + strconv.Itoa(i) + "]"
-			a, b := c.date(fi+".from", pr.From), c.date(fi+".to", pr.To)
+			fi := func(s string) string { return "claims.periods[" + strconv.Itoa(i) + "]" + s }
+			a, b := c.date(fi(".from"), pr.From), c.date(fi(".to"), pr.To)
 			if !a || !b {
 				continue
 			}
 			switch {
 			case pr.To <= pr.From:
-				c.add(fi+".to", "must be after from", "должна быть позже from")
+				c.add(fi(".to"), "must be after from", "должна быть позже from")
 			case loanOK && (pr.From < issue || pr.To > maturity):
-				c.add(fi+".from", "the period must lie inside the loan term %s to %s", "период должен лежать в пределах срока кредита: %s – %s", issue, maturity)
+				c.add(fi(".from"), "the period must lie inside the loan term %s to %s", "период должен лежать в пределах срока кредита: %s – %s", issue, maturity)
 			case pr.From < prev:
-				c.add(fi+".from", "periods must be in order and must not overlap", "периоды должны идти по порядку и не пересекаться")
+				c.add(fi(".from"), "periods must be in order and must not overlap", "периоды должны идти по порядку и не пересекаться")
 			}
 			prev = max(prev, pr.To)
 		}
@@ -571,7 +616,7 @@ type claimer struct {
 	capLeft   map[int]Money // per year, fact
 	planLeft  map[int]Money // per year, plan
 	missingFX []int
-	memo      map[ruleKey]ruleRates
+	memo      []ruleMemo // few distinct pairs: a linear scan beats a map
 	planFact  *fact
 }
 
@@ -581,12 +626,17 @@ type ruleKey struct {
 	s    string // else its text
 }
 
+type ruleMemo struct {
+	k ruleKey
+	v ruleRates
+}
+
 type ruleRates struct {
 	rule, limit rateVal
 }
 
 func newClaimer(p *plan, res *Result) *claimer {
-	cl := &claimer{p: p, memo: map[ruleKey]ruleRates{}}
+	cl := &claimer{p: p}
 	if p.rule.LoanShare != nil {
 		cl.limitC, cl.hasC = *p.rule.LoanShare, true
 	}
@@ -598,7 +648,7 @@ func newClaimer(p *plan, res *Result) *claimer {
 	}
 	// The plan in the form of a ledger: its drawdowns, the principal of
 	// each scheduled payment, its contract rates.
-	pf := &fact{rates: p.loanRates}
+	pf := &fact{rates: p.loanRates, steps: make([]balStep, 0, len(p.draws)+len(res.Schedule))}
 	flows := make([]draw, 0, len(p.draws)+len(res.Schedule))
 	flows = append(flows, p.draws...)
 	for _, per := range res.Schedule {
@@ -622,8 +672,7 @@ func (cl *claimer) capFor(y int) (Money, bool) {
 		return 0, false
 	}
 	if p.cap.Currency == p.currency {
-		m, _ := MoneyFromDecimal(p.cap.Amount)
-		return m, true
+		return moneyOf(p.cap.Amount), true
 	}
 	fx, ok := p.fxFor(y)
 	if !ok {
@@ -640,24 +689,42 @@ func (cl *claimer) run(f *fact, periods []DateRange, out *ClaimResult) error {
 	p := cl.p
 	cl.capLeft, cl.planLeft = map[int]Money{}, map[int]Money{}
 	out.Periods = make([]ClaimPeriod, 0, len(periods))
-	var planRows []ClaimRow
+	// One backing array for every period's rows, sized for the usual
+	// number of breaks: the periods, the ledger's events, the policy-rate
+	// breaks and New Years.
+	est := len(periods) + len(f.steps) + len(f.rates) + len(f.odDates) + p.maturity.Year() - p.issue.Year() + 3
+	if p.rule.BaseFixing == FixDaily {
+		est += len(p.baseSegs)
+	} else {
+		est += len(p.dates)
+	}
+	all := make([]ClaimRow, 0, est)
+	planRows := make([]ClaimRow, 0, 32)
 	for _, pr := range periods {
 		cp := ClaimPeriod{From: pr.From, To: pr.To, Year: (pr.To - 1).Year()}
-		cp.Rows = cl.rows(f, pr.From, pr.To, nil)
+		n := len(all)
+		all = cl.rows(f, pr.From, pr.To, all)
+		cp.Rows = all[n:len(all):len(all)]
 		for _, r := range cp.Rows {
 			cp.Claimed += r.Amount
 		}
-		planRows = cl.rows(cl.planFact, pr.From, pr.To, planRows[:0])
 		var planned Money
-		for _, r := range planRows {
-			planned += r.Amount
+		planRows = planRows[:0]
+		if cl.samePlan(f, pr.From, pr.To) {
+			planned = cp.Claimed // the same rows, figure for figure
+		} else {
+			planRows = cl.rows(cl.planFact, pr.From, pr.To, planRows)
+			for _, r := range planRows {
+				planned += r.Amount
+			}
 		}
 		cp.Payable = cp.Claimed
 		planCut := false
-		if capAmt, ok := cl.capFor(cp.Year); ok {
+		if p.cap != nil {
 			left, seen := cl.capLeft[cp.Year]
 			pleft := cl.planLeft[cp.Year]
 			if !seen {
+				capAmt, _ := cl.capFor(cp.Year)
 				left, pleft = capAmt, capAmt
 			}
 			if cp.Payable > left {
@@ -703,6 +770,51 @@ func (cl *claimer) run(f *fact, periods []DateRange, out *ClaimResult) error {
 		return c.err()
 	}
 	return nil
+}
+
+// samePlan reports whether the fact and the plan have the same balances,
+// the same break dates and the same contract rates on [from, to), and no
+// overdue principal there: their rows are then identical, and so are the
+// amounts. Loans that keep to their schedule skip the plan's rows.
+func (cl *claimer) samePlan(f *fact, from, to Date) bool {
+	pf := cl.planFact
+	for _, o := range f.overdue {
+		if o.from < to && o.to > from {
+			return false
+		}
+	}
+	// Both step lists from the last step on or before from: equal from
+	// there to the last step before to.
+	i := sort.Search(len(f.steps), func(i int) bool { return f.steps[i].date > from })
+	j := sort.Search(len(pf.steps), func(i int) bool { return pf.steps[i].date > from })
+	if (i > 0) != (j > 0) || i > 0 && f.steps[i-1].bal != pf.steps[j-1].bal {
+		return false
+	}
+	for ; i < len(f.steps) && f.steps[i].date < to; i, j = i+1, j+1 {
+		if j >= len(pf.steps) || f.steps[i].date != pf.steps[j].date || f.steps[i].bal != pf.steps[j].bal {
+			return false
+		}
+	}
+	if j < len(pf.steps) && pf.steps[j].date < to {
+		return false
+	}
+	ra, rb := f.rateAt(from), pf.rateAt(from)
+	for {
+		if !f.rates[ra].rate.d.Equal(pf.rates[rb].rate.d) {
+			return false
+		}
+		na, nb := ra+1 < len(f.rates) && f.rates[ra+1].date < to, rb+1 < len(pf.rates) && pf.rates[rb+1].date < to
+		if na != nb {
+			return false
+		}
+		if !na {
+			return true
+		}
+		ra, rb = ra+1, rb+1
+		if f.rates[ra].date != pf.rates[rb].date {
+			return false
+		}
+	}
 }
 
 // causes names what differs between the fact and the plan in a period:
@@ -753,7 +865,17 @@ func (cl *claimer) rows(f *fact, from, to Date, out []ClaimRow) []ClaimRow {
 	daily := p.rule.BaseFixing == FixDaily
 	si := sort.Search(len(f.steps), func(i int) bool { return f.steps[i].date > from })
 	ri := f.rateAt(from)
+	y := from.Year()
+	jan1 := yearStart(y + 1)
+	bi := -1
+	if p.usesBase && len(p.baseSegs) > 0 && daily {
+		bi = p.segIndex(from)
+	}
 	for cur := from; cur < to; {
+		if cur >= jan1 {
+			y++
+			jan1 = yearStart(y + 1)
+		}
 		// The next break after cur.
 		next := to
 		if si < len(f.steps) && f.steps[si].date < next {
@@ -763,9 +885,8 @@ func (cl *claimer) rows(f *fact, from, to Date, out []ClaimRow) []ClaimRow {
 			next = f.rates[ri+1].date
 		}
 		next = nextAfter(f.odDates, cur, next)
-		y := cur.Year()
-		if j := yearStart(y + 1); j < next {
-			next = j
+		if jan1 < next {
+			next = jan1
 		}
 		if p.winStart > cur && p.winStart < next {
 			next = p.winStart
@@ -773,10 +894,11 @@ func (cl *claimer) rows(f *fact, from, to Date, out []ClaimRow) []ClaimRow {
 		if p.winEnd > cur && p.winEnd < next {
 			next = p.winEnd
 		}
-		bi := -1
 		if p.usesBase && len(p.baseSegs) > 0 {
 			if daily {
-				bi = p.segIndex(cur)
+				for bi+1 < len(p.baseSegs) && p.baseSegs[bi+1].Start <= cur {
+					bi++
+				}
 				if bi+1 < len(p.baseSegs) && p.baseSegs[bi+1].Start < next {
 					next = p.baseSegs[bi+1].Start
 				}
@@ -816,9 +938,8 @@ func (cl *claimer) rows(f *fact, from, to Date, out []ClaimRow) []ClaimRow {
 		row.LoanRate = lr.d
 		base := decimal.Zero
 		if bi >= 0 {
-			b := p.baseSegs[bi].Rate
-			row.BaseRate = &b
-			base = b
+			row.BaseRate = &p.baseSegs[bi].Rate // shared, never written
+			base = p.baseSegs[bi].Rate
 		}
 		rr := cl.rates(bi, base, lr)
 		inWin := cur >= p.winStart && cur < p.winEnd
@@ -851,20 +972,52 @@ func (cl *claimer) rates(bi int, base decimal.Decimal, loan rateVal) ruleRates {
 	if !loan.ok {
 		k = ruleKey{bi: bi, loan: -1, s: loan.d.String()}
 	}
-	if v, ok := cl.memo[k]; ok {
-		return v
+	if n := len(cl.memo); n > 0 && cl.memo[n-1].k == k {
+		return cl.memo[n-1].v
+	}
+	for i := len(cl.memo) - 1; i >= 0; i-- {
+		if cl.memo[i].k == k {
+			m := cl.memo[i]
+			cl.memo[i] = cl.memo[len(cl.memo)-1]
+			cl.memo[len(cl.memo)-1] = m // the last found is looked at first
+			return m.v
+		}
 	}
 	v := ruleRates{rule: newRateVal(cl.p.rateRule.rate(base, loan.d)), limit: loan}
 	if cl.hasC {
 		v.limit = newRateVal(cl.limitC.Mul(loan.d))
 	}
-	cl.memo[k] = v
+	cl.memo = append(cl.memo, ruleMemo{k, v})
 	return v
 }
 
 // rowAmount is balance × rate × days / year length / 100, rounded half
 // away from zero to the minor unit (the accrual of one piece).
 func rowAmount(bal Money, r rateVal, days, cls int, dc string) Money {
+	if bal <= 0 || days <= 0 {
+		return 0
+	}
+	if r.ok {
+		// One piece: balance × rate × days over 100 × rateScale × the
+		// year's length, the same exact quotient the accrual forms.
+		var n u128
+		n.addMul(uint64(bal), uint64(r.i), uint64(days))
+		yd := uint64(360)
+		switch {
+		case dc == DayCountActAct && cls == classLeap:
+			yd = 366
+		case dc == DayCountActAct || dc == DayCountAct365:
+			yd = 365
+		}
+		den := 100 * rateScale * yd
+		if n.hi < den {
+			q, rem := bits.Div64(n.hi, n.lo, den)
+			if 2*rem >= den {
+				q++
+			}
+			return Money(q)
+		}
+	}
 	var a accrual
 	a.reset(r.ok)
 	a.add(bal, r, days, cls)
