@@ -213,6 +213,12 @@ const (
 // or payment date), every contract-rate change, 1 January and the subsidy
 // window's ends. Claim does not modify req.
 func Claim(req *ClaimRequest, opt Options) (*ClaimResult, error) {
+	return claim(req, opt, nil)
+}
+
+// claim is Claim; fixed, when not nil, replaces req.Claims with periods
+// a register has already chosen (possibly none).
+func claim(req *ClaimRequest, opt Options, fixed func(issue, maturity Date) []DateRange) (*ClaimResult, error) {
 	c := &checker{}
 	preq := req.planRequest()
 	p, perr := newPlan(preq, opt)
@@ -226,6 +232,9 @@ func Claim(req *ClaimRequest, opt Options) (*ClaimResult, error) {
 		maturity = issue.AddMonths(req.Loan.TermMonths)
 	}
 	f := req.validate(c, loanOK, issue, maturity)
+	if fixed == nil {
+		req.validatePeriods(c, loanOK, issue, maturity)
+	}
 	if pe != nil {
 		pe.Fields = append(pe.Fields, c.list...)
 		return nil, pe
@@ -248,7 +257,13 @@ func Claim(req *ClaimRequest, opt Options) (*ClaimResult, error) {
 		DayCount: p.dc, IssueDate: p.issue, Maturity: p.maturity,
 		Programme: res.Programme,
 	}
-	if err := cl.run(f, req.periods(p), out); err != nil {
+	var periods []DateRange
+	if fixed != nil {
+		periods = fixed(p.issue, p.maturity)
+	} else {
+		periods = req.periods(p)
+	}
+	if err := cl.run(f, periods, out); err != nil {
 		return nil, err
 	}
 	out.Checks = cl.checks(res.Checks, out)
@@ -500,7 +515,6 @@ func (r *ClaimRequest) validate(c *checker, loanOK bool, issue, maturity Date) *
 	slices.Sort(f.odDates)
 	f.odDates = slices.Compact(f.odDates)
 
-	r.validatePeriods(c, loanOK, issue, maturity)
 	return f
 }
 
