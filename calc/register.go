@@ -35,14 +35,14 @@ type RegisterResult struct {
 // RegisterRow is one loan of a register. Amounts are in the loan's
 // currency.
 type RegisterRow struct {
-	ID             string `json:"id"`
-	Contract       string `json:"contract"`
-	ContractDate   *Date  `json:"contract_date,omitempty"`
-	Borrower       string `json:"borrower"`
-	BorrowerTaxID  string `json:"borrower_tax_id,omitempty"`
-	Currency       string `json:"currency"`
-	LoanAmount     Money  `json:"loan_amount"`
-	Eligible       bool   `json:"eligible"`
+	ID            string `json:"id"`
+	Contract      string `json:"contract"`
+	ContractDate  *Date  `json:"contract_date,omitempty"`
+	Borrower      string `json:"borrower"`
+	BorrowerTaxID string `json:"borrower_tax_id,omitempty"`
+	Currency      string `json:"currency"`
+	LoanAmount    Money  `json:"loan_amount"`
+	Eligible      bool   `json:"eligible"`
 	// Claimed is the payable claim of the period; ClaimedYear the payable
 	// claims from 1 January of Year to the period's end, this period
 	// included; Planned the plan's figure for the period.
