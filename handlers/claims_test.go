@@ -208,3 +208,35 @@ func FuzzDecodeClaim(f *testing.F) {
 		}
 	})
 }
+
+// TestClaimOpenAPI: the document's claim example matches its schema, and
+// the app's answer to it matches the documented result.
+func TestClaimOpenAPI(t *testing.T) {
+	doc := loadOpenAPI(t)
+	op := doc.Paths.Find("/api/v1/claims").Post
+	media := op.RequestBody.Value.Content.Get("application/json")
+	ex := media.Examples["api"]
+	if ex == nil {
+		t.Fatal("no claim example in openapi.yaml")
+	}
+	if err := media.Schema.Value.VisitJSON(ex.Value.Value); err != nil {
+		t.Fatalf("example does not match its schema: %v", err)
+	}
+	body, err := json.Marshal(ex.Value.Value)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := newServer(t, handlers.Config{})
+	a := postClaim(t, s, "/api/v1/claims", string(body))
+	if a.Status != 200 {
+		t.Fatalf("status %d: %s", a.Status, a)
+	}
+	var v any
+	if err := json.Unmarshal(a.Body, &v); err != nil {
+		t.Fatal(err)
+	}
+	schema := op.Responses.Status(200).Value.Content.Get("application/json").Schema.Value
+	if err := schema.VisitJSON(v); err != nil {
+		t.Fatalf("answer does not match the document: %.1500v", err)
+	}
+}
