@@ -6,6 +6,7 @@ import (
 	"slices"
 	"sort"
 	"strconv"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/shopspring/decimal"
@@ -244,8 +245,10 @@ func claim(req *ClaimRequest, opt Options, fixed func(issue, maturity Date) []Da
 	}
 	// The plan's schedule, caps and checks; a claim needs neither the
 	// borrower's effective rates nor the budget shares.
-	res := &Result{Currency: p.currency}
-	res.Schedule = p.schedule(nil)
+	res := planResults.Get().(*Result)
+	defer planResults.Put(res)
+	*res = Result{Currency: p.currency, Schedule: res.Schedule[:0], Years: res.Years[:0]}
+	res.Schedule = p.schedule(res.Schedule)
 	p.applyCap(res)
 	p.sumUp(res)
 	res.EffectiveRates.Converged = true // its check is the plan's, not the claim's
@@ -269,6 +272,10 @@ func claim(req *ClaimRequest, opt Options, fixed func(issue, maturity Date) []Da
 	out.Checks = cl.checks(res.Checks, out)
 	return out, nil
 }
+
+// planResults recycles the plan's schedule between claims: a claim keeps
+// nothing of it (the plan's flows and checks are copied out).
+var planResults = sync.Pool{New: func() any { return new(Result) }}
 
 // resultEligible reports whether no eligibility check of res failed.
 func resultEligible(res *Result) bool {
