@@ -2,79 +2,14 @@ package storage_test
 
 import (
 	"context"
-	"crypto/rand"
-	"database/sql"
-	"encoding/hex"
 	"errors"
-	"os"
-	"strings"
 	"testing"
 
 	"github.com/eaeu-subsidy/subsidy/calc"
 	"github.com/eaeu-subsidy/subsidy/storage"
+	"github.com/eaeu-subsidy/subsidy/storage/storagetest"
 	"github.com/shopspring/decimal"
 )
-
-// engines opens a fresh, empty database on every engine there is: SQLite
-// always, PostgreSQL when SUBSIDY_TEST_POSTGRES names a server (.ci/run
-// starts one; under CI=true its absence fails the test).
-func engines(t *testing.T) map[string]*storage.DB {
-	t.Helper()
-	out := map[string]*storage.DB{}
-	ctx := context.Background()
-	db, err := storage.Open(ctx, "", t.TempDir())
-	if err != nil {
-		t.Fatalf("sqlite: %v", err)
-	}
-	t.Cleanup(func() { db.Close() })
-	out[storage.SQLite] = db
-	if url := PostgresURL(t); url != "" {
-		db, err := storage.Open(ctx, url, "")
-		if err != nil {
-			t.Fatalf("postgres: %v", err)
-		}
-		t.Cleanup(func() { db.Close() })
-		out[storage.Postgres] = db
-	}
-	return out
-}
-
-// PostgresURL returns the URL of a new, empty schema on the test server, or
-// "" (skipping nothing) when there is none outside CI.
-func PostgresURL(t *testing.T) string {
-	t.Helper()
-	base := os.Getenv("SUBSIDY_TEST_POSTGRES")
-	if base == "" {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("SUBSIDY_TEST_POSTGRES is not set: .ci/run must start PostgreSQL")
-		}
-		t.Log("SUBSIDY_TEST_POSTGRES not set: PostgreSQL not tested")
-		return ""
-	}
-	var b [6]byte
-	rand.Read(b[:])
-	schema := "t_" + hex.EncodeToString(b[:])
-	admin, err := sql.Open("pgx", base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer admin.Close()
-	if _, err := admin.Exec("CREATE SCHEMA " + schema); err != nil {
-		t.Fatalf("postgres: %v", err)
-	}
-	t.Cleanup(func() {
-		a, err := sql.Open("pgx", base)
-		if err == nil {
-			a.Exec("DROP SCHEMA " + schema + " CASCADE")
-			a.Close()
-		}
-	})
-	sep := "?"
-	if strings.Contains(base, "?") {
-		sep = "&"
-	}
-	return base + sep + "search_path=" + schema
-}
 
 func money(s string) calc.Money {
 	m, err := calc.MoneyFromDecimal(decimal.RequireFromString(s))
@@ -85,7 +20,7 @@ func money(s string) calc.Money {
 }
 
 func TestTokens(t *testing.T) {
-	for name, db := range engines(t) {
+	for name, db := range storagetest.Engines(t) {
 		t.Run(name, func(t *testing.T) {
 			ctx := context.Background()
 			tok, secret, err := db.CreateToken(ctx, "Ivanova", storage.RoleOfficer)
@@ -107,7 +42,7 @@ func TestTokens(t *testing.T) {
 }
 
 func TestRegistry(t *testing.T) {
-	for name, db := range engines(t) {
+	for name, db := range storagetest.Engines(t) {
 		t.Run(name, func(t *testing.T) {
 			ctx := context.Background()
 			stamp := storage.Stamp{RulesVersion: "v1", RatesHash: "r", InputHash: "i", CreatedBy: "officer"}
