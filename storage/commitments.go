@@ -87,10 +87,10 @@ func (db *DB) Commitments(ctx context.Context, programme string) ([]CommitmentYe
 	}
 
 	in := "'" + committedStatuses[0] + "', '" + committedStatuses[1] + "'"
-	rows, err := db.sql.QueryContext(ctx, db.q(`SELECT y.year, a.currency, y.fx_rate, y.fx_currency, SUM(y.payable), COUNT(*)
-		FROM agreement_years y JOIN agreements a ON a.id = y.agreement_id
-		WHERE a.programme = ? AND a.status IN (`+in+`) AND y.payable <> 0
-		GROUP BY y.year, a.currency, y.fx_rate, y.fx_currency`), programme)
+	rows, err := db.sql.QueryContext(ctx, db.q(`SELECT year, currency, fx_rate, fx_currency, SUM(amount), SUM(agreements)
+		FROM commitment_totals
+		WHERE programme = ? AND status IN (`+in+`) AND country = '' AND agreements <> 0
+		GROUP BY year, currency, fx_rate, fx_currency`), programme)
 	if err != nil {
 		return nil, fmt.Errorf("storage: %w", err)
 	}
@@ -120,12 +120,10 @@ func (db *DB) Commitments(ctx context.Context, programme string) ([]CommitmentYe
 
 	// What each country's enterprises receive, converted the same way.
 	benefit := map[int]map[string]calc.Money{}
-	rows, err = db.sql.QueryContext(ctx, db.q(`SELECT b.year, b.country, a.currency, y.fx_rate, y.fx_currency, SUM(b.amount)
-		FROM agreement_benefits b
-		JOIN agreements a ON a.id = b.agreement_id
-		JOIN agreement_years y ON y.agreement_id = b.agreement_id AND y.year = b.year
-		WHERE a.programme = ? AND a.status IN (`+in+`)
-		GROUP BY b.year, b.country, a.currency, y.fx_rate, y.fx_currency`), programme)
+	rows, err = db.sql.QueryContext(ctx, db.q(`SELECT year, country, currency, fx_rate, fx_currency, SUM(amount)
+		FROM commitment_totals
+		WHERE programme = ? AND status IN (`+in+`) AND country <> ''
+		GROUP BY year, country, currency, fx_rate, fx_currency`), programme)
 	if err != nil {
 		return nil, fmt.Errorf("storage: %w", err)
 	}

@@ -163,17 +163,25 @@ func (db *DB) CreateAgreement(ctx context.Context, a *Agreement) error {
 			string(a.Request), string(a.Result), a.RulesVersion, a.RatesHash, a.InputHash, a.CreatedBy, a.CreatedAt, a.UpdatedAt); err != nil {
 			return err
 		}
+		fx := map[int]AgreementYear{}
 		for _, y := range a.Years {
-			if _, err := tx.ExecContext(ctx, db.q(`INSERT INTO agreement_years (agreement_id, year, payable, fx_rate, fx_currency) VALUES (?, ?, ?, ?, ?)`),
-				a.ID, y.Year, int64(y.Payable), y.FX, y.FXCurrency); err != nil {
+			fx[y.Year] = y
+			if _, err := tx.ExecContext(ctx, db.q(`INSERT INTO agreement_years (agreement_id, programme, status, currency, year, payable, fx_rate, fx_currency)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
+				a.ID, a.Programme, a.Status, a.Currency, y.Year, int64(y.Payable), y.FX, y.FXCurrency); err != nil {
 				return err
 			}
 		}
 		for _, b := range a.Benefits {
-			if _, err := tx.ExecContext(ctx, db.q(`INSERT INTO agreement_benefits (agreement_id, year, country, amount) VALUES (?, ?, ?, ?)`),
-				a.ID, b.Year, b.Country, int64(b.Amount)); err != nil {
+			y := fx[b.Year]
+			if _, err := tx.ExecContext(ctx, db.q(`INSERT INTO agreement_benefits (agreement_id, programme, status, currency, fx_rate, fx_currency, year, country, amount)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+				a.ID, a.Programme, a.Status, a.Currency, y.FX, y.FXCurrency, b.Year, b.Country, int64(b.Amount)); err != nil {
 				return err
 			}
+		}
+		if err := db.rollup(ctx, tx, a.ID, a.Status, 1); err != nil {
+			return err
 		}
 		return db.audit(ctx, tx, "create", "agreement", a.ID, a.Stamp, a.Number+" "+a.Status)
 	})
@@ -233,12 +241,27 @@ func (db *DB) Agreement(ctx context.Context, id string) (Agreement, error) {
 // SetAgreementStatus changes an agreement's status and logs who did it.
 func (db *DB) SetAgreementStatus(ctx context.Context, id, status, actor string) error {
 	return db.tx(ctx, func(tx *sql.Tx) error {
-		r, err := tx.ExecContext(ctx, db.q(`UPDATE agreements SET status = ?, updated_at = ? WHERE id = ?`), status, stamp(db.now()), id)
+		var old string
+		err := tx.QueryRowContext(ctx, db.q(`SELECT status FROM agreements WHERE id = ?`), id).Scan(&old)
+		if errors.Is(err, sql.ErrNoRows) {
+			return ErrNotFound
+		}
 		if err != nil {
 			return err
 		}
-		if n, _ := r.RowsAffected(); n == 0 {
-			return ErrNotFound
+		if _, err := tx.ExecContext(ctx, db.q(`UPDATE agreements SET status = ?, updated_at = ? WHERE id = ?`), status, stamp(db.now()), id); err != nil {
+			return err
+		}
+		if err := db.rollup(ctx, tx, id, old, -1); err != nil {
+			return err
+		}
+		if err := db.rollup(ctx, tx, id, status, 1); err != nil {
+			return err
+		}
+		for _, t := range []string{"agreement_years", "agreement_benefits"} { // keep the copies in step
+			if _, err := tx.ExecContext(ctx, db.q(`UPDATE `+t+` SET status = ? WHERE agreement_id = ?`), status, id); err != nil {
+				return err
+			}
 		}
 		return db.audit(ctx, tx, "status", "agreement", id, Stamp{CreatedBy: actor}, status)
 	})
@@ -326,6 +349,22 @@ func (db *DB) Audit(ctx context.Context, since string, limit int) ([]AuditEntry,
 		out = append(out, e)
 	}
 	return out, rows.Err()
+}
+
+// rollup adds (sign 1) or takes away (sign −1) an agreement's plan and
+// benefits to or from the running sums of status.
+func (db *DB) rollup(ctx context.Context, tx *sql.Tx, id, status string, sign int) error {
+	const upsert = ` ON CONFLICT (programme, status, year, currency, fx_rate, fx_currency, country)
+		DO UPDATE SET amount = commitment_totals.amount + excluded.amount, agreements = commitment_totals.agreements + excluded.agreements`
+	if _, err := tx.ExecContext(ctx, db.q(`INSERT INTO commitment_totals (programme, status, year, currency, fx_rate, fx_currency, country, amount, agreements)
+		SELECT programme, ?, year, currency, fx_rate, fx_currency, '', ? * payable, ? * (CASE WHEN payable <> 0 THEN 1 ELSE 0 END)
+		FROM agreement_years WHERE agreement_id = ?`+upsert), status, sign, sign, id); err != nil {
+		return err
+	}
+	_, err := tx.ExecContext(ctx, db.q(`INSERT INTO commitment_totals (programme, status, year, currency, fx_rate, fx_currency, country, amount, agreements)
+		SELECT programme, ?, year, currency, fx_rate, fx_currency, country, ? * amount, 0
+		FROM agreement_benefits WHERE agreement_id = ?`+upsert), status, sign, id)
+	return err
 }
 
 // audit appends a line to the audit log inside tx.

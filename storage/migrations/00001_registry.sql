@@ -48,20 +48,49 @@ CREATE INDEX agreements_programme_status ON agreements (programme, status);
 -- The payable plan of each agreement by payment year, and by year and
 -- country what the project's enterprises receive: commitments are summed
 -- from here, never recomputed per query.
+-- programme, status and currency repeat the agreement's so that sums by
+-- year read one table (kept in step by SetAgreementStatus).
 CREATE TABLE agreement_years (
     agreement_id TEXT    NOT NULL REFERENCES agreements (id),
+    programme    TEXT    NOT NULL,
+    status       TEXT    NOT NULL,
+    currency     TEXT    NOT NULL,
     year         INTEGER NOT NULL,
     payable      BIGINT  NOT NULL,
     fx_rate      TEXT    NOT NULL,
     fx_currency  TEXT    NOT NULL,
     PRIMARY KEY (agreement_id, year)
 );
+CREATE INDEX agreement_years_programme ON agreement_years (programme, status);
 CREATE TABLE agreement_benefits (
     agreement_id TEXT    NOT NULL REFERENCES agreements (id),
+    programme    TEXT    NOT NULL,
+    status       TEXT    NOT NULL,
+    currency     TEXT    NOT NULL,
+    fx_rate      TEXT    NOT NULL,
+    fx_currency  TEXT    NOT NULL,
     year         INTEGER NOT NULL,
     country      TEXT    NOT NULL,
     amount       BIGINT  NOT NULL,
     PRIMARY KEY (agreement_id, year, country)
+);
+CREATE INDEX agreement_benefits_programme ON agreement_benefits (programme, status);
+
+-- Running sums of the two tables above by programme, status, year,
+-- currency, exchange rate and country ('' for the plan itself), kept in the
+-- same transaction as every change: commitments read a few rows whatever
+-- the number of agreements.
+CREATE TABLE commitment_totals (
+    programme   TEXT    NOT NULL,
+    status      TEXT    NOT NULL,
+    year        INTEGER NOT NULL,
+    currency    TEXT    NOT NULL,
+    fx_rate     TEXT    NOT NULL,
+    fx_currency TEXT    NOT NULL,
+    country     TEXT    NOT NULL,
+    amount      BIGINT  NOT NULL,
+    agreements  BIGINT  NOT NULL,
+    PRIMARY KEY (programme, status, year, currency, fx_rate, fx_currency, country)
 );
 
 CREATE TABLE claims (
@@ -100,6 +129,7 @@ CREATE INDEX audit_at ON audit (at);
 -- +goose Down
 DROP TABLE audit;
 DROP TABLE claims;
+DROP TABLE commitment_totals;
 DROP TABLE agreement_benefits;
 DROP TABLE agreement_years;
 DROP TABLE agreements;
