@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/eaeu-subsidy/subsidy/handlers"
+	"github.com/eaeu-subsidy/subsidy/report"
 	"github.com/eaeu-subsidy/subsidy/storage"
 	"github.com/eaeu-subsidy/subsidy/storage/storagetest"
 )
@@ -19,7 +20,7 @@ import (
 func registryServer(t *testing.T, db *storage.DB) (s *handlers.Server, viewer, officer string, logs *bytes.Buffer) {
 	t.Helper()
 	logs = new(bytes.Buffer)
-	s = newServer(t, handlers.Config{Registry: db, Logger: slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))})
+	s = newServer(t, handlers.Config{Registry: db, RegistryWorkbook: report.WriteRegistry, Logger: slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))})
 	_, viewer, err := db.CreateToken(context.Background(), "viewer one", storage.RoleViewer)
 	if err != nil {
 		t.Fatal(err)

@@ -41,6 +41,10 @@ const (
 // the handlers do not import it so that either can change alone.
 type WorkbookFunc func(w io.Writer, req *calc.Request, res *calc.Result, lang string) error
 
+// RegistryWorkbookFunc writes a programme's commitments by year and its
+// agreements as a workbook in lang (report.WriteRegistry).
+type RegistryWorkbookFunc func(w io.Writer, programme string, years []storage.CommitmentYear, agreements []storage.Agreement, lang string) error
+
 // Config configures a [Server]. The zero value works: every field has a
 // default, documented on the field.
 type Config struct {
@@ -86,6 +90,9 @@ type Config struct {
 	// Registry keeps budgets, agreements, claims, tokens and the audit log
 	// (the /api/v1 registry routes); nil answers those routes 503.
 	Registry *storage.DB
+	// RegistryWorkbook writes the registry's workbook (commitments and
+	// agreements of a programme) for the registry page; nil hides it.
+	RegistryWorkbook RegistryWorkbookFunc
 	// Version is reported by /healthz and the subsidy_build_info metric;
 	// empty takes the module version from the build info.
 	Version string
@@ -227,6 +234,7 @@ func (s *Server) routes() {
 
 	s.batchRoutes(api, app)
 	s.registryRoutes(api)
+	s.registryPageRoutes(app)
 }
 
 // Shutdown stops accepting connections, marks the service not ready, waits

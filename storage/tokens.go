@@ -9,6 +9,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"time"
 )
 
 // Roles of a token: a viewer reads the registry, an officer also writes.
@@ -76,4 +77,54 @@ func newID() string {
 	var b [16]byte
 	rand.Read(b[:])
 	return hex.EncodeToString(b[:])
+}
+
+// Session is a signed-in page session: the token it acts for and the
+// CSRF token its forms must carry.
+type Session struct {
+	Token Token
+	CSRF  string
+}
+
+// CreateSession starts a session for the token whose secret is given and
+// returns the session's own secret (for a cookie); an unknown token is
+// [ErrNotFound]. Sessions last ttl.
+func (db *DB) CreateSession(ctx context.Context, tokenSecret string, ttl time.Duration) (string, Session, error) {
+	tok, err := db.Authenticate(ctx, tokenSecret)
+	if err != nil {
+		return "", Session{}, err
+	}
+	var raw, csrf [32]byte
+	rand.Read(raw[:])
+	rand.Read(csrf[:])
+	secret := base64.RawURLEncoding.EncodeToString(raw[:])
+	s := Session{Token: tok, CSRF: base64.RawURLEncoding.EncodeToString(csrf[:])}
+	_, err = db.sql.ExecContext(ctx, db.q(`INSERT INTO sessions (hash, token_id, csrf, expires_at) VALUES (?, ?, ?, ?)`),
+		hashSecret(secret), tok.ID, s.CSRF, stamp(db.now().Add(ttl)))
+	if err != nil {
+		return "", Session{}, fmt.Errorf("storage: %w", err)
+	}
+	return secret, s, nil
+}
+
+// Session returns the live session whose secret is given, or
+// [ErrNotFound] (also when it has expired).
+func (db *DB) Session(ctx context.Context, secret string) (Session, error) {
+	var s Session
+	err := db.sql.QueryRowContext(ctx, db.q(`SELECT t.id, t.name, t.role, t.created_at, s.csrf FROM sessions s JOIN tokens t ON t.id = s.token_id
+		WHERE s.hash = ? AND s.expires_at > ?`), hashSecret(secret), stamp(db.now())).
+		Scan(&s.Token.ID, &s.Token.Name, &s.Token.Role, &s.Token.CreatedAt, &s.CSRF)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Session{}, ErrNotFound
+	}
+	if err != nil {
+		return Session{}, fmt.Errorf("storage: %w", err)
+	}
+	return s, nil
+}
+
+// DeleteSession ends a session (and any that have expired).
+func (db *DB) DeleteSession(ctx context.Context, secret string) error {
+	_, err := db.sql.ExecContext(ctx, db.q(`DELETE FROM sessions WHERE hash = ? OR expires_at <= ?`), hashSecret(secret), stamp(db.now()))
+	return err
 }

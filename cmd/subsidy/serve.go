@@ -149,21 +149,22 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	defer db.Close()
 	logger.Info("database", slog.String("engine", db.Engine()))
 	srv, err := handlers.New(handlers.Config{
-		Registry:     db,
-		Rates:        book,
-		RatesSource:  source,
-		Logger:       logger,
-		BodyLimit:    int(cfg.bodyLimit),
-		UploadLimit:  int(cfg.uploadLimit),
-		ReadTimeout:  cfg.readTimeout,
-		WriteTimeout: cfg.writeTimeout,
-		IdleTimeout:  cfg.idleTimeout,
-		MaxConns:     cfg.maxConns,
-		MaxInFlight:  cfg.maxInFlight,
-		DataDir:      cfg.dataDir,
-		JobTTL:       cfg.jobTTL,
-		Workbook:     workbook,
-		Version:      version,
+		Registry:         db,
+		RegistryWorkbook: report.WriteRegistry,
+		Rates:            book,
+		RatesSource:      source,
+		Logger:           logger,
+		BodyLimit:        int(cfg.bodyLimit),
+		UploadLimit:      int(cfg.uploadLimit),
+		ReadTimeout:      cfg.readTimeout,
+		WriteTimeout:     cfg.writeTimeout,
+		IdleTimeout:      cfg.idleTimeout,
+		MaxConns:         cfg.maxConns,
+		MaxInFlight:      cfg.maxInFlight,
+		DataDir:          cfg.dataDir,
+		JobTTL:           cfg.jobTTL,
+		Workbook:         workbook,
+		Version:          version,
 	})
 	if err != nil {
 		return err

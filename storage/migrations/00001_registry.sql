@@ -11,6 +11,15 @@ CREATE TABLE tokens (
     created_at TEXT NOT NULL
 );
 
+-- Sessions of the registry pages: a cookie holds the secret, the table
+-- its hash, the token it acts for and the CSRF token of its forms.
+CREATE TABLE sessions (
+    hash       TEXT PRIMARY KEY,
+    token_id   TEXT NOT NULL REFERENCES tokens (id),
+    csrf       TEXT NOT NULL,
+    expires_at TEXT NOT NULL
+);
+
 CREATE TABLE budgets (
     programme     TEXT    NOT NULL,
     year          INTEGER NOT NULL,
@@ -134,4 +143,5 @@ DROP TABLE agreement_benefits;
 DROP TABLE agreement_years;
 DROP TABLE agreements;
 DROP TABLE budgets;
+DROP TABLE sessions;
 DROP TABLE tokens;
