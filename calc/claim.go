@@ -250,13 +250,16 @@ func claim(req *ClaimRequest, opt Options, fixed func(issue, maturity Date) []Da
 	*res = Result{Currency: p.currency, Schedule: res.Schedule[:0], Years: res.Years[:0]}
 	res.Schedule = p.schedule(res.Schedule)
 	p.applyCap(res)
+	checks := p.eligibility()
+	res.Eligible = checks.eligible()
+	p.payOut(res)
 	p.sumUp(res)
 	res.EffectiveRates.Converged = true // its check is the plan's, not the claim's
-	res.Checks = p.checks(res)
+	res.Checks = p.outcomeChecks(checks, res)
 	res.Programme = p.programmeRef()
 	cl := newClaimer(p, res)
 	out := &ClaimResult{
-		ID: req.ID, Eligible: resultEligible(res), Currency: p.currency,
+		ID: req.ID, Eligible: res.Eligible, Currency: p.currency,
 		DayCount: p.dc, IssueDate: p.issue, Maturity: p.maturity,
 		Programme: res.Programme,
 	}
@@ -276,16 +279,6 @@ func claim(req *ClaimRequest, opt Options, fixed func(issue, maturity Date) []Da
 // planResults recycles the plan's schedule between claims: a claim keeps
 // nothing of it (the plan's flows and checks are copied out).
 var planResults = sync.Pool{New: func() any { return new(Result) }}
-
-// resultEligible reports whether no eligibility check of res failed.
-func resultEligible(res *Result) bool {
-	for _, ch := range res.Checks {
-		if ch.Kind == KindEligibility && !ch.OK {
-			return false
-		}
-	}
-	return true
-}
 
 func hasField(e *Error, names ...string) bool {
 	for _, f := range e.Fields {

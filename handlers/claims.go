@@ -21,7 +21,7 @@ import (
 
 // claimRoutes registers the claim routes on api (/api/v1) and app.
 func (s *Server) claimRoutes(api fiber.Router, app *fiber.App) {
-	api.Post("/claims", s.limit, s.postClaim)
+	api.Post("/claims", s.limit, s.postClaimAPI)
 	api.Post("/claims/register", s.limit, s.postRegister)
 	app.Get("/claims", s.getClaimsPage)
 	app.Post("/claims", s.limit, s.postClaimsPage)
@@ -38,17 +38,17 @@ const maxLedgerUpload = 4 << 20
 // listed, 400 problems naming the field).
 func DecodeClaim(body []byte, lang string) (*calc.ClaimRequest, error) {
 	v := new(calc.ClaimRequest)
-	return v, decodeStrict(body, lang, v)
+	return v, decodeClaimJSON(body, lang, v)
 }
 
 // DecodeRegister decodes a register request (see [DecodeClaim]).
 func DecodeRegister(body []byte, lang string) (*calc.RegisterRequest, error) {
 	v := new(calc.RegisterRequest)
-	return v, decodeStrict(body, lang, v)
+	return v, decodeClaimJSON(body, lang, v)
 }
 
-// decodeStrict is decodeReflect for any request type.
-func decodeStrict(body []byte, lang string, v any) error {
+// decodeClaimJSON is decodeReflect for any request type.
+func decodeClaimJSON(body []byte, lang string, v any) error {
 	st := decodeStates.Get().(*decodeState)
 	st.lang, st.errs = lang, st.errs[:0]
 	defer decodeStates.Put(st)
@@ -117,8 +117,8 @@ func (s *Server) claim(req *calc.ClaimRequest) (*calc.ClaimResult, error) {
 	return res, nil
 }
 
-// postClaim is POST /api/v1/claims.
-func (s *Server) postClaim(c *fiber.Ctx) error {
+// postClaimAPI is POST /api/v1/claims.
+func (s *Server) postClaimAPI(c *fiber.Ctx) error {
 	lang := Lang(c)
 	format, err := claimFormat(c, lang, true)
 	if err != nil {
