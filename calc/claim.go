@@ -2,6 +2,7 @@ package calc
 
 import (
 	"cmp"
+	"errors"
 	"math/bits"
 	"slices"
 	"sort"
@@ -204,8 +205,8 @@ const (
 
 // Claim computes a claim on actual figures (SPEC §7). It validates req
 // (every problem at once, as an *[Error] of kind [Invalid] naming fields
-// such as "ledger[3].amount"), computes the plan of the same loan with
-// [Calculate] for the eligibility checks and the planned figures, and then,
+// such as "ledger[3].amount"), computes the plan of the same loan as
+// [Calculate] does (schedule, caps, eligibility checks), and then,
 // for each period, the rows of constant balance, overdue, contract rate
 // and policy rate, their amounts (each rounded half away from zero to the
 // minor unit), the period's claim, the annual cap and the comparison with
@@ -224,8 +225,8 @@ func claim(req *ClaimRequest, opt Options, fixed func(issue, maturity Date) []Da
 	preq := req.planRequest()
 	p, perr := newPlan(preq, opt)
 	var pe *Error
-	if perr != nil {
-		pe = perr.(*Error)
+	if perr != nil && !errors.As(perr, &pe) {
+		return nil, perr
 	}
 	loanOK := pe == nil || !hasField(pe, "loan.issue_date", "loan.term_months", "loan.frequency", "loan.rate", "loan.amount")
 	issue, maturity := req.Loan.IssueDate, Date(0)
