@@ -1,7 +1,6 @@
 package calc
 
 import (
-	"cmp"
 	"errors"
 	"math/bits"
 	"slices"
@@ -455,10 +454,13 @@ func (r *ClaimRequest) validate(c *checker, loanOK bool, issue, maturity Date) *
 				c.add(fi(".amount"), "required; greater than 0", "обязательное поле; больше 0")
 				continue
 			}
-			if !plainAmount(e.Amount) && !c.dec(fi(".amount"), e.Amount, decimal.Zero, maxAmount, MinorDigits, false) {
-				continue
+			m, plain := plainMoney(e.Amount)
+			if !plain {
+				if !c.dec(fi(".amount"), e.Amount, decimal.Zero, maxAmount, MinorDigits, false) {
+					continue
+				}
+				m = moneyOf(e.Amount)
 			}
-			m := moneyOf(e.Amount)
 			switch e.Type {
 			case LedgerDrawdown:
 				drawn += m
@@ -525,11 +527,19 @@ func ledgerField(i int) func(string) string {
 	return func(suffix string) string { return "ledger[" + strconv.Itoa(i) + "]" + suffix }
 }
 
-// plainAmount reports, without allocating, that d is an amount c.dec
-// would accept: greater than 0, below 10^15, at most two decimals.
-func plainAmount(d decimal.Decimal) bool {
+// plainMoney returns d in minor units and true, without allocating, when
+// d is an amount c.dec would accept: greater than 0, below 10^15, at most
+// two decimals written.
+func plainMoney(d decimal.Decimal) (Money, bool) {
 	e := d.Exponent()
-	return e >= -MinorDigits && e <= 0 && d.NumDigits() <= 15 && d.Sign() > 0
+	if e < -MinorDigits || e > 0 || d.Sign() <= 0 || d.NumDigits() > 15 {
+		return 0, false
+	}
+	v := d.CoefficientInt64()
+	for ; e > -MinorDigits; e-- {
+		v *= 10
+	}
+	return Money(v), true
 }
 
 // plainRate reports, without allocating, that d is a rate c.dec would
@@ -628,8 +638,10 @@ type claimer struct {
 	limitC    decimal.Decimal // c of the limit
 	hasC      bool
 	yearDays  int
-	capLeft   map[int]Money // per year, fact
-	planLeft  map[int]Money // per year, plan
+	capYear0  int     // the first year of capLeft and planLeft
+	capLeft   []Money // per year from capYear0, fact
+	planLeft  []Money // per year, plan
+	capSeen   []bool  // the year's cap is set
 	missingFX []int
 	memo      []ruleMemo // few distinct pairs: a linear scan beats a map
 	planFact  *fact
@@ -664,16 +676,20 @@ func newClaimer(p *plan, res *Result) *claimer {
 	// The plan in the form of a ledger: its drawdowns, the principal of
 	// each scheduled payment, its contract rates.
 	pf := &fact{rates: p.loanRates, steps: make([]balStep, 0, len(p.draws)+len(res.Schedule))}
-	flows := make([]draw, 0, len(p.draws)+len(res.Schedule))
-	flows = append(flows, p.draws...)
+	// Merge the drawdowns and the payments' principal, both in date order
+	// (a drawdown before a payment on the same day).
+	di := 0
 	for _, per := range res.Schedule {
+		for di < len(p.draws) && p.draws[di].date <= per.End {
+			pf.addFlow(p.draws[di].date, p.draws[di].amt)
+			di++
+		}
 		if per.Principal > 0 {
-			flows = append(flows, draw{per.End, -per.Principal})
+			pf.addFlow(per.End, -per.Principal)
 		}
 	}
-	slices.SortStableFunc(flows, func(a, b draw) int { return cmp.Compare(a.date, b.date) })
-	for _, fl := range flows {
-		pf.addFlow(fl.date, fl.amt)
+	for ; di < len(p.draws); di++ {
+		pf.addFlow(p.draws[di].date, p.draws[di].amt)
 	}
 	cl.planFact = pf
 	return cl
@@ -702,8 +718,11 @@ func (cl *claimer) capFor(y int) (Money, bool) {
 
 func (cl *claimer) run(f *fact, periods []DateRange, out *ClaimResult) error {
 	p := cl.p
-	cl.capLeft, cl.planLeft = map[int]Money{}, map[int]Money{}
+	ny := p.maturity.Year() - p.issue.Year() + 2
+	cl.capYear0 = p.issue.Year()
+	cl.capLeft, cl.planLeft, cl.capSeen = make([]Money, ny), make([]Money, ny), make([]bool, ny)
 	out.Periods = make([]ClaimPeriod, 0, len(periods))
+	capLefts := make([]Money, len(periods)) // CapLeft points into it
 	// One backing array for every period's rows, sized for the usual
 	// number of breaks: the periods, the ledger's events, the policy-rate
 	// breaks and New Years.
@@ -736,11 +755,12 @@ func (cl *claimer) run(f *fact, periods []DateRange, out *ClaimResult) error {
 		cp.Payable = cp.Claimed
 		planCut := false
 		if p.cap != nil {
-			left, seen := cl.capLeft[cp.Year]
-			pleft := cl.planLeft[cp.Year]
-			if !seen {
+			yi := min(max(cp.Year-cl.capYear0, 0), len(cl.capLeft)-1)
+			left, pleft := cl.capLeft[yi], cl.planLeft[yi]
+			if !cl.capSeen[yi] {
 				capAmt, _ := cl.capFor(cp.Year)
 				left, pleft = capAmt, capAmt
+				cl.capSeen[yi] = true
 			}
 			if cp.Payable > left {
 				cp.Payable, cp.CapApplied = max(left, 0), true
@@ -750,9 +770,9 @@ func (cl *claimer) run(f *fact, periods []DateRange, out *ClaimResult) error {
 				planned, planCut = max(pleft, 0), true
 			}
 			pleft -= planned
-			cl.capLeft[cp.Year], cl.planLeft[cp.Year] = left, pleft
-			l := left
-			cp.CapLeft = &l
+			cl.capLeft[yi], cl.planLeft[yi] = left, pleft
+			capLefts[len(out.Periods)] = left
+			cp.CapLeft = &capLefts[len(out.Periods)]
 		}
 		if !out.Eligible {
 			cp.Payable, planned = 0, 0
