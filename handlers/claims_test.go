@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"strings"
@@ -170,8 +171,26 @@ func TestClaimsPage(t *testing.T) {
 		t.Fatalf("bad ledger: %d %s", e.Status, e)
 	}
 	for _, path := range []string{"/claims/ledger-template.xlsx", "/claims/ledger-template.csv"} {
-		if a := do(t, s, http.MethodGet, path, ""); a.Status != 200 || len(a.Body) < 50 {
-			t.Fatalf("%s: %d", path, a.Status)
+		tpl := do(t, s, http.MethodGet, path, "")
+		if tpl.Status != 200 || len(tpl.Body) < 50 {
+			t.Fatalf("%s: %d", path, tpl.Status)
+		}
+		// The template, uploaded as it is, replaces the text area: its
+		// example is API.md's ledger, so the page shows the API's figures.
+		var body bytes.Buffer
+		mw := multipart.NewWriter(&body)
+		for k, vs := range form {
+			if k != "ledger" {
+				mw.WriteField(k, vs[0])
+			}
+		}
+		mw.WriteField("ledger", "this text is ignored when a file is given")
+		fw, _ := mw.CreateFormFile("ledger_file", strings.TrimPrefix(path, "/claims/"))
+		fw.Write(tpl.Body)
+		mw.Close()
+		u := do(t, s, http.MethodPost, "/claims?lang=en", body.String(), "Content-Type", mw.FormDataContentType())
+		if u.Status != 200 || !bytes.Contains(u.Body, []byte(`data-value="`+res.Totals.Payable.String()+`"`)) {
+			t.Fatalf("upload of %s: %d %s", path, u.Status, u)
 		}
 	}
 }
