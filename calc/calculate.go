@@ -18,6 +18,9 @@ type Options struct {
 	// pool of them and allocates a third as much per calculation. The
 	// returned *Result is then Into; on an error Into is left as it was.
 	Into *Result
+	// programme, when set, replaces the request's programme (a
+	// comparison's plan of the loan alone, compare.go).
+	programme *Programme
 }
 
 // Calculate validates req and computes its result: schedule, subsidy,
@@ -63,6 +66,9 @@ func calculate(req *Request, opt Options, decimalOnly bool) (*Result, error) {
 	}
 	if !p.usesBase {
 		res.Programme.BaseCountry = ""
+	}
+	if len(req.Scenarios) > 0 {
+		p.scenarios(res, opt) // scenario.go
 	}
 	return res, nil
 }
