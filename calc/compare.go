@@ -90,6 +90,8 @@ func Compare(req *Request, opt Options) (*Comparison, error) {
 	}
 	cmpRes := &Comparison{Currency: base.currency}
 	shared := Result{Eligible: false}
+	base.noSub = &solvedRate{} // filled by borrowerFigures, then shared
+	base.winStart, base.winEnd = base.issue, base.issue // no subsidy to accrue
 	shared.Schedule = base.schedule(nil)
 	base.applyCap(&shared)
 	base.payOut(&shared) // not eligible: payable 0, the borrower's figures without support
@@ -99,7 +101,17 @@ func Compare(req *Request, opt Options) (*Comparison, error) {
 	cmpRes.Interest = shared.Totals.Interest
 	cmpRes.EffectiveRateWithoutSubsidy = shared.EffectiveRates.WithoutSubsidy
 
-	var scratch Result
+	// Each eligible programme recomputes the subsidy columns of the
+	// shared schedule in place (they are restored at the end); programmes
+	// whose subsidy terms are the same as an earlier one's share its
+	// figures; ineligible ones share the zeros.
+	work := Result{Eligible: true, Schedule: shared.Schedule}
+	zeros, noYears := make([]Money, len(shared.Schedule)), zeroYears(shared.Years)
+	type done struct {
+		q  *plan
+		cp *ComparedProgramme
+	}
+	var computed []done
 	for i, id := range ids {
 		pr, _ := LookupProgramme(id)
 		cp := ComparedProgramme{ID: pr.ID, Name: pr.NameRu, Source: pr.Source, Confidence: pr.Confidence,
@@ -114,8 +126,7 @@ func Compare(req *Request, opt Options) (*Comparison, error) {
 			for _, f := range err.(*Error).Fields {
 				cp.FailedChecks = append(cp.FailedChecks, FailedCheck{Code: CheckInvalidRequest, Field: f.Field, Message: f.Field + ": " + f.Message(base.lang)})
 			}
-			cp.Years = zeroYears(shared.Years)
-			cp.Payable = make([]Money, len(shared.Schedule))
+			cp.Years, cp.Payable = noYears, zeros
 			cmpRes.Programmes = append(cmpRes.Programmes, cp)
 			continue
 		}
@@ -129,17 +140,25 @@ func Compare(req *Request, opt Options) (*Comparison, error) {
 		}
 		if !cp.Eligible {
 			// Nothing is payable: the figures of a loan without support.
-			cp.Years = zeroYears(shared.Years)
-			cp.Payable = make([]Money, len(shared.Schedule))
+			cp.Years, cp.Payable = noYears, zeros
 			cmpRes.Programmes = append(cmpRes.Programmes, cp)
 			continue
 		}
-		scratch = Result{Eligible: true, Schedule: scratch.Schedule[:0], Years: scratch.Years[:0]}
-		scratch.Schedule = q.schedule(scratch.Schedule)
-		q.applyCap(&scratch)
-		q.payOut(&scratch)
-		q.sumUp(&scratch)
-		q.borrowerFigures(&scratch)
+		if j := slices.IndexFunc(computed, func(d done) bool { return sameSubsidy(d.q, q) }); j >= 0 {
+			prev := computed[j].cp
+			cp.SubsidyPaid, cp.SubsidyPayable, cp.SubsidyPresentValue = prev.SubsidyPaid, prev.SubsidyPayable, prev.SubsidyPresentValue
+			cp.EffectiveRateWithSubsidy, cp.GrantElement = prev.EffectiveRateWithSubsidy, prev.GrantElement
+			cp.Years, cp.Payable = prev.Years, prev.Payable
+			cmpRes.Programmes = append(cmpRes.Programmes, cp)
+			continue
+		}
+		scratch := &work
+		scratch.Years = scratch.Years[:0]
+		q.subsidyOnly(scratch.Schedule)
+		q.applyCap(scratch)
+		q.payOut(scratch)
+		q.sumUp(scratch)
+		q.borrowerFigures(scratch)
 		cp.SubsidyPaid = scratch.Totals.SubsidyPaid
 		cp.SubsidyPayable = scratch.Totals.SubsidyPayable
 		cp.SubsidyPresentValue = scratch.SubsidyPresentValue
@@ -154,8 +173,24 @@ func Compare(req *Request, opt Options) (*Comparison, error) {
 			cp.Payable[j] = scratch.Schedule[j].SubsidyPayable
 		}
 		cmpRes.Programmes = append(cmpRes.Programmes, cp)
+		computed = append(computed, done{q, &cp})
 	}
-	slices.SortStableFunc(cmpRes.Programmes, func(a, b ComparedProgramme) int {
+	if len(computed) > 0 { // the shared schedule without support again
+		for i := range shared.Schedule {
+			per := &shared.Schedule[i]
+			per.Subsidy, per.SubsidyPaid, per.SubsidyPayable = 0, 0, 0
+			per.BorrowerInterest, per.BorrowerPayment = per.Interest, per.Payment
+		}
+	}
+	// Sort an index (the entries are large): by present value, then
+	// eligible first, then the order asked for.
+	idx := make([]int, len(cmpRes.Programmes))
+	for i := range idx {
+		idx[i] = i
+	}
+	ps := cmpRes.Programmes
+	slices.SortFunc(idx, func(x, y int) int {
+		a, b := &ps[x], &ps[y]
 		if c := cmp.Compare(b.SubsidyPresentValue, a.SubsidyPresentValue); c != 0 {
 			return c
 		}
@@ -167,6 +202,10 @@ func Compare(req *Request, opt Options) (*Comparison, error) {
 		}
 		return cmp.Compare(a.order, b.order)
 	})
+	cmpRes.Programmes = make([]ComparedProgramme, len(ps))
+	for i, k := range idx {
+		cmpRes.Programmes[i] = ps[k]
+	}
 	return cmpRes, nil
 }
 
@@ -240,4 +279,46 @@ func planFor(base *plan, pr Programme, opt Options) (*plan, error) {
 	}
 	q.ruleRates()
 	return &q, nil
+}
+
+// solvedRate is the borrower's effective rate without subsidy (a
+// fraction), solved once for a comparison: it depends on the loan alone.
+type solvedRate struct {
+	r       float64
+	ok, set bool
+}
+
+// rateWithoutSubsidy solves the XIRR of the flows without subsidy, or
+// takes the one a comparison has already solved for the same flows.
+func (p *plan) rateWithoutSubsidy(flows []CashFlow, guess float64) (float64, bool) {
+	if p.noSub != nil && p.noSub.set {
+		return p.noSub.r, p.noSub.ok
+	}
+	r, ok := XIRR(flows, guess)
+	if p.noSub != nil {
+		*p.noSub = solvedRate{r: r, ok: ok, set: true}
+	}
+	return r, ok
+}
+
+// sameSubsidy reports whether a and b, plans of the same loan, pay the
+// same subsidy: the same rule, window, cap and policy rates (eaeu-industrial
+// and union-state, for one).
+func sameSubsidy(a, b *plan) bool {
+	return sameRule(a.rule, b.rule) && a.winStart == b.winStart && a.winEnd == b.winEnd &&
+		sameCap(a.cap, b.cap) && slices.Equal(a.capLoan, b.capLoan) &&
+		a.usesBase == b.usesBase && a.baseCountry == b.baseCountry && a.baseScenario == b.baseScenario &&
+		len(a.baseSegs) == len(b.baseSegs)
+}
+
+func sameRule(a, b RuleParams) bool {
+	eq := func(x, y *decimal.Decimal) bool {
+		if x == nil || y == nil {
+			return x == y
+		}
+		return x.Equal(*y)
+	}
+	return eq(a.BaseShare, b.BaseShare) && eq(a.PlusPoints, b.PlusPoints) && a.MinusLoan == b.MinusLoan &&
+		eq(a.LoanShare, b.LoanShare) && eq(a.BorrowerFloor, b.BorrowerFloor) && eq(a.FloorBaseShare, b.FloorBaseShare) &&
+		a.BaseFixing == b.BaseFixing && slices.EqualFunc(a.Steps, b.Steps, sameStep)
 }

@@ -51,7 +51,8 @@ type plan struct {
 	srates        []rateVal // [base segment][contract rate] subsidy rates
 	assumed       []assumedSpan
 
-	steps []planStep // the rule's steps by loan year (rule.go); nil: none
+	steps []planStep  // the rule's steps by loan year (rule.go); nil: none
+	noSub *solvedRate // the borrower's rate without subsidy, shared by a comparison
 }
 
 type draw struct {

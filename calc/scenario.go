@@ -233,16 +233,17 @@ func (p *plan) withScenario(s *Scenario, book *RateBook) (segs []RateSegment, fi
 	return segs, filled, true
 }
 
-// payableWith recomputes the payable subsidy of p's loan with the policy
-// rate segments segs: the schedule does not change with the policy rate,
-// only the subsidy and, through a rate ceiling, the eligibility. scratch
-// is reused memory for the schedule.
-func (p *plan) payableWith(segs []RateSegment, scratch *Result) (eligible bool, total Money, years []YearPayable) {
+// payableWith recomputes the payable subsidy of p's loan, whose schedule
+// is sched, with the policy rate segments segs: the schedule does not
+// change with the policy rate, only the subsidy and, through a rate
+// ceiling, the eligibility. scratch is reused memory for the schedule.
+func (p *plan) payableWith(sched []Period, segs []RateSegment, scratch *Result) (eligible bool, total Money, years []YearPayable) {
 	q := *p
 	q.baseSegs = segs
 	q.assumed = nil
 	q.ruleRates()
-	scratch.Schedule = q.schedule(scratch.Schedule)
+	scratch.Schedule = append(scratch.Schedule[:0], sched...)
+	q.subsidyOnly(scratch.Schedule)
 	q.applyCap(scratch)
 	eligible = q.eligibility().eligible()
 	for i := range scratch.Schedule {
@@ -277,7 +278,7 @@ func (p *plan) scenarios(res *Result, opt Options) {
 		}
 		sr := ScenarioResult{Name: s.Name, Filled: []FilledSpan{}}
 		if segs, filled, ok := p.withScenario(&s, book); ok {
-			sr.Eligible, sr.SubsidyPayable, sr.Years = p.payableWith(segs, &scratch)
+			sr.Eligible, sr.SubsidyPayable, sr.Years = p.payableWith(res.Schedule, segs, &scratch)
 			sr.Filled = filled
 		} else { // the record alone: the result's own figures
 			sr.Eligible, sr.SubsidyPayable = res.Eligible, res.Totals.SubsidyPayable
@@ -295,7 +296,7 @@ func (p *plan) scenarios(res *Result, opt Options) {
 			sg.Rate = sg.Rate.Add(one)
 			up[i] = sg
 		}
-		_, total, _ := p.payableWith(up, &scratch)
+		_, total, _ := p.payableWith(res.Schedule, up, &scratch)
 		sens = total - res.Totals.SubsidyPayable
 	}
 	res.SensitivityPerPP = &sens
