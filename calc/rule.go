@@ -260,7 +260,9 @@ func ruleTerms(r RuleParams, en bool) string {
 	if hasTerm1 {
 		var t string
 		a := r.BaseShare != nil && !r.BaseShare.IsZero()
-		if a {
+		if a && en {
+			t = share(*r.BaseShare) + " of " + base
+		} else if a {
 			t = share(*r.BaseShare) + " " + base
 		}
 		if b := r.PlusPoints; b != nil && (!b.IsZero() || !a) {
