@@ -459,11 +459,19 @@ func ruleText(r calc.RuleParams, lang string) string {
 			t += " − " + loan
 		}
 		terms = append(terms, t)
+	} else if r.PlusPoints != nil { // a fixed number of points (am-points)
+		terms = append(terms, FormatDecimal(*r.PlusPoints, lang)+map[bool]string{true: " pp", false: " п.п."}[lang == LangEn])
 	}
 	if r.LoanShare != nil {
 		terms = append(terms, FormatDecimal(*r.LoanShare, lang)+" × "+loan)
 	}
-	if r.BorrowerFloor != nil {
+	if r.FloorBaseShare != nil && !r.FloorBaseShare.IsZero() { // SPEC §9: a floor tied to the policy rate
+		g := decimal.Zero
+		if r.BorrowerFloor != nil {
+			g = *r.BorrowerFloor
+		}
+		terms = append(terms, loan+" − ("+FormatDecimal(*r.FloorBaseShare, lang)+" × "+base+" + "+FormatDecimal(g, lang)+")")
+	} else if r.BorrowerFloor != nil {
 		terms = append(terms, loan+" − "+FormatDecimal(*r.BorrowerFloor, lang))
 	}
 	if len(terms) == 0 {
@@ -477,8 +485,11 @@ func ruleText(r calc.RuleParams, lang string) string {
 	if len(terms) > 1 {
 		text = "min(" + strings.Join(terms, sep) + ")"
 	}
-	if r.BaseShare != nil {
+	if r.BaseShare != nil || r.FloorBaseShare != nil {
 		text += " — " + T(lang, "prog.fixing."+r.BaseFixing)
+	}
+	if steps := calc.RuleText(r, lang)[1:]; len(steps) > 0 { // "с 4-го года — 50 % ставки по кредиту"
+		text += "; " + strings.Join(steps, "; ")
 	}
 	return text
 }
@@ -514,6 +525,10 @@ type resultPage struct {
 	Hidden        []hiddenField
 	EditURL       string
 	Workbook      bool
+	// CompareURL opens the comparison of this loan (compare.go);
+	// ScenarioChart is the fan chart of the scenarios asked for.
+	CompareURL    string
+	ScenarioChart template.HTML
 }
 
 type checkView struct {
@@ -552,6 +567,7 @@ func (s *Server) postCalculate(c *fiber.Ctx) error {
 		}
 		return s.renderFormErrors(c, lang, v, errs)
 	}
+	req.Scenarios = formScenarios(c.FormValue("scenarios")) // compare.go
 	res, err := s.calculate(req, nil)
 	if err != nil {
 		var ce *calc.Error
@@ -631,5 +647,6 @@ func (s *Server) buildResultPage(lang string, v formValues, req *calc.Request, r
 		p.Hidden = append(p.Hidden, hiddenField{Name: k, Value: v[k]})
 	}
 	p.EditURL = "/?" + v.encode() + "&lang=" + lang
+	p.CompareURL, p.ScenarioChart = "/compare?"+v.encode()+"&lang="+lang, fanChartSVG(res, lang)
 	return p
 }
