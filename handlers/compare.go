@@ -243,8 +243,8 @@ func compareChartSVG(cmp *calc.Comparison, lang string) template.HTML {
 		lx := float64(left) + float64(i%3)*240
 		ly := 10 + 20*(i/3)
 		name := p.Name
-		if r := []rune(name); len(r) > 30 {
-			name = string(r[:29]) + "…"
+		if r := []rune(name); len(r) > 27 {
+			name = string(r[:26]) + "…"
 		}
 		fmt.Fprintf(&b, `<rect x="%.1f" y="%d" width="14" height="14" rx="2" fill="%s"/><text class="c-legend" x="%.1f" y="%d">%s</text>`, lx, ly, seriesFills[i], lx+20, ly+12, esc(name))
 	}
