@@ -1,0 +1,66 @@
+package report_test
+
+import (
+	"bytes"
+	"math"
+	"os"
+	"path/filepath"
+	"strconv"
+	"testing"
+
+	"github.com/shopspring/decimal"
+	"github.com/xuri/excelize/v2"
+
+	"github.com/eaeu-subsidy/subsidy/calc"
+	"github.com/eaeu-subsidy/subsidy/report"
+)
+
+func comparison(t *testing.T) (*calc.Request, *calc.Comparison) {
+	t.Helper()
+	rate := decimal.RequireFromString("24.5")
+	req := &calc.Request{
+		Project: calc.Project{Name: "Электробусы", Participants: []calc.Participant{
+			{Country: "BY", Share: decimal.NewFromInt(40)}, {Country: "RU", Share: decimal.NewFromInt(60)}}},
+		Loan: calc.Loan{Amount: decimal.RequireFromString("1000000000"), Currency: "RUB", Rate: &rate,
+			IssueDate: calc.MustDate("2025-03-14"), TermMonths: 60},
+	}
+	cmp, err := calc.Compare(req, calc.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return req, cmp
+}
+
+// TestComparisonWorkbook checks the sheets and that LibreOffice, which
+// recalculates every formula, gets each programme's payable total.
+func TestComparisonWorkbook(t *testing.T) {
+	req, cmp := comparison(t)
+	var b bytes.Buffer
+	if err := report.WriteComparison(&b, req, cmp, "en"); err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(b.Bytes()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sheets := f.GetSheetList()
+	if len(sheets) != 2+len(cmp.Programmes) || sheets[0] != "Comparison" {
+		t.Fatalf("sheets %v", sheets)
+	}
+	f.Close()
+	path := filepath.Join(t.TempDir(), "cmp.xlsx")
+	if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	got := recalc(t, path, sheets)
+	for i, p := range cmp.Programmes {
+		row := got["Comparison"][7+i] // header on row 7
+		if row[1] != p.Name+" ("+p.ID+")" {
+			t.Fatalf("row %d: %v", i, row)
+		}
+		want, _ := strconv.ParseFloat(p.SubsidyPayable.String(), 64)
+		if v, err := strconv.ParseFloat(row[4], 64); err != nil || math.Abs(v-want) > 0.004 {
+			t.Errorf("%s: payable %q after recalculation, want %s", p.ID, row[4], p.SubsidyPayable)
+		}
+	}
+}
