@@ -162,6 +162,9 @@ func (b *calcBook) write() error {
 	if err := b.writeChart(); err != nil {
 		return err
 	}
+	if err := writeScenarioSheet(b.f, b.st, b.res, b.lang); err != nil { // scenarios.go
+		return err
+	}
 	return b.f.SetDocProps(&excelize.DocProperties{
 		Title:   b.t(text{"Расчёт субсидии по кредиту", "Interest subsidy calculation"}),
 		Creator: "subsidy",

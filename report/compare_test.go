@@ -64,3 +64,34 @@ func TestComparisonWorkbook(t *testing.T) {
 		}
 	}
 }
+
+// TestScenarioSheet checks the scenario sheet of a calculation's workbook
+// after LibreOffice recalculates its totals.
+func TestScenarioSheet(t *testing.T) {
+	rate := decimal.RequireFromString("19")
+	req := &calc.Request{
+		Loan:      calc.Loan{Amount: decimal.RequireFromString("500000000"), Currency: "RUB", Rate: &rate, IssueDate: calc.MustDate("2026-02-10"), TermMonths: 48},
+		Subsidy:   calc.SubsidyTerms{Programme: "ru-industrial-0.7"},
+		Scenarios: []calc.ScenarioRef{{Name: "low"}, {Name: "base"}, {Name: "high"}},
+	}
+	res, err := calc.Calculate(req, calc.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	if err := report.WriteCalculation(&b, req, res, "en"); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "calc.xlsx")
+	if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	got := recalc(t, path, []string{"Rate scenarios"})["Rate scenarios"]
+	total := got[3+len(res.Years)]
+	for j, s := range res.Scenarios {
+		want, _ := strconv.ParseFloat(s.SubsidyPayable.String(), 64)
+		if v, err := strconv.ParseFloat(total[2+j], 64); err != nil || math.Abs(v-want) > 0.004 {
+			t.Errorf("%s: total %q, want %s (row %v)", s.Name, total[2+j], s.SubsidyPayable, total)
+		}
+	}
+}
