@@ -191,3 +191,19 @@ func TestBrowserCompare(t *testing.T) {
 		t.Errorf("chart bars %d (%v), want %d", len(n), err, bars)
 	}
 }
+
+// TestResultPageScenarios posts the form with scenarios: the result page
+// shows the fan chart, each scenario's total and the sensitivity, and
+// links to the comparison.
+func TestResultPageScenarios(t *testing.T) {
+	s := newServer(t, handlers.Config{})
+	form := url.Values{"loan.amount": {"500000000"}, "loan.currency": {"RUB"}, "loan.rate": {"19"},
+		"loan.issue_date": {"2026-02-10"}, "loan.term_months": {"48"}, "subsidy.programme": {"ru-industrial-0.7"},
+		"scenarios": {"low,base,high"}}
+	a := do(t, s, http.MethodPost, "/calculate?lang=en", form.Encode(), "Content-Type", "application/x-www-form-urlencoded")
+	body := string(a.Body)
+	if a.Status != 200 || !strings.Contains(body, `id="scenarios"`) || strings.Count(body, `<li data-name=`) != 3 ||
+		!strings.Contains(body, `id="sensitivity"`) || !strings.Contains(body, `aria-labelledby="fan-title"`) || !strings.Contains(body, `id="compare" href="/compare?`) {
+		t.Fatalf("%d %s", a.Status, a)
+	}
+}
