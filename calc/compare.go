@@ -90,7 +90,7 @@ func Compare(req *Request, opt Options) (*Comparison, error) {
 	}
 	cmpRes := &Comparison{Currency: base.currency}
 	shared := Result{Eligible: false}
-	base.noSub = &solvedRate{} // filled by borrowerFigures, then shared
+	base.noSub = &solvedRate{}                          // filled by borrowerFigures, then shared
 	base.winStart, base.winEnd = base.issue, base.issue // no subsidy to accrue
 	shared.Schedule = base.schedule(nil)
 	base.applyCap(&shared)

@@ -51,7 +51,9 @@ func TestComparisonsAPI(t *testing.T) {
 	// The first one's figures are those of a single calculation.
 	one := postJSON(t, s, strings.Replace(eaeuLoan, "eaeu-industrial", cmp.Programmes[0].ID, 1))
 	var res struct {
-		Totals              struct{ SubsidyPayable string `json:"subsidy_payable"` } `json:"totals"`
+		Totals struct {
+			SubsidyPayable string `json:"subsidy_payable"`
+		} `json:"totals"`
 		SubsidyPresentValue string `json:"subsidy_present_value"`
 	}
 	if err := json.Unmarshal(one.Body, &res); err != nil {
