@@ -209,3 +209,21 @@ func TestResultPageScenarios(t *testing.T) {
 		t.Fatalf("%d %s", a.Status, a)
 	}
 }
+
+// TestScenarioDecodeProblems: a bad value inside a scenario is named by
+// its path, as anywhere else in a request.
+func TestScenarioDecodeProblems(t *testing.T) {
+	s := newServer(t, handlers.Config{})
+	const loan = `{"loan":{"amount":"1","currency":"RUB","rate":"5","issue_date":"2025-01-01","term_months":12},"subsidy":{"programme":"eaeu-industrial"},"scenarios":`
+	for _, tc := range []struct{ scenarios, field string }{
+		{`[{"name":"x","country":"RU","years":[{"year":"a","rate":"1"}]}]`, "scenarios[0].years[0].year"},
+		{`[{"name":"x","country":"RU","points":[{"date":"2027-02-30","rate":"1"}]}]`, "scenarios[0].points[0].date"},
+		{`["low",true]`, "scenarios[1]"},
+		{`[{"name":"x","country":"RU","path":[]}]`, "scenarios[0].path"},
+	} {
+		a := postJSON(t, s, loan+tc.scenarios+"}")
+		if a.Status != 400 || !hasField(problem(t, a), tc.field) {
+			t.Errorf("%s: %d %s", tc.scenarios, a.Status, a)
+		}
+	}
+}
