@@ -392,6 +392,9 @@ func programmeName(p calc.Programme, lang string) string {
 func programmeInfo(p calc.Programme, lang string, current bool) programmeView {
 	v := programmeView{ID: p.ID, Name: programmeName(p, lang), Source: p.Source, Current: current}
 	v.Rule = ruleText(p.Rule, lang)
+	if p.Confidence != "" { // "(confidence: medium (operator's page, news))", compare.go
+		v.Source += " (" + T(lang, "cmp.confidence."+p.Confidence) + ")"
+	}
 	if p.Cap != nil {
 		v.Cap = FormatDecimal(p.Cap.Amount, lang) + nbsp + p.Cap.Currency
 	} else {
