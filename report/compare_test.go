@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/shopspring/decimal"
@@ -93,5 +94,44 @@ func TestScenarioSheet(t *testing.T) {
 		if v, err := strconv.ParseFloat(total[2+j], 64); err != nil || math.Abs(v-want) > 0.004 {
 			t.Errorf("%s: total %q, want %s (row %v)", s.Name, total[2+j], s.SubsidyPayable, total)
 		}
+	}
+}
+
+// TestRuleInWordsInWorkbook: a rule with steps and a floor tied to the
+// policy rate is written in words on the summary sheet.
+func TestRuleInWordsInWorkbook(t *testing.T) {
+	rate := decimal.RequireFromString("19")
+	half := decimal.RequireFromString("0.5")
+	req := &calc.Request{
+		Loan: calc.Loan{Amount: decimal.RequireFromString("500000000"), Currency: "RUB", Rate: &rate, IssueDate: calc.MustDate("2025-02-10"), TermMonths: 48},
+		Subsidy: calc.SubsidyTerms{Programme: "ru-kip", Rule: &calc.RuleOverride{Steps: []calc.RuleStep{{FromYear: 4, FloorBaseShare: &half}}}},
+	}
+	res, err := calc.Calculate(req, calc.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for lang, want := range map[string]string{
+		"en": "the borrower pays at least 0.3 × policy rate + 3 pp; from year 4: the borrower pays at least 0.5 × policy rate + 3 pp",
+		"ru": "с 4-го года — заёмщик платит не менее 0,5 × ставки ЦБ + 3\u00a0п.п.",
+	} {
+		var b bytes.Buffer
+		if err := report.WriteCalculation(&b, req, res, lang); err != nil {
+			t.Fatal(err)
+		}
+		f, err := excelize.OpenReader(&b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows, _ := f.GetRows(f.GetSheetList()[0])
+		found := false
+		for _, r := range rows {
+			for _, c := range r {
+				found = found || strings.Contains(c, want)
+			}
+		}
+		if !found {
+			t.Errorf("%s: %q not on the summary sheet", lang, want)
+		}
+		f.Close()
 	}
 }
