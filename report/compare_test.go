@@ -103,7 +103,7 @@ func TestRuleInWordsInWorkbook(t *testing.T) {
 	rate := decimal.RequireFromString("19")
 	half := decimal.RequireFromString("0.5")
 	req := &calc.Request{
-		Loan: calc.Loan{Amount: decimal.RequireFromString("500000000"), Currency: "RUB", Rate: &rate, IssueDate: calc.MustDate("2025-02-10"), TermMonths: 48},
+		Loan:    calc.Loan{Amount: decimal.RequireFromString("500000000"), Currency: "RUB", Rate: &rate, IssueDate: calc.MustDate("2025-02-10"), TermMonths: 48},
 		Subsidy: calc.SubsidyTerms{Programme: "ru-kip", Rule: &calc.RuleOverride{Steps: []calc.RuleStep{{FromYear: 4, FloorBaseShare: &half}}}},
 	}
 	res, err := calc.Calculate(req, calc.Options{})
