@@ -302,31 +302,47 @@ func (p *plan) scenarios(res *Result, opt Options) {
 	res.SensitivityPerPP = &sens
 }
 
-// SumScenarios adds up the scenarios of many results (a batch's loans) by
-// name and year: what a budget request needs. Results without scenarios
-// add nothing; the names keep the order of their first appearance.
-func SumScenarios(results []*Result) []ScenarioResult {
-	var out []ScenarioResult
-	for _, r := range results {
-		if r == nil {
-			continue
+// ScenarioTotals adds up the scenarios of many results (a batch's loans)
+// by name and calendar year, one result at a time, so a batch that streams
+// its loans keeps only the totals: what a budget request needs. The zero
+// value is empty and ready; it is not safe for concurrent use.
+type ScenarioTotals struct {
+	list []ScenarioResult
+}
+
+// Add adds res's scenarios (nothing when res is nil or has none). An
+// ineligible loan's scenarios pay 0 and add nothing but its years.
+func (t *ScenarioTotals) Add(res *Result) {
+	if res == nil {
+		return
+	}
+	for _, s := range res.Scenarios {
+		i := slices.IndexFunc(t.list, func(o ScenarioResult) bool { return o.Name == s.Name })
+		if i < 0 {
+			t.list = append(t.list, ScenarioResult{Name: s.Name, Eligible: true, Filled: []FilledSpan{}})
+			i = len(t.list) - 1
 		}
-		for _, s := range r.Scenarios {
-			i := slices.IndexFunc(out, func(o ScenarioResult) bool { return o.Name == s.Name })
-			if i < 0 {
-				out = append(out, ScenarioResult{Name: s.Name, Eligible: true, Filled: []FilledSpan{}})
-				i = len(out) - 1
+		o := &t.list[i]
+		o.SubsidyPayable += s.SubsidyPayable
+		for _, y := range s.Years {
+			j, found := slices.BinarySearchFunc(o.Years, y.Year, func(a YearPayable, t int) int { return a.Year - t })
+			if !found {
+				o.Years = slices.Insert(o.Years, j, YearPayable{Year: y.Year})
 			}
-			o := &out[i]
-			o.SubsidyPayable += s.SubsidyPayable
-			for _, y := range s.Years {
-				j, found := slices.BinarySearchFunc(o.Years, y.Year, func(a YearPayable, t int) int { return a.Year - t })
-				if !found {
-					o.Years = slices.Insert(o.Years, j, YearPayable{Year: y.Year})
-				}
-				o.Years[j].SubsidyPayable += y.SubsidyPayable
-			}
+			o.Years[j].SubsidyPayable += y.SubsidyPayable
 		}
 	}
-	return out
+}
+
+// Results returns the totals by scenario, in the order the names first
+// appeared, each with its years in order.
+func (t *ScenarioTotals) Results() []ScenarioResult { return t.list }
+
+// SumScenarios adds up the scenarios of results (see [ScenarioTotals]).
+func SumScenarios(results []*Result) []ScenarioResult {
+	var t ScenarioTotals
+	for _, r := range results {
+		t.Add(r)
+	}
+	return t.Results()
 }
