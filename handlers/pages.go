@@ -407,6 +407,9 @@ func programmeName(p calc.Programme, lang string) string {
 func programmeInfo(p calc.Programme, lang string, current bool) programmeView {
 	v := programmeView{ID: p.ID, Name: programmeName(p, lang), Source: p.Source, Current: current}
 	v.Rule = ruleText(p.Rule, lang)
+	if p.ID == customProgramme {
+		v.Source = T(lang, "prog.source.custom")
+	}
 	if p.Cap != nil {
 		v.Cap = FormatDecimal(p.Cap.Amount, lang) + nbsp + p.Cap.Currency
 	} else {
@@ -491,10 +494,7 @@ func ruleText(r calc.RuleParams, lang string) string {
 		terms = append(terms, loan+" − "+FormatFixed(*r.BorrowerFloor, percentScale(*r.BorrowerFloor), lang))
 	}
 	if len(terms) == 0 {
-		if lang == LangEn {
-			return "given in the request"
-		}
-		return "задаётся в запросе"
+		return T(lang, "prog.rule.given")
 	}
 	sep := "; "
 	text := terms[0]

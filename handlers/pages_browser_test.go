@@ -111,6 +111,22 @@ func TestResultPagesFit(t *testing.T) {
 				}
 				checkOverflow(t, ctx)
 				screenshot(t, ctx, fmt.Sprintf("form-%s-%d", lang, w.width))
+				// The rule's fields show only with the custom programme.
+				if n, err := chromedp.Run(ctx, chromedp.Nodes(chromedp.CSS("#subsidy-rule-base_share"), chromedp.AtLeast(0))); err != nil || len(n) != 1 {
+					t.Fatalf("rule fields: %d (%v)", len(n), err)
+				}
+				visible, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.querySelector('#rule-fields').offsetParent !== null`))
+				if err != nil || visible {
+					t.Errorf("rule fields visible under eaeu-industrial (%v)", err)
+				}
+				err = chromedp.Do(ctx, chromedp.SetValue(chromedp.CSS("#subsidy-programme"), "custom"),
+					chromedp.Evaluate[chromedp.Void](`document.querySelector('#subsidy-programme').dispatchEvent(new Event('change'))`),
+					chromedp.WaitVisible(chromedp.CSS("#subsidy-rule-base_share")))
+				if err != nil {
+					t.Fatalf("custom programme: %v", err)
+				}
+				checkOverflow(t, ctx)
+				screenshot(t, ctx, fmt.Sprintf("form-custom-%s-%d", lang, w.width))
 			})
 			for _, tc := range []struct {
 				name      string
