@@ -89,6 +89,12 @@ func TestIneligiblePage(t *testing.T) {
 			if !bytes.Contains(csv.Body, []byte(no)) || !strings.Contains(csv.Header.Get("Content-Disposition"), "2025-03-14.csv") {
 				t.Errorf("CSV %q: %.300s", csv.Header.Get("Content-Disposition"), csv.Body)
 			}
+			// The page's CSV is the API's, byte for byte.
+			apiCSV := do(t, s, "POST", "/api/v1/calculations?format=csv&lang="+lang, `{"project": {"name": "Электробусы", "participants": [{"country": "BY", "share": "60"}, {"country": "RU", "share": "40"}]}, `+
+				pageLoanJSON+`, "subsidy": {"programme": "eaeu-industrial"}}`, "Content-Type", "application/json")
+			if !bytes.Equal(apiCSV.Body, csv.Body) || apiCSV.Header.Get("Content-Disposition") != csv.Header.Get("Content-Disposition") {
+				t.Errorf("page and API CSV differ: %q vs %q", csv.Header.Get("Content-Disposition"), apiCSV.Header.Get("Content-Disposition"))
+			}
 		})
 	}
 	eligible := postPage(t, s, "/calculate", pageForm("eaeu-industrial", "BY", "RU", "KZ"))
