@@ -48,9 +48,9 @@ func TestRegistryBrowser(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS("#set-status")),
 		chromedp.SetValue(chromedp.CSS("#status"), "closed"),
 		chromedp.Click(chromedp.CSS("#set-status")),
-		chromedp.WaitVisible(chromedp.CSS("#recompute")),
+		chromedp.WaitVisible(chromedp.CSS("#status-saved")),
 	); err != nil {
-		t.Fatal(err)
+		t.Fatalf("after the status form: %v", err)
 	}
 	if got := text(t, ctx, ".headline"); !strings.Contains(got, "closed") {
 		t.Errorf("after the status form: %q", got)

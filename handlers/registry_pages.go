@@ -54,6 +54,7 @@ type registryView struct {
 	Claims      []storage.Claim
 	Recompute   *recomputeView
 	Workbook    bool
+	Saved       bool
 }
 
 type recomputeView struct {
@@ -200,6 +201,7 @@ func (s *Server) registryAgreementPage(c *fiber.Ctx) error {
 		return err
 	}
 	v.Agreement = &a
+	v.Saved = c.Query("saved") != ""
 	if v.Claims, err = s.cfg.Registry.Claims(c.UserContext(), a.ID); err != nil {
 		return err
 	}
@@ -237,7 +239,7 @@ func (s *Server) registrySetStatus(c *fiber.Ctx) error {
 		}
 		return err
 	}
-	return c.Redirect("/registry/agreements/"+url.PathEscape(c.Params("id"))+"?lang="+lang, http.StatusSeeOther)
+	return c.Redirect("/registry/agreements/"+url.PathEscape(c.Params("id"))+"?saved=1&lang="+lang, http.StatusSeeOther)
 }
 
 // registryWorkbook is GET /registry/commitments.xlsx?programme=: the
