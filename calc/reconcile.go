@@ -95,8 +95,9 @@ type Reconciliation struct {
 	// Differences lists every cell off by more than the tolerance and every
 	// row only one side has, by date.
 	Differences []Difference `json:"differences"`
-	// Schedule is ours under Conventions.
-	Schedule []Period `json:"schedule"`
+	// Schedule is ours under Conventions (for workbooks; not in the JSON
+	// answer).
+	Schedule []Period `json:"-"`
 }
 
 // Alternative is a combination of conventions and how many rows it leaves

@@ -217,6 +217,7 @@ func (s *Server) routes() {
 	app.Get("/static/:file", s.serveStatic)
 
 	s.batchRoutes(api, app)
+	s.reconcileRoutes(api, app)
 }
 
 // Shutdown stops accepting connections, marks the service not ready, waits
