@@ -233,7 +233,8 @@ type reconcileView struct {
 	Conventions  []conventionRow
 	Differences  []differenceRow
 	Alternatives []alternativeRow
-	More         int // alternatives not shown
+	More         int    // alternatives not shown
+	Columns      string // the compared columns, in the page's language
 	Warnings     []string
 	Hidden       []hiddenField
 }
@@ -437,6 +438,14 @@ func buildReconcileView(rec *calc.Reconciliation, lang string, warnings []report
 	for _, w := range warnings {
 		v.Warnings = append(v.Warnings, w.Message(lang))
 	}
+	names := make([]string, len(rec.Columns))
+	for i, c := range rec.Columns {
+		names[i] = report.FieldText(c, lang)
+	}
+	v.Columns = strings.Join(names, ", ")
+	if v.Columns == "" {
+		v.Columns = T(lang, "rec.dates_only")
+	}
 	return v
 }
 
@@ -478,7 +487,7 @@ var reconcileMessages = map[string][2]string{
 	"rec.diff":            {"Разница", "Difference"},
 	"rec.cause":           {"Вероятная причина", "Likely cause"},
 	"rec.alternatives":    {"Другие варианты", "Other combinations"},
-	"rec.alt.rows_off":    {"строк расходится", "rows off"},
+	"rec.alt.rows_off":    {"строк с расхождениями", "rows off"},
 	"rec.alt.equivalent":  {"те же суммы", "same figures"},
 	"rec.alt.more":        {"и ещё %d в книге Excel", "and %d more in the workbook"},
 	"rec.download":        {"Скачать результат (Excel)", "Download the result (Excel)"},
