@@ -189,9 +189,19 @@ func bankProblem(lang string, fields []FieldProblem) *Problem {
 	return p
 }
 
-// decodeReconcile decodes a reconciliation request with the strict rules
-// of [DecodeRequest] (unknown members, bad numbers and dates are 400
-// naming the field).
+// DecodeReconcileRequest decodes a reconciliation request (API.md
+// "Checking a bank's schedule") with the strict rules of [DecodeRequest]:
+// unknown members, bad numbers and dates are a 400 *Problem naming the
+// field.
+func DecodeReconcileRequest(body []byte, lang string) (*calc.ReconcileRequest, error) {
+	return decodeReconcile(body, lang)
+}
+
+// BankFileProblem turns an error of report.ReadBankSchedule into the 422
+// *Problem the API answers (the file, or each bad cell by its path
+// bank_schedule[i].field); other errors come back as they are.
+func BankFileProblem(err error, lang string) error { return bankFileProblem(err, lang) }
+
 func decodeReconcile(body []byte, lang string) (*calc.ReconcileRequest, error) {
 	st := decodeStates.Get().(*decodeState)
 	st.lang, st.errs = lang, st.errs[:0]
