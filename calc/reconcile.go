@@ -75,6 +75,9 @@ const nFields = 5
 // Reconciliation is the outcome of [Reconcile].
 type Reconciliation struct {
 	Currency string `json:"currency"`
+	// Eligible is the loan's eligibility (SPEC §6); an ineligible loan is
+	// paid nothing, so our subsidy is 0 in every row.
+	Eligible bool `json:"eligible"`
 	// Conventions are those of the combination that reproduces the most
 	// bank rows; Own those of the loan as requested.
 	Conventions Conventions `json:"conventions"`
@@ -132,12 +135,14 @@ type Difference struct {
 	// "rounding" or "base_fixing" (changing that one convention gives the
 	// bank's figure), "rate_change" (a contract or policy rate changes
 	// inside the period), "drawdown" (a drawdown inside the period), "cap"
-	// (the annual cap cut the subsidy that year) or "unexplained".
+	// (the annual cap cut the subsidy that year), "ineligible" (the loan
+	// fails an eligibility condition and is paid nothing) or
+	// "unexplained".
 	Cause string `json:"cause"`
 }
 
 // Causes of a [Difference], in the order they are tried.
-var DifferenceCauses = []string{"missing_row", "extra_row", "balance", "day_count", "accrual_balance", "rounding", "base_fixing", "rate_change", "drawdown", "cap", "unexplained"}
+var DifferenceCauses = []string{"missing_row", "extra_row", "ineligible", "balance", "day_count", "accrual_balance", "rounding", "base_fixing", "rate_change", "drawdown", "cap", "unexplained"}
 
 // MaxBankRows bounds a bank's schedule (a 50-year monthly loan has 600).
 const MaxBankRows = 5000
@@ -182,8 +187,9 @@ type reconRow struct {
 // conventions changed), then to the order day count, accrual balance,
 // rounding, fixing as listed in [Conventions]. Rows are matched by payment
 // date; a date only one side has is a difference too. The bank's subsidy
-// is compared with our subsidy after the annual cap (subsidy_paid), its
-// borrower interest with interest − subsidy_paid.
+// is compared with our subsidy after the annual cap (subsidy_payable: 0
+// for an ineligible loan), its borrower interest with interest −
+// subsidy_payable.
 //
 // Invalid input returns an *[Error] of kind [Invalid] naming every field
 // (bank_schedule[3].interest).
@@ -236,6 +242,9 @@ func Reconcile(req *ReconcileRequest, opt Options) (*Reconciliation, error) {
 		return nil, &Error{Kind: Invalid, Fields: append(fields, c.list...), Detail: "invalid request"}
 	}
 
+	// Eligibility does not depend on the conventions: an ineligible loan
+	// is paid nothing (SPEC §6), so a bank's subsidy on it is a difference.
+	eligible := p.eligibility().eligible()
 	own := Conventions{DayCount: theirDayCount(p.dc), AccrualBalance: AccrualDaily, Rounding: RoundPeriod, BaseFixing: p.rule.BaseFixing}
 	combos := reconCombos(own, p.usesBase)
 
@@ -300,13 +309,14 @@ func Reconcile(req *ReconcileRequest, opt Options) (*Reconciliation, error) {
 		q := *p
 		q.dc, q.rule.BaseFixing, q.conv = cb.dc, cb.fixing, cb.conv
 		buf = q.schedule(buf)
-		res.Schedule = buf
+		res.Schedule, res.Eligible = buf, eligible
 		q.applyCap(&res)
+		q.payOut(&res)
 		v := vals[ci*p.n*nFields : (ci+1)*p.n*nFields]
 		for k := range buf {
 			per := &buf[k]
 			f := v[k*nFields : (k+1)*nFields]
-			f[0], f[1], f[2], f[3], f[4] = per.OpeningBalance, per.Principal, per.Interest, per.SubsidyPaid, per.BorrowerInterest
+			f[0], f[1], f[2], f[3], f[4] = per.OpeningBalance, per.Principal, per.Interest, per.SubsidyPayable, per.BorrowerInterest
 		}
 	}
 	for ci := range combos {
@@ -345,7 +355,7 @@ func Reconcile(req *ReconcileRequest, opt Options) (*Reconciliation, error) {
 	bv := vals[best*p.n*nFields : (best+1)*p.n*nFields]
 
 	out := &Reconciliation{
-		Currency: p.currency, Conventions: combos[best].c, Own: own, Tolerance: tol,
+		Currency: p.currency, Eligible: eligible, Conventions: combos[best].c, Own: own, Tolerance: tol,
 		RowsChecked: len(rows), RowsOff: scores[0].off,
 		Columns:      []string{},
 		Alternatives: make([]Alternative, 0, len(scores)-1),
@@ -368,12 +378,13 @@ func Reconcile(req *ReconcileRequest, opt Options) (*Reconciliation, error) {
 	q := *p
 	cb := combos[best]
 	q.dc, q.rule.BaseFixing, q.conv = cb.dc, cb.fixing, cb.conv
-	res = Result{Schedule: q.schedule(nil)}
+	res = Result{Schedule: q.schedule(nil), Eligible: eligible}
 	q.applyCap(&res)
+	q.payOut(&res)
 	out.Schedule = res.Schedule
 
 	// Differences, by date: both sides' rows in one walk.
-	ex := explainer{p: p, combos: combos, vals: vals, best: best, tol: tol, rows: rows, ours: ours, sched: res.Schedule}
+	ex := explainer{p: p, eligible: eligible, combos: combos, vals: vals, best: best, tol: tol, rows: rows, ours: ours, sched: res.Schedule}
 	ex.capCut = make(map[int]bool)
 	for _, per := range res.Schedule {
 		if per.SubsidyPaid < per.Subsidy {
@@ -472,15 +483,20 @@ type explainer struct {
 	ours       []int
 	sched      []Period
 	capCut     map[int]bool
+	eligible   bool
 	balanceOff bool // an earlier row's balance or principal differs
 }
 
 // cause returns the likely cause of bank row i differing from our period
-// index k in field j. The order: a balance that already differs; one
+// index k in field j. The order: an ineligible loan (subsidy columns);
+// a balance that already differs; one
 // convention that, changed alone, gives the bank's figure; a rate change
 // or a drawdown inside the period; the cap; unexplained.
 func (e *explainer) cause(i, k, j int) string {
 	r := e.rows[i]
+	if j >= 3 && !e.eligible { // our subsidy is 0 in every row
+		return "ineligible"
+	}
 	if e.balanceOff || (j != 0 && r.has[0] && absDiff(r.v[0], e.vals[(e.best*e.p.n+k)*nFields]) > uint64(e.tol)) {
 		return "balance"
 	}

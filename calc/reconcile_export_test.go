@@ -13,8 +13,9 @@ func ScheduleUnder(req *Request, c Conventions, decimalOnly bool) ([]Period, err
 	}
 	p.dc, p.rule.BaseFixing = ourDayCount(c.DayCount), c.BaseFixing
 	p.conv = conventions{opening: c.AccrualBalance == AccrualOpening, perRow: c.Rounding == RoundRow}
-	res := Result{Schedule: p.schedule(nil)}
+	res := Result{Schedule: p.schedule(nil), Eligible: p.eligibility().eligible()}
 	p.applyCap(&res)
+	p.payOut(&res)
 	return res.Schedule, nil
 }
 

@@ -21,7 +21,7 @@ func bankRows(sched []calc.Period, cols []int) []calc.BankRow {
 	out := make([]calc.BankRow, len(sched))
 	for i, p := range sched {
 		out[i].Date = p.End
-		vals := [5]calc.Money{p.OpeningBalance, p.Principal, p.Interest, p.SubsidyPaid, p.BorrowerInterest}
+		vals := [5]calc.Money{p.OpeningBalance, p.Principal, p.Interest, p.SubsidyPayable, p.BorrowerInterest}
 		ptrs := [5]**decimal.Decimal{&out[i].OpeningBalance, &out[i].Principal, &out[i].Interest, &out[i].Subsidy, &out[i].BorrowerInterest}
 		for _, c := range cols {
 			d := vals[c].Decimal()
@@ -32,7 +32,7 @@ func bankRows(sched []calc.Period, cols []int) []calc.BankRow {
 }
 
 func cellsOf(p calc.Period) [5]calc.Money {
-	return [5]calc.Money{p.OpeningBalance, p.Principal, p.Interest, p.SubsidyPaid, p.BorrowerInterest}
+	return [5]calc.Money{p.OpeningBalance, p.Principal, p.Interest, p.SubsidyPayable, p.BorrowerInterest}
 }
 
 // sameOn reports whether two schedules agree in the given columns.
@@ -82,7 +82,7 @@ func TestReconcileReference(t *testing.T) {
 					t.Fatalf("%d periods, reference %d", len(sched), len(want)-1)
 				}
 				for k, p := range sched {
-					got := []string{p.End.String(), p.OpeningBalance.String(), p.Principal.String(), p.Interest.String(), p.SubsidyPaid.String(), p.BorrowerInterest.String()}
+					got := []string{p.End.String(), p.OpeningBalance.String(), p.Principal.String(), p.Interest.String(), p.SubsidyPayable.String(), p.BorrowerInterest.String()}
 					if !slices.Equal(got, want[k+1]) {
 						t.Errorf("decimal=%v period %d:\n got %v\nwant %v", decimalOnly, k+1, got, want[k+1])
 					}
@@ -271,7 +271,7 @@ func TestReconcileRows(t *testing.T) {
 		other, _ := calc.ScheduleUnder(req, opening, false)
 		bank := bankRows(sched, []int{2, 3})
 		for _, k := range []int{1} {
-			i, s := other[k].Interest.Decimal(), other[k].SubsidyPaid.Decimal()
+			i, s := other[k].Interest.Decimal(), other[k].SubsidyPayable.Decimal()
 			bank[k].Interest, bank[k].Subsidy = &i, &s
 		}
 		rec, _ := calc.Reconcile(&calc.ReconcileRequest{Request: *req, BankSchedule: bank}, calc.Options{})
@@ -283,6 +283,35 @@ func TestReconcileRows(t *testing.T) {
 			t.Fatalf("%v (%+v)", got, rec.Conventions)
 		}
 	})
+}
+
+// TestReconcileIneligible: a bank's subsidy on a loan the programme does
+// not pay (no participants: min_member_states fails) is a difference.
+func TestReconcileIneligible(t *testing.T) {
+	rate := decimal.RequireFromString("24.5")
+	req := calc.Request{Loan: calc.Loan{Amount: decimal.NewFromInt(1_000_000), Currency: "RUB", Rate: &rate,
+		IssueDate: calc.MustDate("2025-03-14"), TermMonths: 6}, Subsidy: calc.SubsidyTerms{Programme: "eaeu-industrial"}}
+	res, err := calc.Calculate(&req, calc.Options{})
+	if err != nil || res.Eligible {
+		t.Fatalf("%v, eligible %v", err, res.Eligible)
+	}
+	var bank []calc.BankRow
+	for _, p := range res.Schedule {
+		i, s := p.Interest.Decimal(), p.SubsidyPaid.Decimal()
+		bank = append(bank, calc.BankRow{Date: p.End, Interest: &i, Subsidy: &s})
+	}
+	rec, err := calc.Reconcile(&calc.ReconcileRequest{Request: req, BankSchedule: bank}, calc.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rec.Eligible || len(rec.Differences) != 6 || rec.RowsOff != 6 {
+		t.Fatalf("%+v", rec)
+	}
+	for _, d := range rec.Differences {
+		if d.Field != "subsidy" || d.Cause != "ineligible" || *d.Ours != 0 {
+			t.Errorf("%+v", d)
+		}
+	}
 }
 
 // TestReconcileInvalid: every problem named by its field, the loan's and

@@ -56,6 +56,7 @@ var causeTexts = map[string]text{
 	"rate_change":     {"смена ставки внутри периода", "a rate change inside the period"},
 	"drawdown":        {"выдача внутри периода", "a drawdown inside the period"},
 	"cap":             {"годовой лимит субсидии", "the annual cap"},
+	"ineligible":      {"кредит не соответствует условиям программы: субсидия не выплачивается", "the loan is ineligible: no subsidy is paid"},
 	"unexplained":     {"причина не определена", "cause not found"},
 }
 
@@ -207,7 +208,7 @@ func WriteReconciliation(w io.Writer, rec *calc.Reconciliation, lang string) err
 	}
 	_ = f.SetCellStyle(ours, "A1", "G1", st.header)
 	for i, p := range rec.Schedule {
-		vals := []any{p.N, serial(p.End), money(p.OpeningBalance), money(p.Principal), money(p.Interest), money(p.SubsidyPaid), money(p.BorrowerInterest)}
+		vals := []any{p.N, serial(p.End), money(p.OpeningBalance), money(p.Principal), money(p.Interest), money(p.SubsidyPayable), money(p.BorrowerInterest)}
 		if err := f.SetSheetRow(ours, "A"+strconv.Itoa(i+2), &vals); err != nil {
 			return err
 		}

@@ -32,7 +32,7 @@ func sampleReconciliation(t testing.TB) *calc.Reconciliation {
 	}
 	rr := &calc.ReconcileRequest{Request: req}
 	for _, p := range res.Schedule {
-		i, s := p.Interest.Decimal(), p.SubsidyPaid.Decimal()
+		i, s := p.Interest.Decimal(), p.SubsidyPayable.Decimal()
 		rr.BankSchedule = append(rr.BankSchedule, calc.BankRow{Date: p.End, Interest: &i, Subsidy: &s})
 	}
 	v := rr.BankSchedule[6].Interest.Add(decimal.NewFromInt(15))

@@ -38,7 +38,7 @@ func TestReconcileCommand(t *testing.T) {
 			if p.N == alter {
 				interest += 500
 			}
-			fmt.Fprintf(&b, "%s;%s;%s\n", p.End, interest, p.SubsidyPaid)
+			fmt.Fprintf(&b, "%s;%s;%s\n", p.End, interest, p.SubsidyPayable)
 		}
 		path := filepath.Join(dir, name)
 		if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
