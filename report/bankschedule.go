@@ -199,7 +199,12 @@ func bankXLSXRows(data []byte) ([][]string, bool, error) {
 	return nil, false, inputErr("the workbook has no rows", "в книге нет строк")
 }
 
-func slicesClone(s []string) []string { return append([]string(nil), s...) }
+// maxBankColumns is how many cells of a row are kept: a schedule has a
+// handful of columns, and a row that reaches column XFD must not hold
+// 16,384 strings for each of 5,000 rows.
+const maxBankColumns = 64
+
+func slicesClone(s []string) []string { return append([]string(nil), s[:min(len(s), maxBankColumns)]...) }
 
 // bankCSVRows reads CSV in UTF-8 (with or without a BOM) or Windows-1251,
 // with the separator of its first line.
@@ -232,7 +237,7 @@ func bankCSVRows(data []byte) ([][]string, error) {
 				return nil, err
 			}
 		}
-		out = append(out, rec)
+		out = append(out, slicesClone(rec))
 		if len(out) > calc.MaxBankRows+100 {
 			return out, nil
 		}

@@ -71,3 +71,28 @@ func TestReadBankSchedule(t *testing.T) {
 		}
 	})
 }
+
+// TestReadBankScheduleLimits: a row reaching the last column keeps a
+// bounded number of cells, and too many rows are refused as a whole.
+func TestReadBankScheduleLimits(t *testing.T) {
+	f := excelize.NewFile()
+	_ = f.SetSheetRow("Sheet1", "A1", &[]any{"date", "interest"})
+	_ = f.SetCellValue("Sheet1", "XFD1", "far")
+	_ = f.SetSheetRow("Sheet1", "A2", &[]any{"2025-04-14", "1"})
+	var b bytes.Buffer
+	_ = f.Write(&b)
+	bs, err := report.ReadBankSchedule(b.Bytes())
+	if err != nil || len(bs.Rows) != 1 {
+		t.Fatalf("%v %+v", err, bs)
+	}
+	var big bytes.Buffer
+	big.WriteString("date;interest\n")
+	for i := 0; i < calc.MaxBankRows+1; i++ {
+		big.WriteString("14.04.2025;1\n")
+	}
+	_, err = report.ReadBankSchedule(big.Bytes())
+	var ie *report.InputError
+	if !errors.As(err, &ie) {
+		t.Fatalf("%d rows: %v", calc.MaxBankRows+1, err)
+	}
+}
