@@ -204,7 +204,9 @@ func bankXLSXRows(data []byte) ([][]string, bool, error) {
 // 16,384 strings for each of 5,000 rows.
 const maxBankColumns = 64
 
-func slicesClone(s []string) []string { return append([]string(nil), s[:min(len(s), maxBankColumns)]...) }
+func slicesClone(s []string) []string {
+	return append([]string(nil), s[:min(len(s), maxBankColumns)]...)
+}
 
 // bankCSVRows reads CSV in UTF-8 (with or without a BOM) or Windows-1251,
 // with the separator of its first line.
