@@ -96,3 +96,16 @@ func TestReadBankScheduleLimits(t *testing.T) {
 		t.Fatalf("%d rows: %v", calc.MaxBankRows+1, err)
 	}
 }
+
+// FuzzReadBankSchedule: any bytes give rows or an error, never a panic.
+func FuzzReadBankSchedule(f *testing.F) {
+	f.Add([]byte("date;interest\n14.04.2025;1 000,50\n"))
+	f.Add([]byte("Дата платежа,Проценты,Субсидия\n2025-04-14,\"1,5\",x\nИтого,,\n"))
+	f.Add([]byte("PK\x03\x04garbage"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		bs, err := report.ReadBankSchedule(b)
+		if err == nil && len(bs.Rows) == 0 {
+			t.Fatal("no rows and no error")
+		}
+	})
+}
