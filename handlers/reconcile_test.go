@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/eaeu-subsidy/subsidy/calc"
 	"github.com/eaeu-subsidy/subsidy/handlers"
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
@@ -278,4 +279,29 @@ func TestOpenAPIReconciliation(t *testing.T) {
 	t.Run("Problem", func(t *testing.T) {
 		check(t, []byte(`{"loan":{"amount":"1","currency":"RUB","rate":"1","issue_date":"2025-03-14","term_months":12},"subsidy":{"programme":"eaeu-industrial"},"bank_schedule":[]}`), "application/json", 422, true)
 	})
+}
+
+// TestReconciliationsNever500: hostile bodies are 4xx problems.
+func TestReconciliationsNever500(t *testing.T) {
+	s := newServer(t, handlers.Config{})
+	loan := strings.TrimSuffix(strings.TrimSpace(eaeuLoan), "}")
+	many := make([]string, calc.MaxBankRows+1)
+	for i := range many {
+		many[i] = fmt.Sprintf(`{"date": "%s"}`, calc.MustDate("2025-04-14").AddMonths(0)+calc.Date(i))
+	}
+	for _, body := range []string{
+		``, `null`, `[]`, `{`, `{"bank_schedule": null}`, `{"bank_schedule": [null]}`,
+		loan + `, "bank_schedule": [{"date": "2025-04-14", "interest": "1e999999"}]}`,
+		loan + `, "bank_schedule": [{"date": "2025-04-14", "interest": 1e400}]}`,
+		loan + `, "bank_schedule": [{"date": "2025-04-14", "interest": "99999999999999999999999"}]}`,
+		loan + `, "bank_schedule": [{"date": "1900-01-01"}]}`,
+		loan + `, "bank_schedule": [{"date": "2025-04-14"}], "tolerance": "1e20"}`,
+		loan + `, "bank_schedule": [` + strings.Join(many, ",") + `]}`,
+		`{"loan": {"amount": "1", "currency": "RUB", "rate": "1", "issue_date": "2025-01-31", "term_months": 600}, "subsidy": {"programme": "custom", "rule": {"loan_share": "1"}}, "bank_schedule": [{"date": "2075-01-31", "principal": "-5"}]}`,
+	} {
+		a := do(t, s, http.MethodPost, "/api/v1/reconciliations", body, "Content-Type", "application/json")
+		if a.Status >= 500 || (a.Status >= 400 && a.Header.Get("Content-Type") != handlers.ContentTypeProblem) {
+			t.Errorf("%.80s: %d %s", body, a.Status, a)
+		}
+	}
 }
