@@ -158,12 +158,19 @@ func (s *Server) registrySignIn(c *fiber.Ctx) error {
 	return c.Redirect("/registry?lang="+lang, http.StatusSeeOther)
 }
 
-// sameOrigin refuses a cross-site form post: when the browser says where
-// the form came from, it must be this host.
+// sameOrigin refuses a cross-site form post. Browsers say where a request
+// comes from in Sec-Fetch-Site (same-origin, or none for one typed by the
+// user); Origin is "null" on this site's forms because its pages send no
+// referrer, so a named Origin must be this host.
 func sameOrigin(c *fiber.Ctx) bool {
+	switch c.Get("Sec-Fetch-Site") {
+	case "", "same-origin", "none":
+	default:
+		return false
+	}
 	origin := c.Get(fiber.HeaderOrigin)
 	if origin == "" || origin == "null" {
-		return origin == ""
+		return true
 	}
 	u, err := url.Parse(origin)
 	return err == nil && u.Host == c.Hostname()
