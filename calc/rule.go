@@ -239,12 +239,15 @@ func ruleTerms(r RuleParams, en bool) string {
 		}
 		return decimalRu(d)
 	}
-	share := func(d decimal.Decimal) string { // a fraction as percent
+	// Words keep numbers as short as they are ("50 %", "12.6 %"), unlike
+	// the checks' two decimals.
+	percent := func(d decimal.Decimal) string {
 		if en {
-			return pct(d.Mul(hundred))
+			return decimalString(d) + " %"
 		}
-		return pctRu(d.Mul(hundred))
+		return decimalRu(d) + "\u00a0%"
 	}
+	share := func(d decimal.Decimal) string { return percent(d.Mul(hundred)) } // a fraction as percent
 	pts := func(d decimal.Decimal) string {
 		if en {
 			return num(d) + " pp"
@@ -312,10 +315,8 @@ func ruleTerms(r RuleParams, en bool) string {
 			if !g.IsZero() {
 				floor += " + " + pts(g)
 			}
-		} else if en {
-			floor = pct(g)
 		} else {
-			floor = pctRu(g)
+			floor = percent(g)
 		}
 		if en {
 			parts = append(parts, "the borrower pays at least "+floor)

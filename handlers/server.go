@@ -238,6 +238,7 @@ func (s *Server) routes() {
 	s.batchRoutes(api, app)
 	s.registryRoutes(api)
 	s.registryPageRoutes(app)
+	s.reconcileRoutes(api, app)
 	s.programmeRoutes(api, app) // compare.go
 }
 
