@@ -329,7 +329,8 @@ func fanChartSVG(res *calc.Result, lang string) template.HTML {
 			top = max(top, y.SubsidyPayable)
 		}
 	}
-	const w, left, right, topY, plotH, bottom = 800, 78, 12, 34, 200, 26
+	const w, left, right, plotH, bottom = 800, 78, 12, 200, 26
+	topY := 26 + 20*((len(paths)+3)/4)
 	height := topY + plotH + bottom
 	step, ticks := niceTicks(float64(top) / 100)
 	maxV := step * float64(ticks)
@@ -338,7 +339,7 @@ func fanChartSVG(res *calc.Result, lang string) template.HTML {
 		if n == 1 {
 			return float64(left) + float64(w-left-right)/2
 		}
-		return float64(left) + float64(w-left-right)*float64(i)/float64(n-1)
+		return float64(left+16) + float64(w-left-right-40)*float64(i)/float64(n-1)
 	}
 	yAt := func(m calc.Money) float64 { return float64(topY+plotH) - float64(m)/100/maxV*plotH }
 	var b strings.Builder
@@ -351,8 +352,13 @@ func fanChartSVG(res *calc.Result, lang string) template.HTML {
 	}
 	for i, p := range paths {
 		fill := seriesFills[i%len(seriesFills)]
-		lx := float64(left) + float64(i%5)*140
-		fmt.Fprintf(&b, `<rect x="%.1f" y="10" width="14" height="4" fill="%s"/><text class="c-legend" x="%.1f" y="18">%s</text>`, lx, fill, lx+20, esc(p.name))
+		lx := float64(left) + float64(i%4)*180
+		ly := 10 + 20*(i/4)
+		name := p.name
+		if r := []rune(name); len(r) > 18 {
+			name = string(r[:17]) + "…"
+		}
+		fmt.Fprintf(&b, `<rect x="%.1f" y="%d" width="14" height="4" fill="%s"/><text class="c-legend" x="%.1f" y="%d">%s</text>`, lx, ly+4, fill, lx+20, ly+10, esc(name))
 		var d strings.Builder
 		for j, y := range p.years {
 			idx := j
@@ -413,7 +419,7 @@ var programmeMessages = map[string][2]string{
 	"scn.record":            {"по данным ставок", "the record"},
 	"scn.sensitivity":       {"Чувствительность: +1 п.п. ставки меняет субсидию на", "Sensitivity: +1 pp on the policy rate changes the subsidy by"},
 	"scn.name":              {"Сценарий", "Scenario"},
-	"scn.filled":            {"Ставки сценария с", "Scenario rates from"},
+	"scn.filled":            {"ставки сценария с", "scenario rates from"},
 }
 
 func init() {
