@@ -635,8 +635,6 @@ func (r *ClaimRequest) periods(p *plan) []DateRange {
 // claimer computes rows for a plan.
 type claimer struct {
 	p         *plan
-	limitC    decimal.Decimal // c of the limit
-	hasC      bool
 	yearDays  int
 	capYear0  int     // the first year of capLeft and planLeft
 	capLeft   []Money // per year from capYear0, fact
@@ -648,6 +646,7 @@ type claimer struct {
 }
 
 type ruleKey struct {
+	step int // the rule's step by loan year (0: the rule itself)
 	bi   int
 	loan int64  // the contract rate in fixed point, when exact
 	s    string // else its text
@@ -664,9 +663,6 @@ type ruleRates struct {
 
 func newClaimer(p *plan, res *Result) *claimer {
 	cl := &claimer{p: p}
-	if p.rule.LoanShare != nil {
-		cl.limitC, cl.hasC = *p.rule.LoanShare, true
-	}
 	switch p.dc {
 	case DayCountAct360, DayCount30E360:
 		cl.yearDays = 360
@@ -906,7 +902,16 @@ func (cl *claimer) rows(f *fact, from, to Date, out []ClaimRow) []ClaimRow {
 	if p.usesBase && len(p.baseSegs) > 0 && daily {
 		bi = p.segIndex(from)
 	}
+	// The rule's step by loan year (SPEC §9) in force, and the next one's
+	// start.
+	step := 0
+	for step+1 < len(p.steps) && p.steps[step+1].from <= from {
+		step++
+	}
 	for cur := from; cur < to; {
+		for step+1 < len(p.steps) && p.steps[step+1].from <= cur {
+			step++
+		}
 		if cur >= jan1 {
 			y++
 			jan1 = yearStart(y + 1)
@@ -922,6 +927,9 @@ func (cl *claimer) rows(f *fact, from, to Date, out []ClaimRow) []ClaimRow {
 		next = nextAfter(f.odDates, cur, next)
 		if jan1 < next {
 			next = jan1
+		}
+		if step+1 < len(p.steps) && p.steps[step+1].from < next {
+			next = p.steps[step+1].from
 		}
 		if p.winStart > cur && p.winStart < next {
 			next = p.winStart
@@ -976,7 +984,7 @@ func (cl *claimer) rows(f *fact, from, to Date, out []ClaimRow) []ClaimRow {
 			row.BaseRate = &p.baseSegs[bi].Rate // shared, never written
 			base = p.baseSegs[bi].Rate
 		}
-		rr := cl.rates(bi, base, lr)
+		rr := cl.rates(step, bi, base, lr)
 		inWin := cur >= p.winStart && cur < p.winEnd
 		row.LimitRate = rr.limit.d
 		if inWin {
@@ -1002,10 +1010,10 @@ func (cl *claimer) rows(f *fact, from, to Date, out []ClaimRow) []ClaimRow {
 
 // rates returns the rule's rate and the limit rate for a policy rate
 // segment and a contract rate, computed once per pair.
-func (cl *claimer) rates(bi int, base decimal.Decimal, loan rateVal) ruleRates {
-	k := ruleKey{bi: bi, loan: loan.i}
+func (cl *claimer) rates(step, bi int, base decimal.Decimal, loan rateVal) ruleRates {
+	k := ruleKey{step: step, bi: bi, loan: loan.i}
 	if !loan.ok {
-		k = ruleKey{bi: bi, loan: -1, s: loan.d.String()}
+		k = ruleKey{step: step, bi: bi, loan: -1, s: loan.d.String()}
 	}
 	if n := len(cl.memo); n > 0 && cl.memo[n-1].k == k {
 		return cl.memo[n-1].v
@@ -1018,9 +1026,13 @@ func (cl *claimer) rates(bi int, base decimal.Decimal, loan rateVal) ruleRates {
 			return m.v
 		}
 	}
-	v := ruleRates{rule: newRateVal(cl.p.rateRule.rate(base, loan.d)), limit: loan}
-	if cl.hasC {
-		v.limit = newRateVal(cl.limitC.Mul(loan.d))
+	rule := cl.p.rateRule
+	if len(cl.p.steps) > 0 {
+		rule = cl.p.steps[step].rule
+	}
+	v := ruleRates{rule: newRateVal(rule.rate(base, loan.d)), limit: loan}
+	if rule.hasC {
+		v.limit = newRateVal(rule.c.Mul(loan.d))
 	}
 	cl.memo = append(cl.memo, ruleMemo{k, v})
 	return v

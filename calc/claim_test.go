@@ -336,3 +336,49 @@ func TestClaimInvalid(t *testing.T) {
 		})
 	}
 }
+
+// TestClaimRuleSteps: a rule whose terms change with the loan's age
+// (SPEC §9) cuts the rows on the anniversary and claims each year at its
+// own terms: over the payment periods the claim is the schedule's subsidy
+// up to the rows' rounding, and the second year is claimed at half the
+// loan rate.
+func TestClaimRuleSteps(t *testing.T) {
+	half := decimal.RequireFromString("0.5")
+	req := &calc.Request{
+		Loan: calc.Loan{Amount: decimal.RequireFromString("12000000"), Currency: "RUB", Rate: mustRate("18"),
+			IssueDate: calc.MustDate("2025-03-14"), TermMonths: 24, Repayment: "bullet"},
+		Subsidy: calc.SubsidyTerms{Programme: "custom", BaseRates: []calc.RatePoint{{Date: calc.MustDate("2025-01-01"), Rate: decimal.NewFromInt(21)}},
+			Rule: &calc.RuleOverride{BaseShare: mustRate("1"), LoanShare: mustRate("1"), Steps: []calc.RuleStep{{FromYear: 2, LoanShare: &half}}}},
+	}
+	res, err := calc.Calculate(req, calc.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var per []calc.DateRange
+	for _, p := range res.Schedule {
+		per = append(per, calc.DateRange{From: p.Start, To: p.End})
+	}
+	cr := claimOf(req, planLedger(req, res), calc.ClaimPeriods{Periods: per})
+	cl, err := calc.Claim(cr, calc.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkClaimInvariants(t, cr, cl, per)
+	for k, p := range cl.Periods {
+		if d := p.Claimed - res.Schedule[k].Subsidy; d < -calc.Money(len(p.Rows)) || d > calc.Money(len(p.Rows)) {
+			t.Errorf("period %d: claimed %s, schedule %s", k+1, p.Claimed, res.Schedule[k].Subsidy)
+		}
+		for _, r := range p.Rows {
+			want := "18"
+			if r.From >= calc.MustDate("2026-03-14") {
+				want = "9"
+			}
+			if r.RuleRate.String() != want || r.LimitRate.String() != want {
+				t.Errorf("row %s: rule %s, limit %s, want %s", r.From, r.RuleRate, r.LimitRate, want)
+			}
+			if r.From < calc.MustDate("2026-03-14") && r.To > calc.MustDate("2026-03-14") {
+				t.Errorf("row %s–%s crosses the anniversary", r.From, r.To)
+			}
+		}
+	}
+}

@@ -57,6 +57,7 @@ func (p *plan) schedule(out []Period) []Period {
 	}
 	var ia, sa accrual
 	daily := p.rule.BaseFixing == FixDaily
+	nextStep := p.stepAt(p.issue) // rule steps by loan year (rule.go)
 	for k := 1; k <= p.n; k++ {
 		start, end := p.dates[k-1], p.dates[k]
 		per := &out[k-1]
@@ -67,6 +68,7 @@ func (p *plan) schedule(out []Period) []Period {
 
 		cur := start
 		first := true
+		var openBal Money // the balance after the events of the period's first day
 		vary := false
 		var nextJan1 Date
 		leap := false
@@ -104,9 +106,14 @@ func (p *plan) schedule(out []Period) []Period {
 					vary = true
 				}
 			}
+			if nextStep != 0 && nextStep <= cur {
+				nextStep = p.stepAt(cur)
+				vary = vary || !first
+			}
 			if first {
 				first = false
 				p.startPeriod(k, &st, per, fixedBI)
+				openBal = st.balance
 			}
 			// The piece runs to the next break.
 			next := end
@@ -121,6 +128,9 @@ func (p *plan) schedule(out []Period) []Period {
 			}
 			if nextJan1 != 0 && nextJan1 < next {
 				next = nextJan1
+			}
+			if nextStep != 0 && nextStep < next {
+				next = nextStep
 			}
 			inWin := cur >= p.winStart && cur < p.winEnd
 			if cur < p.winStart && p.winStart < next {
@@ -142,15 +152,21 @@ func (p *plan) schedule(out []Period) []Period {
 				}
 			case DayCount30E360:
 				days = days30E360(next) - days30E360(cur)
+			case dayCount30US:
+				days = days30US(start, next) - days30US(start, cur)
 			}
 			lr := p.loanRates[st.li].rate
-			ia.add(st.balance, lr, days, cls)
+			bal := st.balance
+			if p.conv.opening {
+				bal = openBal
+			}
+			p.accrue(&ia, bal, lr, days, cls)
 			if inWin {
 				bi := st.bi
 				if fixedBI >= 0 {
 					bi = fixedBI
 				}
-				sa.add(st.balance, p.srate(bi, st.li), days, cls)
+				p.accrue(&sa, bal, p.srate(bi, st.li), days, cls)
 				if p.usesBase && len(p.baseSegs) > 0 {
 					if seg := p.baseSegs[bi]; seg.Assumed && st.balance > 0 {
 						from, to := cur, next
@@ -168,8 +184,8 @@ func (p *plan) schedule(out []Period) []Period {
 			cur = next
 		}
 		per.RatesVary = vary
-		per.Interest = ia.total(p.dc)
-		per.Subsidy = min(sa.total(p.dc), per.Interest)
+		per.Interest = ia.total(p.dc) + ia.rows
+		per.Subsidy = min(sa.total(p.dc)+sa.rows, per.Interest)
 
 		// Principal.
 		var principal Money
