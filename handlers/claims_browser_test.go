@@ -54,4 +54,13 @@ func TestClaimsBrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 	screenshot(t, ctx, "claims-390")
+	// On a phone the page is no wider than the screen: the tables scroll
+	// inside their own containers.
+	width, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if width > 390 {
+		t.Errorf("the claim page is %d px wide in a 390 px viewport", width)
+	}
 }
