@@ -2,9 +2,7 @@ package report
 
 import (
 	"archive/zip"
-	"bufio"
 	"bytes"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
@@ -15,7 +13,6 @@ import (
 	"github.com/eaeu-subsidy/subsidy/calc"
 	"github.com/shopspring/decimal"
 	"github.com/xuri/excelize/v2"
-	"golang.org/x/text/encoding/charmap"
 )
 
 // InputError is a problem with a batch input file as a whole (not a
@@ -408,68 +405,74 @@ func (r *LoanReader) openCSV(path string) error {
 	if err != nil {
 		return err
 	}
-	r.estimate = max(lines-1, 0)
+	r.estimate = lines // the header is taken off by readHeader
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
 		return err
-	}
-	br := bufio.NewReaderSize(f, 64<<10)
-	var src io.Reader = br
-	if bom, _ := br.Peek(3); bytes.Equal(bom, []byte("\xEF\xBB\xBF")) {
-		_, _ = br.Discard(3)
-		first = bytes.TrimPrefix(first, []byte("\xEF\xBB\xBF"))
 	}
 	r.Encoding = "utf-8"
 	if !valid {
 		r.Encoding = "windows-1251"
-		src = charmap.Windows1251.NewDecoder().Reader(br)
 	}
+	first = bytes.TrimPrefix(first, []byte("\xEF\xBB\xBF"))
 	sep := detectSeparator(first)
 	r.Separator = string(sep)
-	cr := csv.NewReader(src)
-	cr.Comma = sep
-	cr.FieldsPerRecord = -1
-	cr.LazyQuotes = true
-	cr.ReuseRecord = true
-	n := 0
+	sc := newCSVScanner(f, byte(sep), !valid)
+	sc.skipBOM()
 	r.next = func() ([]string, int, error) {
-		rec, err := cr.Read()
-		if err == io.EOF {
-			return nil, n, io.EOF
+		rec, line, err := sc.next()
+		if errors.Is(err, errLongLine) {
+			return nil, line, &rowError{Problem{
+				En: fmt.Sprintf("line %d is longer than %d KiB and was not read", line, maxRecordBytes>>10),
+				Ru: fmt.Sprintf("строка %d длиннее %d КиБ и не прочитана", line, maxRecordBytes>>10),
+			}}
 		}
-		n++
-		if err != nil {
-			var pe *csv.ParseError
-			if errors.As(err, &pe) && pe.Err != nil && rec == nil {
-				return nil, n, inputErr("CSV record %d cannot be read (%v)", "запись CSV %d не читается (%v)", n, pe.Err)
-			}
-			if rec == nil {
-				return nil, n, err
-			}
-		}
-		return rec, n, nil
+		return rec, line, err
 	}
 	return nil
 }
 
-// scanText reads f once: whether it is valid UTF-8, its number of lines and
-// its first line.
+// rowError is a line of a file that cannot be split into cells: the row is
+// rejected with this problem and reading goes on.
+type rowError struct{ p Problem }
+
+func (e *rowError) Error() string { return e.p.En }
+
+// scanText reads f once: whether it is valid UTF-8, its number of lines
+// with content (a line of separators, quotes and spaces is empty; LF, CR LF
+// and a lone CR end a line) and its first line.
 func scanText(f io.Reader) (valid bool, lines int, first []byte, err error) {
 	valid = true
 	buf := make([]byte, 64<<10)
-	var last byte
 	var carry []byte
+	content, prevCR := false, false
 	for {
 		n, rerr := f.Read(buf)
 		chunk := buf[:n]
-		if first == nil || (len(first) < 4096 && !bytes.ContainsRune(first, '\n')) {
+		if first == nil || (len(first) < 4096 && !bytes.ContainsAny(first, "\r\n")) {
 			first = append(first, chunk[:min(len(chunk), 4096)]...)
-			if i := bytes.IndexByte(first, '\n'); i >= 0 {
+			if i := bytes.IndexAny(first, "\r\n"); i >= 0 {
 				first = first[:i]
 			}
 		}
-		lines += bytes.Count(chunk, []byte{'\n'})
-		if n > 0 {
-			last = chunk[n-1]
+		for _, c := range chunk {
+			switch c {
+			case '\n':
+				if !prevCR && content {
+					lines++
+				}
+				if !prevCR {
+					content = false
+				}
+			case '\r':
+				if content {
+					lines++
+				}
+				content = false
+			case ';', ',', '\t', ' ', '"':
+			default:
+				content = true
+			}
+			prevCR = c == '\r'
 		}
 		if valid {
 			data := append(carry, chunk...)
@@ -492,7 +495,7 @@ func scanText(f io.Reader) (valid bool, lines int, first []byte, err error) {
 			if len(carry) > 0 {
 				valid = false
 			}
-			if last != '\n' {
+			if content {
 				lines++
 			}
 			return valid, lines, first, nil
@@ -531,6 +534,10 @@ func detectSeparator(line []byte) rune {
 func (r *LoanReader) readHeader() error {
 	for {
 		cells, row, err := r.next()
+		var re *rowError
+		if errors.As(err, &re) {
+			return &InputError{En: "the header row cannot be read: " + re.p.En, Ru: "строка заголовка не читается: " + re.p.Ru}
+		}
 		if err == io.EOF {
 			return inputErr("the file has no rows: the first row must name the columns (%s)",
 				"в файле нет строк: первая строка должна называть столбцы (%s)", requiredKeys())
@@ -583,7 +590,11 @@ func (r *LoanReader) readHeader() error {
 				Ru: fmt.Sprintf("нет обязательных столбцов: %s (заголовком считается строка %d); первая строка должна называть столбцы, как в шаблоне", m, row),
 			}
 		}
-		r.estimate = max(r.estimate-(row-1), 0)
+		if r.xlsx {
+			r.estimate = max(r.estimate-(row-1), 0)
+		} else {
+			r.estimate = max(r.estimate-1, 0)
+		}
 		return nil
 	}
 }
@@ -639,6 +650,15 @@ func (r *LoanReader) Close() error {
 func (r *LoanReader) Next() (*Loan, error) {
 	for {
 		cells, row, err := r.next()
+		var re *rowError
+		if errors.As(err, &re) {
+			// A line that cannot be split is a rejected row, never a
+			// silent loss.
+			if err := r.count(); err != nil {
+				return nil, err
+			}
+			return &Loan{Row: row, Problems: []Problem{re.p}, cells: map[string]string{}}, nil
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -646,13 +666,21 @@ func (r *LoanReader) Next() (*Loan, error) {
 			r.empty++
 			continue
 		}
-		r.rows++
-		if r.rows > r.opt.MaxRows {
-			return nil, inputErr("the file has more than %d loans: split it into smaller files",
-				"в файле больше %d кредитов: разделите его на файлы поменьше", r.opt.MaxRows)
+		if err := r.count(); err != nil {
+			return nil, err
 		}
 		return r.decode(cells, row), nil
 	}
+}
+
+// count counts one more data row against MaxRows.
+func (r *LoanReader) count() error {
+	r.rows++
+	if r.rows > r.opt.MaxRows {
+		return inputErr("the file has more than %d loans (stopped after %d rows): split it into smaller files",
+			"в файле больше %d кредитов (чтение остановлено после %d строк): разделите его на файлы поменьше", r.opt.MaxRows, r.rows-1)
+	}
+	return nil
 }
 
 // decode turns the cells of one row into a Loan.
