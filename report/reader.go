@@ -86,6 +86,11 @@ const (
 	DefaultMaxBytes          = 128 << 20
 	DefaultUnzipSizeLimit    = 512 << 20
 	DefaultUnzipXMLSizeLimit = 16 << 20
+	// DefaultMaxSharedStrings bounds the distinct texts of a workbook:
+	// five a row at the default row limit (a loan has two or three of its
+	// own: id, project, participants). excelize keeps an index entry of
+	// each in memory.
+	DefaultMaxSharedStrings = 5 * DefaultMaxRows
 )
 
 // ReadOptions bound what [OpenLoans] accepts; a zero field takes its
@@ -101,6 +106,10 @@ type ReadOptions struct {
 	// unpacked to a temporary file rather than memory (default 16 MiB).
 	UnzipSizeLimit    int64
 	UnzipXMLSizeLimit int64
+	// MaxSharedStrings bounds the distinct texts of a workbook (default
+	// five a row of MaxRows). Further limits on the parts are constants:
+	// see [DefaultMaxPartSize].
+	MaxSharedStrings int
 	// Programme is the programme of rows whose programme cell is empty.
 	Programme string
 	// Lang is the language of check messages in results ("ru" or "en").
@@ -123,6 +132,9 @@ func (o *ReadOptions) defaults() {
 		o.UnzipXMLSizeLimit = DefaultUnzipXMLSizeLimit
 	}
 	o.UnzipXMLSizeLimit = min(o.UnzipXMLSizeLimit, o.UnzipSizeLimit)
+	if o.MaxSharedStrings <= 0 {
+		o.MaxSharedStrings = 5 * o.MaxRows
+	}
 }
 
 // LoanReader reads a batch input file row by row: never the whole sheet in
@@ -143,6 +155,7 @@ type LoanReader struct {
 	cols     []string // key of each header cell ("" unknown)
 	warnings []Warning
 	estimate int
+	exact    bool // estimate is the number of non-empty rows
 	date1904 bool
 	xlsx     bool
 	rows     int
@@ -203,6 +216,11 @@ func OpenLoans(path string, opt ReadOptions) (*LoanReader, error) {
 		r.Close()
 		return nil, err
 	}
+	if r.exact && r.estimate > opt.MaxRows {
+		r.Close()
+		return nil, inputErr("the file has %d loans, more than the %d allowed: split it into smaller files",
+			"в файле %d кредитов, больше допустимых %d: разделите его на файлы поменьше", r.estimate, opt.MaxRows)
+	}
 	return r, nil
 }
 
@@ -228,6 +246,10 @@ func looksLikeText(b []byte) bool {
 
 func (r *LoanReader) openXLSX(path string) error {
 	r.Format, r.xlsx = "xlsx", true
+	info, err := checkZip(path, r.opt)
+	if err != nil {
+		return err
+	}
 	f, err := excelize.OpenFile(path, excelize.Options{
 		UnzipSizeLimit:    r.opt.UnzipSizeLimit,
 		UnzipXMLSizeLimit: r.opt.UnzipXMLSizeLimit,
@@ -281,18 +303,16 @@ func (r *LoanReader) openXLSX(path string) error {
 			})
 		}
 	}
-	// The sheet's dimension gives the number of rows at once when the
-	// program that saved it kept it (Excel, LibreOffice); else the rows
-	// are counted in a first pass that decodes no cell.
-	if dim, err := f.GetSheetDimension(r.Sheet); err == nil {
+	// checkZip counted the rows with a value; without it (a workbook whose
+	// sheets it could not map) the sheet's dimension is an estimate.
+	if n, ok := info.rowsOf(r.Sheet); ok {
+		r.estimate, r.exact = n, true
+	} else if dim, err := f.GetSheetDimension(r.Sheet); err == nil {
 		if _, last, ok := strings.Cut(dim, ":"); ok {
 			if _, row, err := excelize.CellNameToCoordinates(last); err == nil {
-				r.estimate = row - 1
+				r.estimate = row
 			}
 		}
-	}
-	if r.estimate <= 0 {
-		r.estimate = max(countRows(path, r.opt.UnzipSizeLimit)-1, 0)
 	}
 	rows, err := f.Rows(r.Sheet)
 	if err != nil {
@@ -316,45 +336,6 @@ func (r *LoanReader) openXLSX(path string) error {
 		return cells, n, nil
 	}
 	return nil
-}
-
-// countRows estimates the rows of a workbook's data sheet without decoding
-// it: the row elements of its largest worksheet part, counted in the
-// inflated bytes (a quarter of a second for 100,000 rows; decoding them
-// through excelize takes ten times as long). 0 when it cannot tell.
-func countRows(path string, limit int64) int {
-	zr, err := zip.OpenReader(path)
-	if err != nil {
-		return 0
-	}
-	defer zr.Close()
-	var part *zip.File
-	for _, f := range zr.File {
-		if strings.HasPrefix(f.Name, "xl/worksheets/") && strings.HasSuffix(f.Name, ".xml") &&
-			(part == nil || f.UncompressedSize64 > part.UncompressedSize64) {
-			part = f
-		}
-	}
-	if part == nil || part.UncompressedSize64 > uint64(limit) {
-		return 0
-	}
-	rc, err := part.Open()
-	if err != nil {
-		return 0
-	}
-	defer rc.Close()
-	buf := make([]byte, 256<<10)
-	n, carry := 0, 0
-	for {
-		k, err := rc.Read(buf[carry:])
-		data := buf[:carry+k]
-		n += bytes.Count(data, []byte("<row ")) + bytes.Count(data, []byte("<row>"))
-		// Keep the last bytes: a "<row " may straddle two reads.
-		carry = copy(buf, data[max(len(data)-4, 0):])
-		if err != nil {
-			return n
-		}
-	}
 }
 
 // hasData reports whether one of the first 1,000 rows of a sheet has a
@@ -405,7 +386,7 @@ func (r *LoanReader) openCSV(path string) error {
 	if err != nil {
 		return err
 	}
-	r.estimate = lines // the header is taken off by readHeader
+	r.estimate, r.exact = lines, true // the header is taken off by readHeader
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
 		return err
 	}
@@ -590,10 +571,10 @@ func (r *LoanReader) readHeader() error {
 				Ru: fmt.Sprintf("нет обязательных столбцов: %s (заголовком считается строка %d); первая строка должна называть столбцы, как в шаблоне", m, row),
 			}
 		}
-		if r.xlsx {
-			r.estimate = max(r.estimate-(row-1), 0)
+		if r.exact {
+			r.estimate = max(r.estimate-1, 0) // the header had content
 		} else {
-			r.estimate = max(r.estimate-1, 0)
+			r.estimate = max(r.estimate-row, 0) // rows after the header
 		}
 		return nil
 	}
