@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"os"
@@ -283,5 +284,50 @@ func TestRejectedRowsShowTheirValues(t *testing.T) {
 	}
 	if len(want) > 0 {
 		t.Errorf("Errors sheet lacks %v: %v", want, rows)
+	}
+}
+
+// TestRunIssueFiveLoans: the file of the issue, a company name written
+// "Ромашка" ООО on every line, gives its five loans, none lost; and
+// rows = computed + rejected.
+func TestRunIssueFiveLoans(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "loans.csv")
+	var b strings.Builder
+	b.WriteString("id;project;programme;amount;currency;rate;issue_date;term_months\n")
+	for i := range 5 {
+		fmt.Fprintf(&b, "A%d;\"Ромашка\" ООО;custom;1000000;RUB;20;2025-03-14;12\n", i+1)
+	}
+	if err := os.WriteFile(p, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	o, _ := run(t, p, batch.Config{Lang: "en"})
+	if o.Rows != 5 || o.Computed+o.Rejected != 5 {
+		t.Fatalf("outcome %+v, want 5 rows", o)
+	}
+}
+
+// TestRunErrorsCut: the outcome lists the first 100 problems and says how
+// many more there are; thousands of unknown columns give a few warnings
+// and a count, not one each.
+func TestRunErrorsCut(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "loans.csv")
+	var b strings.Builder
+	b.WriteString("id;programme;amount;currency;rate;issue_date;term_months")
+	for i := range 5000 {
+		fmt.Fprintf(&b, ";x%d", i)
+	}
+	b.WriteString("\n")
+	for i := range 130 {
+		fmt.Fprintf(&b, "B%d;custom;abc;RUB;20;2025-03-14;12\n", i)
+	}
+	if err := os.WriteFile(p, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	o, _ := run(t, p, batch.Config{Lang: "en"})
+	if o.Rejected != 130 || len(o.Errors) != 100 || o.ErrorsOmitted != 30 {
+		t.Errorf("rejected %d, %d errors listed, %d omitted; want 130, 100, 30", o.Rejected, len(o.Errors), o.ErrorsOmitted)
+	}
+	if len(o.Warnings) != 21 || !strings.Contains(o.Warnings[20].En, "4980 more columns") {
+		t.Errorf("%d warnings, last %+v", len(o.Warnings), o.Warnings[len(o.Warnings)-1])
 	}
 }

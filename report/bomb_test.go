@@ -251,3 +251,33 @@ func TestWorkbookRowCount(t *testing.T) {
 		t.Errorf("over the row limit: %v", err)
 	}
 }
+
+// TestRowLimitWhileReading: when the rows could not be counted before
+// reading (a worksheet part named unlike Excel's), the limit stops the
+// read with an InputError saying how many rows were read.
+func TestRowLimitWhileReading(t *testing.T) {
+	p := workbookZip(t, 12,
+		part{name: "xl/_rels/workbook.xml.rels", data: `<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/data.xml"/></Relationships>`},
+		part{name: "xl/worksheets/sheet1.xml", data: "<worksheet/>"},
+		part{name: "xl/worksheets/data.xml", data: sheetXML(12)})
+	r, err := report.OpenLoans(p, report.ReadOptions{MaxRows: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	n := 0
+	for {
+		_, err := r.Next()
+		if err != nil {
+			var ie *report.InputError
+			if !errors.As(err, &ie) || !strings.Contains(ie.En, "more than 10 loans (stopped after 10 rows)") {
+				t.Fatalf("after %d rows: %v", n, err)
+			}
+			break
+		}
+		n++
+	}
+	if n != 10 {
+		t.Errorf("read %d rows before the limit, want 10", n)
+	}
+}

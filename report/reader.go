@@ -510,6 +510,10 @@ func detectSeparator(line []byte) rune {
 	return best
 }
 
+// maxColumnWarnings bounds the warnings about unknown columns: a file with
+// thousands of them gets the first ones and a count.
+const maxColumnWarnings = 20
+
 // readHeader finds the header row (the first non-empty row) and maps its
 // cells to column keys.
 func (r *LoanReader) readHeader() error {
@@ -531,6 +535,15 @@ func (r *LoanReader) readHeader() error {
 		}
 		r.cols = make([]string, len(cells))
 		where := map[string]int{}
+		unknown := 0
+		defer func() {
+			if unknown > maxColumnWarnings {
+				r.warnings = append(r.warnings, Warning{
+					En: fmt.Sprintf("%d more columns are not input columns and were ignored", unknown-maxColumnWarnings),
+					Ru: fmt.Sprintf("ещё %d столбцов не входят в шаблон и пропущены", unknown-maxColumnWarnings),
+				})
+			}
+		}()
 		for i, h := range cells {
 			h = strings.TrimSpace(h)
 			if h == "" {
@@ -538,10 +551,13 @@ func (r *LoanReader) readHeader() error {
 			}
 			key, ok := headerKey(h)
 			if !ok {
-				r.warnings = append(r.warnings, Warning{
-					En: fmt.Sprintf("column %s %q is not an input column and was ignored", col(i+1), h),
-					Ru: fmt.Sprintf("столбец %s «%s» не входит в шаблон и пропущен", col(i+1), h),
-				})
+				unknown++
+				if unknown <= maxColumnWarnings {
+					r.warnings = append(r.warnings, Warning{
+						En: fmt.Sprintf("column %s %q is not an input column and was ignored", col(i+1), cut(h, 100)),
+						Ru: fmt.Sprintf("столбец %s «%s» не входит в шаблон и пропущен", col(i+1), cut(h, 100)),
+					})
+				}
 				continue
 			}
 			if j, dup := where[key]; dup {
