@@ -36,6 +36,9 @@ var (
 	ErrNotFound = errors.New("batch: no such job")
 	// ErrBusy: the queue is full; retry later.
 	ErrBusy = errors.New("batch: too many jobs waiting")
+	// ErrChecksBusy: too many uploads are being checked at once; retry
+	// shortly. It is an ErrBusy.
+	ErrChecksBusy = fmt.Errorf("%w: too many uploads being checked", ErrBusy)
 	// ErrTooLarge: the upload is larger than ReadOptions.MaxBytes.
 	ErrTooLarge = errors.New("batch: upload too large")
 	// ErrNotReady: the job has no report (not finished, or failed).
@@ -485,7 +488,7 @@ func (m *Manager) SubmitUpload(u *Upload, p Params) (*Job, error) {
 	case m.checks <- struct{}{}:
 		t.Stop()
 	case <-t.C:
-		return nil, ErrBusy
+		return nil, ErrChecksBusy
 	}
 	ro := m.readOptions()
 	ro.Programme = p.Programme
