@@ -207,23 +207,29 @@ type xmlCounter struct {
 }
 
 func (c *xmlCounter) Write(b []byte) (int, error) {
-	for _, ch := range b {
-		if c.inName {
-			if ch == ' ' || ch == '>' || ch == '/' || ch == '\t' || ch == '\n' || ch == '\r' {
-				c.inName = false
-				c.element()
-				continue
+	n := len(b)
+	for len(b) > 0 {
+		if !c.inName {
+			i := bytes.IndexByte(b, '<')
+			if i < 0 {
+				break
 			}
-			if len(c.name) < 16 {
-				c.name = append(c.name, ch)
-			}
+			c.inName, c.name = true, c.name[:0]
+			b = b[i+1:]
 			continue
 		}
-		if ch == '<' {
-			c.inName, c.name = true, c.name[:0]
+		ch := b[0]
+		b = b[1:]
+		if ch == ' ' || ch == '>' || (ch == '/' && len(c.name) > 0) || ch == '\t' || ch == '\n' || ch == '\r' {
+			c.inName = false
+			c.element()
+			continue
+		}
+		if len(c.name) < 16 {
+			c.name = append(c.name, ch)
 		}
 	}
-	return len(b), nil
+	return n, nil
 }
 
 // end counts the row being read, if it has a value.
