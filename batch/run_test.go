@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -329,5 +330,45 @@ func TestRunErrorsCut(t *testing.T) {
 	}
 	if len(o.Warnings) != 21 || !strings.Contains(o.Warnings[20].En, "4980 more columns") {
 		t.Errorf("%d warnings, last %+v", len(o.Warnings), o.Warnings[len(o.Warnings)-1])
+	}
+}
+
+// TestRunRowInvariantRandom: on random CSV files with awkward quoting,
+// blank lines and mixed line endings, the data rows in the file (counted
+// by the generator, line by line) equal computed + rejected, and each
+// error names a row that holds a loan.
+func TestRunRowInvariantRandom(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 10))
+	names := []string{`Ромашка`, `"Ромашка" ООО`, `"Ромашка ""Лютик"""`, `Ромашка "Лютик"`, `"a;b"`, `"x"y"z`, `"unterminated`, ``}
+	amounts := []string{"1000000", "abc", "-5", "1 000 000,50"}
+	ends := []string{"\n", "\r\n", "\r"}
+	for iter := range 20 {
+		end := ends[rng.IntN(3)]
+		var b strings.Builder
+		b.WriteString("id;project;programme;amount;currency;rate;issue_date;term_months" + end)
+		line, rows := 1, map[int]bool{}
+		for k := range rng.IntN(25) {
+			line++
+			if rng.IntN(5) == 0 {
+				b.WriteString(";;;;" + end)
+				continue
+			}
+			rows[line] = true
+			fmt.Fprintf(&b, "R%d;%s;custom;%s;RUB;20;2025-03-14;12%s", k, names[rng.IntN(len(names))], amounts[rng.IntN(len(amounts))], end)
+		}
+		p := filepath.Join(t.TempDir(), "loans.csv")
+		if err := os.WriteFile(p, []byte(b.String()), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		o, _ := run(t, p, batch.Config{Lang: "en"})
+		if o.Rows != len(rows) || o.Computed+o.Rejected != len(rows) {
+			t.Fatalf("file %d: %d data lines in, outcome rows %d = %d computed + %d rejected\n%q",
+				iter, len(rows), o.Rows, o.Computed, o.Rejected, b.String())
+		}
+		for _, e := range o.Errors {
+			if !rows[e.Row] {
+				t.Fatalf("file %d: an error names line %d, which holds no loan", iter, e.Row)
+			}
+		}
 	}
 }
