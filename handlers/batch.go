@@ -236,7 +236,8 @@ func (h *batchHandlers) upload(c *fiber.Ctx, m *batch.Manager, lang string) (*ba
 		return NewProblem(http.StatusBadRequest, TypeMalformed, lang,
 			tr(lang, "", "форма multipart/form-data повреждена или оборвана", "the multipart/form-data body is broken or cut short"))
 	}
-	mr := multipart.NewReader(uploadBody(c), boundary)
+	body := uploadBody(c)
+	mr := multipart.NewReader(body, boundary)
 	var u *batch.Upload
 	fail := func(err error) (*batch.Upload, batch.Params, error) {
 		if u != nil {
@@ -286,6 +287,11 @@ func (h *batchHandlers) upload(c *fiber.Ctx, m *batch.Manager, lang string) (*ba
 		if _, err := io.Copy(io.Discard, part); err != nil {
 			return fail(broken(err))
 		}
+	}
+	// What follows the last boundary is read too (at most the route's
+	// limit), so the connection can carry the next request.
+	if _, err := io.Copy(io.Discard, body); err != nil {
+		return fail(broken(err))
 	}
 	if u == nil {
 		pr := NewProblem(http.StatusBadRequest, TypeMalformed, lang,

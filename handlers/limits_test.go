@@ -4,11 +4,13 @@ import (
 	"archive/zip"
 	"bufio"
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/httptrace"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -251,4 +253,66 @@ func addStoredPart(w io.Writer, xlsx []byte, name string, size uint64) error {
 	}
 	pw.Write([]byte{3, 0})
 	return zw.Close()
+}
+
+// TestBatchRowLimitAndCut: a file over the row limit is refused at upload
+// (422 naming the file and the count), not accepted and failed later; a
+// job with more than 100 row problems says how many it left out.
+func TestBatchRowLimitAndCut(t *testing.T) {
+	s := batchServer(t, handlers.BatchOptions{MaxRows: 150})
+	ct, body := multipartBody(t, "big.csv", batchCSV(151))
+	a := doRaw(t, s, http.MethodPost, "/api/v1/batches?lang=en", ct, body)
+	if a.Status != 422 || !hasField(problem(t, a), "file") || !strings.Contains(a.String(), "151 loans, more than the 150 allowed") {
+		t.Fatalf("151 rows, limit 150: %d %s", a.Status, a)
+	}
+	var b strings.Builder
+	b.WriteString("id;programme;amount;currency;rate;issue_date;term_months\n")
+	for i := range 130 {
+		fmt.Fprintf(&b, "B%d;custom;abc;RUB;20;2025-03-14;12\n", i)
+	}
+	ct, body = multipartBody(t, "bad.csv", []byte(b.String()))
+	a = doRaw(t, s, http.MethodPost, "/api/v1/batches?wait=true&lang=en", ct, body)
+	var j struct {
+		Errors        []json.RawMessage `json:"errors"`
+		ErrorsOmitted int               `json:"errors_omitted"`
+	}
+	if err := json.Unmarshal(a.Body, &j); err != nil || a.Status != 200 || len(j.Errors) != 100 || j.ErrorsOmitted != 30 {
+		t.Fatalf("130 bad rows: %d, %d errors, %d omitted (%v)", a.Status, len(j.Errors), j.ErrorsOmitted, err)
+	}
+}
+
+// TestUploadKeepsConnection: a good upload is read to its end, so the
+// connection carries the next request.
+func TestUploadKeepsConnection(t *testing.T) {
+	s := batchServerAt(t, handlers.Config{DataDir: t.TempDir(), Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	base := listen(t, s)
+	waitUp(t, base)
+	ct, body := multipartBody(t, "x.csv", batchCSV(2))
+	// An epilogue after the last boundary (RFC 2046 allows one) that the
+	// multipart reader itself never reads to its end.
+	body = append(body, bytes.Repeat([]byte("epilogue "), 4<<10)...)
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 1}}
+	reused := 0
+	for range 2 {
+		req, _ := http.NewRequest(http.MethodPost, base+"/api/v1/batches", bytes.NewReader(body))
+		req.Header.Set("Content-Type", ct)
+		req = req.WithContext(httptrace.WithClientTrace(req.Context(), &httptrace.ClientTrace{
+			GotConn: func(i httptrace.GotConnInfo) {
+				if i.Reused {
+					reused++
+				}
+			}}))
+		resp, err := client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 202 {
+			t.Fatalf("upload: %d", resp.StatusCode)
+		}
+	}
+	if reused != 1 {
+		t.Errorf("the second upload reused %d connections, want 1", reused)
+	}
 }
