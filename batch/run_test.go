@@ -339,7 +339,7 @@ func TestRunErrorsCut(t *testing.T) {
 // error names a row that holds a loan.
 func TestRunRowInvariantRandom(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 10))
-	names := []string{`Ромашка`, `"Ромашка" ООО`, `"Ромашка ""Лютик"""`, `Ромашка "Лютик"`, `"a;b"`, `"x"y"z`, `"unterminated`, ``}
+	names := []string{`Ромашка`, `"Ромашка" ООО`, `"Ромашка ""Лютик"""`, `Ромашка "Лютик"`, `"a;b"`, `"x"y"z`, `"unterminated`, `ООО "Лютик"`, `Лютик"`, ``}
 	amounts := []string{"1000000", "abc", "-5", "1 000 000,50"}
 	ends := []string{"\n", "\r\n", "\r"}
 	for iter := range 20 {

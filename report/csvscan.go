@@ -22,7 +22,12 @@ import (
 //   - A quote inside an unquoted field is text.
 //   - Lines end with LF, CR LF or a lone CR (old Mac files).
 //   - A properly quoted field may hold line breaks; its record then spans
-//     several lines and is numbered by its first.
+//     several lines and is numbered by its first. Unlike the spreadsheet
+//     programs, a quoted field that spans lines and also holds the
+//     separator is taken as a quote left open (`A1;"Ромашка ООО;…` with a
+//     stray `…";` on a later line): its quote is text, and every line stays
+//     a row of its own, rejected if its cells do not read, never merged
+//     into the row above.
 //
 // Separators and quotes are ASCII, and neither UTF-8 nor Windows-1251 uses
 // ASCII bytes inside a character, so the scanner works on bytes and decodes
@@ -124,7 +129,7 @@ func (s *csvScanner) next() ([]string, int, error) {
 			// Try a quoted field; fall back to plain text when it does not
 			// close properly.
 			val = val[:0]
-			nl := 0
+			nl, seps := 0, 0
 			j := i + 1
 			for j-i <= maxRecordBytes {
 				c, ok := s.at(j)
@@ -144,6 +149,9 @@ func (s *csvScanner) next() ([]string, int, error) {
 					}
 					break
 				}
+				if c == s.sep {
+					seps++
+				}
 				if c == '\n' {
 					nl++
 				} else if c == '\r' {
@@ -153,6 +161,12 @@ func (s *csvScanner) next() ([]string, int, error) {
 				}
 				val = append(val, c)
 				j++
+			}
+			if quoted && nl > 0 && seps > 0 {
+				// A cell over several lines that holds separators is a
+				// quote left open: the lines it would swallow are rows of
+				// their own. Its quote is text, as when it never closes.
+				quoted = false
 			}
 			if quoted {
 				s.fields = append(s.fields, s.decode(val))

@@ -74,6 +74,8 @@ func TestCSVLines(t *testing.T) {
 			[]string{"a", "b"}, []int{2, 4}, nil},
 		{"LongLine", csvHeaderMin + "\n" + row("a") + "\n" + "x;" + strings.Repeat("y", 1<<20+10) + "\n" + row("b") + "\n",
 			[]string{"a", "", "b"}, []int{2, 3, 4}, map[int]string{3: "longer than"}},
+		{"QuoteLeftOpen", csvHeaderMin + "\n" + `a;"Ромашка;1000;RUB;20;2025-01-01;12;custom` + "\n" + `b;P";1000;RUB;20;2025-01-01;12;custom` + "\n" + row("c") + "\n",
+			[]string{"a", "b", "c"}, []int{2, 3, 4}, nil},
 		{"BOM", "\uFEFF" + csvHeaderMin + "\n" + row("a") + "\n", []string{"a"}, []int{2}, nil},
 	}
 	for _, tc := range cases {
@@ -106,7 +108,7 @@ func TestCSVLines(t *testing.T) {
 func TestCSVInvariantRandom(t *testing.T) {
 	rng := rand.New(rand.NewPCG(10, 3))
 	cells := []string{`Ромашка`, `"Ромашка" ООО`, `"Ромашка ""Лютик"""`, `Ромашка "Лютик"`, `"a;b"`, `"x"y"z`,
-		`""`, ``, `"unterminated`, `ООО «Лютик»`, `"two` + "\n" + `lines"`}
+		`""`, ``, `"unterminated`, `ООО «Лютик»`, `ООО "Лютик"`, `Лютик"`, `"two` + "\n" + `lines"`}
 	ends := []string{"\n", "\r\n", "\r"}
 	for iter := range 300 {
 		var b strings.Builder
