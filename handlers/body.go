@@ -21,8 +21,10 @@ import (
 //   - Upload routes (POST /api/v1/batches, POST /batch) may send
 //     UploadLimit plus room for the form's other fields; the handler reads
 //     the multipart stream itself and writes the file to disk as it comes.
-//   - Every other route may send BodyLimit; its body is read here, up to
-//     the limit, before the route runs.
+//   - A reconciliation's multipart form (POST /api/v1/reconciliations,
+//     POST /reconcile) may send the bank's file plus 1 MiB; every other
+//     route may send BodyLimit. Such a body is read here, up to the limit,
+//     before the route runs.
 //
 // A Content-Length over the limit is refused before a byte of the body is
 // read; a chunked body is cut at the limit. Either way the answer is 413 and the
@@ -47,10 +49,17 @@ func isUploadRoute(method, path []byte) bool {
 	return false
 }
 
-// bodyLimitFor returns the largest body a request may send.
-func (s *Server) bodyLimitFor(method, path []byte) int {
-	if isUploadRoute(method, path) {
+// bodyLimitFor returns the largest body a request may send: an upload's,
+// a reconciliation's multipart form (the bank's file, read in memory by
+// its route), or BodyLimit.
+func (s *Server) bodyLimitFor(h *fasthttp.RequestHeader, path []byte) int {
+	method := h.Method()
+	switch {
+	case isUploadRoute(method, path):
 		return s.cfg.UploadLimit + uploadOverhead
+	case string(method) == fiber.MethodPost && len(h.MultipartFormBoundary()) > 0 &&
+		(string(path) == "/api/v1/reconciliations" || string(path) == "/reconcile"):
+		return max(reconcileBodyLimit, s.cfg.BodyLimit)
 	}
 	return s.cfg.BodyLimit
 }
@@ -69,7 +78,7 @@ func (s *Server) headerReceived(h *fasthttp.RequestHeader) fasthttp.RequestConfi
 	if i := bytes.IndexByte(uri, '?'); i >= 0 {
 		uri = uri[:i]
 	}
-	if h.ContentLength() > s.bodyLimitFor(h.Method(), uri) {
+	if h.ContentLength() > s.bodyLimitFor(h, uri) {
 		h.SetContentLength(0)
 		h.Set(headerTooLarge, "1")
 	}
@@ -126,7 +135,7 @@ func uploadBody(c *fiber.Ctx) io.Reader {
 func (s *Server) limitBody(c *fiber.Ctx) error {
 	req := c.Request()
 	method, path := req.Header.Method(), req.URI().Path()
-	limit := s.bodyLimitFor(method, path)
+	limit := s.bodyLimitFor(&req.Header, path)
 	tooLarge := func() error {
 		c.Context().SetConnectionClose()
 		return fiber.ErrRequestEntityTooLarge

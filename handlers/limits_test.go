@@ -316,3 +316,22 @@ func TestUploadKeepsConnection(t *testing.T) {
 		t.Errorf("the second upload reused %d connections, want 1", reused)
 	}
 }
+
+// TestReconcileBodyLimit: a reconciliation's multipart form may carry a
+// bank file above BodyLimit (its route reads it, up to the bank file limit
+// plus 1 MiB); its JSON body may not.
+func TestReconcileBodyLimit(t *testing.T) {
+	s := newServer(t, handlers.Config{})
+	pad := bytes.Repeat([]byte(" "), 3<<20)
+	ct, body := multipartBody(t, "bank.csv", pad, "request", "{}")
+	if a := doRaw(t, s, http.MethodPost, "/api/v1/reconciliations", ct, body); a.Status == 413 {
+		t.Errorf("3 MiB multipart reconciliation: 413 %s", a)
+	}
+	if a := doRaw(t, s, http.MethodPost, "/api/v1/reconciliations", "application/json", pad); a.Status != 413 {
+		t.Errorf("3 MiB JSON reconciliation: %d, want 413", a.Status)
+	}
+	ct, body = multipartBody(t, "bank.csv", bytes.Repeat([]byte(" "), 10<<20), "request", "{}")
+	if a := doRaw(t, s, http.MethodPost, "/api/v1/reconciliations", ct, body); a.Status != 413 {
+		t.Errorf("10 MiB multipart reconciliation: %d, want 413", a.Status)
+	}
+}
