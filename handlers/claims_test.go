@@ -60,7 +60,7 @@ func TestClaimAPI(t *testing.T) {
 	if !got.Eligible || len(got.Periods) != 4 || got.Totals != want.Totals || got.Periods[2].Causes[0] != "repayment" {
 		t.Fatalf("answer %+v, want totals %+v", got.Totals, want.Totals)
 	}
-	if c := postClaim(t, s, "/api/v1/claims?format=csv", claimExample); c.Status != 200 || !strings.HasPrefix(c.Header.Get("Content-Type"), "text/csv") || !bytes.Contains(c.Body, []byte(want.Periods[0].Rows[0].Amount.String())) {
+	if c := postClaim(t, s, "/api/v1/claims?format=csv&lang=en", claimExample); c.Status != 200 || !strings.HasPrefix(c.Header.Get("Content-Type"), "text/csv") || !bytes.Contains(c.Body, []byte(want.Periods[0].Rows[0].Amount.String())) {
 		t.Fatalf("csv: %d %s", c.Status, c)
 	}
 	if x := postClaim(t, s, "/api/v1/claims?format=xlsx&lang=en", claimExample); x.Status != 200 || !bytes.HasPrefix(x.Body, []byte("PK")) {
@@ -115,6 +115,15 @@ func TestClaimRegisterAPI(t *testing.T) {
 	}
 	if x := postClaim(t, s, "/api/v1/claims/register?format=xlsx", body); x.Status != 200 || !bytes.HasPrefix(x.Body, []byte("PK")) {
 		t.Fatalf("xlsx %d %s", x.Status, x)
+	}
+	// A register larger than the body limit of other routes (1 MiB) is
+	// taken up to the upload limit.
+	big := registerBody(1500)
+	if len(big) <= handlers.DefaultBodyLimit {
+		t.Fatalf("the big register is only %d bytes", len(big))
+	}
+	if b := postClaim(t, s, "/api/v1/claims/register", string(big)); b.Status != 200 {
+		t.Fatalf("a %d-byte register: %d %s", len(big), b.Status, b)
 	}
 	dup := `{"period": {"from": "2025-07-01", "to": "2025-10-01"}, "loans": [` + one + `,` + one + `]}`
 	if p := problem(t, postClaim(t, s, "/api/v1/claims/register", dup)); p.Status != 422 || !hasField(p, "loans[1].id") {

@@ -2,7 +2,6 @@ package report
 
 import (
 	"compress/flate"
-	"encoding/csv"
 	"errors"
 	"io"
 	"strconv"
@@ -574,42 +573,43 @@ var claimCSVHeader = []text{
 	{"Субсидия", "Subsidy"}, {"Валюта", "Currency"},
 }
 
-// WriteClaimCSV writes the rows of every period of res as CSV (the
-// conventions of [WriteScheduleCSV]: comma, "." decimals, UTF-8 with a
-// byte order mark, headers in lang). Dates are ISO and "to" columns give
-// the last day, as the printed form does.
+// WriteClaimCSV writes the rows of every period of res as CSV in the
+// service's CSV dialect of lang (see [WriteScheduleCSV]: Russian with ";"
+// and decimal commas, dd.mm.yyyy; English with "," and points, ISO dates;
+// UTF-8 with a byte order mark; every cell through [CSVText]). "To"
+// columns give the last day, as the printed form does.
 func WriteClaimCSV(w io.Writer, res *calc.ClaimResult, lang string) error {
-	lang = Lang(lang)
-	if _, err := io.WriteString(w, utf8BOM); err != nil {
+	d := dialectOf(lang)
+	cw, err := newCSVWriter(w, d)
+	if err != nil {
 		return err
 	}
-	cw := csv.NewWriter(w)
 	header := make([]string, len(claimCSVHeader))
 	for i, h := range claimCSVHeader {
-		header[i] = h.in(lang)
+		header[i] = h.in(d.lang)
 	}
-	if err := cw.Write(header); err != nil {
+	if err := cw.write(header); err != nil {
 		return err
 	}
-	rate := func(d *decimal.Decimal) string {
-		if d == nil {
+	rate := func(x *decimal.Decimal) string {
+		if x == nil {
 			return ""
 		}
-		return d.String()
+		return d.number(x.String())
 	}
+	m := func(x calc.Money) string { return d.number(x.String()) }
 	for _, p := range res.Periods {
 		for k := range p.Rows {
 			r := &p.Rows[k]
-			if err := cw.Write([]string{p.From.String(), (p.To - 1).String(), r.From.String(), (r.To - 1).String(),
-				strconv.Itoa(r.Days), strconv.Itoa(r.YearDays), r.Balance.String(), r.Overdue.String(), r.SubsidisedBalance.String(),
-				rate(r.BaseRate), r.RuleRate.String(), r.AmountRule.String(), r.LoanRate.String(), r.LimitRate.String(),
-				r.AmountLimit.String(), r.Amount.String(), CSVText(res.Currency)}); err != nil {
+			if err := cw.write([]string{d.date(p.From), d.date(p.To - 1), d.date(r.From), d.date(r.To - 1),
+				strconv.Itoa(r.Days), strconv.Itoa(r.YearDays), m(r.Balance), m(r.Overdue), m(r.SubsidisedBalance),
+				rate(r.BaseRate), rate(&r.RuleRate), m(r.AmountRule), rate(&r.LoanRate), rate(&r.LimitRate),
+				m(r.AmountLimit), m(r.Amount), res.Currency}); err != nil {
 				return err
 			}
 		}
 	}
-	cw.Flush()
-	return cw.Error()
+	return cw.flush()
 }
 
 // WriteRegister writes the register of claims (SPEC §7) to w in lang: one
