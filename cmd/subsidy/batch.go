@@ -72,7 +72,7 @@ column and reason; the exit status is 0 when the report was written.`, stdout, s
 		bar := newProgressBar(c, *quiet)
 		start := time.Now()
 		var outcome *batch.Outcome
-		err = writeOutput(*out, stdout, f, func(w io.Writer) error {
+		err = writeFile(*out, stdout, f, func(w io.Writer) error {
 			var err error
 			outcome, err = batch.Run(ctx, input, cfg, w, bar.update)
 			return err

@@ -51,7 +51,7 @@ the file -o names, in the format of its extension (or --format).`, stdout, stder
 		}
 		req, err := handlers.DecodeRequest(body, *lang)
 		if err != nil {
-			printProblem(c, err)
+			printProblem(c.stderr, err, c.lang)
 			return exitCode(1)
 		}
 		if req.Lang == "" {
@@ -59,10 +59,10 @@ the file -o names, in the format of its extension (or --format).`, stdout, stder
 		}
 		res, err := calc.Calculate(req, calc.Options{Rates: book})
 		if err != nil {
-			printProblem(c, err)
+			printProblem(c.stderr, err, c.lang)
 			return exitCode(1)
 		}
-		return writeOutput(*out, stdout, f, func(w io.Writer) error {
+		return writeFile(*out, stdout, f, func(w io.Writer) error {
 			switch f {
 			case formatXLSX:
 				return report.WriteCalculation(w, req, res, *lang)
@@ -76,8 +76,10 @@ the file -o names, in the format of its extension (or --format).`, stdout, stder
 	})
 }
 
-// printProblem explains an invalid request on stderr, one field a line.
-func printProblem(c *cmdline, err error) {
+// printProblem explains an invalid request on w, one field a line, in
+// lang.
+func printProblem(w io.Writer, err error, lang string) {
+	c := &cmdline{name: "calc", stderr: w, lang: lang}
 	var ce *calc.Error
 	var p *handlers.Problem
 	switch {

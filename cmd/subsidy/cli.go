@@ -69,7 +69,7 @@ func (c *cmdline) run(args []string, minArgs, maxArgs int, body func() error) er
 }
 
 func (c *cmdline) parse(args []string, minArgs, maxArgs int) error {
-	if err := c.fs.Parse(reorder(c.fs, args)); err != nil {
+	if err := c.fs.Parse(reorderFlags(c.fs, args)); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			c.help(c.stdout)
 			return errHelp
@@ -247,11 +247,11 @@ func localizeError(err error, lang string) string {
 	return pe.Op + " " + pe.Path + ": " + ru
 }
 
-// reorder moves the flags given after the positional arguments to the
+// reorderFlags moves the flags given after the positional arguments to the
 // front, so that "subsidy calc req.json -o out.xlsx" works like "subsidy
 // calc -o out.xlsx req.json". A flag takes the next argument as its value
 // unless it is boolean or written --name=value.
-func reorder(fs *flag.FlagSet, args []string) []string {
+func reorderFlags(fs *flag.FlagSet, args []string) []string {
 	var flags, pos []string
 	for i := 0; i < len(args); i++ {
 		a := args[i]
@@ -279,4 +279,16 @@ func reorder(fs *flag.FlagSet, args []string) []string {
 		flags = append(flags, "--")
 	}
 	return append(flags, pos...)
+}
+
+// reorder is reorderFlags for a flag set's valued flag names given by
+// hand (the form commands had before cmdline).
+func reorder(args []string, valued map[string]bool) []string {
+	fs := flag.NewFlagSet("", flag.ContinueOnError)
+	for name, v := range valued {
+		if v {
+			fs.String(name, "", "")
+		}
+	}
+	return reorderFlags(fs, args)
 }

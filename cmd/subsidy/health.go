@@ -98,7 +98,7 @@ func serveAddrFrom(cmdline, environ []byte) (string, error) {
 	if _, err := serveFlags(fs, &cfg, getenv); err != nil {
 		return "", err
 	}
-	if err := fs.Parse(reorder(fs, args[2:])); err != nil {
+	if err := fs.Parse(reorderFlags(fs, args[2:])); err != nil {
 		return "", fmt.Errorf("serve's command line: %v", err)
 	}
 	return cfg.addr, nil

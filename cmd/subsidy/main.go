@@ -5,7 +5,7 @@
 // Adding a subcommand: write it in a file of its own, with a run function
 // that parses its flags through a cmdline (cli.go: --help, flag style,
 // usage errors and --lang come with it) and writes files through
-// writeOutput (output.go), and register it in that file's init:
+// writeFile (output.go), and register it in that file's init:
 //
 //	func init() {
 //		register(command{name: "claim", summary: "compute a subsidy claim (JSON) into JSON, xlsx or csv", run: runClaim})

@@ -2,7 +2,7 @@ package main
 
 // Every command that writes a file writes it here: choosing the format,
 // refusing binary output to a terminal, and writing so that the target is
-// never harmed (see writeOutput).
+// never harmed (see writeFile).
 
 import (
 	"errors"
@@ -81,14 +81,16 @@ func orList(s []string, or string) string {
 	return strings.Join(s[:len(s)-1], ", ") + " " + or + " " + s[len(s)-1]
 }
 
-// writeOutput writes the output of write to path, or to stdout for "" and
+// writeFile writes the output of write to path, or to stdout for "" and
 // "-", without harming what path names:
 //
 //   - A new path or a regular file is written through a temporary file in
 //     the same directory, renamed over path at the end: a failed or
 //     interrupted run leaves the old file as it was and no half-written
 //     one. A new file gets the usual mode (0666 minus the umask); a replaced
-//     one keeps its permission bits.
+//     one keeps its permission bits, and must be writable, as for a shell's
+//     >. The replacement is a new file: it belongs to the user running the
+//     command, and other hard links keep the old content.
 //   - A symbolic link is followed: its target is written as above (so the
 //     link stays a link); a dangling link's target is created.
 //   - Anything else (a device such as /dev/null or /dev/stdout, a fifo, a
@@ -98,7 +100,7 @@ func orList(s []string, or string) string {
 //     computed or written.
 //
 // Errors name path as the user gave it, never the temporary file.
-func writeOutput(path string, stdout io.Writer, f outputFormat, write func(io.Writer) error) error {
+func writeFile(path string, stdout io.Writer, f outputFormat, write func(io.Writer) error) error {
 	if path == "" || path == "-" {
 		if f.binary && isTerminal(stdout) {
 			return usagef("refusing to write %s to a terminal; use -o FILE or redirect the output",
@@ -235,4 +237,17 @@ func isTerminal(w io.Writer) bool {
 	}
 	null, err := os.Stat(os.DevNull)
 	return err != nil || !os.SameFile(fi, null)
+}
+
+// writeOutput is writeFile for a command that chose its format itself
+// (the form commands had before writeFile took one): a .xlsx path is
+// taken as binary, anything else as text. A command that may write a
+// workbook to standard output calls writeFile, so that it is refused on a
+// terminal.
+func writeOutput(path string, stdout io.Writer, write func(io.Writer) error) error {
+	f := formatJSON
+	if strings.EqualFold(filepath.Ext(path), ".xlsx") {
+		f = formatXLSX
+	}
+	return writeFile(path, stdout, f, write)
 }

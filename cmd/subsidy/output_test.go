@@ -45,7 +45,7 @@ func TestWriteOutputNeverReplacesSpecialFiles(t *testing.T) {
 			f.Close()
 			got <- string(b)
 		}()
-		if err := writeOutput(fifo, io.Discard, formatJSON, writeString(`{"ok":true}`)); err != nil {
+		if err := writeFile(fifo, io.Discard, formatJSON, writeString(`{"ok":true}`)); err != nil {
 			t.Fatal(err)
 		}
 		select {
@@ -69,7 +69,7 @@ func TestWriteOutputNeverReplacesSpecialFiles(t *testing.T) {
 		if err := os.Symlink("real.json", link); err != nil {
 			t.Fatal(err)
 		}
-		if err := writeOutput(link, io.Discard, formatJSON, writeString("new")); err != nil {
+		if err := writeFile(link, io.Discard, formatJSON, writeString("new")); err != nil {
 			t.Fatal(err)
 		}
 		if fi, err := os.Lstat(link); err != nil || fi.Mode()&fs.ModeSymlink == 0 {
@@ -84,7 +84,7 @@ func TestWriteOutputNeverReplacesSpecialFiles(t *testing.T) {
 		// A dangling link: its target is created.
 		dangling := filepath.Join(dir, "dangling.json")
 		os.Symlink("created.json", dangling)
-		if err := writeOutput(dangling, io.Discard, formatJSON, writeString("x")); err != nil {
+		if err := writeFile(dangling, io.Discard, formatJSON, writeString("x")); err != nil {
 			t.Fatal(err)
 		}
 		if b, _ := os.ReadFile(filepath.Join(dir, "created.json")); string(b) != "x" {
@@ -101,7 +101,7 @@ func TestWriteOutputNeverReplacesSpecialFiles(t *testing.T) {
 		if _, err := os.Stat(full); err != nil {
 			t.Skip("no /dev/full")
 		}
-		err := writeOutput(full, io.Discard, formatJSON, writeString("x"))
+		err := writeFile(full, io.Discard, formatJSON, writeString("x"))
 		if err == nil || !strings.Contains(err.Error(), full) || !errors.Is(err, syscall.ENOSPC) {
 			t.Errorf("writing %s: %v", full, err)
 		}
@@ -111,7 +111,7 @@ func TestWriteOutputNeverReplacesSpecialFiles(t *testing.T) {
 	})
 
 	t.Run("Directory", func(t *testing.T) {
-		err := writeOutput(dir, io.Discard, formatJSON, writeString("x"))
+		err := writeFile(dir, io.Discard, formatJSON, writeString("x"))
 		if err == nil || !strings.Contains(err.Error(), "is a directory") {
 			t.Errorf("a directory as output: %v", err)
 		}
@@ -125,7 +125,7 @@ func TestWriteOutputReadOnlyDirectory(t *testing.T) {
 	dir := readOnlyDir(t)
 	out := filepath.Join(dir, "out.xlsx")
 	called := false
-	err := writeOutput(out, io.Discard, formatXLSX, func(io.Writer) error { called = true; return nil })
+	err := writeFile(out, io.Discard, formatXLSX, func(io.Writer) error { called = true; return nil })
 	if err == nil {
 		t.Fatal("writing into a read-only directory succeeded")
 	}
@@ -173,7 +173,7 @@ func TestWriteOutputReplacesAtomically(t *testing.T) {
 	out := filepath.Join(dir, "result.csv")
 
 	old := syscall.Umask(0o027)
-	err := writeOutput(out, io.Discard, formatCSV, writeString("a;b\n"))
+	err := writeFile(out, io.Discard, formatCSV, writeString("a;b\n"))
 	syscall.Umask(old)
 	if err != nil {
 		t.Fatal(err)
@@ -183,7 +183,7 @@ func TestWriteOutputReplacesAtomically(t *testing.T) {
 	}
 	os.Chmod(out, 0o604)
 
-	err = writeOutput(out, io.Discard, formatCSV, func(w io.Writer) error {
+	err = writeFile(out, io.Discard, formatCSV, func(w io.Writer) error {
 		io.WriteString(w, "half")
 		return errors.New("the calculation failed")
 	})
@@ -195,7 +195,7 @@ func TestWriteOutputReplacesAtomically(t *testing.T) {
 	}
 	assertNoTemporaryFiles(t, dir)
 
-	if err := writeOutput(out, io.Discard, formatCSV, writeString("c;d\n")); err != nil {
+	if err := writeFile(out, io.Discard, formatCSV, writeString("c;d\n")); err != nil {
 		t.Fatal(err)
 	}
 	fi, _ := os.Stat(out)
@@ -206,7 +206,7 @@ func TestWriteOutputReplacesAtomically(t *testing.T) {
 
 	// A relative path in the working directory.
 	t.Chdir(dir)
-	if err := writeOutput("plain.json", io.Discard, formatJSON, writeString("{}")); err != nil {
+	if err := writeFile("plain.json", io.Discard, formatJSON, writeString("{}")); err != nil {
 		t.Fatal(err)
 	}
 	if b, _ := os.ReadFile(filepath.Join(dir, "plain.json")); string(b) != "{}" {
@@ -266,15 +266,15 @@ func TestBinaryOutputRefusedOnTerminal(t *testing.T) {
 	defer master.Close()
 	defer slave.Close()
 	go io.Copy(io.Discard, master)
-	err := writeOutput("", slave, formatXLSX, writeString("PK"))
+	err := writeFile("", slave, formatXLSX, writeString("PK"))
 	var f *failure
 	if !errors.As(err, &f) || f.code != 2 || !strings.Contains(f.en, "terminal") {
 		t.Errorf("xlsx to a terminal on stdout: %v", err)
 	}
-	if err := writeOutput(slaveName, io.Discard, formatXLSX, writeString("PK")); !errors.As(err, &f) || !strings.Contains(f.en, "terminal") {
+	if err := writeFile(slaveName, io.Discard, formatXLSX, writeString("PK")); !errors.As(err, &f) || !strings.Contains(f.en, "terminal") {
 		t.Errorf("xlsx to a terminal by -o: %v", err)
 	}
-	if err := writeOutput("", slave, formatJSON, writeString("{}\n")); err != nil {
+	if err := writeFile("", slave, formatJSON, writeString("{}\n")); err != nil {
 		t.Errorf("JSON to a terminal: %v", err)
 	}
 	// The template command without -o on a terminal.
@@ -314,4 +314,25 @@ func openPTY(t *testing.T) (master, slave *os.File, name string) {
 		t.Skipf("open %s: %v", name, err)
 	}
 	return master, slave, name
+}
+
+// TestOlderForms: writeOutput and reorder, the forms commands written
+// before writeFile and cmdline use, go through the same safe writing.
+func TestOlderForms(t *testing.T) {
+	dir := t.TempDir()
+	link := filepath.Join(dir, "link.xlsx")
+	os.Symlink("real.xlsx", link)
+	if err := writeOutput(link, io.Discard, writeString("PK")); err != nil {
+		t.Fatal(err)
+	}
+	if fi, err := os.Lstat(link); err != nil || fi.Mode()&fs.ModeSymlink == 0 {
+		t.Errorf("the link was replaced: %v", err)
+	}
+	if b, _ := os.ReadFile(filepath.Join(dir, "real.xlsx")); string(b) != "PK" {
+		t.Errorf("the link's target holds %q", b)
+	}
+	got := strings.Join(reorder([]string{"in.json", "-o", "out.csv", "-q", "--lang=en"}, map[string]bool{"o": true}), " ")
+	if got != "-o out.csv -q --lang=en -- in.json" {
+		t.Errorf("reorder: %s", got)
+	}
 }

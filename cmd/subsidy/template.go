@@ -27,7 +27,7 @@ goes to standard output, unless that is a terminal.`, stdout, stderr)
 		if err != nil {
 			return err
 		}
-		return writeOutput(*out, stdout, f, func(w io.Writer) error {
+		return writeFile(*out, stdout, f, func(w io.Writer) error {
 			if f == formatCSV {
 				return report.WriteTemplateCSV(w, *lang)
 			}
