@@ -56,7 +56,7 @@ func chooseFormat(path, named string, formats ...outputFormat) (outputFormat, er
 	if i := slices.Index(names, ext); i >= 0 {
 		return formats[i], nil
 	}
-	if fi, err := os.Stat(path); err == nil && !fi.Mode().IsRegular() && !fi.IsDir() {
+	if fi, err := os.Stat(path); err == nil && !fi.Mode().IsRegular() && !fi.IsDir() || isSystemPath(path) {
 		return formats[0], nil
 	}
 	exts := make([]string, len(names))
@@ -93,9 +93,12 @@ func orList(s []string, or string) string {
 //     command, and other hard links keep the old content.
 //   - A symbolic link is followed: its target is written as above (so the
 //     link stays a link); a dangling link's target is created.
-//   - Anything else (a device such as /dev/null or /dev/stdout, a fifo, a
-//     socket) is opened and written in place, never replaced: renaming over
-//     /dev/null would turn it into a regular file for the whole machine.
+//   - Anything else (a device such as /dev/null, a fifo, a socket), and
+//     every path under /dev and /proc (/dev/stdout, /dev/fd/3, whatever
+//     file they lead to), is opened for appending and written in place,
+//     never replaced: renaming over /dev/null would turn it into a regular
+//     file for the whole machine, and "-o /dev/stdout >> log" must add to
+//     the log.
 //   - Binary output (xlsx) to a terminal is refused before anything is
 //     computed or written.
 //
@@ -107,6 +110,11 @@ func writeFile(path string, stdout io.Writer, f outputFormat, write func(io.Writ
 				"не пишу %s в терминал; укажите -o ФАЙЛ или перенаправьте вывод", f.name)
 		}
 		return write(stdout)
+	}
+	if isSystemPath(path) {
+		// /dev/stdout, /dev/fd/3, /proc/self/fd/1: the file the shell
+		// opened (perhaps with >>), never one to replace.
+		return writeInPlace(path, path, f, write)
 	}
 	target := path
 	if fi, err := os.Lstat(path); err == nil && fi.Mode()&fs.ModeSymlink != 0 {
@@ -179,9 +187,11 @@ func writeReplacing(path, target string, old fs.FileInfo, write func(io.Writer) 
 }
 
 // writeInPlace writes into what already exists at target (a device, a
-// fifo) without replacing it.
+// fifo, a file the shell opened) without replacing it; appending, so that
+// a file opened with >> is added to (for the others it makes no
+// difference).
 func writeInPlace(path, target string, f outputFormat, write func(io.Writer) error) error {
-	out, err := os.OpenFile(target, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o666)
+	out, err := os.OpenFile(target, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o666)
 	if err != nil {
 		return renamePath(err, path, target)
 	}
@@ -194,6 +204,13 @@ func writeInPlace(path, target string, f outputFormat, write func(io.Writer) err
 		err = cerr
 	}
 	return renamePath(err, path, target)
+}
+
+// isSystemPath reports whether path is under /dev or /proc, where files are
+// the system's (devices, a process's open files), never to be replaced.
+func isSystemPath(path string) bool {
+	abs, err := filepath.Abs(path)
+	return err == nil && (strings.HasPrefix(abs, "/dev/") || strings.HasPrefix(abs, "/proc/"))
 }
 
 // renamePath names the user's path in an error about a file this code

@@ -110,6 +110,33 @@ func TestWriteOutputNeverReplacesSpecialFiles(t *testing.T) {
 		}
 	})
 
+	t.Run("OpenFileOfTheShell", func(t *testing.T) {
+		// "subsidy calc req.json -o /dev/stdout >> log": the output is
+		// added to the file the shell opened, which is not replaced.
+		logPath := filepath.Join(dir, "log")
+		os.WriteFile(logPath, []byte("earlier\n"), 0o644)
+		log, err := os.OpenFile(logPath, os.O_WRONLY|os.O_APPEND, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer log.Close()
+		before, _ := os.Stat(logPath)
+		fd := "/proc/self/fd/" + strconv.Itoa(int(log.Fd()))
+		if _, err := os.Stat(fd); err != nil {
+			t.Skip("no /proc/self/fd")
+		}
+		if f, err := chooseFormat(fd, "", formatJSON, formatCSV); err != nil || f != formatJSON {
+			t.Errorf("chooseFormat(%s) = %v, %v", fd, f, err)
+		}
+		if err := writeFile(fd, io.Discard, formatJSON, writeString("{}\n")); err != nil {
+			t.Fatal(err)
+		}
+		after, _ := os.Stat(logPath)
+		if b, _ := os.ReadFile(logPath); string(b) != "earlier\n{}\n" || !os.SameFile(before, after) {
+			t.Errorf("the shell's file was replaced or truncated: %q", b)
+		}
+	})
+
 	t.Run("Directory", func(t *testing.T) {
 		err := writeFile(dir, io.Discard, formatJSON, writeString("x"))
 		if err == nil || !strings.Contains(err.Error(), "is a directory") {
