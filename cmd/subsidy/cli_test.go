@@ -63,7 +63,10 @@ func TestHelp(t *testing.T) {
 // one-letter flags -x, and every command takes flags after its arguments.
 func TestOneFlagStyle(t *testing.T) {
 	for name := range commands {
-		_, stdout, _ := run(name, "--help")
+		code, stdout, stderr := run(name, "--help")
+		if code != 0 || stderr != "" || !strings.HasPrefix(stdout, "usage: subsidy "+name) {
+			t.Errorf("subsidy %s --help: exit %d, stdout %.80q, stderr %.80q; want the help on stdout and exit 0", name, code, stdout, stderr)
+		}
 		for _, line := range strings.Split(stdout, "\n") {
 			f := strings.Fields(line)
 			if len(f) == 0 || !strings.HasPrefix(f[0], "-") {
