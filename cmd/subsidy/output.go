@@ -56,21 +56,29 @@ func chooseFormat(path, named string, formats ...outputFormat) (outputFormat, er
 	if i := slices.Index(names, ext); i >= 0 {
 		return formats[i], nil
 	}
-	if fi, err := os.Stat(path); err == nil && !fi.Mode().IsRegular() && !fi.IsDir() || isSystemPath(path) {
+	fi, err := os.Stat(path)
+	switch {
+	case err == nil && fi.IsDir():
+		return outputFormat{}, usagef("-o %s: is a directory", "-o %s: это каталог", path)
+	case err == nil && !fi.Mode().IsRegular(), isSystemPath(path):
 		return formats[0], nil
 	}
 	exts := make([]string, len(names))
 	for i, n := range names {
 		exts[i] = "." + n
 	}
+	orFormat, orFormatRu := " (or give --format)", " (или --format)"
+	if len(formats) == 1 { // the command writes one format and has no --format
+		orFormat, orFormatRu = "", ""
+	}
 	if ext == "" {
 		return outputFormat{}, &failure{code: 2,
-			en: fmt.Sprintf("-o %s: the name has no extension; use %s (or give --format)", path, orList(exts, "or")),
-			ru: fmt.Sprintf("-o %s: у имени нет расширения; укажите %s (или --format)", path, orList(exts, "или"))}
+			en: fmt.Sprintf("-o %s: the name has no extension; use %s%s", path, orList(exts, "or"), orFormat),
+			ru: fmt.Sprintf("-o %s: у имени нет расширения; укажите %s%s", path, orList(exts, "или"), orFormatRu)}
 	}
 	return outputFormat{}, &failure{code: 2,
-		en: fmt.Sprintf("-o %s: cannot write .%s; use %s (or give --format)", path, ext, orList(exts, "or")),
-		ru: fmt.Sprintf("-o %s: не умею писать .%s; укажите %s (или --format)", path, ext, orList(exts, "или"))}
+		en: fmt.Sprintf("-o %s: cannot write .%s; use %s%s", path, ext, orList(exts, "or"), orFormat),
+		ru: fmt.Sprintf("-o %s: не умею писать .%s; укажите %s%s", path, ext, orList(exts, "или"), orFormatRu)}
 }
 
 // orList joins "a, b or c" with the conjunction given.

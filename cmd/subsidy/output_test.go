@@ -281,8 +281,11 @@ func TestChooseFormat(t *testing.T) {
 			t.Errorf("chooseFormat(%q, %q) = %q, want %q", c.path, c.named, got, c.want)
 		}
 	}
-	if _, err := chooseFormat("report.csv", "", formatXLSX); err == nil || !strings.Contains(err.Error(), "use .xlsx") {
-		t.Errorf("batch's report as .csv: %v", err)
+	if _, err := chooseFormat("report.csv", "", formatXLSX); err == nil || !strings.HasSuffix(err.Error(), "cannot write .csv; use .xlsx") {
+		t.Errorf("batch's report as .csv (batch has no --format): %v", err)
+	}
+	if _, err := chooseFormat(dir, "", all...); err == nil || !strings.Contains(err.Error(), "is a directory") {
+		t.Errorf("a directory: %v", err)
 	}
 }
 
