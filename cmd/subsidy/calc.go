@@ -54,8 +54,13 @@ the file -o names, in the format of its extension (or --format).`, stdout, stder
 			printProblem(c.stderr, err, c.lang)
 			return exitCode(1)
 		}
-		if req.Lang == "" {
+		// One language for the result, the report and the messages:
+		// --lang when given, else the request's "lang", else Russian.
+		switch {
+		case c.flagGiven("lang"), req.Lang != "ru" && req.Lang != "en":
 			req.Lang = *lang
+		default:
+			*lang, c.lang = req.Lang, req.Lang
 		}
 		res, err := calc.Calculate(req, calc.Options{Rates: book})
 		if err != nil {

@@ -112,6 +112,13 @@ func (c *cmdline) report(err error) error {
 	return exitCode(1)
 }
 
+// flagGiven reports whether the flag name was on the command line.
+func (c *cmdline) flagGiven(name string) bool {
+	given := false
+	c.fs.Visit(func(f *flag.Flag) { given = given || f.Name == name })
+	return given
+}
+
 // text picks the message in the command's language.
 func (c *cmdline) text(en, ru string) string {
 	if c.lang == "ru" {

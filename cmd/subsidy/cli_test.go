@@ -161,3 +161,25 @@ func TestCommandTable(t *testing.T) {
 		}
 	}
 }
+
+// TestCalcOneLanguage: the result's check messages, the report and the
+// command's messages share one language: --lang when given, else the
+// request's own "lang".
+func TestCalcOneLanguage(t *testing.T) {
+	dir := t.TempDir()
+	req := filepath.Join(dir, "request.json")
+	os.WriteFile(req, []byte(strings.Replace(calcRequest, `"project"`, `"lang": "en", "project"`, 1)), 0o644)
+	for _, c := range []struct {
+		args []string
+		want string // a check message in the JSON
+	}{
+		{[]string{"calc", req}, "member states take part"},           // the request's en
+		{[]string{"calc", req, "--lang", "ru"}, "государства-члена"}, // the flag wins
+		{[]string{"calc", req, "--lang", "en"}, "member states take part"},
+	} {
+		code, stdout, stderr := run(c.args...)
+		if code != 0 || !strings.Contains(stdout, c.want) {
+			t.Errorf("subsidy %s: exit %d %s; want a check saying %q in %.300s", strings.Join(c.args, " "), code, stderr, c.want, stdout)
+		}
+	}
+}
