@@ -19,14 +19,23 @@ import (
 
 // outputFormat is one kind of output a command writes.
 type outputFormat struct {
-	name   string // also the file extension, without the dot
+	name   string // --format's value
+	ext    string // the file extension without the dot, when not name
 	binary bool   // never written to a terminal
+}
+
+func (f outputFormat) extension() string {
+	if f.ext != "" {
+		return f.ext
+	}
+	return f.name
 }
 
 var (
 	formatJSON = outputFormat{name: "json"}
 	formatCSV  = outputFormat{name: "csv"}
 	formatXLSX = outputFormat{name: "xlsx", binary: true}
+	formatText = outputFormat{name: "text", ext: "txt"}
 )
 
 // chooseFormat decides what to write to path ("" or "-": standard output)
@@ -53,8 +62,10 @@ func chooseFormat(path, named string, formats ...outputFormat) (outputFormat, er
 		return formats[0], nil
 	}
 	ext := strings.TrimPrefix(strings.ToLower(filepath.Ext(path)), ".")
-	if i := slices.Index(names, ext); i >= 0 {
-		return formats[i], nil
+	for _, f := range formats {
+		if f.extension() == ext {
+			return f, nil
+		}
 	}
 	fi, err := os.Stat(path)
 	switch {
@@ -63,9 +74,9 @@ func chooseFormat(path, named string, formats ...outputFormat) (outputFormat, er
 	case err == nil && !fi.Mode().IsRegular(), isSystemPath(path):
 		return formats[0], nil
 	}
-	exts := make([]string, len(names))
-	for i, n := range names {
-		exts[i] = "." + n
+	exts := make([]string, len(formats))
+	for i, f := range formats {
+		exts[i] = "." + f.extension()
 	}
 	orFormat, orFormatRu := " (or give --format)", " (или --format)"
 	if len(formats) == 1 { // the command writes one format and has no --format

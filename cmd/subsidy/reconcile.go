@@ -1,0 +1,179 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"text/tabwriter"
+
+	"github.com/eaeu-subsidy/subsidy/calc"
+	"github.com/eaeu-subsidy/subsidy/handlers"
+	"github.com/eaeu-subsidy/subsidy/report"
+)
+
+func init() {
+	register(command{name: "reconcile", summary: "check a bank's schedule (xlsx/CSV) against the loan's request", run: runReconcile})
+}
+
+// exitDifferences is the exit status when the bank's schedule differs
+// from ours (as diff(1) answers 1; 1 is taken by errors here).
+const exitDifferences = 3
+
+// runReconcile reads a loan's request (the JSON of POST
+// /api/v1/reconciliations, with or without bank_schedule) and the bank's
+// schedule file, and writes the conventions found and every difference:
+// a table on standard output by default, JSON or the workbook with -o.
+func runReconcile(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	c := newCmdline("reconcile", "request.json [bank.xlsx|bank.csv] [-o result.txt|result.json|result.xlsx] [flags]", `
+Recomputes the loan of request.json (the body of POST /api/v1/reconciliations;
+the bank's rows in its bank_schedule or in the file) under every common
+convention and lists every row of the bank's schedule that still differs: a
+table on standard output, or the file -o names, in the format of its
+extension (or --format).
+Exit status: 0 no differences, 3 differences found, 1 error, 2 usage.`, stdout, stderr)
+	out := c.fs.String("o", "", "output `FILE`: .txt (table), .json or .xlsx (workbook); - or none: the table on standard output")
+	format := c.fs.String("format", "", "output `FORMAT` whatever the file's name: text, json or xlsx")
+	lang := c.withLang("the output")
+	rates := c.fs.String("rates", "", "policy rate CSV `FILE`; none: the built-in record")
+	tolerance := c.fs.String("tolerance", "", "largest difference accepted in a cell, in the loan currency, `AMOUNT` (default 0.02, or the request's)")
+	return c.run(args, 1, 2, func() error {
+		f, err := chooseFormat(*out, *format, formatText, formatJSON, formatXLSX)
+		if err != nil {
+			return err
+		}
+		book, err := loadRates(*rates)
+		if err != nil {
+			return err
+		}
+		body, err := readInput(c.fs.Arg(0), maxRequestBytes)
+		if err != nil {
+			return err
+		}
+		rreq, err := handlers.DecodeReconcileRequest(body, *lang)
+		if err != nil {
+			reconcileProblem(c, err)
+			return exitCode(1)
+		}
+		// One language, as for calc: --lang when given, else the
+		// request's.
+		switch {
+		case c.flagGiven("lang"), rreq.Lang != "ru" && rreq.Lang != "en":
+			rreq.Lang = *lang
+		default:
+			*lang, c.lang = rreq.Lang, rreq.Lang
+		}
+		if *tolerance != "" {
+			d, err := calc.ParseNumber(*tolerance, c.lang)
+			if err != nil {
+				return usagef("--tolerance %q: not a number", "--tolerance %q: не число", *tolerance)
+			}
+			rreq.Tolerance = &d
+		}
+		if c.fs.NArg() == 2 {
+			if len(rreq.BankSchedule) > 0 {
+				return usagef("the request has bank_schedule and a bank file is given too: give one",
+					"в запросе есть bank_schedule, и указан файл банка: укажите что-то одно")
+			}
+			data, err := readInput(c.fs.Arg(1), report.MaxBankFileBytes)
+			if err != nil {
+				return err
+			}
+			bs, err := report.ReadBankSchedule(data)
+			if err != nil {
+				reconcileProblem(c, handlers.BankFileProblem(err, *lang))
+				return exitCode(1)
+			}
+			rreq.BankSchedule = bs.Rows
+			for _, w := range bs.Warnings {
+				fmt.Fprintln(stderr, "subsidy reconcile:", w.Message(*lang))
+			}
+		}
+		rec, err := calc.Reconcile(rreq, calc.Options{Rates: book})
+		if err != nil {
+			reconcileProblem(c, err)
+			return exitCode(1)
+		}
+		err = writeFile(*out, stdout, f, func(w io.Writer) error {
+			switch f {
+			case formatXLSX:
+				return report.WriteReconciliation(w, rec, *lang)
+			case formatJSON:
+				enc := json.NewEncoder(w)
+				enc.SetIndent("", "  ")
+				return enc.Encode(rec)
+			}
+			return writeReconcileText(w, rec, *lang)
+		})
+		if err != nil {
+			return err
+		}
+		if len(rec.Differences) > 0 {
+			return exitCode(exitDifferences)
+		}
+		return nil
+	})
+}
+
+// writeReconcileText writes the result as a plain table. Every text
+// taken from the input files (none but dates and amounts) is formatted
+// by the program, so nothing the files hold reaches the terminal as is.
+func writeReconcileText(w io.Writer, rec *calc.Reconciliation, lang string) error {
+	tr := func(ru, en string) string {
+		if lang == "en" {
+			return en
+		}
+		return ru
+	}
+	c := rec.Conventions
+	fmt.Fprintf(w, "%s: %s; %s; %s; %s\n", tr("Соглашения банка", "The bank's conventions"), c.DayCount,
+		report.ConventionText("accrual_balance", c.AccrualBalance, lang), report.ConventionText("rounding", c.Rounding, lang),
+		report.ConventionText("base_fixing", c.BaseFixing, lang))
+	fmt.Fprintf(w, "%s: %d, %s: %d, %s: %d\n", tr("Строк у банка", "Bank rows"), rec.RowsChecked,
+		tr("совпали", "matching"), rec.RowsMatching, tr("расходятся", "off"), rec.RowsOff)
+	if len(rec.Differences) == 0 {
+		fmt.Fprintln(w, tr("Расхождений нет.", "No differences."))
+		return nil
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t %s\n", tr("№", "n"), tr("строка банка", "bank row"), tr("дата", "date"),
+		tr("показатель", "field"), tr("банк", "bank"), tr("наш расчёт", "ours"), tr("разница", "difference"), tr("причина", "cause"))
+	m := func(v *calc.Money) string {
+		if v == nil {
+			return "-"
+		}
+		return v.String()
+	}
+	for _, d := range rec.Differences {
+		fmt.Fprintf(tw, "%d\t%d\t%s\t%s\t%s\t%s\t%s\t %s\n", d.N, d.BankRow, d.Date, d.Field, m(d.Bank), m(d.Ours), m(d.Difference),
+			report.CauseText(d.Cause, lang))
+	}
+	return tw.Flush()
+}
+
+// reconcileProblem explains an invalid request or file on stderr, one
+// field a line, in the command's language.
+func reconcileProblem(c *cmdline, err error) {
+	w := c.stderr
+	var ce *calc.Error
+	var p *handlers.Problem
+	switch {
+	case errors.As(err, &ce):
+		c.say("subsidy reconcile: invalid request:", "subsidy reconcile: запрос с ошибками:")
+		for _, f := range ce.Fields {
+			fmt.Fprintf(w, "  %s: %s\n", f.Field, f.Message(c.lang))
+		}
+	case errors.As(err, &p):
+		fmt.Fprintf(w, "subsidy reconcile: %s", p.Title)
+		if p.Detail != "" {
+			fmt.Fprintf(w, ": %s", p.Detail)
+		}
+		fmt.Fprintln(w)
+		for _, f := range p.Errors {
+			fmt.Fprintf(w, "  %s: %s\n", f.Field, f.Message)
+		}
+	default:
+		fmt.Fprintln(w, "subsidy reconcile:", localizeError(err, c.lang))
+	}
+}
