@@ -125,6 +125,7 @@ var decodeStates = sync.Pool{New: func() any {
 			json.UnmarshalFromFunc(st.decimal),
 			json.UnmarshalFromFunc(st.date),
 			json.UnmarshalFromFunc(st.optionalCap),
+			json.UnmarshalFromFunc(st.scenarioRef), // compare.go
 		)),
 	)
 	return st
@@ -370,6 +371,8 @@ func typeMessage(t reflect.Type, lang string) string {
 		return tr(lang, "", `должно быть десятичным числом в строке, например "1234.56"`, `must be a decimal number in a string, such as "1234.56"`)
 	case reflect.TypeFor[calc.Date]():
 		return tr(lang, "", "должно быть датой ГГГГ-ММ-ДД", "must be a date YYYY-MM-DD")
+	case reflect.TypeFor[calc.ScenarioRef]():
+		return tr(lang, "", "должно быть названием сценария или объектом {name, country, years | points}", "must be a scenario name or an object {name, country, years | points}")
 	}
 	switch t.Kind() {
 	case reflect.String:

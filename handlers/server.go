@@ -96,6 +96,9 @@ type Config struct {
 	// Version is reported by /healthz and the subsidy_build_info metric;
 	// empty takes the module version from the build info.
 	Version string
+	// CompareWorkbook writes a comparison's Excel report; nil answers 406
+	// to ?format=xlsx on the comparison routes.
+	CompareWorkbook CompareWorkbookFunc
 }
 
 func (c *Config) setDefaults() {
@@ -236,6 +239,7 @@ func (s *Server) routes() {
 	s.registryRoutes(api)
 	s.registryPageRoutes(app)
 	s.reconcileRoutes(api, app)
+	s.programmeRoutes(api, app) // compare.go
 }
 
 // Shutdown stops accepting connections, marks the service not ready, waits

@@ -51,7 +51,7 @@ the file -o names, in the format of its extension (or --format).`, stdout, stder
 		}
 		req, err := handlers.DecodeRequest(body, *lang)
 		if err != nil {
-			printProblem(c.stderr, err, c.lang)
+			explainProblem(c, err)
 			return exitCode(1)
 		}
 		// One language for the result, the report and the messages:
@@ -64,7 +64,7 @@ the file -o names, in the format of its extension (or --format).`, stdout, stder
 		}
 		res, err := calc.Calculate(req, calc.Options{Rates: book})
 		if err != nil {
-			printProblem(c.stderr, err, c.lang)
+			explainProblem(c, err)
 			return exitCode(1)
 		}
 		return writeFile(*out, stdout, f, func(w io.Writer) error {
@@ -82,14 +82,19 @@ the file -o names, in the format of its extension (or --format).`, stdout, stder
 }
 
 // printProblem explains an invalid request on w, one field a line, in
-// lang.
+// lang, for subsidy calc (see explainProblem).
 func printProblem(w io.Writer, err error, lang string) {
-	c := &cmdline{name: "calc", stderr: w, lang: lang}
+	explainProblem(&cmdline{name: "calc", stderr: w, lang: lang}, err)
+}
+
+// explainProblem explains an invalid request on the command's stderr, one
+// field a line, in its language.
+func explainProblem(c *cmdline, err error) {
 	var ce *calc.Error
 	var p *handlers.Problem
 	switch {
 	case errors.As(err, &ce):
-		c.say("subsidy calc: invalid request:", "subsidy calc: запрос с ошибками:")
+		c.say("subsidy "+c.name+": invalid request:", "subsidy "+c.name+": запрос с ошибками:")
 		for _, f := range ce.Fields {
 			fmt.Fprintf(c.stderr, "  %s: %s\n", f.Field, f.Message(c.lang))
 		}
@@ -97,7 +102,7 @@ func printProblem(w io.Writer, err error, lang string) {
 			fmt.Fprintln(c.stderr, " ", ce.Detail)
 		}
 	case errors.As(err, &p):
-		c.say("subsidy calc: the request cannot be read:", "subsidy calc: запрос не читается:")
+		c.say("subsidy "+c.name+": the request cannot be read:", "subsidy "+c.name+": запрос не читается:")
 		if p.Detail != "" {
 			fmt.Fprintln(c.stderr, " ", p.Detail)
 		}
@@ -105,7 +110,7 @@ func printProblem(w io.Writer, err error, lang string) {
 			fmt.Fprintf(c.stderr, "  %s: %s\n", f.Field, f.Message)
 		}
 	default:
-		fmt.Fprintln(c.stderr, "subsidy calc:", localizeError(err, c.lang))
+		fmt.Fprintln(c.stderr, "subsidy "+c.name+":", localizeError(err, c.lang))
 	}
 }
 

@@ -15,6 +15,8 @@ import (
 	"testing"
 	"time"
 	"unsafe"
+
+	"github.com/eaeu-subsidy/subsidy/calc"
 )
 
 func writeString(s string) func(io.Writer) error {
@@ -360,6 +362,11 @@ func TestOlderForms(t *testing.T) {
 	}
 	if b, _ := os.ReadFile(filepath.Join(dir, "real.xlsx")); string(b) != "PK" {
 		t.Errorf("the link's target holds %q", b)
+	}
+	var msg bytes.Buffer
+	printProblem(&msg, &calc.Error{Kind: calc.Invalid, Fields: []calc.FieldError{{Field: "loan.rate", En: "must be 0 to 100", Ru: "от 0 до 100"}}}, "en")
+	if msg.String() != "subsidy calc: invalid request:\n  loan.rate: must be 0 to 100\n" {
+		t.Errorf("printProblem: %q", msg.String())
 	}
 	got := strings.Join(reorder([]string{"in.json", "-o", "out.csv", "-q", "--lang=en"}, map[string]bool{"o": true}), " ")
 	if got != "-o out.csv -q --lang=en -- in.json" {

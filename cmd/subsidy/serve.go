@@ -161,6 +161,8 @@ func serve(ctx context.Context, cfg serveConfig, stderr io.Writer) error {
 		JobTTL:           cfg.jobTTL,
 		Workbook:         workbook,
 		Version:          buildVersion(),
+
+		CompareWorkbook: compareWorkbook, // compare.go
 	})
 	if err != nil {
 		return err
