@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"net/http"
@@ -257,7 +258,8 @@ func clip(s string) string {
 // does not check domain rules (calc.Calculate does). A failure is a 400
 // *Problem of type [TypeMalformed] naming the field by its JSON path;
 // every bad number and date is listed, the first structural error only.
-// lang chooses the language of the messages.
+// lang chooses the language of the messages. A leading UTF-8 byte order
+// mark is ignored.
 //
 // A well-formed request is read by [decodeFast], a hand-written reader
 // several times cheaper than reflection; whatever it declines (every bad
@@ -278,6 +280,10 @@ func decodeReflect(body []byte, lang string) (*calc.Request, error) {
 	st.lang, st.errs = lang, st.errs[:0]
 	defer decodeStates.Put(st)
 
+	// A UTF-8 byte order mark (Windows editors write one) is not JSON but
+	// says nothing: it is dropped, as RFC 8259 §8.1 allows a parser to.
+	// The fast path declines such a body, so it comes here.
+	body = bytes.TrimPrefix(body, []byte("\xEF\xBB\xBF"))
 	if len(strings.TrimSpace(string(body))) == 0 {
 		return nil, malformed(lang, tr(lang, "", "пустое тело запроса: ожидается JSON-объект", "empty body: a JSON object is expected"), nil)
 	}

@@ -223,7 +223,7 @@ func decodeEdgeCases() []decodeCase {
 		{name: "TrailingObject", body: `{}{}`},
 		{name: "TrailingNull", body: `{} null`},
 		{name: "TrailingNUL", body: "{}\x00"},
-		{name: "LeadingBOM", body: "\xef\xbb\xbf{}"},
+		{name: "LeadingBOM", body: "\xef\xbb\xbf{}", slow: true}, // read by the reference, which drops the BOM
 		{name: "VerticalTab", body: "\v{}"},
 		{name: "NBSPBody", body: "\u00a0"},
 		{name: "FormFeedInside", body: "{\f}"},
