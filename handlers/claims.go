@@ -458,7 +458,7 @@ func parseClaimForm(v claimForm, file []byte, lang string) (*calc.ClaimRequest, 
 			}
 			return decimal.Decimal{}
 		}
-		d, err := parseLocalDecimal(s, lang)
+		d, err := calc.ParseNumber(s, lang)
 		if err != nil {
 			bad(T(lang, "claims.field."+field), T(lang, "err.parse.decimal"))
 		}
