@@ -54,6 +54,11 @@ type Config struct {
 	Calculate CalculateFunc
 	// Source names the input in the report (the uploaded file's name).
 	Source string
+	// Other, when not nil, gets the same report in the other language
+	// (English when Lang is Russian and the reverse), so that either can be
+	// downloaded later. Check messages from the engine are in Lang; the
+	// other report names the failed conditions without them.
+	Other io.Writer
 	// TempDir holds temporary files of the report (default os.TempDir).
 	TempDir string
 	// Logger gets internal errors (default slog.Default()).
@@ -76,17 +81,29 @@ type Progress struct {
 }
 
 // Outcome sums up a finished run.
+//
+// Rows = Computed + Rejected and Computed = Eligible + Ineligible, always.
+// Only eligible loans count in the sums and the allocation (SPEC §6).
 type Outcome struct {
-	Rows      int              `json:"rows"`
-	Computed  int              `json:"computed"`
-	Eligible  int              `json:"eligible"`
-	Rejected  int              `json:"rejected"`
-	EmptyRows int              `json:"empty_rows"`
-	Format    string           `json:"format"`
-	Warnings  []report.Warning `json:"warnings,omitempty"`
-	// SubsidyPaid sums the paid subsidy of the computed loans, by currency
-	// (decimal strings).
-	SubsidyPaid map[string]string `json:"subsidy_paid,omitempty"`
+	Rows       int              `json:"rows"`
+	Computed   int              `json:"computed"`
+	Eligible   int              `json:"eligible"`
+	Ineligible int              `json:"ineligible"`
+	Rejected   int              `json:"rejected"`
+	EmptyRows  int              `json:"empty_rows"`
+	Format     string           `json:"format"`
+	Warnings   []report.Warning `json:"warnings,omitempty"`
+	// SubsidyPayable sums the payable subsidy of the eligible loans, by
+	// currency (decimal strings). SubsidyPaid is the same sum, under its
+	// earlier name.
+	SubsidyPayable map[string]string `json:"subsidy_payable,omitempty"`
+	SubsidyPaid    map[string]string `json:"subsidy_paid,omitempty"`
+	// IneligibleBy counts the ineligible loans failing each eligibility
+	// check, by check code.
+	IneligibleBy map[string]int `json:"ineligible_by,omitempty"`
+	// IneligibleLoans are the first ineligible loans (at most 100) with
+	// their failed conditions, for a page to show.
+	IneligibleLoans []IneligibleLoan `json:"ineligible_loans,omitempty"`
 	// Allocation by year, when a budget was given.
 	Allocation []YearAllocation `json:"allocation,omitempty"`
 	// Errors are the first rejected rows (at most 100), for a page to show.
@@ -113,7 +130,21 @@ type RowError struct {
 	Ru     string `json:"ru"`
 }
 
-// maxOutcomeErrors bounds Outcome.Errors.
+// IneligibleLoan is a computed loan that fails an eligibility check.
+type IneligibleLoan struct {
+	Row    int           `json:"row"`
+	ID     string        `json:"id"`
+	Failed []FailedCheck `json:"failed"`
+}
+
+// FailedCheck is a failed eligibility check: its code and the engine's
+// message in the run's language.
+type FailedCheck struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+}
+
+// maxOutcomeErrors bounds Outcome.Errors and Outcome.IneligibleLoans.
 const maxOutcomeErrors = 100
 
 // Run reads the batch input at path, computes every valid row and writes
@@ -135,17 +166,31 @@ func Run(ctx context.Context, path string, cfg Config, out io.Writer, progress f
 		return nil, err
 	}
 	defer r.Close()
-	bw, err := report.NewBatchWriter(report.BatchOptions{
-		Lang: cfg.Lang, Schedules: cfg.Schedules, Allocation: cfg.Budget != nil, TempDir: cfg.TempDir,
-	})
-	if err != nil {
-		return nil, err
+	langs := []string{cfg.Lang}
+	if cfg.Other != nil {
+		langs = append(langs, otherLang(cfg.Lang))
 	}
-	defer bw.Close()
+	var writers []*report.BatchWriter
+	defer func() {
+		for _, w := range writers {
+			w.Close()
+		}
+	}()
+	for _, lang := range langs {
+		bw, err := report.NewBatchWriter(report.BatchOptions{
+			Lang: lang, Schedules: cfg.Schedules, Allocation: cfg.Budget != nil, TempDir: cfg.TempDir,
+		})
+		if err != nil {
+			return nil, err
+		}
+		writers = append(writers, bw)
+	}
+	bw := writers[0]
 
 	started := time.Now()
-	st := &runState{cfg: &cfg, bw: bw, outcome: &Outcome{Format: r.Format, SubsidyPaid: map[string]string{}},
-		paid: map[string]*report.Sum{}}
+	st := &runState{cfg: &cfg, bw: bw, writers: writers,
+		outcome: &Outcome{Format: r.Format, SubsidyPayable: map[string]string{}, SubsidyPaid: map[string]string{}},
+		paid:    map[string]*report.Sum{}}
 	if err := st.pipeline(ctx, r, progress); err != nil {
 		return nil, err
 	}
@@ -153,9 +198,11 @@ func Run(ctx context.Context, path string, cfg Config, out io.Writer, progress f
 	o.EmptyRows = r.EmptyRows()
 	o.Warnings = r.Warnings()
 	o.Computed, o.Eligible, o.Rejected = bw.Counts()
+	o.Ineligible = o.Computed - o.Eligible
 	o.Rows = o.Computed + o.Rejected
 	for c, s := range st.paid {
-		o.SubsidyPaid[c] = s.Decimal().StringFixed(2)
+		o.SubsidyPayable[c] = s.Decimal().StringFixed(2)
+		o.SubsidyPaid[c] = o.SubsidyPayable[c]
 	}
 	var alloc *report.Allocation
 	if cfg.Budget != nil {
@@ -176,14 +223,29 @@ func Run(ctx context.Context, path string, cfg Config, out io.Writer, progress f
 	if progress != nil {
 		progress(Progress{Total: o.Rows, Done: o.Computed, Failed: o.Rejected})
 	}
-	err = bw.Finish(out, report.BatchSummary{
+	sum := report.BatchSummary{
 		Source: cfg.Source, Format: r.Format, Sheet: r.Sheet, Encoding: r.Encoding, Programme: cfg.Programme,
 		Started: started, Finished: time.Now(), EmptyRows: o.EmptyRows, Warnings: o.Warnings, Allocation: alloc,
-	})
-	if err != nil {
-		return nil, err
+		Method: cfg.Allocation,
+	}
+	if cfg.Budget != nil {
+		sum.Budget, sum.Currency = &cfg.Budget.Amount, cfg.Budget.Currency
+	}
+	outs := []io.Writer{out, cfg.Other}
+	for i, w := range writers {
+		if err := w.Finish(outs[i], sum); err != nil {
+			return nil, err
+		}
 	}
 	return o, nil
+}
+
+// otherLang is the report language that lang is not.
+func otherLang(lang string) string {
+	if report.Lang(lang) == "en" {
+		return "ru"
+	}
+	return "en"
 }
 
 func (c *Config) defaults() {
@@ -205,7 +267,8 @@ func (c *Config) defaults() {
 // runState is what a run gathers as rows finish, in input order.
 type runState struct {
 	cfg     *Config
-	bw      *report.BatchWriter
+	bw      *report.BatchWriter   // the first of writers: the counts
+	writers []*report.BatchWriter // one a language
 	outcome *Outcome
 	paid    map[string]*report.Sum
 	demands []demandRec
@@ -356,22 +419,56 @@ func (st *runState) handle(it *item) error {
 				st.outcome.Errors = append(st.outcome.Errors, RowError{Row: l.Row, ID: l.ID, Column: p.Column, En: p.En, Ru: p.Ru})
 			}
 		}
-		return st.bw.Rejected(l)
+		for _, w := range st.writers {
+			if err := w.Rejected(l); err != nil {
+				return err
+			}
+		}
+		return nil
 	}
 	res := it.res
-	s := st.paid[res.Currency]
-	if s == nil {
-		s = &report.Sum{}
-		st.paid[res.Currency] = s
+	if res.Eligible {
+		// Only an eligible loan is paid, counts in the sums and asks for
+		// budget (SPEC §6).
+		s := st.paid[res.Currency]
+		if s == nil {
+			s = &report.Sum{}
+			st.paid[res.Currency] = s
+		}
+		s.Add(res.Totals.SubsidyPayable)
+		if st.cfg.Budget != nil {
+			st.demand(l, res)
+		}
+	} else {
+		st.ineligible(l, res)
 	}
-	s.Add(res.Totals.SubsidyPaid)
-	if st.cfg.Budget != nil {
-		st.demand(l, res)
+	for _, w := range st.writers {
+		if err := w.Computed(l, res); err != nil {
+			return err
+		}
 	}
-	return st.bw.Computed(l, res)
+	return nil
 }
 
-// demand records the project's paid subsidy by year in the budget's
+// ineligible records why a computed loan is not eligible.
+func (st *runState) ineligible(l *report.Loan, res *calc.Result) {
+	o := st.outcome
+	if o.IneligibleBy == nil {
+		o.IneligibleBy = map[string]int{}
+	}
+	il := IneligibleLoan{Row: l.Row, ID: l.ID}
+	for _, c := range res.Checks {
+		if !c.OK && c.Kind == calc.KindEligibility {
+			o.IneligibleBy[c.Code]++
+			il.Failed = append(il.Failed, FailedCheck{Code: c.Code, Message: c.Message})
+		}
+	}
+	if len(o.IneligibleLoans) < maxOutcomeErrors {
+		o.IneligibleLoans = append(o.IneligibleLoans, il)
+	}
+}
+
+// demand records the project's payable subsidy by year in the budget's
 // currency. A loan in another currency converts with the year's exchange
 // rate of its cap (or its cap_fx) when that rate is into the budget's
 // currency, rounding down to the minor unit as cap conversions do; a loan
@@ -394,10 +491,10 @@ func (st *runState) demand(l *report.Loan, res *calc.Result) {
 		}
 	}
 	for _, y := range res.Years {
-		if y.SubsidyPaid == 0 {
+		if y.SubsidyPayable == 0 {
 			continue
 		}
-		m := y.SubsidyPaid
+		m := y.SubsidyPayable
 		if res.Currency != b.Currency {
 			rate := y.FXRate
 			if rate == nil {

@@ -57,6 +57,19 @@ func apiExample() *calc.Request {
 	}
 }
 
+// twoStates is apiExample with participants from two member states only:
+// the programme asks for three, so nothing is payable (SPEC §6).
+func twoStates() *calc.Request {
+	r := apiExample()
+	r.Project.Name = "Two-state project"
+	r.Project.Participants = []calc.Participant{
+		{Name: "Plant A", Country: "BY", Share: dec("40")},
+		{Name: "Plant B", Country: "RU", Share: dec("60")},
+	}
+	r.Lang = "ru"
+	return r
+}
+
 // kztCapped is a tenge loan under the rouble cap, large enough for the cap
 // to cut the subsidy.
 func kztCapped() *calc.Request {
@@ -144,6 +157,7 @@ func TestWriteCalculationRecalculated(t *testing.T) {
 	}{
 		{name: "APIExampleEn", req: apiExample, lang: "en", spills: 1},
 		{name: "KZTCapRuSpilled", req: kztCapped, lang: "ru", sheetRows: 20, spills: 3},
+		{name: "IneligibleRu", req: twoStates, lang: "ru", spills: 1},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -208,7 +222,7 @@ func TestWriteCalculationRecalculated(t *testing.T) {
 			if rowsPer == 0 {
 				rowsPer = len(res.Schedule) + 1
 			}
-			schedCols := map[int]string{9: "payment", 10: "closing_balance", 16: "borrower_interest", 17: "borrower_payment"}
+			schedCols := map[int]string{9: "payment", 10: "closing_balance", 16: "subsidy_payable", 17: "borrower_interest", 18: "borrower_payment"}
 			for i, p := range js.Schedule {
 				sheet, row := schedSheets[i/rowsPer], i%rowsPer+2
 				for c, key := range schedCols {
@@ -219,14 +233,14 @@ func TestWriteCalculationRecalculated(t *testing.T) {
 			}
 			last := got[schedSheets[len(schedSheets)-1]]
 			lastData := (len(js.Schedule)-1)%rowsPer + 2
-			totalCols := map[int]string{7: "interest", 8: "principal", 9: "payments", 14: "subsidy", 15: "subsidy_paid", 16: "borrower_interest", 17: "borrower_payments"}
+			totalCols := map[int]string{7: "interest", 8: "principal", 9: "payments", 14: "subsidy", 15: "subsidy_paid", 16: "subsidy_payable", 17: "borrower_interest", 18: "borrower_payments"}
 			for c, key := range totalCols {
 				if lo := lookup(last, lastData+2, c); !sameNumber(lo, js.Totals[key].(string)) {
 					t.Errorf("schedule total %s: LibreOffice %q, JSON %q", key, lo, js.Totals[key])
 				}
 			}
 			years := got[sheets[len(schedSheets)+1]]
-			yearCols := map[int]string{2: "interest", 3: "principal", 4: "subsidy", 5: "subsidy_paid", 6: "borrower_interest"}
+			yearCols := map[int]string{2: "interest", 3: "principal", 4: "subsidy", 5: "subsidy_paid", 6: "subsidy_payable", 7: "borrower_interest"}
 			for i, y := range js.Years {
 				for c, key := range yearCols {
 					if lo := lookup(years, i+2, c); !sameNumber(lo, y[key].(string)) {
