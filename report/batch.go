@@ -31,7 +31,7 @@ const (
 
 var statusLabels = map[string]text{
 	StatusOK:         {"рассчитан", "computed"},
-	StatusIneligible: {"рассчитан, условия не выполнены", "computed, conditions not met"},
+	StatusIneligible: {"условия не выполнены", "not eligible"},
 	StatusRejected:   {"отклонён", "rejected"},
 }
 
@@ -579,7 +579,8 @@ func (b *BatchWriter) writeProjects() error {
 		}
 		note := safeText(p.note)
 		row[len(row)-1] = cellOf(st.wrap, note)
-		n := max(lines(note, notesWidth, false), lines(p.project, widths[pjProject-1], false))
+		n := max(lines(note, notesWidth, false), lines(p.project, widths[pjProject-1], false),
+			lines(statusLabels[p.status].in(b.lang), widths[pjStatus-1], true))
 		if n > 1 {
 			rw.tall(rowHeight(n), row...)
 		} else {

@@ -651,8 +651,9 @@ func (b *calcBook) writeSummary(sw *excelize.StreamWriter) error {
 	}
 	rw.line(b.t(text{"Субсидия к выплате", "Subsidy payable"}), formula(st.moneyBold, b.scheduleTotal(scSubsidyPayable), money(res.Totals.SubsidyPayable)), res.Currency)
 	if !res.Eligible {
-		rw.merged(b.t(text{"Программа выплатила бы, если бы условия были выполнены", "The programme would pay if the conditions were met"}),
-			st.muted, b.t(text{"см. «Итоги» ниже: справочно, не к выплате", "see the figures below: for reference, not payable"}), 4, rest)
+		rw.line(cellOf(st.note, b.t(text{"Справочно: при выполнении условий", "For reference, if the conditions were met"})),
+			formula(st.money, b.scheduleTotal(scSubsidyPaid), money(res.Totals.SubsidyPaid)), res.Currency,
+			cellOf(st.note, b.t(text{"не к выплате", "not payable"})))
 	}
 	kv(text{"Сформировано (UTC)", "Generated (UTC)"}, b.now.UTC().Format("2006-01-02 15:04:05"))
 	rw.skip()
@@ -752,16 +753,16 @@ func (b *calcBook) writeSummary(sw *excelize.StreamWriter) error {
 	if res.Eligible {
 		total(text{"Субсидия после годового лимита", "Subsidy after the annual cap"}, scSubsidyPaid, t.SubsidyPaid)
 	} else {
-		total(text{"Выплатили бы при выполнении условий (справочно)", "Would be paid if the conditions were met (reference)"}, scSubsidyPaid, t.SubsidyPaid)
+		total(text{"Справочно: при выполнении условий", "For reference, if the conditions were met"}, scSubsidyPaid, t.SubsidyPaid)
 	}
 	total(text{"Субсидия к выплате", "Subsidy payable"}, scSubsidyPayable, t.SubsidyPayable)
 	total(text{"Проценты, которые платит заёмщик", "Interest the borrower pays"}, scBorrowerInterest, t.BorrowerInterest)
 	total(text{"Платежи заёмщика", "Borrower's payments"}, scBorrowerPayment, t.BorrowerPayments)
 	er := res.EffectiveRates
 	kv(text{"Эффективная ставка без субсидии", "Effective rate without the subsidy"}, cellOf(st.percent, fraction(er.WithoutSubsidy)))
-	kv(text{"Эффективная ставка с субсидией к выплате", "Effective rate with the payable subsidy"}, cellOf(st.percent, fraction(er.WithSubsidy)))
+	kv(text{"Эффективная ставка с субсидией", "Effective rate with the payable subsidy"}, cellOf(st.percent, fraction(er.WithSubsidy)))
 	kv(text{"Ставка дисконтирования", "Discount rate"}, cellOf(st.percent, fraction(res.DiscountRate)))
-	kv(text{"Приведённая стоимость субсидии к выплате", "Present value of the payable subsidy"}, cellOf(st.money, money(res.SubsidyPresentValue)))
+	kv(text{"Приведённая стоимость субсидии", "Present value of the payable subsidy"}, cellOf(st.money, money(res.SubsidyPresentValue)))
 	kv(text{"Грант-элемент", "Grant element"}, cellOf(st.percent, fraction(res.GrantElement)))
 	rw.skip()
 

@@ -441,9 +441,9 @@ func lines(s string, width float64, bold bool) int {
 	if s == "" {
 		return 1
 	}
-	per := 1.12 // characters of the column's unit a character takes
+	per := 1.05 // characters of the column's unit a character takes
 	if bold {
-		per = 1.18
+		per = 1.12
 	}
 	room := max(width-1, 1)
 	n := 0
