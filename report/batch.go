@@ -214,14 +214,14 @@ func NewBatchWriter(opt BatchOptions) (*BatchWriter, error) {
 	}
 	if opt.Schedules {
 		header := []string{text{"Строка", "Row"}.in(lang), "id"}
-		for i, h := range scheduleHeader {
-			if plain, ok := plainHeader[i+1]; ok {
+		for i, h := range bookHeader {
+			if plain, ok := bookPlain[i+1]; ok {
 				h = plain
 			}
 			header = append(header, h.in(lang))
 		}
 		header = append(header, text{"Валюта", "Currency"}.in(lang))
-		widths := append([]float64{7, 14}, scheduleWidths...)
+		widths := append([]float64{7, 14}, bookWidths...)
 		b.sched = newSpill(f, sheetSchedules.in(lang), header, st.header, append(widths, 8), b.page(true, 1))
 	}
 	return b, nil

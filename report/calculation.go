@@ -24,7 +24,64 @@ var (
 	sheetChart    = text{"Диаграмма", "Chart"}
 )
 
-// Columns of the Schedule sheet (1-based).
+// Columns of the workbook's Schedule sheet (1-based): what the programme
+// would pay (after the cap) and what is payable stand side by side.
+const (
+	wcN = iota + 1
+	wcStart
+	wcEnd
+	wcDays
+	wcOpening
+	wcDrawdown
+	wcInterest
+	wcPrincipal
+	wcPayment
+	wcClosing
+	wcContractRate
+	wcBaseRate
+	wcSubsidyRate
+	wcSubsidy
+	wcSubsidyPaid
+	wcSubsidyPayable
+	wcBorrowerInterest
+	wcBorrowerPayment
+	wcRatesVary
+	wcColumns = wcRatesVary
+)
+
+var bookHeader = [...]text{
+	wcN - 1:                {"№", "No."},
+	wcStart - 1:            {"Начало периода", "Period start"},
+	wcEnd - 1:              {"Дата платежа", "Payment date"},
+	wcDays - 1:             {"Дней", "Days"},
+	wcOpening - 1:          {"Остаток на начало", "Opening balance"},
+	wcDrawdown - 1:         {"Выдача в периоде", "Drawdown"},
+	wcInterest - 1:         {"Проценты", "Interest"},
+	wcPrincipal - 1:        {"Основной долг", "Principal"},
+	wcPayment - 1:          {"Платёж = проценты + долг", "Payment = interest + principal"},
+	wcClosing - 1:          {"Остаток на конец = начало + выдача − долг", "Closing balance = opening + drawdown − principal"},
+	wcContractRate - 1:     {"Ставка по кредиту", "Contract rate"},
+	wcBaseRate - 1:         {"Ставка ЦБ", "Policy rate"},
+	wcSubsidyRate - 1:      {"Ставка субсидии", "Subsidy rate"},
+	wcSubsidy - 1:          {"Субсидия по правилу", "Subsidy under the rule"},
+	wcSubsidyPaid - 1:      {"Субсидия после лимита (если условия выполнены)", "Subsidy after the cap (if the conditions are met)"},
+	wcSubsidyPayable - 1:   {"Субсидия к выплате", "Subsidy payable"},
+	wcBorrowerInterest - 1: {"Проценты заёмщика = проценты − к выплате", "Borrower interest = interest − payable"},
+	wcBorrowerPayment - 1:  {"Платёж заёмщика = платёж − к выплате", "Borrower payment = payment − payable"},
+	wcRatesVary - 1:        {"Ставки менялись в периоде", "Rates changed in the period"},
+}
+
+// bookWidths fit a money figure up to 999 999 999 999,99 and the
+// wrapped headers in both languages.
+var bookWidths = []float64{5, 11, 11, 6, 17, 16, 16, 17, 17, 17, 9, 9, 9, 16, 16, 16, 17, 17, 10}
+
+// isBookMoney reports whether a Schedule sheet column holds money (its header
+// then names the currency).
+func isBookMoney(c int) bool {
+	return c >= wcOpening && c <= wcClosing || c >= wcSubsidy && c <= wcBorrowerPayment
+}
+
+// Columns of the schedule as CSV (1-based; [WriteScheduleCSV]).
 const (
 	scN = iota + 1
 	scStart
@@ -41,7 +98,6 @@ const (
 	scSubsidyRate
 	scSubsidy
 	scSubsidyPaid
-	scSubsidyPayable
 	scBorrowerInterest
 	scBorrowerPayment
 	scRatesVary
@@ -60,22 +116,17 @@ var scheduleHeader = [...]text{
 	scPayment - 1:          {"Платёж = проценты + долг", "Payment = interest + principal"},
 	scClosing - 1:          {"Остаток на конец = начало + выдача − долг", "Closing balance = opening + drawdown − principal"},
 	scContractRate - 1:     {"Ставка по кредиту", "Contract rate"},
-	scBaseRate - 1:         {"Ставка ЦБ", "Policy rate"},
+	scBaseRate - 1:         {"Ставка центрального банка", "Policy rate"},
 	scSubsidyRate - 1:      {"Ставка субсидии", "Subsidy rate"},
-	scSubsidy - 1:          {"Субсидия по правилу", "Subsidy under the rule"},
-	scSubsidyPaid - 1:      {"Субсидия после лимита (если условия выполнены)", "Subsidy after the cap (if the conditions are met)"},
-	scSubsidyPayable - 1:   {"Субсидия к выплате", "Subsidy payable"},
-	scBorrowerInterest - 1: {"Проценты заёмщика = проценты − к выплате", "Borrower interest = interest − payable"},
-	scBorrowerPayment - 1:  {"Платёж заёмщика = платёж − к выплате", "Borrower payment = payment − payable"},
+	scSubsidy - 1:          {"Субсидия по правилу", "Subsidy (rule)"},
+	scSubsidyPaid - 1:      {"Субсидия к выплате", "Subsidy paid"},
+	scBorrowerInterest - 1: {"Проценты заёмщика = проценты − субсидия", "Borrower interest = interest − subsidy paid"},
+	scBorrowerPayment - 1:  {"Платёж заёмщика = платёж − субсидия", "Borrower payment = payment − subsidy paid"},
 	scRatesVary - 1:        {"Ставки менялись в периоде", "Rates changed in the period"},
 }
 
-// scheduleWidths fit a money figure up to 999 999 999 999,99 and the
-// wrapped headers in both languages.
-var scheduleWidths = []float64{5, 11, 11, 6, 17, 16, 16, 17, 17, 17, 9, 9, 9, 16, 16, 16, 17, 17, 10}
-
-// isMoneyColumn reports whether a schedule column holds money (its header
-// then names the currency).
+// isMoneyColumn reports whether a CSV schedule column holds money (its
+// header then names the currency).
 func isMoneyColumn(c int) bool {
 	return c >= scOpening && c <= scClosing || c >= scSubsidy && c <= scBorrowerPayment
 }
@@ -191,14 +242,14 @@ func (b *calcBook) moneyHeader(t text) string { return b.t(t) + ", " + b.res.Cur
 
 func (b *calcBook) writeSchedule() error {
 	st := b.st
-	header := make([]string, scColumns)
-	for i, h := range scheduleHeader {
+	header := make([]string, wcColumns)
+	for i, h := range bookHeader {
 		header[i] = b.t(h)
-		if isMoneyColumn(i + 1) {
+		if isBookMoney(i + 1) {
 			header[i] += ", " + b.res.Currency
 		}
 	}
-	b.sched = newSpill(b.f, b.t(sheetSchedule), header, st.header, scheduleWidths, b.page(true, 1))
+	b.sched = newSpill(b.f, b.t(sheetSchedule), header, st.header, bookWidths, b.page(true, 1))
 	b.sched.capacity = b.spillRows
 	for i := range b.res.Schedule {
 		p := &b.res.Schedule[i]
@@ -224,8 +275,8 @@ func (b *calcBook) writeSchedule() error {
 				cellOf(st.money, money(p.Subsidy)),
 				cellOf(st.money, money(p.SubsidyPaid)),
 				cellOf(st.money, money(p.SubsidyPayable)),
-				formula(st.money, fmt.Sprintf("ROUND(G%d-%s%d,2)", r, col(scSubsidyPayable), r), money(p.BorrowerInterest)),
-				formula(st.money, fmt.Sprintf("ROUND(I%d-%s%d,2)", r, col(scSubsidyPayable), r), money(p.BorrowerPayment)),
+				formula(st.money, fmt.Sprintf("ROUND(G%d-%s%d,2)", r, col(wcSubsidyPayable), r), money(p.BorrowerInterest)),
+				formula(st.money, fmt.Sprintf("ROUND(I%d-%s%d,2)", r, col(wcSubsidyPayable), r), money(p.BorrowerPayment)),
 				cellOf(st.center, vary),
 			}
 		})
@@ -235,14 +286,14 @@ func (b *calcBook) writeSchedule() error {
 	}
 	t := b.res.Totals
 	totals := map[int]calc.Money{
-		scDrawdown: b.sumDrawdown(), scInterest: t.Interest, scPrincipal: t.Principal,
-		scPayment: t.Payments, scSubsidy: t.Subsidy, scSubsidyPaid: t.SubsidyPaid, scSubsidyPayable: t.SubsidyPayable,
-		scBorrowerInterest: t.BorrowerInterest, scBorrowerPayment: t.BorrowerPayments,
+		wcDrawdown: b.sumDrawdown(), wcInterest: t.Interest, wcPrincipal: t.Principal,
+		wcPayment: t.Payments, wcSubsidy: t.Subsidy, wcSubsidyPaid: t.SubsidyPaid, wcSubsidyPayable: t.SubsidyPayable,
+		wcBorrowerInterest: t.BorrowerInterest, wcBorrowerPayment: t.BorrowerPayments,
 	}
 	return b.sched.close(func(r int) []any {
-		row := make([]any, scColumns)
+		row := make([]any, wcColumns)
 		row[0] = cellOf(st.bold, b.t(text{"Итого", "Total"}))
-		row[scDays-1] = formula(st.integerBold, "SUM("+b.sched.ranges(scDays)+")", b.totalDays())
+		row[wcDays-1] = formula(st.integerBold, "SUM("+b.sched.ranges(wcDays)+")", b.totalDays())
 		for c, m := range totals {
 			row[c-1] = formula(st.moneyBold, "ROUND(SUM("+b.sched.ranges(c)+"),2)", money(m))
 		}
@@ -293,8 +344,8 @@ const (
 // yearSource maps a Years column summed from the schedule to the schedule
 // column it sums.
 var yearSource = map[int]int{
-	yrInterest: scInterest, yrPrincipal: scPrincipal, yrSubsidy: scSubsidy,
-	yrSubsidyPaid: scSubsidyPaid, yrSubsidyPayable: scSubsidyPayable, yrBorrowerInterest: scBorrowerInterest,
+	yrInterest: wcInterest, yrPrincipal: wcPrincipal, yrSubsidy: wcSubsidy,
+	yrSubsidyPaid: wcSubsidyPaid, yrSubsidyPayable: wcSubsidyPayable, yrBorrowerInterest: wcBorrowerInterest,
 }
 
 func (b *calcBook) writeYears() error {
@@ -329,7 +380,7 @@ func (b *calcBook) writeYears() error {
 		b.moneyHeader(text{"Остаток долга на конец года", "Balance at year end"}),
 	)
 	// The payment date (column C of the schedule) decides a period's year.
-	dates := b.sched.rangesOf(scEnd)
+	dates := b.sched.rangesOf(wcEnd)
 	b.yearsFirst = rw.row + 1
 	for _, y := range b.res.Years {
 		r := rw.row + 1
@@ -649,10 +700,10 @@ func (b *calcBook) writeSummary(sw *excelize.StreamWriter) error {
 			rw.merged(cellOf(st.bad, CheckName(c.Code, b.lang)), st.wrap, safeText(c.Message), 4, rest)
 		}
 	}
-	rw.line(b.t(text{"Субсидия к выплате", "Subsidy payable"}), formula(st.moneyBold, b.scheduleTotal(scSubsidyPayable), money(res.Totals.SubsidyPayable)), res.Currency)
+	rw.line(b.t(text{"Субсидия к выплате", "Subsidy payable"}), formula(st.moneyBold, b.scheduleTotal(wcSubsidyPayable), money(res.Totals.SubsidyPayable)), res.Currency)
 	if !res.Eligible {
 		rw.line(cellOf(st.note, b.t(text{"Справочно: при выполнении условий", "For reference, if the conditions were met"})),
-			formula(st.money, b.scheduleTotal(scSubsidyPaid), money(res.Totals.SubsidyPaid)), res.Currency,
+			formula(st.money, b.scheduleTotal(wcSubsidyPaid), money(res.Totals.SubsidyPaid)), res.Currency,
 			cellOf(st.note, b.t(text{"не к выплате", "not payable"})))
 	}
 	kv(text{"Сформировано (UTC)", "Generated (UTC)"}, b.now.UTC().Format("2006-01-02 15:04:05"))
@@ -746,18 +797,18 @@ func (b *calcBook) writeSummary(sw *excelize.StreamWriter) error {
 	total := func(label text, c int, m calc.Money) {
 		rw.line(b.t(label), formula(st.moneyBold, b.scheduleTotal(c), money(m)))
 	}
-	total(text{"Проценты за весь срок", "Interest over the term"}, scInterest, t.Interest)
-	total(text{"Основной долг", "Principal repaid"}, scPrincipal, t.Principal)
-	total(text{"Платежи банку", "Payments to the bank"}, scPayment, t.Payments)
-	total(text{"Субсидия по правилу", "Subsidy under the rule"}, scSubsidy, t.Subsidy)
+	total(text{"Проценты за весь срок", "Interest over the term"}, wcInterest, t.Interest)
+	total(text{"Основной долг", "Principal repaid"}, wcPrincipal, t.Principal)
+	total(text{"Платежи банку", "Payments to the bank"}, wcPayment, t.Payments)
+	total(text{"Субсидия по правилу", "Subsidy under the rule"}, wcSubsidy, t.Subsidy)
 	if res.Eligible {
-		total(text{"Субсидия после годового лимита", "Subsidy after the annual cap"}, scSubsidyPaid, t.SubsidyPaid)
+		total(text{"Субсидия после годового лимита", "Subsidy after the annual cap"}, wcSubsidyPaid, t.SubsidyPaid)
 	} else {
-		total(text{"Справочно: при выполнении условий", "For reference, if the conditions were met"}, scSubsidyPaid, t.SubsidyPaid)
+		total(text{"Справочно: при выполнении условий", "For reference, if the conditions were met"}, wcSubsidyPaid, t.SubsidyPaid)
 	}
-	total(text{"Субсидия к выплате", "Subsidy payable"}, scSubsidyPayable, t.SubsidyPayable)
-	total(text{"Проценты, которые платит заёмщик", "Interest the borrower pays"}, scBorrowerInterest, t.BorrowerInterest)
-	total(text{"Платежи заёмщика", "Borrower's payments"}, scBorrowerPayment, t.BorrowerPayments)
+	total(text{"Субсидия к выплате", "Subsidy payable"}, wcSubsidyPayable, t.SubsidyPayable)
+	total(text{"Проценты, которые платит заёмщик", "Interest the borrower pays"}, wcBorrowerInterest, t.BorrowerInterest)
+	total(text{"Платежи заёмщика", "Borrower's payments"}, wcBorrowerPayment, t.BorrowerPayments)
 	er := res.EffectiveRates
 	kv(text{"Эффективная ставка без субсидии", "Effective rate without the subsidy"}, cellOf(st.percent, fraction(er.WithoutSubsidy)))
 	kv(text{"Эффективная ставка с субсидией", "Effective rate with the payable subsidy"}, cellOf(st.percent, fraction(er.WithSubsidy)))
@@ -879,4 +930,14 @@ func (b *calcBook) writeChart() error {
 func (b *calcBook) chartTitle(t text) excelize.ChartTitle {
 	f := chartFont(11, true)
 	return excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: b.t(t) + ", " + b.res.Currency, Font: &f}}}
+}
+
+// bookPlain are the Schedule sheet's headers without the formulas they
+// spell out, for the batch report's Schedules sheet, whose cells are
+// values.
+var bookPlain = map[int]text{
+	wcPayment:          {"Платёж", "Payment"},
+	wcClosing:          {"Остаток на конец", "Closing balance"},
+	wcBorrowerInterest: {"Проценты заёмщика", "Borrower interest"},
+	wcBorrowerPayment:  {"Платёж заёмщика", "Borrower payment"},
 }
