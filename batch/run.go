@@ -18,7 +18,6 @@ import (
 	"log/slog"
 	"runtime"
 	"runtime/debug"
-	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -275,19 +274,11 @@ type runState struct {
 	exclude []report.AllocationExcluded
 }
 
-// demandRec is a computed project's paid subsidy by year, in the budget's
-// currency, for the allocation.
+// demandRec is a computed project's claim on the budget.
 type demandRec struct {
-	row    int
-	id     string
-	app    calc.Date
-	hasApp bool
-	years  []yearDemand
-}
-
-type yearDemand struct {
-	year   int
-	demand calc.Money
+	row int
+	id  string
+	app calc.Application
 }
 
 // item is one row on its way through the pipeline.
@@ -468,21 +459,11 @@ func (st *runState) ineligible(l *report.Loan, res *calc.Result) {
 	}
 }
 
-// demand records the project's payable subsidy by year in the budget's
-// currency. A loan in another currency converts with the year's exchange
-// rate of its cap (or its cap_fx) when that rate is into the budget's
-// currency, rounding down to the minor unit as cap conversions do; a loan
-// with no such rate is left out of the allocation and listed.
+// demand records the project's claim on the budget: its payable subsidy
+// by year in the budget's currency (calc.Demand: the conversion rules live
+// there). A loan that cannot take part is left out of the allocation and
+// listed with the reason.
 func (st *runState) demand(l *report.Loan, res *calc.Result) {
-	b := st.cfg.Budget
-	d := demandRec{row: l.Row, id: l.ID}
-	if l.ApplicationDate != nil {
-		d.app, d.hasApp = *l.ApplicationDate, true
-	}
-	capCur := ""
-	if res.Programme.Cap != nil {
-		capCur = res.Programme.Cap.Currency
-	}
 	var rowFX *decimal.Decimal
 	for _, fx := range l.Request.Subsidy.FX {
 		if fx.Year == nil {
@@ -490,91 +471,38 @@ func (st *runState) demand(l *report.Loan, res *calc.Result) {
 			rowFX = &v
 		}
 	}
-	for _, y := range res.Years {
-		if y.SubsidyPayable == 0 {
-			continue
-		}
-		m := y.SubsidyPayable
-		if res.Currency != b.Currency {
-			rate := y.FXRate
-			if rate == nil {
-				rate = rowFX
-			}
-			if rate == nil || (capCur != "" && capCur != b.Currency) {
-				st.exclude = append(st.exclude, report.AllocationExcluded{
-					Row: l.Row, ID: l.ID, Currency: res.Currency,
-					En: fmt.Sprintf("the loan is in %s and there is no exchange rate into %s: give cap_fx", res.Currency, b.Currency),
-					Ru: fmt.Sprintf("кредит в %s, а курса к %s нет: укажите cap_fx", res.Currency, b.Currency),
-				})
-				return
-			}
-			conv := m.Decimal().Mul(*rate).Truncate(calc.MinorDigits)
-			v, err := calc.MoneyFromDecimal(conv)
-			if err != nil {
-				st.exclude = append(st.exclude, report.AllocationExcluded{Row: l.Row, ID: l.ID, Currency: res.Currency,
-					En: "the converted demand is out of range", Ru: "пересчитанная потребность вне допустимого диапазона"})
-				return
-			}
-			m = v
-		}
-		d.years = append(d.years, yearDemand{y.Year, m})
+	years, err := calc.Demand(res, st.cfg.Budget.Currency, rowFX)
+	var ce *calc.Error
+	if errors.As(err, &ce) && len(ce.Fields) > 0 {
+		st.exclude = append(st.exclude, report.AllocationExcluded{
+			Row: l.Row, ID: l.ID, Currency: res.Currency, En: ce.Fields[0].En, Ru: ce.Fields[0].Ru})
+		return
 	}
-	if len(d.years) > 0 {
-		st.demands = append(st.demands, d)
+	if len(years) > 0 {
+		st.demands = append(st.demands, demandRec{row: l.Row, id: l.ID,
+			app: calc.Application{Seq: l.Row, Date: l.ApplicationDate, Years: years}})
 	}
 }
 
-// allocate shares each year's budget among that year's demands (SPEC §5).
-// first_come serves projects by application date, then row order (rows
-// without a date after those with one); pro_rata uses the same order to
-// break ties of the largest remainder.
+// allocate shares each year's budget among that year's demands (SPEC §5)
+// with calc.AllocateYears, which fixes the order projects are served in.
 func (st *runState) allocate() (*report.Allocation, error) {
 	b := st.cfg.Budget
-	order := make([]int, len(st.demands))
-	for i := range order {
-		order[i] = i
+	apps := make([]calc.Application, len(st.demands))
+	for i := range st.demands {
+		apps[i] = st.demands[i].app
 	}
-	sort.SliceStable(order, func(i, j int) bool {
-		a, c := &st.demands[order[i]], &st.demands[order[j]]
-		if a.hasApp != c.hasApp {
-			return a.hasApp
-		}
-		if a.hasApp && a.app != c.app {
-			return a.app < c.app
-		}
-		return a.row < c.row
-	})
-	byYear := map[int][]int{} // year -> indexes into order, in order
-	var years []int
-	for _, i := range order {
-		for _, y := range st.demands[i].years {
-			if _, ok := byYear[y.year]; !ok {
-				years = append(years, y.year)
-			}
-			byYear[y.year] = append(byYear[y.year], i)
-		}
+	years, err := calc.AllocateYears(b.Amount, st.cfg.Allocation, apps)
+	if err != nil {
+		return nil, err
 	}
-	sort.Ints(years)
 	a := &report.Allocation{Method: st.cfg.Allocation, Budget: b.Amount, Currency: b.Currency, Excluded: st.exclude}
 	for _, y := range years {
-		idx := byYear[y]
-		demand := make([]calc.Money, len(idx))
-		for k, i := range idx {
-			for _, yd := range st.demands[i].years {
-				if yd.year == y {
-					demand[k] = yd.demand
-				}
-			}
-		}
-		got, err := calc.Allocate(b.Amount, demand, st.cfg.Allocation)
-		if err != nil {
-			return nil, err
-		}
-		ay := report.AllocationYear{Year: y, Projects: make([]report.AllocatedProject, len(idx))}
-		for k, i := range idx {
-			ay.Demand.Add(demand[k])
-			ay.Allocated.Add(got[k])
-			ay.Projects[k] = report.AllocatedProject{Row: st.demands[i].row, ID: st.demands[i].id, Demand: demand[k], Allocated: got[k]}
+		ay := report.AllocationYear{Year: y.Year, Projects: make([]report.AllocatedProject, len(y.Projects))}
+		for k, i := range y.Projects {
+			ay.Demand.Add(y.Demand[k])
+			ay.Allocated.Add(y.Allocated[k])
+			ay.Projects[k] = report.AllocatedProject{Row: st.demands[i].row, ID: st.demands[i].id, Demand: y.Demand[k], Allocated: y.Allocated[k]}
 		}
 		a.Years = append(a.Years, ay)
 	}
@@ -613,17 +541,7 @@ func ParseBudget(s, defaultCurrency string) (*Budget, error) {
 	return &Budget{Amount: m, Currency: cur}, nil
 }
 
-// BudgetCurrency is the currency of a budget given without one: the
-// annual cap's currency of the programme, or its only allowed currency, or
-// RUB.
-func BudgetCurrency(programme string) string {
-	if p, ok := calc.LookupProgramme(programme); ok {
-		if p.Cap != nil {
-			return p.Cap.Currency
-		}
-		if len(p.Conditions.Currencies) == 1 {
-			return p.Conditions.Currencies[0]
-		}
-	}
-	return "RUB"
-}
+// BudgetCurrency is the currency of a budget given without one
+// (calc.BudgetCurrency): the annual cap's currency of the programme, or
+// its only allowed currency, or RUB.
+func BudgetCurrency(programme string) string { return calc.BudgetCurrency(programme) }
