@@ -324,6 +324,10 @@ func (b *BatchWriter) Computed(l *Loan, res *calc.Result) error {
 
 func (b *BatchWriter) schedule(l *Loan, res *calc.Result) error {
 	st := b.st
+	if len(b.sched.sheets) == 0 {
+		// The first sheet opens now: its footer can name the rules.
+		b.sched.page = b.page(true, 1)
+	}
 	id := safeText(l.ID)
 	for i := range res.Schedule {
 		p := &res.Schedule[i]
