@@ -488,3 +488,14 @@ func headerRow(st int, labels []string, widths []float64) ([]any, excelize.RowOp
 	}
 	return cells, excelize.RowOpts{Height: rowHeight(n)}
 }
+
+// printSetup makes a sheet print landscape and one page wide (as many
+// pages long as it needs). Like setPage it must run before the sheet's
+// StreamWriter is opened.
+func printSetup(f *excelize.File, sheet string) error {
+	landscape, wide, long, fit := "landscape", 1, 0, true
+	if err := f.SetPageLayout(sheet, &excelize.PageLayoutOptions{Orientation: &landscape, FitToWidth: &wide, FitToHeight: &long}); err != nil {
+		return err
+	}
+	return f.SetSheetProps(sheet, &excelize.SheetPropsOptions{FitToPage: &fit})
+}
