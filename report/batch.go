@@ -365,7 +365,9 @@ func (b *BatchWriter) Rejected(l *Loan) error {
 	notes := make([]string, len(l.Problems))
 	for i, p := range l.Problems {
 		notes[i] = p.Message(b.lang)
-		if p.Column != "" {
+		if c := columnByKey[p.Column]; c != nil {
+			notes[i] = text{c.Ru, c.En}.in(b.lang) + ": " + notes[i]
+		} else if p.Column != "" {
 			notes[i] = p.Column + ": " + notes[i]
 		}
 	}
@@ -649,9 +651,9 @@ func allocationLast(a *Allocation) int {
 }
 
 func (b *BatchWriter) writeErrors() error {
-	header := []string{b.t(text{"Строка", "Row"}), "id", b.t(text{"Столбец (код)", "Column (code)"}),
+	header := []string{b.t(text{"Строка", "Row"}), "id", b.t(text{"Столбец", "Column"}),
 		b.t(text{"Значение", "Value"}), b.t(text{"Причина", "Reason"})}
-	widths := []float64{8, 14, 18, 24, 70}
+	widths := []float64{8, 14, 26, 24, 62}
 	sw, rw, err := b.stream(sheetErrors, b.page(true, 1), widths, header)
 	if err != nil {
 		return err
@@ -662,8 +664,12 @@ func (b *BatchWriter) writeErrors() error {
 		}
 		for _, p := range e.problems {
 			msg := p.Message(b.lang)
-			rw.tall(rowHeight(max(lines(msg, widths[4], false), lines(p.Value, widths[3], false))),
-				cellOf(b.st.number, e.row), cellOf(b.st.text, safeText(e.id)), cellOf(b.st.text, p.Column),
+			column := p.Column
+			if c := columnByKey[p.Column]; c != nil {
+				column = c.Label(b.lang) // "Сумма кредита (amount)": the name, and the key as in the template
+			}
+			rw.tall(rowHeight(max(lines(msg, widths[4], false), lines(p.Value, widths[3], false), lines(column, widths[2], false))),
+				cellOf(b.st.number, e.row), cellOf(b.st.text, safeText(e.id)), cellOf(b.st.wrap, column),
 				cellOf(b.st.wrap, safeText(p.Value)), cellOf(b.st.wrap, msg))
 		}
 	}

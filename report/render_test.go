@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"syscall"
 	"testing"
@@ -165,6 +166,10 @@ func TestCalculationPrints(t *testing.T) {
 			if n := pagesBySheet(t, pages, tc.sheets)[tc.sheets[0]]; n != 1 {
 				t.Errorf("summary on %d pages, want 1", n)
 			}
+			if tc.lang == "ru" {
+				// User data and the engine's message naming a request field.
+				checkRussian(t, pages, "Plant", "Two-state", "project", "subsidy.base_rates")
+			}
 			if !strings.Contains(pages[0], res.Programme.RulesVersion) {
 				t.Errorf("footer lacks the rules version %s", res.Programme.RulesVersion)
 			}
@@ -198,6 +203,26 @@ func checkPrint(t *testing.T, pages []string, sheets []string, maxPages int, wan
 		}
 	}
 	pagesBySheet(t, pages, sheets)
+}
+
+// latin matches a word in Latin letters.
+var latin = regexp.MustCompile(`[A-Za-z][A-Za-z_.-]{2,}`)
+
+// checkRussian fails on an English word in a Russian print: every Latin
+// word must be a code, a unit or user data listed in allowed.
+func checkRussian(t *testing.T, pages []string, allowed ...string) {
+	t.Helper()
+	ok := map[string]bool{"RUB": true, "UTC": true, "EAEU-": true, "SEEC": true, "EIC": true}
+	for _, a := range allowed {
+		ok[a] = true
+	}
+	for i, p := range pages {
+		for _, w := range latin.FindAllString(p, -1) {
+			if !ok[w] {
+				t.Errorf("page %d of the Russian print shows %q", i+1, w)
+			}
+		}
+	}
 }
 
 // tenLoans is a batch input of ten loans: seven eligible, two with
@@ -264,6 +289,11 @@ func TestBatchReportPrints(t *testing.T) {
 			checkPrint(t, pages, tc.sheets, 6, tc.want)
 			if n := pagesBySheet(t, pages, tc.sheets)[tc.sheets[0]]; n != 1 {
 				t.Errorf("summary on %d pages, want 1", n)
+			}
+			if tc.name == "ru" {
+				// The file's name and format, the programme's code in its
+				// code column, the input column's key beside its name.
+				checkRussian(t, pages, "loans.csv", "csv", "utf-", "eaeu-industrial", "amount")
 			}
 			if tc.img != "" {
 				savePage1(t, pdf, tc.img)
