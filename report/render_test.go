@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/shopspring/decimal"
+
 	"github.com/eaeu-subsidy/subsidy/batch"
 	"github.com/eaeu-subsidy/subsidy/calc"
 	"github.com/eaeu-subsidy/subsidy/report"
@@ -300,4 +302,55 @@ func TestBatchReportPrints(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestBatchReportRecalculated opens the ten-loan batch report in
+// LibreOffice, which recalculates every formula (the totals, counts and
+// allocation figures of the Summary, the Allocation sheet's shortfalls),
+// and compares each with the figure the report wrote as its cached value.
+func TestBatchReportRecalculated(t *testing.T) {
+	needSoffice(t)
+	dir := t.TempDir()
+	input := filepath.Join(dir, "loans.csv")
+	if err := os.WriteFile(input, []byte(tenLoans), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, lang := range []string{"ru", "en"} {
+		t.Run(lang, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "batch.xlsx")
+			out, err := os.Create(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			budget := &batch.Budget{Amount: 300_000_000_00, Currency: "RUB"}
+			_, err = batch.Run(context.Background(), input, batch.Config{Lang: lang, Budget: budget, Allocation: calc.FirstCome}, out, nil)
+			out.Close()
+			if err != nil {
+				t.Fatal(err)
+			}
+			sheets, cells := formulas(t, path)
+			if len(cells) < 40 {
+				t.Fatalf("only %d formula cells", len(cells))
+			}
+			got := recalc(t, path, sheets)
+			for _, c := range cells {
+				lo := lookup(got[c.sheet], c.row, c.col)
+				if !sameFigure(lo, c.cached) {
+					t.Errorf("%s!%s = %s: LibreOffice %q, report %q", c.sheet, c.cell, c.formula, lo, c.cached)
+				}
+			}
+		})
+	}
+}
+
+// sameFigure compares LibreOffice's raw export of a cell with a cached
+// value: equal numbers, or a percentage ("52.75%") equal to the fraction
+// to 12 places.
+func sameFigure(lo, cached string) bool {
+	if p, ok := strings.CutSuffix(strings.TrimSpace(lo), "%"); ok {
+		x, err1 := decimal.NewFromString(p)
+		y, err2 := decimal.NewFromString(cached)
+		return err1 == nil && err2 == nil && x.Shift(-2).Sub(y).Abs().LessThan(decimal.New(1, -12))
+	}
+	return sameNumber(lo, cached)
 }
