@@ -886,9 +886,13 @@ func (b *calcBook) writeChart() error {
 		return nil
 	}
 	h := uint(chartRows * 20)
-	rowH, custom, vary := 15.0, true, false
-	if err := b.f.SetSheetProps(name, &excelize.SheetPropsOptions{DefaultRowHeight: &rowH, CustomHeight: &custom}); err != nil {
-		return err
+	vary := false
+	// Rows of a fixed height (15 points, 20 pixels), so that the charts'
+	// anchors fall where every program computes them.
+	for r := 1; r <= 2*chartRows+12; r++ {
+		if err := b.f.SetRowHeight(name, r, 15); err != nil {
+			return err
+		}
 	}
 	lf := chartFont(9, false)
 	cats := absRange(years, yrYear, b.yearsFirst, b.yearsLast)
@@ -911,7 +915,7 @@ func (b *calcBook) writeChart() error {
 	if err != nil {
 		return err
 	}
-	return b.f.AddChart(name, ref(1, chartRows+3), &excelize.Chart{
+	return b.f.AddChart(name, ref(1, chartRows+7), &excelize.Chart{
 		Type:       excelize.Col,
 		VaryColors: &vary,
 		Series: []excelize.ChartSeries{{

@@ -4,8 +4,11 @@ import (
 	"archive/zip"
 	"bytes"
 	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -321,6 +324,24 @@ func TestWriteCalculationLayout(t *testing.T) {
 			}
 			if charts != 2 {
 				t.Errorf("%d charts, want 2", charts)
+			}
+			// The second chart starts below the end of the first.
+			for _, zf := range zr.File {
+				if zf.Name != "xl/drawings/drawing1.xml" {
+					continue
+				}
+				rc, _ := zf.Open()
+				b, _ := io.ReadAll(rc)
+				rc.Close()
+				m := regexp.MustCompile(`<xdr:from><xdr:col>\d+</xdr:col><xdr:colOff>\d+</xdr:colOff><xdr:row>(\d+)</xdr:row>.*?<xdr:to><xdr:col>\d+</xdr:col><xdr:colOff>\d+</xdr:colOff><xdr:row>(\d+)</xdr:row>`).FindAllStringSubmatch(string(b), -1)
+				if len(m) != 2 {
+					t.Fatalf("%d chart anchors", len(m))
+				}
+				end, _ := strconv.Atoi(m[0][2])
+				start, _ := strconv.Atoi(m[1][1])
+				if start <= end {
+					t.Errorf("the second chart starts at row %d, the first ends at row %d", start, end)
+				}
 			}
 		})
 	}
