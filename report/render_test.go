@@ -168,6 +168,9 @@ func TestCalculationPrints(t *testing.T) {
 			if n := pagesBySheet(t, pages, tc.sheets)[tc.sheets[0]]; n != 1 {
 				t.Errorf("summary on %d pages, want 1", n)
 			}
+			if tc.lang == "en" {
+				checkEnglish(t, pages)
+			}
 			if tc.lang == "ru" {
 				// User data and the engine's message naming a request field.
 				checkRussian(t, pages, "Plant", "Two-state", "project", "subsidy.base_rates")
@@ -205,6 +208,28 @@ func checkPrint(t *testing.T, pages []string, sheets []string, maxPages int, wan
 		}
 	}
 	pagesBySheet(t, pages, sheets)
+}
+
+// cyrillic matches a word in Cyrillic letters.
+var cyrillic = regexp.MustCompile(`[\p{Cyrillic}]+`)
+
+// checkEnglish fails on a Russian word in an English print that is not
+// user data listed in allowed.
+func checkEnglish(t *testing.T, pages []string, allowed ...string) {
+	t.Helper()
+	ok := map[string]bool{}
+	for _, a := range allowed {
+		for _, w := range cyrillic.FindAllString(a, -1) {
+			ok[w] = true
+		}
+	}
+	for i, p := range pages {
+		for _, w := range cyrillic.FindAllString(p, -1) {
+			if !ok[w] {
+				t.Errorf("page %d of the English print shows %q", i+1, w)
+			}
+		}
+	}
 }
 
 // latin matches a word in Latin letters.
@@ -291,6 +316,10 @@ func TestBatchReportPrints(t *testing.T) {
 			checkPrint(t, pages, tc.sheets, 6, tc.want)
 			if n := pagesBySheet(t, pages, tc.sheets)[tc.sheets[0]]; n != 1 {
 				t.Errorf("summary on %d pages, want 1", n)
+			}
+			if tc.name == "en" {
+				// The projects' names and a rejected cell's value.
+				checkEnglish(t, pages, tenLoans)
 			}
 			if tc.name == "ru" {
 				// The file's name and format, the programme's code in its
