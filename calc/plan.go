@@ -50,6 +50,7 @@ type plan struct {
 	fast          bool      // every rate fits the int128 accrual
 	srates        []rateVal // [base segment][contract rate] subsidy rates
 	assumed       []assumedSpan
+	conv          conventions // other banks' conventions (reconcile.go); zero: ours
 }
 
 type draw struct {

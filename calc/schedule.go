@@ -67,6 +67,7 @@ func (p *plan) schedule(out []Period) []Period {
 
 		cur := start
 		first := true
+		var openBal Money // the balance after the events of the period's first day
 		vary := false
 		var nextJan1 Date
 		leap := false
@@ -107,6 +108,7 @@ func (p *plan) schedule(out []Period) []Period {
 			if first {
 				first = false
 				p.startPeriod(k, &st, per, fixedBI)
+				openBal = st.balance
 			}
 			// The piece runs to the next break.
 			next := end
@@ -142,15 +144,21 @@ func (p *plan) schedule(out []Period) []Period {
 				}
 			case DayCount30E360:
 				days = days30E360(next) - days30E360(cur)
+			case dayCount30US:
+				days = days30US(start, next) - days30US(start, cur)
 			}
 			lr := p.loanRates[st.li].rate
-			ia.add(st.balance, lr, days, cls)
+			bal := st.balance
+			if p.conv.opening {
+				bal = openBal
+			}
+			p.accrue(&ia, bal, lr, days, cls)
 			if inWin {
 				bi := st.bi
 				if fixedBI >= 0 {
 					bi = fixedBI
 				}
-				sa.add(st.balance, p.srate(bi, st.li), days, cls)
+				p.accrue(&sa, bal, p.srate(bi, st.li), days, cls)
 				if p.usesBase && len(p.baseSegs) > 0 {
 					if seg := p.baseSegs[bi]; seg.Assumed && st.balance > 0 {
 						from, to := cur, next
@@ -168,8 +176,8 @@ func (p *plan) schedule(out []Period) []Period {
 			cur = next
 		}
 		per.RatesVary = vary
-		per.Interest = ia.total(p.dc)
-		per.Subsidy = min(sa.total(p.dc), per.Interest)
+		per.Interest = ia.total(p.dc) + ia.rows
+		per.Subsidy = min(sa.total(p.dc)+sa.rows, per.Interest)
 
 		// Principal.
 		var principal Money
