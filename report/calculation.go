@@ -81,56 +81,6 @@ func isBookMoney(c int) bool {
 	return c >= wcOpening && c <= wcClosing || c >= wcSubsidy && c <= wcBorrowerPayment
 }
 
-// Columns of the schedule as CSV (1-based; [WriteScheduleCSV]).
-const (
-	scN = iota + 1
-	scStart
-	scEnd
-	scDays
-	scOpening
-	scDrawdown
-	scInterest
-	scPrincipal
-	scPayment
-	scClosing
-	scContractRate
-	scBaseRate
-	scSubsidyRate
-	scSubsidy
-	scSubsidyPaid
-	scBorrowerInterest
-	scBorrowerPayment
-	scRatesVary
-	scColumns = scRatesVary
-)
-
-var scheduleHeader = [...]text{
-	scN - 1:                {"№", "No."},
-	scStart - 1:            {"Начало периода", "Period start"},
-	scEnd - 1:              {"Дата платежа", "Payment date"},
-	scDays - 1:             {"Дней", "Days"},
-	scOpening - 1:          {"Остаток на начало", "Opening balance"},
-	scDrawdown - 1:         {"Выдача в периоде", "Drawdown"},
-	scInterest - 1:         {"Проценты", "Interest"},
-	scPrincipal - 1:        {"Основной долг", "Principal"},
-	scPayment - 1:          {"Платёж = проценты + долг", "Payment = interest + principal"},
-	scClosing - 1:          {"Остаток на конец = начало + выдача − долг", "Closing balance = opening + drawdown − principal"},
-	scContractRate - 1:     {"Ставка по кредиту", "Contract rate"},
-	scBaseRate - 1:         {"Ставка центрального банка", "Policy rate"},
-	scSubsidyRate - 1:      {"Ставка субсидии", "Subsidy rate"},
-	scSubsidy - 1:          {"Субсидия по правилу", "Subsidy (rule)"},
-	scSubsidyPaid - 1:      {"Субсидия к выплате", "Subsidy paid"},
-	scBorrowerInterest - 1: {"Проценты заёмщика = проценты − субсидия", "Borrower interest = interest − subsidy paid"},
-	scBorrowerPayment - 1:  {"Платёж заёмщика = платёж − субсидия", "Borrower payment = payment − subsidy paid"},
-	scRatesVary - 1:        {"Ставки менялись в периоде", "Rates changed in the period"},
-}
-
-// isMoneyColumn reports whether a CSV schedule column holds money (its
-// header then names the currency).
-func isMoneyColumn(c int) bool {
-	return c >= scOpening && c <= scClosing || c >= scSubsidy && c <= scBorrowerPayment
-}
-
 // WriteCalculation writes the workbook of one calculation to w: the sheets
 // Summary (inputs, programme and its parameters, rules version, generation
 // time, headline figures, checks), Schedule (spilling onto "Schedule (2)"…
