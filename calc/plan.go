@@ -51,6 +51,9 @@ type plan struct {
 	srates        []rateVal // [base segment][contract rate] subsidy rates
 	assumed       []assumedSpan
 	conv          conventions // other banks' conventions (reconcile.go); zero: ours
+
+	steps []planStep  // the rule's steps by loan year (rule.go); nil: none
+	noSub *solvedRate // the borrower's rate without subsidy, shared by a comparison
 }
 
 type draw struct {
@@ -109,7 +112,9 @@ func newPlan(req *Request, opt Options) (*plan, error) {
 
 	// Programme.
 	progOK := false
-	if req.Subsidy.Programme == "" {
+	if opt.programme != nil { // a comparison's loan-only plan (compare.go)
+		p.prog, progOK = *opt.programme, true
+	} else if req.Subsidy.Programme == "" {
 		c.add("subsidy.programme", "required; one of: %s", "обязательное поле; допустимые значения: %s", strings.Join(ProgrammeIDs(), ", "))
 	} else if pr, ok := LookupProgramme(req.Subsidy.Programme); ok {
 		p.prog, progOK = pr, true
@@ -323,6 +328,7 @@ func newPlan(req *Request, opt Options) (*plan, error) {
 	if req.Lang != "" && req.Lang != "ru" && req.Lang != "en" {
 		c.enum("lang", req.Lang, []string{"ru", "en"})
 	}
+	p.checkScenarios(c) // scenario.go
 
 	// The cap's exchange rates and the policy rates need a valid term and
 	// programme; they are checked even when other fields are wrong, so
@@ -363,7 +369,7 @@ func newPlan(req *Request, opt Options) (*plan, error) {
 	if err := c.err(); err != nil {
 		return nil, err
 	}
-	p.subsidyRates()
+	p.ruleRates()
 	return p, nil
 }
 
@@ -397,7 +403,7 @@ func sameShares(a, b []CountryShare) bool {
 
 // resolveRule applies the request's overrides to the programme's rule.
 func (p *plan) resolveRule(c *checker) {
-	r := p.prog.Rule
+	r := p.prog.ruleFor(p.req.Loan.Currency)
 	o := p.req.Subsidy.Rule
 	custom := p.prog.ID == "custom"
 	if o != nil {
@@ -431,16 +437,17 @@ func (p *plan) resolveRule(c *checker) {
 			r.BaseFixing = *o.BaseFixing
 		}
 	}
+	p.resolveRuleTerms(c, &r)
 	if r.BaseFixing == "" {
 		r.BaseFixing = FixDaily
 	}
-	if r.BaseShare == nil && r.PlusPoints == nil && r.LoanShare == nil && r.BorrowerFloor == nil {
+	if !ruleHasTerm(r) {
 		c.add("subsidy.rule", "the %s programme needs at least one term of the rate rule (base_share, plus_points, loan_share, borrower_floor)",
 			"для программы %s нужен хотя бы один член формулы ставки (base_share, plus_points, loan_share, borrower_floor)", p.prog.ID)
 	}
 	p.rule = r
 	p.rateRule = newRateRule(r)
-	p.usesBase = r.BaseShare != nil && !r.BaseShare.IsZero()
+	p.usesBase = ruleUsesBase(r)
 	cond := p.prog.Conditions
 	p.needBase = p.usesBase || cond.RateCeilingPoints != nil || cond.RateEqualsBasePlus != nil
 	if s := p.req.Subsidy.MaxTermMonths; s != nil {
@@ -641,6 +648,8 @@ type rateRule struct {
 	c        decimal.Decimal
 	hasFloor bool
 	floor    decimal.Decimal
+	floorF   decimal.Decimal // f of a floor tied to the policy rate (rule.go)
+	hasF     bool
 }
 
 func newRateRule(r RuleParams) rateRule {
@@ -662,6 +671,12 @@ func newRateRule(r RuleParams) rateRule {
 	rr.aOne = rr.a.Equal(decimal.NewFromInt(1))
 	if r.BorrowerFloor != nil {
 		rr.hasFloor, rr.floor = true, *r.BorrowerFloor
+	}
+	if f := r.FloorBaseShare; f != nil {
+		rr.hasFloor = true
+		if !f.IsZero() {
+			rr.hasF, rr.floorF = true, *f
+		}
 	}
 	return rr
 }
@@ -697,7 +712,11 @@ func (r rateRule) rate(base, loan decimal.Decimal) decimal.Decimal {
 		}
 	}
 	if r.hasFloor {
-		take(loan.Sub(r.floor))
+		if r.hasF { // the borrower pays at least f × base + g
+			take(loan.Sub(r.floorF.Mul(base).Add(r.floor)))
+		} else {
+			take(loan.Sub(r.floor))
+		}
 	}
 	if !have || m.Sign() < 0 {
 		return decimal.Zero

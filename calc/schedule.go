@@ -57,6 +57,7 @@ func (p *plan) schedule(out []Period) []Period {
 	}
 	var ia, sa accrual
 	daily := p.rule.BaseFixing == FixDaily
+	nextStep := p.stepAt(p.issue) // rule steps by loan year (rule.go)
 	for k := 1; k <= p.n; k++ {
 		start, end := p.dates[k-1], p.dates[k]
 		per := &out[k-1]
@@ -105,6 +106,10 @@ func (p *plan) schedule(out []Period) []Period {
 					vary = true
 				}
 			}
+			if nextStep != 0 && nextStep <= cur {
+				nextStep = p.stepAt(cur)
+				vary = vary || !first
+			}
 			if first {
 				first = false
 				p.startPeriod(k, &st, per, fixedBI)
@@ -123,6 +128,9 @@ func (p *plan) schedule(out []Period) []Period {
 			}
 			if nextJan1 != 0 && nextJan1 < next {
 				next = nextJan1
+			}
+			if nextStep != 0 && nextStep < next {
+				next = nextStep
 			}
 			inWin := cur >= p.winStart && cur < p.winEnd
 			if cur < p.winStart && p.winStart < next {

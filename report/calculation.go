@@ -182,6 +182,9 @@ func (b *calcBook) write() error {
 	if err := b.writeChart(); err != nil {
 		return err
 	}
+	if err := writeScenarioSheet(b.f, b.st, b.res, b.lang); err != nil { // scenarios.go
+		return err
+	}
 	return b.f.SetDocProps(&excelize.DocProperties{
 		Title:   b.t(text{"Расчёт субсидии по кредиту", "Interest subsidy calculation"}),
 		Creator: "subsidy",
@@ -726,6 +729,9 @@ func (b *calcBook) writeSummary(sw *excelize.StreamWriter) error {
 	kv(text{"e — вычитать ставку кредита (1/0)", "e — subtract the loan rate (1/0)"}, cellOf(st.number, minus))
 	optDec(text{"c — доля ставки по кредиту", "c — share of the loan rate"}, pr.Rule.LoanShare, st.number, number)
 	optDec(text{"m — наименьшая ставка для заёмщика", "m — borrower's minimum rate"}, pr.Rule.BorrowerFloor, st.percent, fraction)
+	if pr.Rule.FloorBaseShare != nil || len(pr.Rule.Steps) > 0 { // SPEC §9's terms, in words (calc.RuleText)
+		rw.merged(b.t(text{"Правило словами", "The rule in words"}), st.wrap, strings.Join(calc.RuleText(pr.Rule, b.lang), "; "), 4, rest)
+	}
 	kv(text{"Ставка ЦБ берётся", "Policy rate fixed"}, b.enum(pr.Rule.BaseFixing, ""))
 	if pr.BaseCountry != "" {
 		kv(text{"Ставка ЦБ государства", "Policy rate of"}, CountryName(pr.BaseCountry, b.lang))
