@@ -760,7 +760,7 @@ func (b *BatchWriter) writeSummary(s BatchSummary) error {
 		kv(text{"Пустых строк пропущено", "Empty rows skipped"}, cellOf(st.integer, s.EmptyRows))
 	}
 	if len(b.failed) > 0 {
-		rw.header(st.header, widths, b.t(text{"Почему не выплачивается: условие", "Why not payable: condition"}),
+		rw.header(st.header, widths, b.t(text{"Не выплачивается: условие", "Not payable: condition"}),
 			b.t(text{"Кредитов", "Loans"}))
 		codes := make([]string, 0, len(b.failed))
 		for c := range b.failed {
