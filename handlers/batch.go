@@ -924,7 +924,7 @@ func (h *batchHandlers) pageStatus(c *fiber.Ctx) error {
 	p.OptBudget = T(lang, "batch.opt.nobudget")
 	if b := strings.TrimSpace(j.Params.AnnualBudget); b != "" {
 		p.OptBudget = b
-		if bud, err := batch.ParseBudget(b, batch.BudgetCurrency(j.Params.Programme)); err == nil {
+		if bud, err := batch.ParseBudget(b, j.Params.Lang, batch.BudgetCurrency(j.Params.Programme)); err == nil {
 			p.OptBudget = FormatMoney(bud.Amount, lang) + " " + bud.Currency
 		}
 		p.OptAllocation = T(lang, "batch.allocation."+p.Job.Allocation)
