@@ -42,7 +42,16 @@ func calculate(req *Request, opt Options, decimalOnly bool) (*Result, error) {
 	if decimalOnly {
 		p.fast = false
 	}
-	res := opt.Into
+	res := p.result(opt.Into)
+	if len(req.Scenarios) > 0 {
+		p.scenarios(res, opt) // scenario.go
+	}
+	return res, nil
+}
+
+// result computes the result of a validated plan into res (nil: a new
+// Result), reusing its memory as Options.Into describes.
+func (p *plan) result(res *Result) *Result {
 	if res == nil {
 		res = new(Result)
 	}
@@ -56,21 +65,24 @@ func calculate(req *Request, opt Options, decimalOnly bool) (*Result, error) {
 	p.borrowerFigures(res)
 	p.shares(res)
 	res.Checks = p.outcomeChecks(checks, res)
-	res.Programme = ProgrammeRef{
+	res.Programme = p.programmeRef()
+	return res
+}
+
+// programmeRef names the programme and the parameters the plan uses.
+func (p *plan) programmeRef() ProgrammeRef {
+	ref := ProgrammeRef{
 		ID: p.prog.ID, Name: p.prog.NameRu, RulesVersion: p.prog.RulesVersion,
 		Rule: p.rule, Cap: p.cap, BaseCountry: p.baseCountry,
 		WindowStart: p.winStart, WindowEnd: p.winEnd, Overridden: p.overridden,
 	}
 	if p.lang == "en" {
-		res.Programme.Name = p.prog.NameEn
+		ref.Name = p.prog.NameEn
 	}
 	if !p.usesBase {
-		res.Programme.BaseCountry = ""
+		ref.BaseCountry = ""
 	}
-	if len(req.Scenarios) > 0 {
-		p.scenarios(res, opt) // scenario.go
-	}
-	return res, nil
+	return ref
 }
 
 // applyCap pays each period's subsidy up to what is left of its payment

@@ -244,6 +244,7 @@ func (s *Server) routes() {
 	app.Get("/static/:file", s.serveStatic)
 
 	s.batchRoutes(api, app)
+	s.claimRoutes(api, app)
 	s.registryRoutes(api)
 	s.registryPageRoutes(app)
 	s.reconcileRoutes(api, app)

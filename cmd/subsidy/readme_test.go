@@ -100,7 +100,8 @@ func TestDocumentedExamples(t *testing.T) {
 }
 
 // TestDocumentedExampleRequests: every request under docs/examples decodes
-// through the API's own decoder and computes.
+// through the API's own decoder and computes (a claim, one with a ledger,
+// through the claim's).
 func TestDocumentedExampleRequests(t *testing.T) {
 	files, _ := filepath.Glob(filepath.Join(repoRoot, "docs/examples/*.json"))
 	if len(files) == 0 {
@@ -110,6 +111,17 @@ func TestDocumentedExampleRequests(t *testing.T) {
 		b, err := os.ReadFile(f)
 		if err != nil {
 			t.Fatal(err)
+		}
+		if bytes.Contains(b, []byte(`"ledger"`)) { // a claim on actual figures
+			cr, err := handlers.DecodeClaim(b, "en")
+			if err != nil {
+				t.Errorf("%s: %v", f, err)
+				continue
+			}
+			if _, err := calc.Claim(cr, calc.Options{}); err != nil {
+				t.Errorf("%s: %v", f, err)
+			}
+			continue
 		}
 		req, err := handlers.DecodeRequest(b, "en")
 		if err != nil {
