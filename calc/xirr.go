@@ -146,15 +146,21 @@ func xirrEval(fs []xirrFlow, x float64) (g, dg, abs float64) {
 // relative. XIRR and the subsidy's present value both use it; the running
 // product stays in the caller's locals, where the compiler keeps it in a
 // register.
+//
+// The table has 32 slots, direct-mapped by gap & 31: every gap of 1 to 31
+// days has its own (drawdowns between monthly payments make gaps of any
+// length below a month), and the gaps of one payment frequency (28..31,
+// 90..92, 181..184 or 365/366) do not collide. A hit gives the factor a
+// miss computes, so the size changes the time, never a result.
 type powCache struct {
 	k    float64
-	gaps [8]int // direct-mapped by gap & 7: 28..31, 90..92 and 365/366 do not collide
-	pows [8]float64
+	gaps [32]int
+	pows [32]float64
 }
 
 // pow returns e^(k·gap) for gap > 0; the hit path is small enough to inline.
 func (c *powCache) pow(gap int) float64 {
-	if i := gap & 7; c.gaps[i] == gap {
+	if i := gap & 31; c.gaps[i] == gap {
 		return c.pows[i]
 	}
 	return c.miss(gap)
@@ -162,7 +168,7 @@ func (c *powCache) pow(gap int) float64 {
 
 func (c *powCache) miss(gap int) float64 {
 	pw := math.Exp(c.k * float64(gap))
-	c.gaps[gap&7], c.pows[gap&7] = gap, pw
+	c.gaps[gap&31], c.pows[gap&31] = gap, pw
 	return pw
 }
 
