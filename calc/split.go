@@ -196,6 +196,8 @@ func splitGiveLeftover(parts []Money, left uint64, byRem func(i, j int) int) {
 type splitter struct {
 	weights []decimal.Decimal
 	w       []uint64
+	rems    []uint64 // more than 16 weights: the remainders of a split
+	order   []int    // more than 16 weights: parts by remainder
 	sum     uint64
 	fast    bool
 }
@@ -221,7 +223,10 @@ func newSplitter(weights []decimal.Decimal) splitter {
 		}
 		s.w[i] = v
 	}
-	s.fast = s.sum > 0 && len(weights) <= 16
+	s.fast = s.sum > 0
+	if s.fast && len(weights) > 16 {
+		s.rems, s.order = make([]uint64, len(weights)), make([]int, len(weights))
+	}
 	return s
 }
 
@@ -232,7 +237,11 @@ func (s *splitter) into(total Money, parts []Money) {
 		return
 	}
 	mag := uint64(total)
-	var rems [16]uint64
+	var buf [16]uint64
+	rems := buf[:]
+	if len(s.w) > len(buf) {
+		rems = s.rems
+	}
 	var given uint64
 	for i, v := range s.w {
 		hi, lo := bits.Mul64(mag, v)
@@ -242,6 +251,23 @@ func (s *splitter) into(total Money, parts []Money) {
 		rems[i] = r
 	}
 	left := mag - given
+	if len(s.w) > 16 {
+		// Many parts: sort them by remainder, the earlier index first
+		// among equals, as splitGiveLeftover does.
+		for i := range s.order {
+			s.order[i] = i
+		}
+		slices.SortFunc(s.order, func(i, j int) int {
+			if c := cmp.Compare(rems[j], rems[i]); c != 0 {
+				return c
+			}
+			return cmp.Compare(i, j)
+		})
+		for _, i := range s.order[:left] {
+			parts[i]++
+		}
+		return
+	}
 	// Hand the leftover units to the largest remainders, earlier index
 	// first among equals: a selection over at most 16 parts.
 	var taken [16]bool
