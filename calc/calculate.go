@@ -2,6 +2,7 @@ package calc
 
 import (
 	"cmp"
+	"context"
 	"math"
 	"slices"
 
@@ -16,8 +17,15 @@ type Options struct {
 	// Schedule and Years is reused and everything else in it is replaced.
 	// A server that encodes each result before computing the next keeps a
 	// pool of them and allocates a third as much per calculation. The
-	// returned *Result is then Into; on an error Into is left as it was.
+	// returned *Result is then Into; on an error Into is left as it was,
+	// except after a cancellation (its content is then unspecified).
 	Into *Result
+	// Context, when not nil, abandons the calculation once it is done
+	// (deadline passed or cancelled): Calculate then returns an *[Error]
+	// of kind [Canceled]. It is looked at once per payment period.
+	Context context.Context
+
+	work *workCount // tests: where to record the work done
 }
 
 // Calculate validates req and computes its result: schedule, subsidy,
@@ -45,6 +53,9 @@ func calculate(req *Request, opt Options, decimalOnly bool) (*Result, error) {
 	}
 	*res = Result{Currency: p.currency, Schedule: res.Schedule[:0], Years: res.Years[:0]}
 	res.Schedule = p.schedule(res.Schedule)
+	if p.canceled != nil {
+		return nil, p.canceled
+	}
 	p.applyCap(res)
 	p.sumUp(res)
 	p.borrowerFigures(res)

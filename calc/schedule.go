@@ -1,8 +1,10 @@
 package calc
 
 import (
+	"cmp"
 	"math"
 	"math/big"
+	"slices"
 
 	"github.com/shopspring/decimal"
 )
@@ -58,6 +60,9 @@ func (p *plan) schedule(out []Period) []Period {
 	var ia, sa accrual
 	daily := p.rule.BaseFixing == FixDaily
 	for k := 1; k <= p.n; k++ {
+		if p.abandoned() {
+			return out
+		}
 		start, end := p.dates[k-1], p.dates[k]
 		per := &out[k-1]
 		per.N, per.Start, per.End, per.Days = k, start, end, int(end-start)
@@ -130,6 +135,7 @@ func (p *plan) schedule(out []Period) []Period {
 				next = p.winEnd
 			}
 
+			p.work.Pieces++
 			days, cls := int(next-cur), classMain
 			switch p.dc {
 			case DayCountActAct:
@@ -189,17 +195,36 @@ func (p *plan) schedule(out []Period) []Period {
 		per.ClosingBalance = st.balance
 	}
 	p.assumed = st.assumed
+	p.work.Periods += p.n
+	if p.workOut != nil {
+		*p.workOut = p.work
+	}
 	return out
 }
 
-// segAt returns the index of the policy rate segment holding day t.
-func (p *plan) segAt(t Date) int {
-	for i := len(p.baseSegs) - 1; i >= 0; i-- {
-		if p.baseSegs[i].Start <= t {
-			return i
-		}
+// abandoned reports whether the calculation's context (Options.Context) is
+// done, recording its error. It costs a non-blocking receive: the schedule
+// asks once per period.
+func (p *plan) abandoned() bool {
+	if p.done == nil {
+		return false
 	}
-	return 0
+	select {
+	case <-p.done:
+		if p.canceled == nil {
+			p.canceled = &Error{Kind: Canceled, Detail: "calculation abandoned: " + p.ctx.Err().Error(), cause: p.ctx.Err()}
+		}
+		return true
+	default:
+		return false
+	}
+}
+
+// segAt returns the index of the policy rate segment holding day t (0
+// before the first): a binary search, as it runs once per period.
+func (p *plan) segAt(t Date) int {
+	i, _ := slices.BinarySearchFunc(p.baseSegs, t+1, func(s RateSegment, t Date) int { return cmp.Compare(s.Start, t) })
+	return max(i-1, 0)
 }
 
 // startPeriod fixes the displayed rates and recomputes the instalment where
@@ -374,7 +399,13 @@ func ddFloor(x dd) int64 {
 // addAssumed records an assumed span, merging it with a span of the same
 // policy rate segment: the warning then names the first and last day
 // concerned.
+//
+// The schedule meets the segments in order, so the span to merge with is
+// the last one or none: that case costs no scan.
 func addAssumed(list []assumedSpan, a assumedSpan) []assumedSpan {
+	if n := len(list); n == 0 || list[n-1].seg < a.seg {
+		return append(list, a)
+	}
 	for i := range list {
 		if list[i].seg == a.seg {
 			list[i].from = min(list[i].from, a.from)
