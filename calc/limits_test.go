@@ -371,3 +371,18 @@ func BenchmarkCalculateWorst(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkCalculate120Context is BenchmarkCalculate120 as the server runs
+// it: each calculation with its own time budget (context.WithTimeout),
+// looked at once per period.
+func BenchmarkCalculate120Context(b *testing.B) {
+	req := eaeuLoan(0)
+	b.ReportAllocs()
+	for b.Loop() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		if _, err := calc.Calculate(req, calc.Options{Context: ctx}); err != nil {
+			b.Fatal(err)
+		}
+		cancel()
+	}
+}

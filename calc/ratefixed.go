@@ -115,8 +115,13 @@ func (f *fixedRule) rate(base, loan rateVal) (v rateVal, ok bool) {
 	if f.hasFloor {
 		m, have = min(m, (loan.i-f.floor)*s), true
 	}
-	if !have || m <= 0 {
-		return newRateVal(decimal.Zero), true
+	switch {
+	case !have || m <= 0:
+		return rateVal{d: decimal.Zero, ok: true}, true
+	case m == base.i*s: // the usual "the policy rate" or "the loan rate":
+		return base, true // the input as it is, no new decimal
+	case m == loan.i*s:
+		return loan, true
 	}
 	// m × 10^-16 with trailing zeros dropped: the value the decimal rule
 	// gives, in its shortest form.
