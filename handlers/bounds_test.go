@@ -1,6 +1,7 @@
 package handlers_test
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"runtime"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/eaeu-subsidy/subsidy/calc"
 	"github.com/eaeu-subsidy/subsidy/handlers"
+	"github.com/getkin/kin-openapi/openapi3"
 )
 
 // Issue 10 §1: one request cannot take the service down.
@@ -221,6 +223,29 @@ func BenchmarkCalculationWorst(b *testing.B) {
 	for b.Loop() {
 		if a := postJSON(b, s, body); a.Status != http.StatusOK {
 			b.Fatalf("status %d: %s", a.Status, a)
+		}
+	}
+}
+
+// TestOpenAPIListLimits: the document's maxItems are calc's limits.
+func TestOpenAPIListLimits(t *testing.T) {
+	doc, err := openapi3.NewLoader().LoadFromData(handlers.OpenAPI())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := doc.Validate(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	req := doc.Components.Schemas["CalculationRequest"].Value
+	for path, want := range map[string]int{
+		"loan.disbursements": calc.MaxDisbursements, "loan.rate_changes": calc.MaxRateChanges,
+		"subsidy.base_rates": calc.MaxBaseRates, "subsidy.fx": calc.MaxFXRates,
+		"project.participants": calc.MaxParticipants, "subsidy.contributions": calc.MaxContributions,
+	} {
+		obj, list, _ := strings.Cut(path, ".")
+		s := req.Properties[obj].Value.Properties[list].Value
+		if s.MaxItems == nil || int(*s.MaxItems) != want {
+			t.Errorf("%s: maxItems %v, calc's limit %d", path, s.MaxItems, want)
 		}
 	}
 }
