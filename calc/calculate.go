@@ -57,10 +57,13 @@ func calculate(req *Request, opt Options, decimalOnly bool) (*Result, error) {
 		return nil, p.canceled
 	}
 	p.applyCap(res)
+	checks := p.eligibility()
+	res.Eligible = checks.eligible()
+	p.payOut(res)
 	p.sumUp(res)
 	p.borrowerFigures(res)
 	p.shares(res)
-	res.Checks = p.checks(res)
+	res.Checks = p.outcomeChecks(checks, res)
 	res.Programme = ProgrammeRef{
 		ID: p.prog.ID, Name: p.prog.NameRu, RulesVersion: p.prog.RulesVersion,
 		Rule: p.rule, Cap: p.cap, BaseCountry: p.baseCountry,
@@ -103,8 +106,21 @@ func (p *plan) applyCap(res *Result) {
 			*l -= paid
 		}
 		per.SubsidyPaid = paid
-		per.BorrowerInterest = per.Interest - paid
-		per.BorrowerPayment = per.Payment - paid
+	}
+}
+
+// payOut sets what is really paid in each period: the paid subsidy of an
+// eligible loan, 0 for an ineligible one (SPEC §6), and the borrower's
+// interest and payment net of it.
+func (p *plan) payOut(res *Result) {
+	for i := range res.Schedule {
+		per := &res.Schedule[i]
+		per.SubsidyPayable = 0
+		if res.Eligible {
+			per.SubsidyPayable = per.SubsidyPaid
+		}
+		per.BorrowerInterest = per.Interest - per.SubsidyPayable
+		per.BorrowerPayment = per.Payment - per.SubsidyPayable
 	}
 }
 
@@ -124,11 +140,13 @@ func (p *plan) sumUp(res *Result) {
 		yr.Principal += per.Principal
 		yr.Subsidy += per.Subsidy
 		yr.SubsidyPaid += per.SubsidyPaid
+		yr.SubsidyPayable += per.SubsidyPayable
 		yr.BorrowerInterest += per.BorrowerInterest
 		t.Interest += per.Interest
 		t.Principal += per.Principal
 		t.Subsidy += per.Subsidy
 		t.SubsidyPaid += per.SubsidyPaid
+		t.SubsidyPayable += per.SubsidyPayable
 		t.BorrowerInterest += per.BorrowerInterest
 		t.Payments += per.Payment
 		t.BorrowerPayments += per.BorrowerPayment
@@ -156,7 +174,7 @@ func (p *plan) sumUp(res *Result) {
 		c := p.capLoan[ci].amt
 		caps[i] = c
 		yr.Cap = &caps[i]
-		yr.CapUsed = yr.SubsidyPaid
+		yr.CapUsed = yr.SubsidyPayable
 		yr.CapReached = yr.SubsidyPaid < yr.Subsidy
 		if fx, ok := p.fxUsed[yr.Year]; ok {
 			fxs[i] = fx
@@ -209,7 +227,7 @@ func (p *plan) borrowerFigures(res *Result) {
 		res.EffectiveRates.WithSubsidy = percent4(r2)
 	}
 
-	// Present value of the paid subsidy at the issue date.
+	// Present value of the payable subsidy at the issue date.
 	pc := powCache{k: -math.Log1p(p.discount.InexactFloat64()/100) / 365}
 	pv, df, prev := 0.0, 1.0, p.issue
 	for _, per := range res.Schedule {
@@ -217,8 +235,8 @@ func (p *plan) borrowerFigures(res *Result) {
 			df *= pc.pow(int(gap))
 			prev = per.End
 		}
-		if per.SubsidyPaid != 0 {
-			pv += float64(per.SubsidyPaid) * df
+		if per.SubsidyPayable != 0 {
+			pv += float64(per.SubsidyPayable) * df
 		}
 	}
 	res.SubsidyPresentValue = Money(math.Round(pv))
@@ -263,7 +281,7 @@ func (p *plan) shares(res *Result) {
 	for yi := range res.Years {
 		yr := &res.Years[yi]
 		if len(cw) > 0 {
-			cs.into(yr.SubsidyPaid, parts[:len(cw)])
+			cs.into(yr.SubsidyPayable, parts[:len(cw)])
 			yr.BudgetShares = all[yi*len(cw) : yi*len(cw) : (yi+1)*len(cw)]
 			for i, c := range p.contributions {
 				yr.BudgetShares = append(yr.BudgetShares, CountryAmount{Country: c.Country, Share: c.Share, Amount: parts[i]})
@@ -271,7 +289,7 @@ func (p *plan) shares(res *Result) {
 			}
 		}
 		if len(pw) > 0 {
-			ps.into(yr.SubsidyPaid, parts[:len(pw)])
+			ps.into(yr.SubsidyPayable, parts[:len(pw)])
 			for i := range res.Participants {
 				res.Participants[i].Subsidy += parts[i]
 			}

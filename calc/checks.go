@@ -41,6 +41,16 @@ type checkList struct {
 	list []Check
 }
 
+// eligible reports whether every eligibility check so far holds.
+func (l *checkList) eligible() bool {
+	for _, c := range l.list {
+		if c.Kind == KindEligibility && !c.OK {
+			return false
+		}
+	}
+	return true
+}
+
 // add appends a check; only the message of the request's language is
 // formatted.
 func (l *checkList) add(code, kind string, ok bool, en, ru func() string) {
@@ -112,7 +122,11 @@ func GroupDigits(s string, ru bool) string {
 	return b.String()
 }
 
-func (p *plan) checks(res *Result) []Check {
+// eligibility runs the programme's conditions on the loan and the project.
+// They depend on the request alone, never on the computed figures, so
+// they are known before the subsidy is paid out: a failed one makes the
+// loan ineligible and its payable subsidy 0 (SPEC §6).
+func (p *plan) eligibility() *checkList {
 	l := &checkList{lang: p.lang, list: make([]Check, 0, 8)} // a programme has up to ~8 checks
 	cond := p.prog.Conditions
 	var seen [8]string // member states taking part, each once
@@ -259,6 +273,13 @@ func (p *plan) checks(res *Result) []Check {
 				})
 		}
 	}
+	return l
+}
+
+// outcomeChecks appends to l the warnings and information that depend on
+// the computed result (window, cap, assumed policy rates, departures from
+// the programme, the effective rate) and returns the whole list.
+func (p *plan) outcomeChecks(l *checkList, res *Result) []Check {
 	if p.winEnd <= p.issue || p.winStart >= p.maturity || p.winStart >= p.winEnd {
 		l.add(CheckSubsidyWindow, KindWarning, false,
 			func() string {

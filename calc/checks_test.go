@@ -98,8 +98,8 @@ func calcOK(t *testing.T, req *calc.Request) *calc.Result {
 		if p.Subsidy > p.Interest || p.SubsidyPaid > p.Subsidy || p.SubsidyPaid < 0 {
 			t.Errorf("period %d: interest %s subsidy %s paid %s", p.N, p.Interest, p.Subsidy, p.SubsidyPaid)
 		}
-		if p.BorrowerInterest != p.Interest-p.SubsidyPaid {
-			t.Errorf("period %d: borrower interest %s", p.N, p.BorrowerInterest)
+		if want := payable(res, p.SubsidyPaid); p.SubsidyPayable != want || p.BorrowerInterest != p.Interest-want {
+			t.Errorf("period %d: payable %s, borrower interest %s (eligible %v)", p.N, p.SubsidyPayable, p.BorrowerInterest, res.Eligible)
 		}
 	}
 	if principal != amount {
@@ -1065,5 +1065,65 @@ func TestEmptySubsidyWindowFlagged(t *testing.T) {
 	}
 	if !flagged {
 		t.Errorf("empty window %s – %s not flagged; checks %+v", res.Programme.WindowStart, res.Programme.WindowEnd, res.Checks)
+	}
+}
+
+// An ineligible loan is paid nothing (SPEC §6): a two-state EAEU project
+// keeps what the programme would pay in subsidy_paid, but its payable
+// subsidy, present value, grant element and budget shares are 0 and the
+// borrower's figures are those of the loan without support.
+func TestIneligiblePaysNothing(t *testing.T) {
+	tests := map[string]struct {
+		req      *calc.Request
+		eligible bool
+	}{
+		"three states": {eaeuBase(), true},
+		"two states": {with(eaeuBase, func(r *calc.Request) {
+			r.Project.Participants = participants("BY", "60", "RU", "40")
+		})(), false},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			res := calcOK(t, tt.req)
+			if res.Eligible != tt.eligible {
+				t.Fatalf("eligible = %v, want %v; checks %+v", res.Eligible, tt.eligible, res.Checks)
+			}
+			if res.Totals.SubsidyPaid <= 0 {
+				t.Fatalf("the programme would pay nothing: %+v", res.Totals)
+			}
+			if tt.eligible {
+				if res.Totals.SubsidyPayable != res.Totals.SubsidyPaid || res.SubsidyPresentValue <= 0 {
+					t.Errorf("eligible loan: payable %s of paid %s, PV %s", res.Totals.SubsidyPayable, res.Totals.SubsidyPaid, res.SubsidyPresentValue)
+				}
+				if !res.EffectiveRates.WithSubsidy.LessThan(res.EffectiveRates.WithoutSubsidy) {
+					t.Errorf("eligible loan: effective rate with subsidy %s, without %s", res.EffectiveRates.WithSubsidy, res.EffectiveRates.WithoutSubsidy)
+				}
+				return
+			}
+			if res.Totals.SubsidyPayable != 0 || res.SubsidyPresentValue != 0 || !res.GrantElement.IsZero() {
+				t.Errorf("payable %s, PV %s, grant element %s; want 0", res.Totals.SubsidyPayable, res.SubsidyPresentValue, res.GrantElement)
+			}
+			if res.Totals.BorrowerInterest != res.Totals.Interest || res.Totals.BorrowerPayments != res.Totals.Payments {
+				t.Errorf("borrower interest %s of %s, payments %s of %s", res.Totals.BorrowerInterest, res.Totals.Interest, res.Totals.BorrowerPayments, res.Totals.Payments)
+			}
+			if !res.EffectiveRates.WithSubsidy.Equal(res.EffectiveRates.WithoutSubsidy) {
+				t.Errorf("effective rate with subsidy %s, without %s", res.EffectiveRates.WithSubsidy, res.EffectiveRates.WithoutSubsidy)
+			}
+			for _, y := range res.Years {
+				if y.SubsidyPayable != 0 || y.CapUsed != 0 {
+					t.Errorf("year %d: payable %s, cap used %s", y.Year, y.SubsidyPayable, y.CapUsed)
+				}
+				for _, b := range y.BudgetShares {
+					if b.Amount != 0 {
+						t.Errorf("year %d: %s contributes %s", y.Year, b.Country, b.Amount)
+					}
+				}
+			}
+			for _, c := range res.Countries {
+				if c.Benefit != 0 || c.Contribution != 0 {
+					t.Errorf("%s: benefit %s, contribution %s", c.Country, c.Benefit, c.Contribution)
+				}
+			}
+		})
 	}
 }

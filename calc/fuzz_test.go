@@ -178,6 +178,9 @@ func checkFuzzResult(t *testing.T, req *calc.Request) {
 		if p.Subsidy > p.Interest || p.SubsidyPaid > p.Subsidy || p.SubsidyPaid < 0 {
 			t.Fatalf("period %d: interest %s subsidy %s paid %s", p.N, p.Interest, p.Subsidy, p.SubsidyPaid)
 		}
+		if want := payable(res, p.SubsidyPaid); p.SubsidyPayable != want || p.BorrowerInterest != p.Interest-want {
+			t.Fatalf("period %d: payable %s borrower interest %s (eligible %v, paid %s)", p.N, p.SubsidyPayable, p.BorrowerInterest, res.Eligible, p.SubsidyPaid)
+		}
 		if p.Interest < 0 || p.Principal < 0 || p.ClosingBalance < 0 {
 			t.Fatalf("period %d: negative amount %+v", p.N, p)
 		}
@@ -198,15 +201,40 @@ func checkFuzzResult(t *testing.T, req *calc.Request) {
 		for _, b := range y.BudgetShares {
 			shares += b.Amount
 		}
-		if len(y.BudgetShares) > 0 && shares != y.SubsidyPaid {
-			t.Fatalf("year %d: budget shares add up to %s, paid %s", y.Year, shares, y.SubsidyPaid)
+		if len(y.BudgetShares) > 0 && shares != y.SubsidyPayable {
+			t.Fatalf("year %d: budget shares add up to %s, payable %s", y.Year, shares, y.SubsidyPayable)
+		}
+		if y.SubsidyPayable != payable(res, y.SubsidyPaid) {
+			t.Fatalf("year %d: payable %s, paid %s, eligible %v", y.Year, y.SubsidyPayable, y.SubsidyPaid, res.Eligible)
 		}
 		paid += y.SubsidyPaid
 	}
 	if paid != res.Totals.SubsidyPaid {
 		t.Fatalf("years add up to %s, total %s", paid, res.Totals.SubsidyPaid)
 	}
+	if res.Totals.SubsidyPayable != payable(res, res.Totals.SubsidyPaid) {
+		t.Fatalf("total payable %s, paid %s, eligible %v", res.Totals.SubsidyPayable, res.Totals.SubsidyPaid, res.Eligible)
+	}
 	if res.Totals.SubsidyPaid > res.Totals.Interest {
 		t.Fatalf("paid subsidy %s over interest %s", res.Totals.SubsidyPaid, res.Totals.Interest)
 	}
+}
+
+// payable is what an invariant expects to be paid of paid: all of it for an
+// eligible loan, nothing for an ineligible one; and the result must call a
+// loan eligible exactly when no eligibility check failed.
+func payable(res *calc.Result, paid calc.Money) calc.Money {
+	eligible := true
+	for _, c := range res.Checks {
+		if c.Kind == calc.KindEligibility && !c.OK {
+			eligible = false
+		}
+	}
+	if eligible != res.Eligible {
+		return -1 // never a payable amount: the caller's comparison fails
+	}
+	if !eligible {
+		return 0
+	}
+	return paid
 }

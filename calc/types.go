@@ -183,22 +183,29 @@ type CountryShare struct {
 // Result is the outcome of [Calculate].
 type Result struct {
 	// Currency of every Money value in the result.
-	Currency string   `json:"currency"`
+	Currency string `json:"currency"`
+	// Eligible is false when an eligibility check fails (SPEC §6). An
+	// ineligible loan is paid nothing: every SubsidyPayable is 0 and the
+	// borrower's figures, present value, grant element and budget shares
+	// are those of a loan without support, while Subsidy and SubsidyPaid
+	// keep what the programme would pay if the conditions were met.
+	Eligible bool     `json:"eligible"`
 	Schedule []Period `json:"schedule"`
 	Years    []Year   `json:"years"`
 	Totals   Totals   `json:"totals"`
 	// EffectiveRates are the borrower's XIRR, percent a year.
 	EffectiveRates EffectiveRates `json:"effective_rates"`
-	// SubsidyPresentValue is the paid subsidy discounted to the issue date.
+	// SubsidyPresentValue is the payable subsidy discounted to the issue
+	// date, in minor units (half away from zero).
 	SubsidyPresentValue Money `json:"subsidy_present_value"`
 	// DiscountRate used for the present value, percent a year.
 	DiscountRate decimal.Decimal `json:"discount_rate"`
 	// GrantElement is SubsidyPresentValue / amount × 100, percent, 4 places.
 	GrantElement decimal.Decimal `json:"grant_element"`
-	// BudgetShares split the paid subsidy among the member states that fund
-	// the programme (each year split separately, then summed).
+	// BudgetShares split the payable subsidy among the member states that
+	// fund the programme (each year split separately, then summed).
 	BudgetShares []CountryAmount `json:"budget_shares"`
-	// Participants split the paid subsidy by the participants' shares.
+	// Participants split the payable subsidy by the participants' shares.
 	Participants []ParticipantAmount `json:"participants"`
 	// Countries sums benefit and contribution by member state.
 	Countries []CountryPosition `json:"countries"`
@@ -231,11 +238,14 @@ type Period struct {
 	SubsidyRate  decimal.Decimal `json:"subsidy_rate"`
 	RatesVary    bool            `json:"rates_vary,omitempty"`
 	// Subsidy is what the rule gives for the period; SubsidyPaid what is
-	// left after the annual cap.
-	Subsidy     Money `json:"subsidy"`
-	SubsidyPaid Money `json:"subsidy_paid"`
-	// BorrowerInterest = Interest − SubsidyPaid; BorrowerPayment =
-	// Payment − SubsidyPaid.
+	// left after the annual cap: what the programme would pay if the
+	// conditions were met. SubsidyPayable is what is really paid:
+	// SubsidyPaid for an eligible loan, 0 for an ineligible one.
+	Subsidy        Money `json:"subsidy"`
+	SubsidyPaid    Money `json:"subsidy_paid"`
+	SubsidyPayable Money `json:"subsidy_payable"`
+	// BorrowerInterest = Interest − SubsidyPayable; BorrowerPayment =
+	// Payment − SubsidyPayable.
 	BorrowerInterest Money `json:"borrower_interest"`
 	BorrowerPayment  Money `json:"borrower_payment"`
 }
@@ -247,10 +257,11 @@ type Year struct {
 	Principal        Money `json:"principal"`
 	Subsidy          Money `json:"subsidy"`
 	SubsidyPaid      Money `json:"subsidy_paid"`
+	SubsidyPayable   Money `json:"subsidy_payable"`
 	BorrowerInterest Money `json:"borrower_interest"`
 	// Cap is the annual cap in the loan currency (nil: no cap); CapUsed the
-	// part of it the paid subsidy takes; CapReached whether the cap cut
-	// the subsidy in this year.
+	// part of it the payable subsidy takes (0 for an ineligible loan);
+	// CapReached whether the cap cut the rule's subsidy in this year.
 	Cap        *Money `json:"cap"`
 	CapUsed    Money  `json:"cap_used"`
 	CapReached bool   `json:"cap_reached"`
@@ -266,6 +277,7 @@ type Totals struct {
 	Principal        Money `json:"principal"`
 	Subsidy          Money `json:"subsidy"`
 	SubsidyPaid      Money `json:"subsidy_paid"`
+	SubsidyPayable   Money `json:"subsidy_payable"`
 	BorrowerInterest Money `json:"borrower_interest"`
 	Payments         Money `json:"payments"`
 	BorrowerPayments Money `json:"borrower_payments"`

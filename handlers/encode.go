@@ -25,6 +25,11 @@ func EncodeResult(res *calc.Result) []byte {
 func AppendResult(b []byte, res *calc.Result) []byte {
 	b = append(b, `{"currency":`...)
 	b = appendString(b, res.Currency)
+	if res.Eligible {
+		b = append(b, `,"eligible":true`...)
+	} else {
+		b = append(b, `,"eligible":false`...)
+	}
 	b = append(b, `,"schedule":`...)
 	if res.Schedule == nil {
 		b = append(b, "null"...)
@@ -64,6 +69,8 @@ func AppendResult(b []byte, res *calc.Result) []byte {
 	b = appendMoney(b, t.Subsidy)
 	b = append(b, `,"subsidy_paid":`...)
 	b = appendMoney(b, t.SubsidyPaid)
+	b = append(b, `,"subsidy_payable":`...)
+	b = appendMoney(b, t.SubsidyPayable)
 	b = append(b, `,"borrower_interest":`...)
 	b = appendMoney(b, t.BorrowerInterest)
 	b = append(b, `,"payments":`...)
@@ -233,6 +240,8 @@ func (pe *periodEncoder) append(b []byte, p *calc.Period) []byte {
 	b = appendMoney(b, p.Subsidy)
 	b = append(b, `,"subsidy_paid":`...)
 	b = appendMoney(b, p.SubsidyPaid)
+	b = append(b, `,"subsidy_payable":`...)
+	b = appendMoney(b, p.SubsidyPayable)
 	b = append(b, `,"borrower_interest":`...)
 	b = appendMoney(b, p.BorrowerInterest)
 	b = append(b, `,"borrower_payment":`...)
@@ -251,6 +260,8 @@ func appendYear(b []byte, y *calc.Year, shares *shareCache) []byte {
 	b = appendMoney(b, y.Subsidy)
 	b = append(b, `,"subsidy_paid":`...)
 	b = appendMoney(b, y.SubsidyPaid)
+	b = append(b, `,"subsidy_payable":`...)
+	b = appendMoney(b, y.SubsidyPayable)
 	b = append(b, `,"borrower_interest":`...)
 	b = appendMoney(b, y.BorrowerInterest)
 	b = append(b, `,"cap":`...)

@@ -73,10 +73,10 @@ func TestEncodeResultMatchesEncodingJSON(t *testing.T) {
 // encodedFields are the JSON members handlers.EncodeResult writes, by Go
 // type. When calc gains a field, add it to handlers/encode.go and here.
 var encodedFields = map[string][]string{
-	"Result":            {"currency", "schedule", "years", "totals", "effective_rates", "subsidy_present_value", "discount_rate", "grant_element", "budget_shares", "participants", "countries", "checks", "programme"},
-	"Period":            {"n", "start", "end", "days", "opening_balance", "drawdown", "interest", "principal", "payment", "closing_balance", "contract_rate", "base_rate", "subsidy_rate", "rates_vary", "subsidy", "subsidy_paid", "borrower_interest", "borrower_payment"},
-	"Year":              {"year", "interest", "principal", "subsidy", "subsidy_paid", "borrower_interest", "cap", "cap_used", "cap_reached", "fx_rate", "budget_shares"},
-	"Totals":            {"drawdowns", "interest", "principal", "subsidy", "subsidy_paid", "borrower_interest", "payments", "borrower_payments"},
+	"Result":            {"currency", "eligible", "schedule", "years", "totals", "effective_rates", "subsidy_present_value", "discount_rate", "grant_element", "budget_shares", "participants", "countries", "checks", "programme"},
+	"Period":            {"n", "start", "end", "days", "opening_balance", "drawdown", "interest", "principal", "payment", "closing_balance", "contract_rate", "base_rate", "subsidy_rate", "rates_vary", "subsidy", "subsidy_paid", "subsidy_payable", "borrower_interest", "borrower_payment"},
+	"Year":              {"year", "interest", "principal", "subsidy", "subsidy_paid", "subsidy_payable", "borrower_interest", "cap", "cap_used", "cap_reached", "fx_rate", "budget_shares"},
+	"Totals":            {"drawdowns", "interest", "principal", "subsidy", "subsidy_paid", "subsidy_payable", "borrower_interest", "payments", "borrower_payments"},
 	"EffectiveRates":    {"without_subsidy", "with_subsidy", "converged"},
 	"CountryAmount":     {"country", "share", "amount"},
 	"ParticipantAmount": {"name", "country", "share", "subsidy"},

@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/eaeu-subsidy/subsidy/calc"
+	"github.com/eaeu-subsidy/subsidy/storage"
 	"github.com/gofiber/fiber/v2"
 )
 
@@ -40,6 +41,10 @@ const (
 // ("ru" or "en"). The report package provides it (report.WriteCalculation);
 // the handlers do not import it so that either can change alone.
 type WorkbookFunc func(w io.Writer, req *calc.Request, res *calc.Result, lang string) error
+
+// RegistryWorkbookFunc writes a programme's commitments by year and its
+// agreements as a workbook in lang (report.WriteRegistry).
+type RegistryWorkbookFunc func(w io.Writer, programme string, years []storage.CommitmentYear, agreements []storage.Agreement, lang string) error
 
 // Config configures a [Server]. The zero value works: every field has a
 // default, documented on the field.
@@ -88,6 +93,12 @@ type Config struct {
 	// Workbook writes the Excel report for ?format=xlsx; nil answers 406
 	// until a report encoder is wired in.
 	Workbook WorkbookFunc
+	// Registry keeps budgets, agreements, claims, tokens and the audit log
+	// (the /api/v1 registry routes); nil answers those routes 503.
+	Registry *storage.DB
+	// RegistryWorkbook writes the registry's workbook (commitments and
+	// agreements of a programme) for the registry page; nil hides it.
+	RegistryWorkbook RegistryWorkbookFunc
 	// Version is reported by /healthz and the subsidy_build_info metric;
 	// empty takes the module version from the build info.
 	Version string
@@ -156,10 +167,11 @@ type Server struct {
 	static  map[string]staticFile
 	slots   chan struct{} // calculation slots, see Config.MaxInFlight
 
-	draining atomic.Bool
-	mu       sync.Mutex
-	closers  []func(context.Context) error          // run by Shutdown after the listener stops
-	ready    map[string]func(context.Context) error // readiness checks by name
+	draining  atomic.Bool
+	mu        sync.Mutex
+	closers   []func(context.Context) error          // run by Shutdown after the listener stops
+	ready     map[string]func(context.Context) error // readiness checks by name
+	ratesHash string                                 // calc.RateBook.Hash of cfg.Rates, stamped on registry records
 }
 
 // New builds the server and registers every route.
@@ -198,6 +210,10 @@ func New(cfg Config) (*Server, error) {
 		}
 		return nil
 	}
+	s.ratesHash = s.cfg.Rates.Hash()
+	if db := s.cfg.Registry; db != nil {
+		s.ready["database"] = db.Ping
+	}
 	s.routes()
 	return s, nil
 }
@@ -226,6 +242,8 @@ func (s *Server) routes() {
 	app.Get("/static/:file", s.serveStatic)
 
 	s.batchRoutes(api, app)
+	s.registryRoutes(api)
+	s.registryPageRoutes(app)
 }
 
 // Shutdown stops accepting connections, marks the service not ready, waits

@@ -28,6 +28,7 @@ func init() {
 type serveConfig struct {
 	addr            string
 	rates           string
+	database        string
 	logLevel        string
 	bodyLimit       byteSize
 	uploadLimit     byteSize
@@ -78,6 +79,7 @@ func serveFlags(fs *flag.FlagSet, cfg *serveConfig, getenv func(string) string) 
 		{"max-in-flight", "SUBSIDY_MAX_IN_FLIGHT", "calculations computed at once; more wait up to 5s, then 503 (0: 4 × CPUs)", (*intValue)(&cfg.maxInFlight)},
 		{"max-conns", "SUBSIDY_MAX_CONNS", "open connections at most", (*intValue)(&cfg.maxConns)},
 		{"data-dir", "SUBSIDY_DATA_DIR", "directory for batch jobs (uploads, reports); empty: the user cache directory/subsidy (~/.cache/subsidy), else $TMPDIR/subsidy", (*stringValue)(&cfg.dataDir)},
+		{"database", "SUBSIDY_DATABASE", "the registry's database: postgres://user:pass@host/db for PostgreSQL (several replicas share it); empty: an SQLite file subsidy.db in the data directory", (*stringValue)(&cfg.database)},
 		{"job-ttl", "SUBSIDY_JOB_TTL", "how long finished batch jobs are kept", (*durationValue)(&cfg.jobTTL)},
 		{"gc-percent", "SUBSIDY_GC_PERCENT", "garbage collector target (GOGC); the live heap is small and every request allocates, so 400 trades a little memory for ~20% more calculations a second; GOGC in the environment wins", (*intValue)(&cfg.gcPercent)},
 	}
@@ -140,21 +142,29 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 		source = cfg.rates
 	}
+	db, err := openDatabase(ctx, cfg.database, cfg.dataDir)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	logger.Info("database", slog.String("engine", db.Engine()))
 	srv, err := handlers.New(handlers.Config{
-		Rates:        book,
-		RatesSource:  source,
-		Logger:       logger,
-		BodyLimit:    int(cfg.bodyLimit),
-		UploadLimit:  int(cfg.uploadLimit),
-		ReadTimeout:  cfg.readTimeout,
-		WriteTimeout: cfg.writeTimeout,
-		IdleTimeout:  cfg.idleTimeout,
-		MaxConns:     cfg.maxConns,
-		MaxInFlight:  cfg.maxInFlight,
-		DataDir:      cfg.dataDir,
-		JobTTL:       cfg.jobTTL,
-		Workbook:     workbook,
-		Version:      version,
+		Registry:         db,
+		RegistryWorkbook: report.WriteRegistry,
+		Rates:            book,
+		RatesSource:      source,
+		Logger:           logger,
+		BodyLimit:        int(cfg.bodyLimit),
+		UploadLimit:      int(cfg.uploadLimit),
+		ReadTimeout:      cfg.readTimeout,
+		WriteTimeout:     cfg.writeTimeout,
+		IdleTimeout:      cfg.idleTimeout,
+		MaxConns:         cfg.maxConns,
+		MaxInFlight:      cfg.maxInFlight,
+		DataDir:          cfg.dataDir,
+		JobTTL:           cfg.jobTTL,
+		Workbook:         workbook,
+		Version:          version,
 	})
 	if err != nil {
 		return err

@@ -1,0 +1,11 @@
+package storage
+
+import "io/fs"
+
+func mustSub(f fs.FS, dir string) fs.FS {
+	sub, err := fs.Sub(f, dir)
+	if err != nil {
+		panic(err) // the embedded directory exists: a build defect
+	}
+	return sub
+}
