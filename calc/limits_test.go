@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
+	"math/big"
 	"strings"
 	"testing"
 	"time"
@@ -384,5 +386,59 @@ func BenchmarkCalculate120Context(b *testing.B) {
 			b.Fatal(err)
 		}
 		cancel()
+	}
+}
+
+// TestConvertSaturates: a conversion beyond the range of Money saturates
+// rather than wrapping around to a wrong (even negative) amount.
+func TestConvertSaturates(t *testing.T) {
+	for _, tc := range []struct {
+		m    calc.Money
+		rate string
+		want calc.Money
+	}{
+		{100000, "0.18", 18000},
+		{-100000, "0.18", -18000},
+		{1e17, "1000000", math.MaxInt64},   // 10^15 at 10^6: 10^21, beyond int64
+		{-1e17, "1000000", -math.MaxInt64}, // and below
+		{math.MaxInt64, "1", math.MaxInt64},
+		{9_223_372_036_854_775, "1000", 9_223_372_036_854_775_000},
+	} {
+		if got := calc.Convert(tc.m, dec(tc.rate)); got != tc.want {
+			t.Errorf("Convert(%s, %s) = %s, want %s", tc.m, tc.rate, got, tc.want)
+		}
+	}
+}
+
+// TestExtremesFitMoney: the largest amount at the highest rate for the
+// longest term, with a subsidy rate far above the loan rate, keeps every
+// figure exact within Money. Bullet interest on act/360 is checked against
+// big.Rat: balance × 100 % × days / 360 per year, rounded half up.
+func TestExtremesFitMoney(t *testing.T) {
+	issue := calc.MustDate("2040-01-01")
+	req := &calc.Request{
+		Loan: calc.Loan{Amount: dec("1000000000000000"), Currency: "RUB", Rate: ptr(dec("100")), IssueDate: issue,
+			TermMonths: 600, Repayment: calc.RepayBullet, Frequency: "annual", DayCount: calc.DayCountAct360},
+		Subsidy: calc.SubsidyTerms{Programme: "custom", BaseRates: []calc.RatePoint{{Date: issue, Rate: dec("100")}},
+			Rule:      &calc.RuleOverride{BaseShare: ptr(dec("10")), PlusPoints: ptr(dec("100"))},
+			AnnualCap: calc.OptionalCap{Set: true}},
+	}
+	res, err := calc.Calculate(req, calc.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	balance := big.NewRat(1e17, 1)
+	var total calc.Money
+	for _, p := range res.Schedule {
+		want := new(big.Rat).Mul(balance, big.NewRat(int64(p.Days), 360))
+		want.Add(want, big.NewRat(1, 2))
+		q := new(big.Int).Quo(want.Num(), want.Denom()) // floor of x + 1/2
+		if !q.IsInt64() || calc.Money(q.Int64()) != p.Interest || p.Subsidy != p.Interest || p.SubsidyPaid != p.Interest {
+			t.Fatalf("period %d: interest %s subsidy %s, want %s", p.N, p.Interest, p.Subsidy, q)
+		}
+		total += p.Interest
+	}
+	if res.Totals.Interest != total || res.Totals.Payments != total+1e17 || res.Totals.Payments <= 0 || res.Totals.SubsidyPaid != total {
+		t.Fatalf("totals %+v, interest %s", res.Totals, total)
 	}
 }

@@ -83,3 +83,30 @@ func TestFixedRuleKnowsEveryTerm(t *testing.T) {
 		}
 	}
 }
+
+// TestAccrualSwitchesExactly: an accrual that meets a rate the fixed point
+// cannot hold moves to decimals mid-period and totals what a decimal
+// accrual of the same pieces totals.
+func TestAccrualSwitchesExactly(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 17))
+	for i := range 5000 {
+		var fast, slow accrual
+		fast.reset(true)
+		slow.reset(false)
+		for range 1 + r.IntN(6) {
+			bal := Money(r.Int64N(1e17))
+			rate := newRateVal(decimal.New(r.Int64N(1e10+1), -8)) // 0..100 %, fits
+			if r.IntN(4) == 0 {
+				rate = newRateVal(decimal.New(r.Int64N(1e12), -9-r.Int32N(3))) // too fine, or above 100 %
+			}
+			days, cls := 1+r.IntN(366), r.IntN(2)
+			fast.add(bal, rate, days, cls)
+			slow.add(bal, rate, days, cls)
+		}
+		for _, dc := range []string{DayCountActAct, DayCountAct365, DayCountAct360} {
+			if f, s := fast.total(dc), slow.total(dc); f != s {
+				t.Fatalf("case %d %s: switched %s, decimal %s", i, dc, f, s)
+			}
+		}
+	}
+}
