@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"math"
 	"math/big"
+	"os"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -440,5 +442,39 @@ func TestExtremesFitMoney(t *testing.T) {
 	}
 	if res.Totals.Interest != total || res.Totals.Payments != total+1e17 || res.Totals.Payments <= 0 || res.Totals.SubsidyPaid != total {
 		t.Fatalf("totals %+v, interest %s", res.Totals, total)
+	}
+}
+
+// TestRepeatForCounting runs the plain loan, the worst request and the
+// plain loan under a per-calculation context COUNT_PLAIN, COUNT_WORST and
+// COUNT_CONTEXT times, so that valgrind can count their instructions
+// (docs/performance.md, "Bounded cost of one calculation"). Without those
+// variables it does nothing.
+func TestRepeatForCounting(t *testing.T) {
+	n := func(name string) int {
+		v, _ := strconv.Atoi(os.Getenv(name))
+		return v
+	}
+	np, nw, nc := n("COUNT_PLAIN"), n("COUNT_WORST"), n("COUNT_CONTEXT")
+	if np+nw+nc == 0 {
+		t.Skip("set COUNT_PLAIN, COUNT_WORST or COUNT_CONTEXT")
+	}
+	plain, worst := eaeuLoan(0), worstRequest()
+	for range np {
+		if _, err := calc.Calculate(plain, calc.Options{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for range nw {
+		if _, err := calc.Calculate(worst, calc.Options{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for range nc {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		if _, err := calc.Calculate(plain, calc.Options{Context: ctx}); err != nil {
+			t.Fatal(err)
+		}
+		cancel()
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"math/big"
 	"math/bits"
 	"slices"
+	"sort"
 
 	"github.com/shopspring/decimal"
 )
@@ -197,7 +198,7 @@ type splitter struct {
 	weights []decimal.Decimal
 	w       []uint64
 	rems    []uint64 // more than 16 weights: the remainders of a split
-	order   []int    // more than 16 weights: parts by remainder
+	sorted  []uint64 // more than 16 weights: the remainders, sorted
 	sum     uint64
 	fast    bool
 }
@@ -225,7 +226,7 @@ func newSplitter(weights []decimal.Decimal) splitter {
 	}
 	s.fast = s.sum > 0
 	if s.fast && len(weights) > 16 {
-		s.rems, s.order = make([]uint64, len(weights)), make([]int, len(weights))
+		s.rems, s.sorted = make([]uint64, len(weights)), make([]uint64, len(weights))
 	}
 	return s
 }
@@ -251,20 +252,24 @@ func (s *splitter) into(total Money, parts []Money) {
 		rems[i] = r
 	}
 	left := mag - given
-	if len(s.w) > 16 {
-		// Many parts: sort them by remainder, the earlier index first
-		// among equals, as splitGiveLeftover does.
-		for i := range s.order {
-			s.order[i] = i
-		}
-		slices.SortFunc(s.order, func(i, j int) int {
-			if c := cmp.Compare(rems[j], rems[i]); c != 0 {
-				return c
+	if len(s.w) > 16 && left > 0 {
+		// Many parts: the left largest remainders, the earlier index
+		// first among equals, as splitGiveLeftover gives them. The
+		// left-th largest remainder is the threshold: every part above
+		// it gets a unit, and parts equal to it in index order take the
+		// rest.
+		copy(s.sorted, rems)
+		slices.Sort(s.sorted)
+		th := s.sorted[len(s.sorted)-int(left)]
+		above := uint64(len(s.sorted)) - uint64(sort.Search(len(s.sorted), func(i int) bool { return s.sorted[i] > th }))
+		atTh := left - above
+		for i, r := range rems {
+			if r > th {
+				parts[i]++
+			} else if r == th && atTh > 0 {
+				parts[i]++
+				atTh--
 			}
-			return cmp.Compare(i, j)
-		})
-		for _, i := range s.order[:left] {
-			parts[i]++
 		}
 		return
 	}

@@ -1,6 +1,7 @@
 package calc
 
 import (
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -62,6 +63,17 @@ type checker struct {
 // decOK reports whether c.dec would accept v, without naming a field:
 // loops over long lists build an entry's field path only when it is wrong.
 func decOK(v decimal.Decimal, lo, hi decimal.Decimal, places int32, loIncl bool) bool {
+	// The usual case, a short v from 0 to an integer bound, in int64.
+	if e := v.Exponent(); e <= 0 && e >= -18 && lo.IsZero() && hi.Exponent() == 0 && hi.Sign() >= 0 && hi.NumDigits() <= 18 && v.NumDigits() <= 18 {
+		c, p := v.CoefficientInt64(), pow10i64[-e]
+		if c < 0 || c == 0 && !loIncl {
+			return false
+		}
+		if h := hi.CoefficientInt64(); h <= math.MaxInt64/p && c > h*p {
+			return false // (when h × 10^-e overflows, c < 10^18 is below it)
+		}
+		return places < 0 || -e <= places || c%pow10i64[-e-places] == 0
+	}
 	if !sane(v) {
 		return false
 	}

@@ -74,9 +74,8 @@ func XIRR(flows []CashFlow, guess float64) (rate float64, ok bool) {
 		}
 	}
 	// xirrEval walks the flows in date order.
-	if !slices.IsSortedFunc(fs, func(a, b xirrFlow) int { return a.d - b.d }) {
-		slices.SortStableFunc(fs, func(a, b xirrFlow) int { return a.d - b.d })
-	}
+	var scratch [64]xirrFlow
+	xirrSort(fs, scratch[:0])
 	if !pos || !neg {
 		return 0, false
 	}
@@ -108,6 +107,36 @@ func XIRR(flows []CashFlow, guess float64) (rate float64, ok bool) {
 		r = 0 // rounding noise around a zero rate: report 0, never -0
 	}
 	return r, true
+}
+
+// xirrSort puts fs in date order, equal dates in their given order (a
+// stable sort). The engine passes drawdowns, then payments: two runs each
+// in date order, merged in place with a copy of the first run (into
+// scratch when it fits) instead of sorted.
+func xirrSort(fs, scratch []xirrFlow) {
+	byDate := func(a, b xirrFlow) int { return a.d - b.d }
+	k := 1
+	for k < len(fs) && fs[k].d >= fs[k-1].d {
+		k++
+	}
+	if k >= len(fs) {
+		return
+	}
+	if !slices.IsSortedFunc(fs[k:], byDate) {
+		slices.SortStableFunc(fs, byDate)
+		return
+	}
+	a := append(scratch[:0], fs[:k]...) // the first run; the second stays in fs
+	i, j, w := 0, k, 0
+	for i < len(a) && j < len(fs) {
+		if fs[j].d < a[i].d { // on equal dates the first run first
+			fs[w], j = fs[j], j+1
+		} else {
+			fs[w], i = a[i], i+1
+		}
+		w++
+	}
+	copy(fs[w:], a[i:]) // what is left of the second run is in place
 }
 
 // xirrFlow is a cash flow in years (t) and days (d) from the first flow
