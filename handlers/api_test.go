@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -111,16 +112,48 @@ func TestCalculation(t *testing.T) {
 		if !strings.Contains(a.Header.Get("Content-Disposition"), "attachment") {
 			t.Errorf("Content-Disposition %q", a.Header.Get("Content-Disposition"))
 		}
-		rows, err := csv.NewReader(bytes.NewReader(a.Body)).ReadAll()
+		r := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(a.Body, []byte("\uFEFF"))))
+		r.Comma = ';'
+		rows, err := r.ReadAll()
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(rows) != 61 || rows[0][0] != "n" || rows[1][4] != "1000000000.00" {
-			t.Errorf("CSV: %d rows, header %v, first %v", len(rows), rows[0], rows[1])
+		if !bytes.HasPrefix(a.Body, []byte("\uFEFF№;")) || len(rows) != 61 || rows[1][4] != "1000000000,00" {
+			t.Errorf("Russian CSV: %d rows, header %v, first %v", len(rows), rows[0], rows[1])
 		}
 		accept := do(t, s, "POST", "/api/v1/calculations", eaeuLoan, "Content-Type", "application/json", "Accept", "text/csv")
 		if !bytes.Equal(accept.Body, a.Body) {
 			t.Error("Accept: text/csv answered differently from ?format=csv")
+		}
+		en := do(t, s, "POST", "/api/v1/calculations?format=csv&lang=en", eaeuLoan, "Content-Type", "application/json")
+		if !bytes.HasPrefix(en.Body, []byte("\uFEFFNo.,Period start,")) || !bytes.Contains(en.Body, []byte(",1000000000.00,")) {
+			t.Errorf("English CSV: %.120q", en.Body)
+		}
+		raw := do(t, s, "POST", "/api/v1/calculations?format=csv&csv=raw&lang=en", eaeuLoan, "Content-Type", "application/json")
+		rows, err = csv.NewReader(bytes.NewReader(raw.Body)).ReadAll()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(rows) != 61 || rows[0][0] != "n" || rows[0][16] != "subsidy_payable" || rows[1][4] != "1000000000.00" || rows[1][19] != "true" {
+			t.Errorf("raw CSV: %d rows, header %v, first %v", len(rows), rows[0], rows[1])
+		}
+		if p := problem(t, do(t, s, "POST", "/api/v1/calculations?format=csv&csv=excel", eaeuLoan, "Content-Type", "application/json")); p.Status != 406 || !hasField(p, "csv") {
+			t.Errorf("csv=excel: %+v", p)
+		}
+	})
+
+	t.Run("DownloadNames", func(t *testing.T) {
+		for _, tc := range []struct{ name, want string }{
+			{"Electric bus components", `attachment; filename="subsidy-electric-bus-components-2025-03-14.csv"`},
+			{"Электробусы «Север» №2", `attachment; filename="subsidy-elektrobusy-sever-2-2025-03-14.csv"; filename*=UTF-8''subsidy-%D1%8D%D0%BB%D0%B5%D0%BA%D1%82%D1%80%D0%BE%D0%B1%D1%83%D1%81%D1%8B-%D1%81%D0%B5%D0%B2%D0%B5%D1%80-2-2025-03-14.csv`},
+			{"", `attachment; filename="subsidy-2025-03-14.csv"`},
+			{`a"b\\c/../d`, `attachment; filename="subsidy-a-b-c-d-2025-03-14.csv"`},
+		} {
+			body := strings.Replace(eaeuLoan, `"Electric bus components"`, strconv.Quote(tc.name), 1)
+			a := do(t, s, "POST", "/api/v1/calculations?format=csv", body, "Content-Type", "application/json")
+			if got := a.Header.Get("Content-Disposition"); got != tc.want {
+				t.Errorf("%q: Content-Disposition\n%s\nwant\n%s", tc.name, got, tc.want)
+			}
 		}
 	})
 
@@ -561,24 +594,13 @@ func TestPages(t *testing.T) {
 	})
 }
 
-func TestCSVCell(t *testing.T) {
-	for in, want := range map[string]string{
-		"RUB": "RUB", "-5.00": "-5.00", "=SUM(A1)": "'=SUM(A1)", "+1": "'+1", "@cmd": "'@cmd",
-		"-cmd": "'-cmd", "\tx": "'\tx", "": "",
-	} {
-		if got := handlers.CSVCell(in); got != want {
-			t.Errorf("CSVCell(%q) = %q, want %q", in, got, want)
-		}
-	}
-}
-
 func TestFormat(t *testing.T) {
 	for _, tc := range []struct {
 		m      calc.Money
 		ru, en string
 	}{
 		{123456789, "1\u00a0234\u00a0567,89", "1,234,567.89"},
-		{-5, "-0,05", "-0.05"},
+		{-5, "\u22120,05", "\u22120.05"}, // a true minus sign
 		{100000, "1\u00a0000,00", "1,000.00"},
 		{99999, "999,99", "999.99"},
 	} {

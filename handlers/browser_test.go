@@ -12,6 +12,7 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/eaeu-subsidy/subsidy/handlers"
 	"github.com/eaeu-subsidy/subsidy/report"
+	"github.com/shopspring/decimal"
 )
 
 // newBrowser starts Debian's headless Chromium for one test. It skips the
@@ -155,7 +156,8 @@ func TestBrowser(t *testing.T) {
 			if got := attr(t, ctx, sel, "data-value"); got != w {
 				t.Errorf("%s: page %s, API %s", sel, got, w)
 			}
-			if got, wt := text(t, ctx, sel), strings.ReplaceAll(w, ".", ",")+"\u00a0%"; got != wt {
+			// shown with the pages' two decimals
+			if got, wt := text(t, ctx, sel), strings.ReplaceAll(decimal.RequireFromString(w).StringFixed(2), ".", ",")+"\u00a0%"; got != wt {
 				t.Errorf("%s shown as %q, want %q", sel, got, wt)
 			}
 		}

@@ -3,16 +3,17 @@ package handlers
 import (
 	"bytes"
 	"context"
-	"encoding/csv"
 	"errors"
-	"io"
 	"mime"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"sync"
+	"unicode"
 
 	"github.com/eaeu-subsidy/subsidy/calc"
+	"github.com/eaeu-subsidy/subsidy/report"
 	"github.com/gofiber/fiber/v2"
 )
 
@@ -172,12 +173,21 @@ func (s *Server) writeResult(c *fiber.Ctx, format string, req *calc.Request, res
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	switch format {
 	case formatCSV:
+		raw, err := rawCSV(c, req.Lang)
+		if err != nil {
+			return err
+		}
 		var b bytes.Buffer
-		if err := WriteScheduleCSV(&b, res); err != nil {
+		if raw {
+			err = report.WriteScheduleCSVRaw(&b, res)
+		} else {
+			err = report.WriteScheduleCSV(&b, res, req.Lang)
+		}
+		if err != nil {
 			return err
 		}
 		c.Set(fiber.HeaderContentType, mimeCSV+"; charset=utf-8; header=present")
-		c.Set(fiber.HeaderContentDisposition, `attachment; filename="subsidy-schedule.csv"`)
+		c.Set(fiber.HeaderContentDisposition, contentDisposition(req, "csv"))
 		return c.Send(b.Bytes())
 	case formatXLSX:
 		var b bytes.Buffer
@@ -185,7 +195,7 @@ func (s *Server) writeResult(c *fiber.Ctx, format string, req *calc.Request, res
 			return err
 		}
 		c.Set(fiber.HeaderContentType, mimeXLSX)
-		c.Set(fiber.HeaderContentDisposition, `attachment; filename="subsidy.xlsx"`)
+		c.Set(fiber.HeaderContentDisposition, contentDisposition(req, "xlsx"))
 		return c.Send(b.Bytes())
 	}
 	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSON)
@@ -219,54 +229,95 @@ var encodeBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 64<<10); re
 
 const maxPooledBuffer = 1 << 20
 
-// scheduleColumns are the CSV columns: the JSON names of calc.Period.
-var scheduleColumns = []string{
-	"n", "start", "end", "days", "opening_balance", "drawdown", "interest", "principal", "payment",
-	"closing_balance", "contract_rate", "base_rate", "subsidy_rate", "subsidy", "subsidy_paid",
-	"borrower_interest", "borrower_payment", "currency",
+// csvRaw is the value of ?csv= that asks for the machine CSV (JSON keys as
+// headers, "," and a decimal point, no byte order mark) instead of the
+// spreadsheet CSV of the request's language.
+const csvRaw = "raw"
+
+// rawCSV reads ?csv=: empty for the spreadsheet CSV, "raw" for the machine
+// one; anything else is 406 naming the parameter.
+func rawCSV(c *fiber.Ctx, lang string) (bool, error) {
+	switch v := strings.ToLower(c.Query("csv")); v {
+	case "":
+		return false, nil
+	case csvRaw:
+		return true, nil
+	}
+	p := NewProblem(http.StatusNotAcceptable, TypeUnsupportedFormat, lang,
+		tr(lang, "", "неизвестный вид CSV; допустимо: csv=raw", "unknown CSV kind; allowed: csv=raw"))
+	p.Errors = []FieldProblem{{Field: "csv", Message: tr(lang, "", "допустимое значение: raw (или не указывать)", "allowed value: raw (or leave it out)")}}
+	return false, p
 }
 
-// WriteScheduleCSV writes the schedule of res as CSV (RFC 4180, comma,
-// header row of the JSON field names, amounts as plain decimals with a
-// point, dates ISO). Text cells pass through [CSVCell].
-func WriteScheduleCSV(w io.Writer, res *calc.Result) error {
-	cw := csv.NewWriter(w)
-	if err := cw.Write(scheduleColumns); err != nil {
-		return err
-	}
-	row := make([]string, len(scheduleColumns))
-	for _, p := range res.Schedule {
-		row = row[:0]
-		row = append(row,
-			strconv.Itoa(p.N), p.Start.String(), p.End.String(), strconv.Itoa(p.Days),
-			p.OpeningBalance.String(), p.Drawdown.String(), p.Interest.String(), p.Principal.String(), p.Payment.String(),
-			p.ClosingBalance.String(), p.ContractRate.String(), p.BaseRate.String(), p.SubsidyRate.String(),
-			p.Subsidy.String(), p.SubsidyPaid.String(), p.BorrowerInterest.String(), p.BorrowerPayment.String(),
-			CSVCell(res.Currency))
-		if err := cw.Write(row); err != nil {
-			return err
+// contentDisposition names a download after what it holds:
+// subsidy-<project>-<issue date>.<ext>, the project name as a slug
+// ("subsidy-электробусы-2025-03-14.xlsx"). The filename parameter has an
+// ASCII transliteration for old clients ("subsidy-elektrobusy-2025-03-14.xlsx"),
+// filename* the UTF-8 name (RFC 6266, RFC 5987).
+func contentDisposition(req *calc.Request, ext string) string {
+	date := req.Loan.IssueDate.String()
+	name := func(slug string) string {
+		if slug == "" {
+			return "subsidy-" + date + "." + ext
 		}
+		return "subsidy-" + slug + "-" + date + "." + ext
 	}
-	cw.Flush()
-	return cw.Error()
+	ascii := name(slugify(req.Project.Name, true))
+	utf := name(slugify(req.Project.Name, false))
+	h := `attachment; filename="` + ascii + `"`
+	if utf != ascii {
+		h += "; filename*=UTF-8''" + url.PathEscape(utf)
+	}
+	return h
 }
 
-// CSVCell defuses a text cell for spreadsheets: a value starting with
-// = + - @, a tab or a carriage return would be read as a formula
-// (CSV injection), so it gets a leading apostrophe. Plain numbers ("-5.00")
-// pass unchanged.
-func CSVCell(s string) string {
-	if s == "" {
-		return s
-	}
-	switch s[0] {
-	case '=', '+', '@', '\t', '\r':
-		return "'" + s
-	case '-':
-		if _, err := ParseDecimal(s); err == nil {
-			return s
+// maxSlug bounds the project part of a download name, in runes.
+const maxSlug = 48
+
+// slugify turns a project name into a file name part: lower-case letters
+// and digits, every other run of characters one hyphen, at most maxSlug
+// runes. With ascii, Cyrillic letters are transliterated and other
+// letters dropped.
+func slugify(s string, ascii bool) string {
+	var b strings.Builder
+	n, dash := 0, false
+	put := func(part string) {
+		for _, r := range part {
+			if n >= maxSlug {
+				return
+			}
+			if dash && n > 0 {
+				b.WriteByte('-')
+				n++
+			}
+			dash = false
+			b.WriteRune(r)
+			n++
 		}
-		return "'" + s
 	}
-	return s
+	for _, r := range strings.ToLower(s) {
+		switch {
+		case r >= 'a' && r <= 'z' || r >= '0' && r <= '9':
+			put(string(r))
+		case ascii && translit[r] != "":
+			put(translit[r])
+		case !ascii && unicode.IsLetter(r) || !ascii && unicode.IsDigit(r):
+			put(string(r))
+		case ascii && (r == 'ъ' || r == 'ь'):
+		default:
+			dash = true
+		}
+	}
+	return strings.TrimRight(b.String(), "-")
+}
+
+// translit spells the Cyrillic letters of the member states' languages in
+// Latin (Russian as in passports, ICAO Doc 9303; Belarusian and Kazakh
+// letters by their nearest sound).
+var translit = map[rune]string{
+	'а': "a", 'б': "b", 'в': "v", 'г': "g", 'д': "d", 'е': "e", 'ё': "e", 'ж': "zh", 'з': "z",
+	'и': "i", 'й': "i", 'к': "k", 'л': "l", 'м': "m", 'н': "n", 'о': "o", 'п': "p", 'р': "r",
+	'с': "s", 'т': "t", 'у': "u", 'ф': "f", 'х': "kh", 'ц': "ts", 'ч': "ch", 'ш': "sh", 'щ': "shch",
+	'ы': "y", 'э': "e", 'ю': "iu", 'я': "ia",
+	'і': "i", 'ў': "u", 'ә': "a", 'ғ': "g", 'қ': "q", 'ң': "n", 'ө': "o", 'ұ': "u", 'ү': "u", 'һ': "h",
 }

@@ -14,19 +14,20 @@ import (
 // page width).
 const (
 	chartW      = 800
-	chartLeft   = 78 // room for axis labels
+	chartLeft   = 112 // room for axis labels ("750 млн" at the phone's font size)
 	chartRight  = 12
-	chartTop    = 34 // room for the legend
+	chartTop    = 14 // the legend is HTML, above the drawing
 	panelH      = 130
 	panelGap    = 36
-	chartBottom = 26 // room for the year labels
+	chartBottom = 34 // room for the year labels
 )
 
 // chartSVG draws the schedule as inline SVG on the server: the balance as
-// an area (top panel) and each period's interest with the paid subsidy
-// inside it as bars (bottom panel), years along the x axis. Colours come
-// from the page's CSS classes (c-*). It has a title and a description for
-// screen readers.
+// an area (top panel) and each period's interest with the payable subsidy
+// inside it as bars (bottom panel; an ineligible loan has none), years
+// along the x axis. Colours come from the page's CSS classes (c-*); the
+// legend is HTML beside it (chartLegend). It has a title and a description
+// for screen readers.
 func chartSVG(res *calc.Result, lang string) template.HTML {
 	n := len(res.Schedule)
 	if n == 0 {
@@ -41,7 +42,7 @@ func chartSVG(res *calc.Result, lang string) template.HTML {
 	for _, p := range res.Schedule {
 		maxBal = max(maxBal, p.OpeningBalance+p.Drawdown, p.ClosingBalance)
 		maxInt = max(maxInt, p.Interest)
-		maxSub = max(maxSub, p.SubsidyPaid)
+		maxSub = max(maxSub, p.SubsidyPayable)
 	}
 	balStep, balTicks := niceTicks(float64(maxBal) / 100)
 	intStep, intTicks := niceTicks(float64(maxInt) / 100)
@@ -59,14 +60,6 @@ func chartSVG(res *calc.Result, lang string) template.HTML {
 		FormatMoney(maxInt, lang), FormatMoney(maxSub, lang))
 	fmt.Fprintf(&b, `<svg class="chart-svg" viewBox="0 0 %d %d" role="img" aria-labelledby="chart-title chart-desc" xmlns="http://www.w3.org/2000/svg">`, chartW, height)
 	fmt.Fprintf(&b, `<title id="chart-title">%s</title><desc id="chart-desc">%s</desc>`, esc(title), esc(desc))
-
-	// Legend.
-	lx := float64(chartLeft)
-	for _, item := range []struct{ class, key string }{{"c-balance", "chart.balance"}, {"c-interest", "chart.interest"}, {"c-subsidy", "chart.subsidy"}} {
-		label := T(lang, item.key)
-		fmt.Fprintf(&b, `<rect class="%s" x="%.1f" y="10" width="14" height="14" rx="2"/><text class="c-legend" x="%.1f" y="22">%s</text>`, item.class, lx, lx+20, esc(label))
-		lx += 20 + float64(len([]rune(label)))*7.8 + 24
-	}
 
 	// Grid and axis labels of both panels.
 	grid := func(top, step float64, ticks int) {
@@ -95,15 +88,15 @@ func chartSVG(res *calc.Result, lang string) template.HTML {
 		bx := x(i) + (step-bw)/2
 		yi := yInt(p.Interest)
 		fmt.Fprintf(&b, `<rect class="c-interest bar" x="%.2f" y="%.1f" width="%.2f" height="%.1f"/>`, bx, yi, bw, top2+panelH-yi)
-		if p.SubsidyPaid > 0 {
-			ys := yInt(p.SubsidyPaid)
+		if p.SubsidyPayable > 0 {
+			ys := yInt(p.SubsidyPayable)
 			fmt.Fprintf(&b, `<rect class="c-subsidy bar" x="%.2f" y="%.1f" width="%.2f" height="%.1f"/>`, bx, ys, bw, top2+panelH-ys)
 		}
 	}
 
 	// Years: a tick where the first payment of each year falls.
 	last := 0
-	minGap := 36.0
+	minGap := 64.0 // a label is up to ~56 units wide at the phone's font size
 	lastX := -minGap
 	for i, p := range res.Schedule {
 		y := p.End.Year()
@@ -113,8 +106,8 @@ func chartSVG(res *calc.Result, lang string) template.HTML {
 		last = y
 		tx := x(i)
 		fmt.Fprintf(&b, `<line class="c-tick" x1="%.1f" x2="%.1f" y1="%d" y2="%d"/>`, tx, tx, chartTop, height-chartBottom)
-		if tx-lastX >= minGap {
-			fmt.Fprintf(&b, `<text class="c-axis" x="%.1f" y="%d">%d</text>`, tx+3, height-8, y)
+		if tx-lastX >= minGap && chartW-chartRight-tx >= minGap-8 {
+			fmt.Fprintf(&b, `<text class="c-axis" x="%.1f" y="%d">%d</text>`, tx+3, height-10, y)
 			lastX = tx
 		}
 	}
@@ -125,6 +118,15 @@ func chartSVG(res *calc.Result, lang string) template.HTML {
 }
 
 func esc(s string) string { return html.EscapeString(s) }
+
+// chartLegend names the chart's colours in lang.
+func chartLegend(lang string) []legendItem {
+	return []legendItem{
+		{"c-balance", T(lang, "chart.balance")},
+		{"c-interest", T(lang, "chart.interest")},
+		{"c-subsidy", T(lang, "chart.payable")},
+	}
+}
 
 // niceTicks chooses a round step (1, 2, 2.5 or 5 times a power of ten)
 // and the number of steps, 2 to 4, whose product is at least v: the axis

@@ -73,7 +73,7 @@ func knownField(name string) bool {
 		i, _ := strconv.Atoi(m[1])
 		return i < maxRows
 	}
-	return false
+	return isRuleField(name)
 }
 
 // readFormValues collects the known fields from a POST body (urlencoded or
@@ -244,6 +244,7 @@ func parseForm(v formValues, lang string) (req *calc.Request, rowOf []int, errs 
 	if d, ok := formDecimal(errs, fDiscount, v[fDiscount], lang, false); ok && strings.TrimSpace(v[fDiscount]) != "" {
 		req.DiscountRate = &d
 	}
+	parseRuleForm(v, lang, errs, req)
 	return req, rowOf, errs
 }
 
@@ -403,6 +404,9 @@ func formFieldOf(path string, rowOf []int) string {
 	}
 	if strings.HasPrefix(path, fFX) {
 		return fFX
+	}
+	if path == fRule {
+		return fRule
 	}
 	if knownField(path) {
 		return path

@@ -2,6 +2,10 @@ package handlers
 
 import (
 	"fmt"
+	"html"
+	"html/template"
+	"regexp"
+	"strings"
 
 	"github.com/eaeu-subsidy/subsidy/calc"
 	"github.com/shopspring/decimal"
@@ -23,14 +27,44 @@ func FormatDecimal(d decimal.Decimal, lang string) string {
 	return formatNumber(d.String(), lang)
 }
 
-// FormatPercent formats a percentage for lang: ru "24,5 %" (no-break
-// space), en "24.5%".
+// FormatPercent formats a percentage for lang with two decimals, the one
+// way the pages show a single percentage: ru "24,50 %" (no-break space),
+// en "24.50%"; half away from zero (27.4374 is "27,44 %").
 func FormatPercent(d decimal.Decimal, lang string) string {
-	if lang == LangEn {
-		return FormatDecimal(d, lang) + "%"
-	}
-	return FormatDecimal(d, lang) + nbsp + "%"
+	return formatPercentAt(d, 2, lang)
 }
+
+// formatPercentAt formats a percentage with scale decimals.
+func formatPercentAt(d decimal.Decimal, scale int32, lang string) string {
+	if lang == LangEn {
+		return FormatFixed(d, scale, lang) + "%"
+	}
+	return FormatFixed(d, scale, lang) + nbsp + "%"
+}
+
+// FormatFixed formats d for lang with exactly scale decimals, half away
+// from zero: FormatFixed(24.5, 2, "ru") is "24,50".
+func FormatFixed(d decimal.Decimal, scale int32, lang string) string {
+	return formatNumber(d.StringFixed(scale), lang)
+}
+
+// percentScale is the number of decimals for percentages shown together
+// (a column, a list of shares): two, or as many as the most precise of
+// them needs so that none is rounded (the EAEU contribution 7.055 %
+// gives 3 to its whole list), at most maxPercentScale.
+func percentScale(ds ...decimal.Decimal) int32 {
+	scale := int32(2)
+	for _, d := range ds {
+		e := -d.Exponent() // trailing zeros do not count: 24.500 needs 1
+		for e > scale && d.Equal(d.Truncate(e-1)) {
+			e--
+		}
+		scale = max(scale, e)
+	}
+	return min(scale, maxPercentScale)
+}
+
+const maxPercentScale = 4
 
 // FormatDate formats a date for lang: ru "14.03.2025", en "2025-03-14".
 func FormatDate(t calc.Date, lang string) string {
@@ -41,8 +75,18 @@ func FormatDate(t calc.Date, lang string) string {
 	return fmt.Sprintf("%02d.%02d.%04d", d, int(m), y)
 }
 
-// formatNumber regroups a plain number string ("-1234567.89") for lang.
-func formatNumber(s, lang string) string { return calc.GroupDigits(s, lang != LangEn) }
+// minus is the minus sign (U+2212) of displayed negatives: "−5 713 983,15".
+const minus = "\u2212"
+
+// formatNumber regroups a plain number string ("-1234567.89") for lang,
+// with a true minus sign.
+func formatNumber(s, lang string) string {
+	g := calc.GroupDigits(s, lang != LangEn)
+	if rest, neg := strings.CutPrefix(g, "-"); neg {
+		return minus + rest
+	}
+	return g
+}
 
 // formatCompact formats a large amount shortly for chart axes:
 // ru "1,2 млрд", en "1.2bn".
@@ -65,4 +109,22 @@ func formatCompact(v float64, lang string) string {
 		}
 	}
 	return FormatDecimal(decimal.NewFromFloat(v).Round(0), lang)
+}
+
+// datePattern finds the dates of a text, ISO (2025-03-14) or Russian
+// (14.03.2025).
+var datePattern = regexp.MustCompile(`\b(\d{4}-\d{2}-\d{2}|\d{2}\.\d{2}\.\d{4})\b`)
+
+// noWrapDates escapes s for HTML and keeps each of its dates on one line
+// (a browser may break "2025-03-14" at a hyphen): every date goes into a
+// <span class="nw">.
+func noWrapDates(s string) template.HTML {
+	e := html.EscapeString(s)
+	return template.HTML(datePattern.ReplaceAllString(e, `<span class="nw">$1</span>`)) // escaped text, fixed markup
+}
+
+// timeHTML formats a date for lang as a <time> element that never breaks
+// across lines: <time datetime="2025-03-14">14.03.2025</time>.
+func timeHTML(d calc.Date, lang string) template.HTML {
+	return template.HTML(`<time datetime="` + d.String() + `">` + FormatDate(d, lang) + `</time>`) // digits and hyphens only
 }

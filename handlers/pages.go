@@ -61,6 +61,10 @@ func (s *Server) loadTemplates() error {
 		"money":   FormatMoney,
 		"dec":     FormatDecimal,
 		"pct":     FormatPercent,
+		"pctAt":   formatPercentAt,
+		"fixed":   FormatFixed,
+		"nw":      noWrapDates,
+		"time":    timeHTML,
 		"date":    FormatDate,
 		"country": countryName,
 		"join":    strings.Join,
@@ -218,6 +222,10 @@ type formPage struct {
 	Programmes        []programmeView
 	Summary           []summaryItem
 	AdvancedOpen      bool
+	// RuleCurrent: the custom programme is chosen, its rule fields show;
+	// RuleError is the error of the rule as a whole.
+	RuleCurrent bool
+	RuleError   string
 }
 
 // fieldID turns a field name into an element id: loan.amount is
@@ -313,6 +321,9 @@ func (s *Server) buildFormPage(lang string, v formValues, errs formErrors) formP
 		p.Programmes = append(p.Programmes, programmeInfo(pr, lang, pr.ID == v[fProgramme]))
 	}
 
+	addRuleFields(&p, lang, field, add, choices)
+	p.RuleError = strings.Join(errs[fRule], "; ")
+
 	f = field(fFX, "field.fx")
 	f.InputMode, f.Hint, f.Autocomplete = "decimal", T(lang, "hint.fx"), "off"
 	add(f)
@@ -354,13 +365,17 @@ func (s *Server) buildFormPage(lang string, v formValues, errs formErrors) formP
 		order = append(order, r.Name.Name, r.Country.Name, r.Share.Name)
 	}
 	order = append(order, fParticipants, fAmount, fCurrency, fRate, fIssueDate, fTerm, fGrace, fRepayment,
-		fFrequency, fDayCount, fProgramme, fFX, fDiscount, fBaseCountry)
+		fFrequency, fDayCount, fProgramme, fRule)
+	order = append(order, ruleFields...)
+	order = append(order, fFX, fDiscount, fBaseCountry)
 	for _, name := range order {
 		for _, m := range errs[name] {
 			label, id := "", fieldID(name)
 			switch {
 			case name == fParticipants:
 				label, id = T(lang, "field.participants"), "participants"
+			case name == fRule:
+				label, id = T(lang, "form.rule"), "rule-fields"
 			case strings.HasPrefix(name, fParticipants):
 				for _, r := range p.Rows {
 					for _, fv := range []fieldView{r.Name, r.Country, r.Share} {
@@ -392,6 +407,9 @@ func programmeName(p calc.Programme, lang string) string {
 func programmeInfo(p calc.Programme, lang string, current bool) programmeView {
 	v := programmeView{ID: p.ID, Name: programmeName(p, lang), Source: p.Source, Current: current}
 	v.Rule = ruleText(p.Rule, lang)
+	if p.ID == customProgramme {
+		v.Source = T(lang, "prog.source.custom")
+	}
 	if p.Cap != nil {
 		v.Cap = FormatDecimal(p.Cap.Amount, lang) + nbsp + p.Cap.Currency
 	} else {
@@ -420,10 +438,10 @@ func programmeInfo(p calc.Programme, lang string, current bool) programmeView {
 		v.Conditions = append(v.Conditions, fmt.Sprintf(T(lang, "cond.currencies"), strings.Join(c.Currencies, ", ")))
 	}
 	if c.RateCeilingPoints != nil {
-		v.Conditions = append(v.Conditions, fmt.Sprintf(T(lang, "cond.ceiling"), FormatDecimal(*c.RateCeilingPoints, lang)))
+		v.Conditions = append(v.Conditions, fmt.Sprintf(T(lang, "cond.ceiling"), FormatFixed(*c.RateCeilingPoints, percentScale(*c.RateCeilingPoints), lang)))
 	}
 	if c.RateEqualsBasePlus != nil {
-		v.Conditions = append(v.Conditions, fmt.Sprintf(T(lang, "cond.equals"), FormatDecimal(*c.RateEqualsBasePlus, lang)))
+		v.Conditions = append(v.Conditions, fmt.Sprintf(T(lang, "cond.equals"), FormatFixed(*c.RateEqualsBasePlus, percentScale(*c.RateEqualsBasePlus), lang)))
 	}
 	if c.MinLoanMonths > 0 {
 		v.Conditions = append(v.Conditions, fmt.Sprintf(T(lang, "cond.min_months"), c.MinLoanMonths))
@@ -435,8 +453,13 @@ func programmeInfo(p calc.Programme, lang string, current bool) programmeView {
 		v.Conditions = append(v.Conditions, fmt.Sprintf(T(lang, "cond.max_amount"), FormatDecimal(*c.MaxAmount, lang), c.MaxAmountCurrency))
 	}
 	parts := make([]string, len(p.Contributions))
+	shares := make([]decimal.Decimal, len(p.Contributions))
 	for i, cs := range p.Contributions {
-		parts[i] = countryName(cs.Country, lang) + nbsp + FormatPercent(cs.Share, lang)
+		shares[i] = cs.Share
+	}
+	scale := percentScale(shares...)
+	for i, cs := range p.Contributions {
+		parts[i] = countryName(cs.Country, lang) + nbsp + formatPercentAt(cs.Share, scale, lang)
 	}
 	v.Contributions = strings.Join(parts, ", ")
 	return v
@@ -453,7 +476,11 @@ func ruleText(r calc.RuleParams, lang string) string {
 	if r.BaseShare != nil {
 		t := FormatDecimal(*r.BaseShare, lang) + " × " + base
 		if r.PlusPoints != nil && !r.PlusPoints.IsZero() {
-			t += " + " + FormatDecimal(*r.PlusPoints, lang)
+			if r.PlusPoints.IsNegative() {
+				t += " − " + FormatFixed(r.PlusPoints.Neg(), percentScale(*r.PlusPoints), lang)
+			} else {
+				t += " + " + FormatFixed(*r.PlusPoints, percentScale(*r.PlusPoints), lang)
+			}
 		}
 		if r.MinusLoan {
 			t += " − " + loan
@@ -464,13 +491,10 @@ func ruleText(r calc.RuleParams, lang string) string {
 		terms = append(terms, FormatDecimal(*r.LoanShare, lang)+" × "+loan)
 	}
 	if r.BorrowerFloor != nil {
-		terms = append(terms, loan+" − "+FormatDecimal(*r.BorrowerFloor, lang))
+		terms = append(terms, loan+" − "+FormatFixed(*r.BorrowerFloor, percentScale(*r.BorrowerFloor), lang))
 	}
 	if len(terms) == 0 {
-		if lang == LangEn {
-			return "given in the request"
-		}
-		return "задаётся в запросе"
+		return T(lang, "prog.rule.given")
 	}
 	sep := "; "
 	text := terms[0]
@@ -510,11 +534,28 @@ type resultPage struct {
 	LoanRate      decimal.Decimal
 	DiscountNote  string
 	Checks        []checkView
-	Chart         template.HTML
-	Hidden        []hiddenField
-	EditURL       string
-	Workbook      bool
+	// Failed are the failed eligibility checks: why nothing is paid.
+	Failed   []checkView
+	Chart    template.HTML
+	Legend   []legendItem
+	Hidden   []hiddenField
+	EditURL  string
+	Workbook bool
+	// Columns shown only when they say something: drawdowns after the
+	// issue date, a cap that cut the rule's subsidy, any cap at all, the
+	// subsidy "if the conditions were met" of an ineligible loan.
+	ShowDrawdown, ShowRule, ShowCap, ShowIfEligible bool
+	// RatesVary: some period's rates changed inside it (the asterisk and
+	// its footnote).
+	RatesVary bool
+	// RateScale, ShareScale and PartScale are the decimals of the rates,
+	// the budget shares and the participants' shares (see percentScale).
+	RateScale, ShareScale, PartScale int32
 }
+
+// legendItem is one entry of the chart's legend (HTML, so that it wraps
+// on a phone instead of being cut).
+type legendItem struct{ Class, Label string }
 
 type checkView struct {
 	calc.Check
@@ -583,6 +624,11 @@ func mergeCalcErrors(errs formErrors, err error, rowOf []int, lang string, skipB
 		if skipBad && bad[f] {
 			continue
 		}
+		if f == fRule {
+			// calc names the JSON keys; the form names its fields.
+			errs.add(f, T(lang, "err.rule.none"))
+			continue
+		}
 		errs.add(f, fe.Message(lang))
 	}
 }
@@ -605,6 +651,30 @@ func (s *Server) buildResultPage(lang string, v formValues, req *calc.Request, r
 		p.LoanRate = *req.Loan.Rate
 	}
 	p.DiscountNote = fmt.Sprintf(T(lang, "res.pv.at"), FormatPercent(res.DiscountRate, lang))
+	rates := []decimal.Decimal{p.LoanRate}
+	for i := range res.Schedule {
+		pr := &res.Schedule[i]
+		rates = append(rates, pr.ContractRate, pr.BaseRate, pr.SubsidyRate)
+		p.ShowDrawdown = p.ShowDrawdown || pr.Drawdown != 0
+		p.ShowRule = p.ShowRule || pr.Subsidy != pr.SubsidyPaid
+		p.RatesVary = p.RatesVary || pr.RatesVary
+	}
+	p.RateScale = percentScale(rates...)
+	var shares []decimal.Decimal
+	for _, b := range res.BudgetShares {
+		shares = append(shares, b.Share)
+	}
+	p.ShareScale = percentScale(shares...)
+	shares = shares[:0]
+	for _, pa := range res.Participants {
+		shares = append(shares, pa.Share)
+	}
+	p.PartScale = percentScale(shares...)
+	for _, y := range res.Years {
+		p.ShowCap = p.ShowCap || y.Cap != nil
+	}
+	p.ShowIfEligible = !res.Eligible
+	p.Legend = chartLegend(lang)
 	for _, ch := range res.Checks {
 		cv := checkView{Check: ch}
 		switch {
@@ -618,6 +688,9 @@ func (s *Server) buildResultPage(lang string, v formValues, req *calc.Request, r
 			cv.Class, cv.Mark, cv.State = "fail", "✗", T(lang, "res.check.fail")
 		}
 		p.Checks = append(p.Checks, cv)
+		if !ch.OK && ch.Kind == calc.KindEligibility {
+			p.Failed = append(p.Failed, cv)
+		}
 	}
 	p.Chart = chartSVG(res, lang)
 	keys := make([]string, 0, len(v))

@@ -54,6 +54,7 @@ var registryMessages = map[string][2]string{
 	"reg.claims.none":       {"Заявок нет.", "No claims."},
 	"reg.period":            {"Период", "Period"},
 	"reg.amount":            {"Сумма", "Amount"},
+	"reg.saved":             {"Статус изменён; запись добавлена в журнал аудита.", "Status changed; the audit log has a line for it."},
 	"reg.set_status":        {"Изменить статус", "Change status"},
 	"reg.recompute":         {"Пересчитать по текущим правилам и ставкам", "Recompute with today's rules and rates"},
 	"reg.recompute.same":    {"Пересчёт по текущим правилам и ставкам даёт те же суммы.", "Today's rules and rates give the same figures."},

@@ -54,6 +54,7 @@ type registryView struct {
 	Claims      []storage.Claim
 	Recompute   *recomputeView
 	Workbook    bool
+	Saved       bool
 }
 
 type recomputeView struct {
@@ -158,12 +159,19 @@ func (s *Server) registrySignIn(c *fiber.Ctx) error {
 	return c.Redirect("/registry?lang="+lang, http.StatusSeeOther)
 }
 
-// sameOrigin refuses a cross-site form post: when the browser says where
-// the form came from, it must be this host.
+// sameOrigin refuses a cross-site form post. Browsers say where a request
+// comes from in Sec-Fetch-Site (same-origin, or none for one typed by the
+// user); Origin is "null" on this site's forms because its pages send no
+// referrer, so a named Origin must be this host.
 func sameOrigin(c *fiber.Ctx) bool {
+	switch c.Get("Sec-Fetch-Site") {
+	case "", "same-origin", "none":
+	default:
+		return false
+	}
 	origin := c.Get(fiber.HeaderOrigin)
 	if origin == "" || origin == "null" {
-		return origin == ""
+		return true
 	}
 	u, err := url.Parse(origin)
 	return err == nil && u.Host == c.Hostname()
@@ -193,6 +201,7 @@ func (s *Server) registryAgreementPage(c *fiber.Ctx) error {
 		return err
 	}
 	v.Agreement = &a
+	v.Saved = c.Query("saved") != ""
 	if v.Claims, err = s.cfg.Registry.Claims(c.UserContext(), a.ID); err != nil {
 		return err
 	}
@@ -230,7 +239,7 @@ func (s *Server) registrySetStatus(c *fiber.Ctx) error {
 		}
 		return err
 	}
-	return c.Redirect("/registry/agreements/"+url.PathEscape(c.Params("id"))+"?lang="+lang, http.StatusSeeOther)
+	return c.Redirect("/registry/agreements/"+url.PathEscape(c.Params("id"))+"?saved=1&lang="+lang, http.StatusSeeOther)
 }
 
 // registryWorkbook is GET /registry/commitments.xlsx?programme=: the

@@ -32,8 +32,10 @@ func TestRegistryPages(t *testing.T) {
 			if a := do(t, s, "POST", "/registry/session?lang=en", "token=sbs_wrong", "Content-Type", form); a.Status != 401 {
 				t.Errorf("a wrong token: %d", a.Status)
 			}
-			if a := do(t, s, "POST", "/registry/session", "token="+url.QueryEscape(officer), "Content-Type", form, "Origin", "https://evil.example"); a.Status != 403 {
-				t.Errorf("a cross-site sign-in: %d", a.Status)
+			for _, h := range [][2]string{{"Origin", "https://evil.example"}, {"Sec-Fetch-Site", "cross-site"}, {"Sec-Fetch-Site", "same-site"}} {
+				if a := do(t, s, "POST", "/registry/session", "token="+url.QueryEscape(officer), "Content-Type", form, h[0], h[1]); a.Status != 403 {
+					t.Errorf("a cross-site sign-in (%s: %s): %d", h[0], h[1], a.Status)
+				}
 			}
 			signIn := func(token string) (cookie, csrf string) {
 				t.Helper()

@@ -2,8 +2,10 @@ package report
 
 import (
 	"encoding/csv"
+	"fmt"
 	"io"
 	"strconv"
+	"strings"
 
 	"github.com/eaeu-subsidy/subsidy/calc"
 )
@@ -12,24 +14,127 @@ import (
 // when they open a CSV file.
 const utf8BOM = "\uFEFF"
 
-// CSVText makes user text safe for a CSV cell: text starting with a
-// character a spreadsheet program would run as a formula (=, +, -, @, a tab
-// or a carriage return) gets a leading apostrophe, so "=HYPERLINK(…)" as a
-// project name is shown as text and never executes. Numbers the program
-// writes itself (a negative amount) are not user text and are not escaped.
+// CSVText is the one formula-injection guard of every CSV file the
+// service writes: a cell starting with a character a spreadsheet program
+// would run as a formula (=, +, -, @, a tab or a carriage return) gets a
+// leading apostrophe, so "=HYPERLINK(…)" as a project name is shown as
+// text and never executes. A negative number ("-5.00", "-5,00", "-12") is
+// a number, not a formula, and passes unchanged; "-x" or "-1+2" is
+// guarded.
 func CSVText(s string) string {
 	if s == "" {
 		return s
 	}
 	switch s[0] {
-	case '=', '+', '-', '@', '\t', '\r':
+	case '=', '+', '@', '\t', '\r':
+		return "'" + s
+	case '-':
+		if isPlainNumber(s[1:]) {
+			return s
+		}
 		return "'" + s
 	}
 	return s
 }
 
+// isPlainNumber reports whether s is digits with at most one decimal point
+// or comma between digits: "5", "5.00", "1000000,50".
+func isPlainNumber(s string) bool {
+	digits, sep := 0, false
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= '0' && c <= '9':
+			digits++
+		case (c == '.' || c == ',') && !sep && digits > 0 && i < len(s)-1:
+			sep = true
+		default:
+			return false
+		}
+	}
+	return digits > 0
+}
+
+// csvDialect is how a CSV file spells its cells.
+type csvDialect struct {
+	lang  string // "ru" or "en": headers and yes/no; "" for raw (JSON keys)
+	comma rune
+	dot   string // decimal separator
+	bom   bool
+	iso   bool // ISO dates (else dd.mm.yyyy)
+}
+
+var (
+	dialectRu  = csvDialect{lang: "ru", comma: ';', dot: ",", bom: true}
+	dialectEn  = csvDialect{lang: "en", comma: ',', dot: ".", bom: true, iso: true}
+	dialectRaw = csvDialect{comma: ',', dot: ".", iso: true}
+)
+
+func dialectOf(lang string) csvDialect {
+	if Lang(lang) == "en" {
+		return dialectEn
+	}
+	return dialectRu
+}
+
+// csvWriter is the one CSV writer of the service: it writes the byte order
+// mark when the dialect has one, separates cells by the dialect's comma
+// and passes every cell through [CSVText].
+type csvWriter struct {
+	cw  *csv.Writer
+	d   csvDialect
+	row []string
+}
+
+func newCSVWriter(w io.Writer, d csvDialect) (*csvWriter, error) {
+	if d.bom {
+		if _, err := io.WriteString(w, utf8BOM); err != nil {
+			return nil, err
+		}
+	}
+	cw := csv.NewWriter(w)
+	cw.Comma = d.comma
+	return &csvWriter{cw: cw, d: d}, nil
+}
+
+func (w *csvWriter) write(cells []string) error {
+	w.row = w.row[:0]
+	for _, c := range cells {
+		w.row = append(w.row, CSVText(c))
+	}
+	return w.cw.Write(w.row)
+}
+
+func (w *csvWriter) flush() error {
+	w.cw.Flush()
+	return w.cw.Error()
+}
+
+// number writes a plain decimal string ("-1234.5") with the dialect's
+// decimal separator and no thousands separators.
+func (d csvDialect) number(s string) string {
+	if d.dot != "." {
+		return strings.Replace(s, ".", d.dot, 1)
+	}
+	return s
+}
+
+func (d csvDialect) date(t calc.Date) string {
+	if d.iso {
+		return t.String()
+	}
+	y, m, day := t.Civil()
+	return fmt.Sprintf("%02d.%02d.%04d", day, int(m), y)
+}
+
+func (d csvDialect) bool(b bool) string {
+	if d.lang == "" {
+		return strconv.FormatBool(b)
+	}
+	return yesNo(b, d.lang)
+}
+
 // plainHeader are the headers of the schedule's formula columns without
-// the formula the workbook spells out.
+// the formula the workbook spells out (the batch report's Schedules sheet).
 var plainHeader = map[int]text{
 	scPayment:          {"Платёж", "Payment"},
 	scClosing:          {"Остаток на конец", "Closing balance"},
@@ -37,60 +142,107 @@ var plainHeader = map[int]text{
 	scBorrowerPayment:  {"Платёж заёмщика", "Borrower payment"},
 }
 
-// WriteScheduleCSV writes the schedule of res as CSV (RFC 4180: comma
-// separated, "." as the decimal point, UTF-8 with a byte order mark so that
-// Excel reads Cyrillic headers), one row per period, headers in lang. Money
-// has two decimals and no thousands separators, rates are percent a year
-// ("24.5"), dates ISO (2025-03-14).
+// csvColumn is one column of the schedule CSV: its JSON key (the raw
+// header), its headers, whether it holds money (its header then names the
+// currency) and its cell.
+type csvColumn struct {
+	key   string
+	head  text
+	money bool
+	cell  func(d csvDialect, res *calc.Result, p *calc.Period) string
+}
+
+func moneyCol(key string, head text, get func(p *calc.Period) calc.Money) csvColumn {
+	return csvColumn{key: key, head: head, money: true, cell: func(d csvDialect, _ *calc.Result, p *calc.Period) string {
+		return d.number(get(p).String())
+	}}
+}
+
+// scheduleCSV are the columns of the schedule CSV, in order: the JSON
+// fields of calc.Period, then the result's eligibility and currency.
+var scheduleCSV = []csvColumn{
+	{key: "n", head: text{"№", "No."}, cell: func(_ csvDialect, _ *calc.Result, p *calc.Period) string { return strconv.Itoa(p.N) }},
+	{key: "start", head: text{"Начало периода", "Period start"}, cell: func(d csvDialect, _ *calc.Result, p *calc.Period) string { return d.date(p.Start) }},
+	{key: "end", head: text{"Дата платежа", "Payment date"}, cell: func(d csvDialect, _ *calc.Result, p *calc.Period) string { return d.date(p.End) }},
+	{key: "days", head: text{"Дней", "Days"}, cell: func(_ csvDialect, _ *calc.Result, p *calc.Period) string { return strconv.Itoa(p.Days) }},
+	moneyCol("opening_balance", text{"Остаток на начало", "Opening balance"}, func(p *calc.Period) calc.Money { return p.OpeningBalance }),
+	moneyCol("drawdown", text{"Выдача в периоде", "Drawdown"}, func(p *calc.Period) calc.Money { return p.Drawdown }),
+	moneyCol("interest", text{"Проценты", "Interest"}, func(p *calc.Period) calc.Money { return p.Interest }),
+	moneyCol("principal", text{"Основной долг", "Principal"}, func(p *calc.Period) calc.Money { return p.Principal }),
+	moneyCol("payment", text{"Платёж", "Payment"}, func(p *calc.Period) calc.Money { return p.Payment }),
+	moneyCol("closing_balance", text{"Остаток на конец", "Closing balance"}, func(p *calc.Period) calc.Money { return p.ClosingBalance }),
+	{key: "contract_rate", head: text{"Ставка по кредиту, % годовых", "Contract rate, % a year"}, cell: func(d csvDialect, _ *calc.Result, p *calc.Period) string {
+		return d.number(p.ContractRate.String())
+	}},
+	{key: "base_rate", head: text{"Ставка центрального банка, % годовых", "Policy rate, % a year"}, cell: func(d csvDialect, _ *calc.Result, p *calc.Period) string {
+		return d.number(p.BaseRate.String())
+	}},
+	{key: "subsidy_rate", head: text{"Ставка субсидии, % годовых", "Subsidy rate, % a year"}, cell: func(d csvDialect, _ *calc.Result, p *calc.Period) string {
+		return d.number(p.SubsidyRate.String())
+	}},
+	{key: "rates_vary", head: text{"Ставки менялись в периоде", "Rates changed in the period"}, cell: func(d csvDialect, _ *calc.Result, p *calc.Period) string {
+		return d.bool(p.RatesVary)
+	}},
+	moneyCol("subsidy", text{"Субсидия по правилу", "Subsidy (rule)"}, func(p *calc.Period) calc.Money { return p.Subsidy }),
+	moneyCol("subsidy_paid", text{"Субсидия при выполнении условий", "Subsidy if the conditions are met"}, func(p *calc.Period) calc.Money { return p.SubsidyPaid }),
+	moneyCol("subsidy_payable", text{"Субсидия к выплате", "Subsidy payable"}, func(p *calc.Period) calc.Money { return p.SubsidyPayable }),
+	moneyCol("borrower_interest", text{"Проценты заёмщика", "Borrower interest"}, func(p *calc.Period) calc.Money { return p.BorrowerInterest }),
+	moneyCol("borrower_payment", text{"Платёж заёмщика", "Borrower payment"}, func(p *calc.Period) calc.Money { return p.BorrowerPayment }),
+	{key: "eligible", head: text{"Условия программы выполнены", "Eligible"}, cell: func(d csvDialect, res *calc.Result, _ *calc.Period) string {
+		return d.bool(res.Eligible)
+	}},
+	{key: "currency", head: text{"Валюта", "Currency"}, cell: func(_ csvDialect, res *calc.Result, _ *calc.Period) string { return res.Currency }},
+}
+
+// WriteScheduleCSV writes the schedule of res as CSV for a spreadsheet
+// program in lang, one row per period: Russian ("ru", the default) with
+// ";" between cells, a decimal comma, dates 14.03.2025 and Russian
+// headers, as a Russian Excel reads it; English ("en") with ",", a decimal
+// point, ISO dates and English headers. Both start with a UTF-8 byte order
+// mark; amounts have two decimals and no thousands separators, negatives
+// an ASCII minus; rates are percent a year. Every route (the API's and the
+// page's ?format=csv, subsidy calc -o x.csv) writes through it. The
+// columns are those of [WriteScheduleCSVRaw], including subsidy_payable
+// and eligible (SPEC §6).
 func WriteScheduleCSV(w io.Writer, res *calc.Result, lang string) error {
-	lang = Lang(lang)
-	if _, err := io.WriteString(w, utf8BOM); err != nil {
+	return writeScheduleCSV(w, res, dialectOf(lang))
+}
+
+// WriteScheduleCSVRaw writes the schedule of res as machine CSV (RFC 4180):
+// the JSON keys of calc.Period as headers (then eligible and currency),
+// "," between cells, a decimal point, ISO dates, true/false, no byte order
+// mark, the same figures as the JSON answer.
+func WriteScheduleCSVRaw(w io.Writer, res *calc.Result) error {
+	return writeScheduleCSV(w, res, dialectRaw)
+}
+
+func writeScheduleCSV(w io.Writer, res *calc.Result, d csvDialect) error {
+	cw, err := newCSVWriter(w, d)
+	if err != nil {
 		return err
 	}
-	cw := csv.NewWriter(w)
-	header := make([]string, scColumns+1)
-	for i, h := range scheduleHeader {
-		if plain, ok := plainHeader[i+1]; ok {
-			h = plain
-		}
-		header[i] = h.in(lang)
-		if isMoneyColumn(i + 1) {
-			header[i] += ", " + res.Currency
+	row := make([]string, len(scheduleCSV))
+	for i, c := range scheduleCSV {
+		switch {
+		case d.lang == "":
+			row[i] = c.key
+		case c.money:
+			row[i] = c.head.in(d.lang) + ", " + res.Currency
+		default:
+			row[i] = c.head.in(d.lang)
 		}
 	}
-	header[scColumns] = text{"Валюта", "Currency"}.in(lang)
-	if err := cw.Write(header); err != nil {
+	if err := cw.write(row); err != nil {
 		return err
 	}
-	row := make([]string, scColumns+1)
 	for i := range res.Schedule {
 		p := &res.Schedule[i]
-		row[scN-1] = strconv.Itoa(p.N)
-		row[scStart-1] = p.Start.String()
-		row[scEnd-1] = p.End.String()
-		row[scDays-1] = strconv.Itoa(p.Days)
-		row[scOpening-1] = p.OpeningBalance.String()
-		row[scDrawdown-1] = p.Drawdown.String()
-		row[scInterest-1] = p.Interest.String()
-		row[scPrincipal-1] = p.Principal.String()
-		row[scPayment-1] = p.Payment.String()
-		row[scClosing-1] = p.ClosingBalance.String()
-		row[scContractRate-1] = p.ContractRate.String()
-		row[scBaseRate-1] = p.BaseRate.String()
-		row[scSubsidyRate-1] = p.SubsidyRate.String()
-		row[scSubsidy-1] = p.Subsidy.String()
-		row[scSubsidyPaid-1] = p.SubsidyPaid.String()
-		row[scBorrowerInterest-1] = p.BorrowerInterest.String()
-		row[scBorrowerPayment-1] = p.BorrowerPayment.String()
-		row[scRatesVary-1] = ""
-		if p.RatesVary {
-			row[scRatesVary-1] = yesNo(true, lang)
+		for j, c := range scheduleCSV {
+			row[j] = c.cell(d, res, p)
 		}
-		row[scColumns] = CSVText(res.Currency)
-		if err := cw.Write(row); err != nil {
+		if err := cw.write(row); err != nil {
 			return err
 		}
 	}
-	cw.Flush()
-	return cw.Error()
+	return cw.flush()
 }

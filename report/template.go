@@ -2,7 +2,6 @@ package report
 
 import (
 	"compress/flate"
-	"encoding/csv"
 	"fmt"
 	"io"
 	"strings"
@@ -221,12 +220,9 @@ func writeInstructions(f *excelize.File, sheet string, st *styles, lang string) 
 // file starts with a UTF-8 byte order mark. [OpenLoans] reads both.
 func WriteTemplateCSV(w io.Writer, lang string) error {
 	lang = Lang(lang)
-	if _, err := io.WriteString(w, utf8BOM); err != nil {
+	cw, err := newCSVWriter(w, dialectOf(lang))
+	if err != nil {
 		return err
-	}
-	cw := csv.NewWriter(w)
-	if lang == "ru" {
-		cw.Comma = ';'
 	}
 	header := make([]string, len(columns))
 	example := make([]string, len(columns))
@@ -244,14 +240,13 @@ func WriteTemplateCSV(w io.Writer, lang string) error {
 				}
 			}
 		}
-		example[i] = CSVText(v)
+		example[i] = v
 	}
-	if err := cw.Write(header); err != nil {
+	if err := cw.write(header); err != nil {
 		return err
 	}
-	if err := cw.Write(example); err != nil {
+	if err := cw.write(example); err != nil {
 		return err
 	}
-	cw.Flush()
-	return cw.Error()
+	return cw.flush()
 }

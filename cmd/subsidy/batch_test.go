@@ -57,7 +57,7 @@ func TestTemplateCalcBatch(t *testing.T) {
 			t.Fatalf("calc -o %s: %v %s", out, err, stderr.String())
 		}
 		b, _ := os.ReadFile(p)
-		if out == "result.csv" && !strings.Contains(string(b), "Subsidy paid, RUB") {
+		if out == "result.csv" && !strings.Contains(string(b), "Subsidy payable, RUB") {
 			t.Errorf("csv: %.200s", b)
 		}
 		if out == "result.xlsx" && !bytes.HasPrefix(b, []byte("PK")) {
