@@ -22,6 +22,7 @@ type accrual struct {
 	fast bool
 	n    [2]u128            // fast: numerators for denominators den[0], den[1]
 	d    [2]decimal.Decimal // decimal: the same numerators
+	rows Money              // pieces rounded one by one (conventions.perRow)
 }
 
 // Year-fraction denominators: class 0 is 365 for act/act and act/365, 360

@@ -61,15 +61,25 @@ func (l *checkList) add(code, kind string, ok bool, en, ru func() string) {
 	l.list = append(l.list, Check{Code: code, OK: ok, Kind: kind, Message: msg()})
 }
 
+// pct formats a percentage as the pages do: two decimals, "24.50 %" (more
+// when the figure needs them: "7.055 %").
 func pct(d decimal.Decimal) string {
-	var buf [40]byte
-	return string(append(AppendDecimal(buf[:0], d), " %"...))
+	return pctPlaces(d) + " %"
 }
 
-// pctRu formats a percentage the Russian way: "24,5 %".
+// pctRu formats a percentage the Russian way: "24,50 %".
 func pctRu(d decimal.Decimal) string {
+	return strings.Replace(pctPlaces(d), ".", ",", 1) + "\u00a0%"
+}
+
+// pctPlaces writes d with at least two decimals and no trailing zeros
+// beyond them.
+func pctPlaces(d decimal.Decimal) string {
+	if d.Exponent() >= -2 {
+		return d.StringFixed(2)
+	}
 	var buf [40]byte
-	return string(append(appendDecimalRu(buf[:0], d), "\u00a0%"...))
+	return string(AppendDecimal(buf[:0], d))
 }
 
 // decimalRu writes d with a decimal comma: "6,5".

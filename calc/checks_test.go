@@ -396,13 +396,13 @@ func TestCheckMessagesNameFigures(t *testing.T) {
 		ru   []string
 	}{
 		{"rate ceiling exceeded", with(eaeuBase, func(r *calc.Request) { r.Loan.Rate = ptr(dec("23")) }), calc.CheckRateCeiling,
-			[]string{"23 %", "22.5 %", "16 %", "6.5", "2024-03-01"}, []string{"23 %", "22.5 %", "16 %", "01.03.2024"}},
+			[]string{"23.00 %", "22.50 %", "16.00 %", "6.5", "2024-03-01"}, []string{"23.00 %", "22.50 %", "16.00 %", "01.03.2024"}},
 		{"three states needed", with(eaeuBase, func(r *calc.Request) { r.Project.Participants = participants("RU", "100") }), calc.CheckMinMemberStates,
 			[]string{"1 member state", "3"}, []string{"1 государств", "3"}},
 		{"Belarus missing", with(unionBase, func(r *calc.Request) { r.Project.Participants = participants("RU", "100") }), calc.CheckRequiredCountries,
 			[]string{"missing: BY"}, []string{"нет: BY"}},
 		{"base + 4", with(kzBase, func(r *calc.Request) { r.Loan.Rate = ptr(dec("19")) }), calc.CheckRateBasePlus,
-			[]string{"19 %", "18.75 %", "4"}, []string{"19 %", "18.75 %"}},
+			[]string{"19.00 %", "18.75 %", "4"}, []string{"19.00 %", "18.75 %"}},
 		{"amount over KZT 200 m", with(kzBase, func(r *calc.Request) { r.Loan.Amount = dec("250000000") }), calc.CheckMaxAmount,
 			[]string{"250000000.00", "200000000", "KZT"}, []string{"250000000.00", "200000000"}},
 		{"term under 36 months", with(ruBase, func(r *calc.Request) { r.Loan.TermMonths = 24 }), calc.CheckMinLoanTerm,

@@ -305,6 +305,25 @@ func TestContextAbandons(t *testing.T) {
 			}
 		})
 	}
+	t.Run("reconcile", func(t *testing.T) {
+		req := eaeuLoan(0)
+		res, err := calc.Calculate(req, calc.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		bank := make([]calc.BankRow, len(res.Schedule))
+		for i, p := range res.Schedule {
+			in := p.Interest.Decimal()
+			bank[i] = calc.BankRow{Date: p.End, Interest: &in}
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		rec, err := calc.Reconcile(&calc.ReconcileRequest{Request: *req, BankSchedule: bank}, calc.Options{Context: ctx})
+		var e *calc.Error
+		if rec != nil || !errors.As(err, &e) || e.Kind != calc.Canceled {
+			t.Fatalf("rec %v, err %v: want a Canceled error", rec != nil, err)
+		}
+	})
 	t.Run("live context", func(t *testing.T) {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Hour)
 		defer cancel()

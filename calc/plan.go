@@ -51,6 +51,7 @@ type plan struct {
 	fast          bool // start each period on the int128 accrual
 	sr            srateMemo
 	assumed       []assumedSpan
+	conv          conventions // other banks' conventions (reconcile.go); zero: ours
 
 	work     workCount  // what the calculation did, for the cost tests
 	workOut  *workCount // Options.work: where to copy work, when not nil
@@ -398,6 +399,8 @@ func newPlan(req *Request, opt Options) (*plan, error) {
 		return nil, err
 	}
 	p.fast = true
+	p.sr.fr, p.sr.fixed = newFixedRule(p.rateRule)
+	p.sr.byBase = p.usesBase && len(p.baseSegs) > 0
 	p.workOut = opt.work
 	if opt.Context != nil {
 		p.ctx, p.done = opt.Context, opt.Context.Done()
@@ -658,11 +661,11 @@ func (p *plan) resolveBase(c *checker, opt Options) {
 // srateMemo remembers the last subsidy rate srate computed, and the rule
 // in fixed point.
 type srateMemo struct {
-	bi, li int
+	key    uint64 // srateKey of v; 0: none yet
 	v      rateVal
-	set    bool
-	fixed  int8 // 0: not tried yet; 1: fr holds the rule; -1: decimals only
+	fixed  bool // fr holds the rule (else decimals only), set by newPlan
 	fr     fixedRule
+	byBase bool // the rate depends on the policy rate segment (newPlan)
 }
 
 // srate returns the subsidy rate for policy rate segment bi and contract
@@ -670,35 +673,38 @@ type srateMemo struct {
 // the pairs in order (neither index ever goes back), so remembering the
 // last one evaluates each pair met once: the rule runs at most once per
 // piece of the schedule, never once per pair of the two lists (12,000
-// policy rates × 12,500 rate changes once made 150 million pairs).
-func (p *plan) srate(bi, li int) rateVal {
-	if !p.usesBase || len(p.baseSegs) == 0 {
+// policy rates × 12,500 rate changes once made 150 million pairs). The
+// result points into the memo: read it before the next call.
+func (p *plan) srate(bi, li int) *rateVal {
+	if !p.sr.byBase {
 		bi = 0
 	}
-	if m := &p.sr; m.set && m.bi == bi && m.li == li {
-		return m.v
+	if p.sr.key == srateKey(bi, li) {
+		return &p.sr.v
 	}
+	return p.srateEval(bi, li)
+}
+
+// srateKey packs a pair of indices, never 0.
+func srateKey(bi, li int) uint64 { return uint64(bi)<<32 | uint64(li) | 1<<63 }
+
+// srateEval evaluates the rule for a pair srate has not remembered.
+func (p *plan) srateEval(bi, li int) *rateVal {
 	base := decimal.Zero
 	if p.usesBase && len(p.baseSegs) > 0 {
 		base = p.baseSegs[bi].Rate
 	}
 	m := &p.sr
-	if m.fixed == 0 {
-		m.fixed = -1
-		if fr, ok := newFixedRule(p.rateRule); ok {
-			m.fr, m.fixed = fr, 1
-		}
-	}
 	v, ok := rateVal{}, false
-	if m.fixed > 0 {
+	if m.fixed {
 		v, ok = m.fr.rate(newRateVal(base), p.loanRates[li].rate)
 	}
 	if !ok {
 		v = newRateVal(p.rateRule.rate(base, p.loanRates[li].rate.d))
 	}
-	m.bi, m.li, m.v, m.set = bi, li, v, true
+	m.key, m.v = srateKey(bi, li), v
 	p.work.RuleEvals++
-	return v
+	return &m.v
 }
 
 // rateRule is SPEC §3's subsidy rate rule

@@ -38,6 +38,7 @@ type runState struct {
 	di      int // next drawdown
 	li      int // contract rate in force
 	bi      int // policy rate segment in force
+	fi      int // policy rate segment of the last fixing date
 	assumed []assumedSpan
 }
 
@@ -60,7 +61,7 @@ func (p *plan) schedule(out []Period) []Period {
 	var ia, sa accrual
 	daily := p.rule.BaseFixing == FixDaily
 	for k := 1; k <= p.n; k++ {
-		if p.abandoned() {
+		if p.done != nil && p.abandoned() {
 			return out
 		}
 		start, end := p.dates[k-1], p.dates[k]
@@ -72,6 +73,7 @@ func (p *plan) schedule(out []Period) []Period {
 
 		cur := start
 		first := true
+		var openBal Money // the balance after the events of the period's first day
 		vary := false
 		var nextJan1 Date
 		leap := false
@@ -86,7 +88,12 @@ func (p *plan) schedule(out []Period) []Period {
 			if p.rule.BaseFixing == FixPaymentDate {
 				at = end
 			}
-			fixedBI = p.segAt(at)
+			// Fixing dates only move forward: the segment too (segAt
+			// without a search).
+			for st.fi+1 < len(p.baseSegs) && p.baseSegs[st.fi+1].Start <= at {
+				st.fi++
+			}
+			fixedBI = st.fi
 		}
 		for cur < end {
 			// Events on cur.
@@ -112,6 +119,7 @@ func (p *plan) schedule(out []Period) []Period {
 			if first {
 				first = false
 				p.startPeriod(k, &st, per, fixedBI)
+				openBal = st.balance
 			}
 			// The piece runs to the next break.
 			next := end
@@ -148,15 +156,21 @@ func (p *plan) schedule(out []Period) []Period {
 				}
 			case DayCount30E360:
 				days = days30E360(next) - days30E360(cur)
+			case dayCount30US:
+				days = days30US(start, next) - days30US(start, cur)
 			}
 			lr := p.loanRates[st.li].rate
-			ia.add(st.balance, lr, days, cls)
+			bal := st.balance
+			if p.conv.opening {
+				bal = openBal
+			}
+			p.accrue(&ia, bal, lr, days, cls)
 			if inWin {
 				bi := st.bi
 				if fixedBI >= 0 {
 					bi = fixedBI
 				}
-				sa.add(st.balance, p.srate(bi, st.li), days, cls)
+				p.accrue(&sa, bal, *p.srate(bi, st.li), days, cls)
 				if p.usesBase && len(p.baseSegs) > 0 {
 					if seg := p.baseSegs[bi]; seg.Assumed && st.balance > 0 {
 						from, to := cur, next
@@ -174,8 +188,8 @@ func (p *plan) schedule(out []Period) []Period {
 			cur = next
 		}
 		per.RatesVary = vary
-		per.Interest = ia.total(p.dc)
-		per.Subsidy = min(sa.total(p.dc), per.Interest)
+		per.Interest = ia.total(p.dc) + ia.rows
+		per.Subsidy = min(sa.total(p.dc)+sa.rows, per.Interest)
 
 		// Principal.
 		var principal Money
@@ -204,7 +218,7 @@ func (p *plan) schedule(out []Period) []Period {
 
 // abandoned reports whether the calculation's context (Options.Context) is
 // done, recording its error. It costs a non-blocking receive: the schedule
-// asks once per period.
+// asks once per period, when there is a context (p.done != nil).
 func (p *plan) abandoned() bool {
 	if p.done == nil {
 		return false
@@ -221,7 +235,7 @@ func (p *plan) abandoned() bool {
 }
 
 // segAt returns the index of the policy rate segment holding day t (0
-// before the first): a binary search, as it runs once per period.
+// before the first), by binary search.
 func (p *plan) segAt(t Date) int {
 	i, _ := slices.BinarySearchFunc(p.baseSegs, t+1, func(s RateSegment, t Date) int { return cmp.Compare(s.Start, t) })
 	return max(i-1, 0)

@@ -244,6 +244,7 @@ func (s *Server) routes() {
 	s.batchRoutes(api, app)
 	s.registryRoutes(api)
 	s.registryPageRoutes(app)
+	s.reconcileRoutes(api, app)
 }
 
 // Shutdown stops accepting connections, marks the service not ready, waits
