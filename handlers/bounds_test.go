@@ -129,6 +129,13 @@ func TestCalculationTimeBudget(t *testing.T) {
 			t.Fatalf("%s: %+v, Retry-After %q", lang, p, a.Header.Get("Retry-After"))
 		}
 	}
+	// Checking a bank's schedule keeps to the same budget.
+	rec := strings.TrimSuffix(strings.TrimSpace(eaeuLoan), "}") + `, "bank_schedule": [{"date": "2025-04-14", "interest": "1.00"}]}`
+	if a := do(t, s, http.MethodPost, "/api/v1/reconciliations", rec, "Content-Type", "application/json"); a.Status != http.StatusServiceUnavailable {
+		t.Fatalf("reconciliation: status %d: %s", a.Status, a)
+	} else if p := problem(t, a); p.Type != handlers.TypeOverloaded {
+		t.Fatalf("reconciliation: %+v", p)
+	}
 	m := do(t, s, http.MethodGet, "/metrics", "")
 	if !strings.Contains(string(m.Body), `subsidy_calculations_total{outcome="timeout"} 2`) {
 		t.Errorf("metrics do not count the timeouts:\n%s", m.Body)
