@@ -36,6 +36,9 @@ var (
 	ErrNotFound = errors.New("batch: no such job")
 	// ErrBusy: the queue is full; retry later.
 	ErrBusy = errors.New("batch: too many jobs waiting")
+	// ErrChecksBusy: too many uploads are being checked at once; retry
+	// shortly. It is an ErrBusy.
+	ErrChecksBusy = fmt.Errorf("%w: too many uploads being checked", ErrBusy)
 	// ErrTooLarge: the upload is larger than ReadOptions.MaxBytes.
 	ErrTooLarge = errors.New("batch: upload too large")
 	// ErrNotReady: the job has no report (not finished, or failed).
@@ -172,8 +175,21 @@ type Options struct {
 	// MaxAttempts is how often a job is started before a job that keeps
 	// stopping the process is failed (default 3).
 	MaxAttempts int
-	// Read bounds the uploads (bytes, rows, unzip limits).
+	// Read bounds the uploads (bytes, rows, unzip limits). Its TempDir is
+	// always the data directory's own tmp folder.
 	Read report.ReadOptions
+	// Checks is the number of uploads whose header is checked at once
+	// (default 2); an upload that finds them busy waits up to CheckWait
+	// (default 2 s), then gets ErrBusy. Checking opens the workbook, which
+	// costs memory: this bounds it however many clients upload at once.
+	Checks    int
+	CheckWait time.Duration
+	// MinFree is the free space, bytes, the data directory keeps: below it
+	// uploads are refused with ErrDiskFull, jobs fail early ("disk full")
+	// and Ready reports the manager not ready (default DefaultMinFree).
+	MinFree int64
+	// Disk is the file system (default OSDisk); tests fake a full disk.
+	Disk Disk
 	// Calculate computes a row (default calc.Calculate with the built-in
 	// rate book).
 	Calculate CalculateFunc
@@ -206,6 +222,7 @@ type Manager struct {
 	wake    chan struct{}
 	closed  bool
 	lock    *os.File
+	checks  chan struct{} // header checks in progress, see Options.Checks
 }
 
 // lockDir takes an exclusive lock on dir/.lock, so that two managers never
@@ -258,6 +275,19 @@ func Open(opt Options) (*Manager, error) {
 	if opt.Logger == nil {
 		opt.Logger = slog.Default()
 	}
+	if opt.Checks <= 0 {
+		opt.Checks = 2
+	}
+	if opt.CheckWait <= 0 {
+		opt.CheckWait = 2 * time.Second
+	}
+	if opt.MinFree <= 0 {
+		opt.MinFree = DefaultMinFree
+	}
+	if opt.Disk == nil {
+		opt.Disk = OSDisk{}
+	}
+	opt.Read.TempDir = filepath.Join(opt.Dir, "tmp")
 	if err := os.MkdirAll(opt.Dir, 0o700); err != nil {
 		return nil, fmt.Errorf("batch: data directory: %w", err)
 	}
@@ -267,8 +297,12 @@ func Open(opt Options) (*Manager, error) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	m := &Manager{opt: opt, log: opt.Logger, ctx: ctx, cancel: cancel, lock: lock,
-		jobs: map[string]*entry{}, wake: make(chan struct{}, 1)}
-	if err := m.recover(); err != nil {
+		jobs: map[string]*entry{}, wake: make(chan struct{}, 1), checks: make(chan struct{}, opt.Checks)}
+	err = m.cleanTemp()
+	if err == nil {
+		err = m.recover()
+	}
+	if err != nil {
 		cancel()
 		lock.Close()
 		return nil, err
@@ -386,10 +420,34 @@ func (m *Manager) dir(id string) string { return filepath.Join(m.opt.Dir, id) }
 // Submit saves the upload to disk (synced), checks that it is a batch
 // input with the required columns, and queues the job. It returns the
 // queued job; a file that is not a usable batch input gives a
-// *report.InputError, invalid params a *calc.Error, a full queue ErrBusy,
-// a file over the byte limit ErrTooLarge. Nothing is kept of a refused
+// *report.InputError, invalid params a *calc.Error, a full queue or too
+// many uploads being checked ErrBusy, a file over the byte limit
+// ErrTooLarge, a full disk ErrDiskFull. Nothing is kept of a refused
 // upload.
 func (m *Manager) Submit(src io.Reader, p Params) (*Job, error) {
+	if _, err := p.Check(); err != nil {
+		return nil, err
+	}
+	u, err := m.NewUpload()
+	if err != nil {
+		return nil, err
+	}
+	if _, err := io.Copy(u, src); err != nil {
+		u.Abort()
+		return nil, err
+	}
+	return m.SubmitUpload(u, p)
+}
+
+// SubmitUpload queues the job of a received upload, as [Manager.Submit]
+// does; the upload is consumed either way.
+func (m *Manager) SubmitUpload(u *Upload, p Params) (*Job, error) {
+	ok := false
+	defer func() {
+		if !ok {
+			u.Abort()
+		}
+	}()
 	if _, err := p.Check(); err != nil {
 		return nil, err
 	}
@@ -402,6 +460,9 @@ func (m *Manager) Submit(src io.Reader, p Params) (*Job, error) {
 	if full {
 		return nil, ErrBusy
 	}
+	if err := u.finish(); err != nil {
+		return nil, err
+	}
 	id, err := newID()
 	if err != nil {
 		return nil, err
@@ -410,21 +471,29 @@ func (m *Manager) Submit(src io.Reader, p Params) (*Job, error) {
 	if err := os.Mkdir(dir, 0o700); err != nil {
 		return nil, err
 	}
-	ok := false
 	defer func() {
 		if !ok {
 			_ = os.RemoveAll(dir)
 		}
 	}()
 	input := filepath.Join(dir, "input")
-	if err := saveUpload(input, src, m.readOptions().MaxBytes); err != nil {
+	if err := os.Rename(u.path, input); err != nil {
 		return nil, err
 	}
 	// The header is read now, so that a file that is no batch input is
-	// refused at once rather than as a failed job.
+	// refused at once rather than as a failed job; a few at a time, as
+	// opening a workbook costs memory.
+	t := time.NewTimer(m.opt.CheckWait)
+	select {
+	case m.checks <- struct{}{}:
+		t.Stop()
+	case <-t.C:
+		return nil, ErrChecksBusy
+	}
 	ro := m.readOptions()
 	ro.Programme = p.Programme
 	r, err := report.OpenLoans(input, ro)
+	<-m.checks
 	if err != nil {
 		return nil, err
 	}
@@ -432,6 +501,9 @@ func (m *Manager) Submit(src io.Reader, p Params) (*Job, error) {
 	r.Close()
 	j := Job{ID: id, Status: StatusQueued, Params: p, Created: time.Now().UTC(), Rows: Progress{Total: est}}
 	if err := m.save(&j); err != nil {
+		if isDiskFull(err) {
+			err = fmt.Errorf("%w: %v", ErrDiskFull, err)
+		}
 		return nil, err
 	}
 	m.mu.Lock()
@@ -454,26 +526,6 @@ func (m *Manager) readOptions() report.ReadOptions {
 		ro.MaxBytes = report.DefaultMaxBytes
 	}
 	return ro
-}
-
-// saveUpload copies src to path and syncs it, refusing more than max
-// bytes.
-func saveUpload(path string, src io.Reader, max int64) error {
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
-	if err != nil {
-		return err
-	}
-	n, err := io.Copy(f, io.LimitReader(src, max+1))
-	if err == nil && n > max {
-		err = ErrTooLarge
-	}
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	return err
 }
 
 // save writes j to its job.json atomically (a temporary file renamed over
@@ -662,23 +714,47 @@ func (m *Manager) run(id string) {
 		m.fail(id, Message{En: err.Error(), Ru: err.Error()})
 		return
 	}
+	if err := m.checkFree(); err != nil {
+		m.log.Error("batch: job not started", "id", id, "err", err)
+		m.fail(id, diskFullMessage(0))
+		return
+	}
 	cfg := Config{
 		Programme: params.Programme, Budget: budget, Allocation: params.Allocation,
 		Schedules: params.Schedules, Lang: params.Lang, Parallel: m.opt.Parallel,
 		Read: m.opt.Read, Calculate: m.opt.Calculate, Source: params.Filename,
-		TempDir: m.dir(id), Logger: m.log,
+		TempDir: m.tmp(), Logger: m.log,
 	}
 	dir := m.dir(id)
 	tmp := filepath.Join(dir, "report.xlsx.tmp")
-	out, err := os.OpenFile(tmp, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
+	out, err := m.opt.Disk.Create(tmp)
 	if err != nil {
 		m.log.Error("batch: creating report", "id", id, "err", err)
-		m.fail(id, Message{En: "the report could not be written", Ru: "отчёт не удалось записать"})
+		if isDiskFull(err) {
+			m.fail(id, diskFullMessage(0))
+		} else {
+			m.fail(id, Message{En: "the report could not be written", Ru: "отчёт не удалось записать"})
+		}
+		_ = os.Remove(tmp)
 		return
 	}
 	started := time.Now()
-	outcome, err := Run(m.ctx, filepath.Join(dir, "input"), cfg, out, func(p Progress) {
+	// The free space is looked at about once a second while the job runs:
+	// a disk that fills up stops the job at once, not after every row was
+	// computed.
+	ctx, stop := context.WithCancelCause(m.ctx)
+	defer stop(nil)
+	var rows int
+	lastCheck := time.Now()
+	outcome, err := Run(ctx, filepath.Join(dir, "input"), cfg, out, func(p Progress) {
+		rows = p.Done + p.Failed
 		m.update(id, false, func(j *Job) { j.Rows = p })
+		if time.Since(lastCheck) > time.Second {
+			lastCheck = time.Now()
+			if err := m.checkFree(); err != nil {
+				stop(err)
+			}
+		}
 	})
 	if err == nil {
 		err = out.Sync()
@@ -692,11 +768,15 @@ func (m *Manager) run(id string) {
 	if err != nil {
 		_ = os.Remove(tmp)
 		var ie *report.InputError
+		cause := context.Cause(ctx)
 		switch {
 		case m.ctx.Err() != nil:
 			// Stopped by Close: the job stays "running" on disk and runs
 			// again at the next start.
 			m.log.Info("batch: job stopped by shutdown", "id", id)
+		case isDiskFull(err) || isDiskFull(cause):
+			m.log.Error("batch: job failed: disk full", "id", id, "err", err, "cause", cause)
+			m.fail(id, diskFullMessage(rows))
 		case errors.As(err, &ie):
 			m.fail(id, Message{En: ie.En, Ru: ie.Ru})
 		default:
@@ -712,6 +792,15 @@ func (m *Manager) run(id string) {
 	})
 	m.log.Info("batch: job done", "id", id, "rows", outcome.Rows, "computed", outcome.Computed,
 		"rejected", outcome.Rejected, "seconds", time.Since(started).Seconds())
+}
+
+// diskFullMessage says a job failed for want of disk space, after rows
+// rows.
+func diskFullMessage(rows int) Message {
+	return Message{
+		En: fmt.Sprintf("disk full: the server's data directory ran out of space after %d rows; no report was written. Upload the file again later", rows),
+		Ru: fmt.Sprintf("диск заполнен: в каталоге данных сервера закончилось место после %d строк; отчёт не записан. Загрузите файл позже ещё раз", rows),
+	}
 }
 
 func (m *Manager) fail(id string, msg Message) {

@@ -141,9 +141,12 @@ func TestManagerRefuses(t *testing.T) {
 	// Nothing is kept of refused uploads.
 	ents, _ := os.ReadDir(dir)
 	for _, e := range ents {
-		if e.IsDir() {
+		if e.IsDir() && e.Name() != "tmp" {
 			t.Errorf("directory %s left behind", e.Name())
 		}
+	}
+	if tmp, _ := os.ReadDir(filepath.Join(dir, "tmp")); len(tmp) > 0 {
+		t.Errorf("%d files left in tmp", len(tmp))
 	}
 }
 
@@ -226,13 +229,38 @@ func TestManagerExpires(t *testing.T) {
 	}
 }
 
-func TestManagerFailedJob(t *testing.T) {
-	m := open(t, batch.Options{Dir: t.TempDir(), Read: report.ReadOptions{MaxRows: 5}})
-	input := writeInput(t, t.TempDir(), generate(8, 19, true), "csv", nil)
-	j := submit(t, m, input, batch.Params{Lang: "en"})
+// TestManagerRowLimit: a file whose rows are counted over the limit is
+// refused at upload; one whose count was not known then fails at the
+// limit, saying how far it got, without a report.
+func TestManagerRowLimit(t *testing.T) {
+	release := make(chan struct{})
+	var once sync.Once
+	m := open(t, batch.Options{Dir: t.TempDir(), Read: report.ReadOptions{MaxRows: 5}, Calculate: func(r *calc.Request) (*calc.Result, error) {
+		<-release
+		return calc.Calculate(r, calc.Options{})
+	}})
+	defer once.Do(func() { close(release) })
+	big := writeInput(t, t.TempDir(), generate(8, 19, true), "csv", nil)
+	b, _ := os.ReadFile(big)
+	_, err := m.Submit(bytes.NewReader(b), batch.Params{Lang: "en"})
+	var ie *report.InputError
+	if !errors.As(err, &ie) || !strings.Contains(ie.En, "8 loans, more than the 5 allowed") {
+		t.Fatalf("Submit of 8 rows with a limit of 5: %v", err)
+	}
+
+	// The first job holds the worker; the second job's input grows on
+	// disk before it runs: the job fails, saying why, without a report.
+	small := writeInput(t, t.TempDir(), generate(2, 19, true), "csv", nil)
+	first := submit(t, m, small, batch.Params{Lang: "en"})
+	j := submit(t, m, small, batch.Params{Lang: "en"})
+	if err := os.WriteFile(filepath.Join(m.Dir(), j.ID, "input"), b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	once.Do(func() { close(release) })
+	wait(t, m, first.ID)
 	done := wait(t, m, j.ID)
-	if done.Status != batch.StatusFailed || done.Error == nil || !strings.Contains(done.Error.En, "more than 5 loans") {
-		t.Fatalf("%+v", done)
+	if done.Status != batch.StatusFailed || done.Error == nil || !strings.Contains(done.Error.En, "8 loans, more than the 5 allowed") {
+		t.Fatalf("%+v %+v", done, done.Error)
 	}
 	if _, err := m.Report(j.ID); !errors.Is(err, batch.ErrNotReady) {
 		t.Errorf("report of a failed job: %v", err)

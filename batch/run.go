@@ -89,8 +89,11 @@ type Outcome struct {
 	SubsidyPaid map[string]string `json:"subsidy_paid,omitempty"`
 	// Allocation by year, when a budget was given.
 	Allocation []YearAllocation `json:"allocation,omitempty"`
-	// Errors are the first rejected rows (at most 100), for a page to show.
-	Errors []RowError `json:"errors,omitempty"`
+	// Errors are the first problems of rejected rows (at most 100), for a
+	// page to show; ErrorsOmitted counts the ones left out (the report
+	// lists them all).
+	Errors        []RowError `json:"errors,omitempty"`
+	ErrorsOmitted int        `json:"errors_omitted,omitempty"`
 }
 
 // YearAllocation is one year of the budget's allocation, in the budget's
@@ -354,6 +357,8 @@ func (st *runState) handle(it *item) error {
 		for _, p := range l.Problems {
 			if len(st.outcome.Errors) < maxOutcomeErrors {
 				st.outcome.Errors = append(st.outcome.Errors, RowError{Row: l.Row, ID: l.ID, Column: p.Column, En: p.En, Ru: p.Ru})
+			} else {
+				st.outcome.ErrorsOmitted++
 			}
 		}
 		return st.bw.Rejected(l)

@@ -4,8 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -283,5 +285,90 @@ func TestRejectedRowsShowTheirValues(t *testing.T) {
 	}
 	if len(want) > 0 {
 		t.Errorf("Errors sheet lacks %v: %v", want, rows)
+	}
+}
+
+// TestRunIssueFiveLoans: the file of the issue, a company name written
+// "Ромашка" ООО on every line, gives its five loans, none lost; and
+// rows = computed + rejected.
+func TestRunIssueFiveLoans(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "loans.csv")
+	var b strings.Builder
+	b.WriteString("id;project;programme;amount;currency;rate;issue_date;term_months\n")
+	for i := range 5 {
+		fmt.Fprintf(&b, "A%d;\"Ромашка\" ООО;custom;1000000;RUB;20;2025-03-14;12\n", i+1)
+	}
+	if err := os.WriteFile(p, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	o, _ := run(t, p, batch.Config{Lang: "en"})
+	if o.Rows != 5 || o.Computed+o.Rejected != 5 {
+		t.Fatalf("outcome %+v, want 5 rows", o)
+	}
+}
+
+// TestRunErrorsCut: the outcome lists the first 100 problems and says how
+// many more there are; thousands of unknown columns give a few warnings
+// and a count, not one each.
+func TestRunErrorsCut(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "loans.csv")
+	var b strings.Builder
+	b.WriteString("id;programme;amount;currency;rate;issue_date;term_months")
+	for i := range 5000 {
+		fmt.Fprintf(&b, ";x%d", i)
+	}
+	b.WriteString("\n")
+	for i := range 130 {
+		fmt.Fprintf(&b, "B%d;custom;abc;RUB;20;2025-03-14;12\n", i)
+	}
+	if err := os.WriteFile(p, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	o, _ := run(t, p, batch.Config{Lang: "en"})
+	if o.Rejected != 130 || len(o.Errors) != 100 || o.ErrorsOmitted != 30 {
+		t.Errorf("rejected %d, %d errors listed, %d omitted; want 130, 100, 30", o.Rejected, len(o.Errors), o.ErrorsOmitted)
+	}
+	if len(o.Warnings) != 21 || !strings.Contains(o.Warnings[20].En, "4980 more columns") {
+		t.Errorf("%d warnings, last %+v", len(o.Warnings), o.Warnings[len(o.Warnings)-1])
+	}
+}
+
+// TestRunRowInvariantRandom: on random CSV files with awkward quoting,
+// blank lines and mixed line endings, the data rows in the file (counted
+// by the generator, line by line) equal computed + rejected, and each
+// error names a row that holds a loan.
+func TestRunRowInvariantRandom(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 10))
+	names := []string{`Ромашка`, `"Ромашка" ООО`, `"Ромашка ""Лютик"""`, `Ромашка "Лютик"`, `"a;b"`, `"x"y"z`, `"unterminated`, `ООО "Лютик"`, `Лютик"`, ``}
+	amounts := []string{"1000000", "abc", "-5", "1 000 000,50"}
+	ends := []string{"\n", "\r\n", "\r"}
+	for iter := range 20 {
+		end := ends[rng.IntN(3)]
+		var b strings.Builder
+		b.WriteString("id;project;programme;amount;currency;rate;issue_date;term_months" + end)
+		line, rows := 1, map[int]bool{}
+		for k := range rng.IntN(25) {
+			line++
+			if rng.IntN(5) == 0 {
+				b.WriteString(";;;;" + end)
+				continue
+			}
+			rows[line] = true
+			fmt.Fprintf(&b, "R%d;%s;custom;%s;RUB;20;2025-03-14;12%s", k, names[rng.IntN(len(names))], amounts[rng.IntN(len(amounts))], end)
+		}
+		p := filepath.Join(t.TempDir(), "loans.csv")
+		if err := os.WriteFile(p, []byte(b.String()), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		o, _ := run(t, p, batch.Config{Lang: "en"})
+		if o.Rows != len(rows) || o.Computed+o.Rejected != len(rows) {
+			t.Fatalf("file %d: %d data lines in, outcome rows %d = %d computed + %d rejected\n%q",
+				iter, len(rows), o.Rows, o.Computed, o.Rejected, b.String())
+		}
+		for _, e := range o.Errors {
+			if !rows[e.Row] {
+				t.Fatalf("file %d: an error names line %d, which holds no loan", iter, e.Row)
+			}
+		}
 	}
 }

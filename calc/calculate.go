@@ -20,6 +20,9 @@ type Options struct {
 	// returned *Result is then Into; on an error Into is left as it was,
 	// except after a cancellation (its content is then unspecified).
 	Into *Result
+	// programme, when set, replaces the request's programme (a
+	// comparison's plan of the loan alone, compare.go).
+	programme *Programme
 	// Context, when not nil, abandons the calculation once it is done
 	// (deadline passed or cancelled): Calculate then returns an *[Error]
 	// of kind [Canceled]. It is looked at once per payment period.
@@ -74,6 +77,9 @@ func calculate(req *Request, opt Options, decimalOnly bool) (*Result, error) {
 	}
 	if !p.usesBase {
 		res.Programme.BaseCountry = ""
+	}
+	if len(req.Scenarios) > 0 {
+		p.scenarios(res, opt) // scenario.go
 	}
 	return res, nil
 }
@@ -200,16 +206,16 @@ func (p *plan) borrowerFigures(res *Result) {
 		flows = append(flows, CashFlow{Date: d.date, Amount: d.amt})
 	}
 	nd := len(flows)
-	for _, per := range res.Schedule {
-		flows = append(flows, CashFlow{Date: per.End, Amount: -per.Payment})
+	for i := range res.Schedule {
+		flows = append(flows, CashFlow{Date: res.Schedule[i].End, Amount: -res.Schedule[i].Payment})
 	}
 	// Start Newton near the answer: the contract rate compounded per
 	// period, scaled by the share of interest the borrower keeps paying.
 	nominal := p.loanRates[0].rate.d.InexactFloat64() / 100
 	guess := math.Pow(1+nominal/float64(p.ppy), float64(p.ppy)) - 1
-	r1, ok1 := XIRR(flows, guess)
-	for i, per := range res.Schedule {
-		flows[nd+i].Amount = -per.BorrowerPayment
+	r1, ok1 := p.rateWithoutSubsidy(flows, guess) // compare.go
+	for i := range res.Schedule {
+		flows[nd+i].Amount = -res.Schedule[i].BorrowerPayment
 	}
 	if res.Totals.Interest > 0 {
 		kept := float64(res.Totals.BorrowerInterest) / float64(res.Totals.Interest)
@@ -230,7 +236,8 @@ func (p *plan) borrowerFigures(res *Result) {
 	// Present value of the payable subsidy at the issue date.
 	pc := powCache{k: -math.Log1p(p.discount.InexactFloat64()/100) / 365}
 	pv, df, prev := 0.0, 1.0, p.issue
-	for _, per := range res.Schedule {
+	for i := range res.Schedule {
+		per := &res.Schedule[i]
 		if gap := per.End - prev; gap != 0 {
 			df *= pc.pow(int(gap))
 			prev = per.End

@@ -53,6 +53,9 @@ type plan struct {
 	assumed       []assumedSpan
 	conv          conventions // other banks' conventions (reconcile.go); zero: ours
 
+	steps []planStep  // the rule's steps by loan year (rule.go); nil: none
+	noSub *solvedRate // the borrower's rate without subsidy, shared by a comparison
+
 	work     workCount  // what the calculation did, for the cost tests
 	workOut  *workCount // Options.work: where to copy work, when not nil
 	done     <-chan struct{}
@@ -116,7 +119,9 @@ func newPlan(req *Request, opt Options) (*plan, error) {
 
 	// Programme.
 	progOK := false
-	if req.Subsidy.Programme == "" {
+	if opt.programme != nil { // a comparison's loan-only plan (compare.go)
+		p.prog, progOK = *opt.programme, true
+	} else if req.Subsidy.Programme == "" {
 		c.add("subsidy.programme", "required; one of: %s", "обязательное поле; допустимые значения: %s", strings.Join(ProgrammeIDs(), ", "))
 	} else if pr, ok := LookupProgramme(req.Subsidy.Programme); ok {
 		p.prog, progOK = pr, true
@@ -358,6 +363,7 @@ func newPlan(req *Request, opt Options) (*plan, error) {
 	if req.Lang != "" && req.Lang != "ru" && req.Lang != "en" {
 		c.enum("lang", req.Lang, []string{"ru", "en"})
 	}
+	p.checkScenarios(c) // scenario.go
 
 	// The cap's exchange rates and the policy rates need a valid term and
 	// programme; they are checked even when other fields are wrong, so
@@ -398,9 +404,7 @@ func newPlan(req *Request, opt Options) (*plan, error) {
 	if err := c.err(); err != nil {
 		return nil, err
 	}
-	p.fast = true
-	p.sr.fr, p.sr.fixed = newFixedRule(p.rateRule)
-	p.sr.byBase = p.usesBase && len(p.baseSegs) > 0
+	p.ruleRates()
 	p.workOut = opt.work
 	if opt.Context != nil {
 		p.ctx, p.done = opt.Context, opt.Context.Done()
@@ -438,7 +442,7 @@ func sameShares(a, b []CountryShare) bool {
 
 // resolveRule applies the request's overrides to the programme's rule.
 func (p *plan) resolveRule(c *checker) {
-	r := p.prog.Rule
+	r := p.prog.ruleFor(p.req.Loan.Currency)
 	o := p.req.Subsidy.Rule
 	custom := p.prog.ID == "custom"
 	if o != nil {
@@ -472,16 +476,17 @@ func (p *plan) resolveRule(c *checker) {
 			r.BaseFixing = *o.BaseFixing
 		}
 	}
+	p.resolveRuleTerms(c, &r)
 	if r.BaseFixing == "" {
 		r.BaseFixing = FixDaily
 	}
-	if r.BaseShare == nil && r.PlusPoints == nil && r.LoanShare == nil && r.BorrowerFloor == nil {
+	if !ruleHasTerm(r) {
 		c.add("subsidy.rule", "the %s programme needs at least one term of the rate rule (base_share, plus_points, loan_share, borrower_floor)",
 			"для программы %s нужен хотя бы один член формулы ставки (base_share, plus_points, loan_share, borrower_floor)", p.prog.ID)
 	}
 	p.rule = r
 	p.rateRule = newRateRule(r)
-	p.usesBase = r.BaseShare != nil && !r.BaseShare.IsZero()
+	p.usesBase = ruleUsesBase(r)
 	cond := p.prog.Conditions
 	p.needBase = p.usesBase || cond.RateCeilingPoints != nil || cond.RateEqualsBasePlus != nil
 	if s := p.req.Subsidy.MaxTermMonths; s != nil {
@@ -658,14 +663,21 @@ func (p *plan) resolveBase(c *checker, opt Options) {
 	p.baseSegs = tl.Segments(p.issue, p.maturity+1)
 }
 
-// srateMemo remembers the last subsidy rate srate computed, and the rule
-// in fixed point.
+// srateMemo is the rule in force (the loan year's step) and the last
+// subsidy rate srate computed with it.
 type srateMemo struct {
 	key    uint64 // srateKey of v; 0: none yet
 	v      rateVal
-	fixed  bool // fr holds the rule (else decimals only), set by newPlan
-	fr     fixedRule
-	byBase bool // the rate depends on the policy rate segment (newPlan)
+	rule   planStep // the rule in force, also in fixed point
+	step   int      // its index in plan.steps (0 without steps)
+	byBase bool     // the rate depends on the policy rate segment
+}
+
+// use puts step i's rule in force; a new rule forgets the last rate.
+func (m *srateMemo) use(st planStep, i int) {
+	if m.step != i {
+		m.rule, m.step, m.key = st, i, 0
+	}
 }
 
 // srate returns the subsidy rate for policy rate segment bi and contract
@@ -696,11 +708,11 @@ func (p *plan) srateEval(bi, li int) *rateVal {
 	}
 	m := &p.sr
 	v, ok := rateVal{}, false
-	if m.fixed {
-		v, ok = m.fr.rate(newRateVal(base), p.loanRates[li].rate)
+	if m.rule.fixed {
+		v, ok = m.rule.fr.rate(newRateVal(base), p.loanRates[li].rate)
 	}
 	if !ok {
-		v = newRateVal(p.rateRule.rate(base, p.loanRates[li].rate.d))
+		v = newRateVal(m.rule.rule.rate(base, p.loanRates[li].rate.d))
 	}
 	m.key, m.v = srateKey(bi, li), v
 	p.work.RuleEvals++
@@ -722,6 +734,8 @@ type rateRule struct {
 	c        decimal.Decimal
 	hasFloor bool
 	floor    decimal.Decimal
+	floorF   decimal.Decimal // f of a floor tied to the policy rate (rule.go)
+	hasF     bool
 }
 
 func newRateRule(r RuleParams) rateRule {
@@ -743,6 +757,12 @@ func newRateRule(r RuleParams) rateRule {
 	rr.aOne = rr.a.Equal(decimal.NewFromInt(1))
 	if r.BorrowerFloor != nil {
 		rr.hasFloor, rr.floor = true, *r.BorrowerFloor
+	}
+	if f := r.FloorBaseShare; f != nil {
+		rr.hasFloor = true
+		if !f.IsZero() {
+			rr.hasF, rr.floorF = true, *f
+		}
 	}
 	return rr
 }
@@ -778,7 +798,11 @@ func (r rateRule) rate(base, loan decimal.Decimal) decimal.Decimal {
 		}
 	}
 	if r.hasFloor {
-		take(loan.Sub(r.floor))
+		if r.hasF { // the borrower pays at least f × base + g
+			take(loan.Sub(r.floorF.Mul(base).Add(r.floor)))
+		} else {
+			take(loan.Sub(r.floor))
+		}
 	}
 	if !have || m.Sign() < 0 {
 		return decimal.Zero

@@ -30,6 +30,17 @@ type Programme struct {
 	// loan (e.g. the share of the refinancing rate set by each decision):
 	// giving them is no departure from the programme.
 	Free []string `json:"free_parameters,omitempty"`
+	// Confidence says how well the parameters are sourced: "high" (the
+	// legal text), "medium" (the operator's programme page or official
+	// news), "low" (secondary sources or our reading); "" for custom.
+	Confidence string `json:"confidence,omitempty"`
+	// Notes name the terms the sources leave open and what the preset does
+	// about them (usually: leaves the term out).
+	Notes []string `json:"notes,omitempty"`
+	// HomeCurrency and ForeignRule: a loan not in HomeCurrency takes
+	// ForeignRule instead of Rule (am-points: 8 pp in AMD, 6 pp otherwise).
+	HomeCurrency string      `json:"home_currency,omitempty"`
+	ForeignRule  *RuleParams `json:"foreign_currency_rule,omitempty"`
 }
 
 // Conditions are a programme's eligibility conditions; a zero field is not
@@ -97,6 +108,8 @@ var programmes = []Programme{
 		Cap:           &Cap{Amount: decimal.RequireFromString("350000000"), Currency: "RUB"},
 		MaxTermMonths: 60,
 		Contributions: eaeuContributions,
+		Confidence:    "high",
+		Notes:         []string{"The rate ceiling is compared on the issue date (our reading, SPEC §1)."},
 		Conditions: Conditions{
 			MinMemberStates:   3,
 			MemberCurrency:    true,
@@ -115,6 +128,7 @@ var programmes = []Programme{
 			{"RU", decimal.RequireFromString("100")},
 		},
 		Conditions: Conditions{MinLoanMonths: 36, Currencies: []string{"RUB"}},
+		Confidence: "high",
 	},
 	{
 		ID:           "kz-isker-aimak",
@@ -133,6 +147,7 @@ var programmes = []Programme{
 			MaxAmountCurrency:  "KZT",
 			Currencies:         []string{"KZT"},
 		},
+		Confidence: "medium",
 	},
 	{
 		ID:           "by-refinancing-share",
@@ -147,6 +162,8 @@ var programmes = []Programme{
 		},
 		Conditions: Conditions{Currencies: []string{"BYN"}},
 		Free:       []string{"subsidy.rule.base_share"},
+		Confidence: "medium",
+		Notes:      []string{"The share is set by each decision; 1 is a placeholder to override."},
 	},
 	{
 		ID:            "union-state",
@@ -166,6 +183,63 @@ var programmes = []Programme{
 			RequiredCountries: []string{"RU", "BY"},
 			MemberCurrency:    true,
 			RateCeilingPoints: d("6.5"),
+		},
+		Confidence: "low",
+		Notes:      []string{"Terms other than the participants and the budget shares are taken from eaeu-industrial (SPEC §1)."},
+	},
+	{
+		ID:           "kz-baiterek",
+		NameRu:       "Казахстан: льготное кредитование через холдинг «Байтерек»",
+		NameEn:       "Kazakhstan: Baiterek concessional lending",
+		RulesVersion: "KZ-BAITEREK",
+		Source:       "baiterek.gov.kz (programme page and news, not the legal text): the borrower pays 8 %, the loan rate is at most the base rate + 7 pp (SPEC §9).",
+		Rule:         RuleParams{BorrowerFloor: d("8"), BaseFixing: FixDaily},
+		Contributions: []CountryShare{
+			{"KZ", decimal.RequireFromString("100")},
+		},
+		Conditions: Conditions{RateCeilingPoints: d("7"), Currencies: []string{"KZT"}},
+		Confidence: "medium",
+		Notes: []string{
+			"No cap, maximum amount or subsidy term is given by the source: none is applied.",
+			"The rate ceiling is compared on the issue date, as for eaeu-industrial (our reading).",
+			"Tenge loans only (our reading: the ceiling names the National Bank's base rate).",
+		},
+	},
+	{
+		ID:            "am-points",
+		NameRu:        "Армения: субсидирование процентных пунктов",
+		NameEn:        "Armenia: interest points subsidy",
+		RulesVersion:  "AM-POINTS",
+		Source:        "evoca.am (a lending bank's page on the state programme, not the legal text): a fixed 8 pp for AMD loans, 6 pp for loans in foreign currency, for at most 36 months (SPEC §9).",
+		Rule:          RuleParams{PlusPoints: d("8"), BaseFixing: FixDaily},
+		HomeCurrency:  "AMD",
+		ForeignRule:   &RuleParams{PlusPoints: d("6"), BaseFixing: FixDaily},
+		MaxTermMonths: 36,
+		Contributions: []CountryShare{
+			{"AM", decimal.RequireFromString("100")},
+		},
+		Confidence: "low",
+		Notes: []string{
+			"The points are not capped at the loan rate by the source; a period's subsidy never exceeds its interest (SPEC §3).",
+			"No cap, amount limit or list of foreign currencies is given by the source: none is applied.",
+		},
+	},
+	{
+		ID:           "ru-kip",
+		NameRu:       "Россия: комбинированные инвестиционные проекты (КИП, ВЭБ.РФ)",
+		NameEn:       "Russia: combined investment projects (KIP, VEB.RF)",
+		RulesVersion: "RU-KIP",
+		Source:       "VEB.RF programme page and news (not the legal text): the borrower pays 0.3 × key rate + 3 pp; the rest of the loan rate is subsidised (SPEC §9).",
+		Rule:         RuleParams{FloorBaseShare: d("0.3"), BorrowerFloor: d("3"), BaseFixing: FixDaily},
+		UsesBase:     true,
+		Contributions: []CountryShare{
+			{"RU", decimal.RequireFromString("100")},
+		},
+		Conditions: Conditions{Currencies: []string{"RUB"}},
+		Confidence: "medium",
+		Notes: []string{
+			"The source gives no cap, loan limits, subsidy term or fixing date of the key rate: none is applied and the key rate is taken daily.",
+			"Rouble loans only (our reading: the floor names the Bank of Russia's key rate).",
 		},
 	},
 	{

@@ -18,14 +18,14 @@ import (
 // decimal rule is used: both give the same value, a property test holds
 // them to it.
 type fixedRule struct {
-	term1, e, hasC, hasFloor bool
-	a, b, c, floor           int64 // × 10^8
+	term1, e, hasC, hasFloor, hasF bool
+	a, b, c, floor, floorF         int64 // × 10^8
 }
 
 // rateRuleFields is the number of fields of rateRule that fixedRule
 // mirrors. A rule that gains a term (a new field) runs on decimals until
 // fixedRule learns it: TestFixedRuleKnowsEveryTerm says so.
-const rateRuleFields = 10
+const rateRuleFields = 12
 
 var fixedRuleUsable = reflect.TypeFor[rateRule]().NumField() == rateRuleFields
 
@@ -35,14 +35,14 @@ func newFixedRule(r rateRule) (fixedRule, bool) {
 	if !fixedRuleUsable {
 		return fixedRule{}, false
 	}
-	f := fixedRule{term1: r.term1, e: r.e, hasC: r.hasC, hasFloor: r.hasFloor}
+	f := fixedRule{term1: r.term1, e: r.e, hasC: r.hasC, hasFloor: r.hasFloor, hasF: r.hasF}
 	ok := true
 	conv := func(d decimal.Decimal) int64 {
 		v, fits := fixed8(d)
 		ok = ok && fits
 		return v
 	}
-	f.a, f.b, f.c, f.floor = conv(r.a), conv(r.b), conv(r.c), conv(r.floor)
+	f.a, f.b, f.c, f.floor, f.floorF = conv(r.a), conv(r.b), conv(r.c), conv(r.floor), conv(r.floorF)
 	return f, ok
 }
 
@@ -84,7 +84,7 @@ func mul62(x, y int64) (int64, bool) {
 // rateVals; ok is false when base is not exact in fixed point (the caller
 // then uses the decimal rule).
 //
-//	max(0, min(a × base + b − e × loan, c × loan, loan − floor))
+//	max(0, min(a × base + b − e × loan, c × loan, loan − (f × base + floor)))
 func (f *fixedRule) rate(base, loan rateVal) (v rateVal, ok bool) {
 	if !base.ok || !loan.ok {
 		return rateVal{}, false
@@ -113,7 +113,15 @@ func (f *fixedRule) rate(base, loan rateVal) (v rateVal, ok bool) {
 		m, have = min(m, t), true
 	}
 	if f.hasFloor {
-		m, have = min(m, (loan.i-f.floor)*s), true
+		t := (loan.i - f.floor) * s
+		if f.hasF { // the borrower pays at least f × base + floor
+			fb, fits := mul62(f.floorF, base.i)
+			if !fits {
+				return rateVal{}, false
+			}
+			t -= fb
+		}
+		m, have = min(m, t), true
 	}
 	switch {
 	case !have || m <= 0:

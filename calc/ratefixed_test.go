@@ -42,7 +42,7 @@ func TestFixedRuleMatchesDecimal(t *testing.T) {
 	for i := range n {
 		params := RuleParams{
 			BaseShare: opt(10, 8, false), PlusPoints: opt(100, 8, true), MinusLoan: r.IntN(2) == 0,
-			LoanShare: opt(1, 8, false), BorrowerFloor: opt(100, 8, false),
+			LoanShare: opt(1, 8, false), BorrowerFloor: opt(100, 8, false), FloorBaseShare: opt(10, 8, false),
 		}
 		rr := newRateRule(params)
 		fr, ok := newFixedRule(rr)

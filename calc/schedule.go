@@ -60,6 +60,7 @@ func (p *plan) schedule(out []Period) []Period {
 	}
 	var ia, sa accrual
 	daily := p.rule.BaseFixing == FixDaily
+	nextStep := p.stepAt(p.issue) // rule steps by loan year (rule.go)
 	for k := 1; k <= p.n; k++ {
 		if p.done != nil && p.abandoned() {
 			return out
@@ -116,6 +117,10 @@ func (p *plan) schedule(out []Period) []Period {
 					vary = true
 				}
 			}
+			if nextStep != 0 && nextStep <= cur {
+				nextStep = p.stepAt(cur)
+				vary = vary || !first
+			}
 			if first {
 				first = false
 				p.startPeriod(k, &st, per, fixedBI)
@@ -134,6 +139,9 @@ func (p *plan) schedule(out []Period) []Period {
 			}
 			if nextJan1 != 0 && nextJan1 < next {
 				next = nextJan1
+			}
+			if nextStep != 0 && nextStep < next {
+				next = nextStep
 			}
 			inWin := cur >= p.winStart && cur < p.winEnd
 			if cur < p.winStart && p.winStart < next {

@@ -24,6 +24,13 @@ type Request struct {
 	// Lang selects the language of check messages and error texts: "ru"
 	// (default) or "en".
 	Lang string `json:"lang,omitempty"`
+	// Scenarios asks for the payable subsidy under policy-rate scenarios
+	// (SPEC §10): built-in names or the user's own paths. The result's own
+	// figures stay those of the built-in record.
+	Scenarios []ScenarioRef `json:"scenarios,omitempty"`
+	// Programmes lists the programmes a comparison tries (SPEC §9); empty
+	// tries every built-in one. [Calculate] ignores it.
+	Programmes []string `json:"programmes,omitempty"`
 }
 
 // Project is the cooperation project the loan finances.
@@ -123,6 +130,12 @@ type RuleOverride struct {
 	LoanShare     *decimal.Decimal `json:"loan_share,omitempty"`     // c, a fraction (0.4)
 	BorrowerFloor *decimal.Decimal `json:"borrower_floor,omitempty"` // floor, percent
 	BaseFixing    *string          `json:"base_fixing,omitempty"`    // daily | period_start | payment_date
+	// FloorBaseShare (f) ties the borrower's floor to the policy rate:
+	// the floor term becomes loan − (f × base + borrower_floor). See rule.go.
+	FloorBaseShare *decimal.Decimal `json:"floor_base_share,omitempty"`
+	// Steps change the rule's terms from a loan year on (SPEC §9); they
+	// replace the programme's steps.
+	Steps []RuleStep `json:"steps,omitempty"`
 }
 
 // Cap is an annual cap on the paid subsidy: Amount in Currency per
@@ -211,6 +224,13 @@ type Result struct {
 	Countries []CountryPosition `json:"countries"`
 	Checks    []Check           `json:"checks"`
 	Programme ProgrammeRef      `json:"programme"`
+	// Scenarios is the payable subsidy under each scenario the request
+	// asked for (nil when it asked for none).
+	Scenarios []ScenarioResult `json:"scenarios,omitempty"`
+	// SensitivityPerPP is the change in the total payable subsidy when the
+	// policy rate is 1 percentage point higher on every day (set with
+	// Scenarios).
+	SensitivityPerPP *Money `json:"sensitivity_per_pp,omitempty"`
 }
 
 // Period is one row of the repayment schedule: the days [Start, End) and the
@@ -355,4 +375,9 @@ type RuleParams struct {
 	LoanShare     *decimal.Decimal `json:"loan_share"`
 	BorrowerFloor *decimal.Decimal `json:"borrower_floor"`
 	BaseFixing    string           `json:"base_fixing"`
+	// FloorBaseShare (f): the floor term is loan − (f × base +
+	// BorrowerFloor); nil keeps the floor constant.
+	FloorBaseShare *decimal.Decimal `json:"floor_base_share"`
+	// Steps change terms from a loan year on, in order of FromYear.
+	Steps []RuleStep `json:"steps,omitempty"`
 }

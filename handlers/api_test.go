@@ -52,6 +52,13 @@ func TestCalculation(t *testing.T) {
 		}
 	})
 
+	t.Run("ByteOrderMark", func(t *testing.T) {
+		// Notepad saves JSON with a UTF-8 BOM; it is read, not refused.
+		if a := postJSON(t, s, "\uFEFF"+eaeuLoan); a.Status != 200 {
+			t.Fatalf("status %d: %s", a.Status, a)
+		}
+	})
+
 	t.Run("SameAsCalc", func(t *testing.T) {
 		// The handler adds nothing to calc's result.
 		req, err := handlers.DecodeRequest([]byte(eaeuLoan), "ru")

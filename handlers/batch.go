@@ -7,12 +7,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"mime/multipart"
 	"net"
 	"net/http"
 	"net/url"
-	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -45,6 +45,13 @@ type BatchOptions struct {
 	// Events bounds one server-sent event stream; the browser reconnects
 	// by itself (default 45 s).
 	Events time.Duration
+	// MinFree is the free space the data directory keeps (default
+	// batch.DefaultMinFree): below it uploads get 507, jobs fail with
+	// "disk full" and /readyz reports not ready.
+	MinFree int64
+	// Disk is the file system under the data directory (default
+	// batch.OSDisk); tests fake a full disk with it.
+	Disk batch.Disk
 }
 
 // batchHandlers serve the batch routes over one job manager.
@@ -87,6 +94,8 @@ func (s *Server) batchRoutes(api fiber.Router, pages fiber.Router) {
 		TTL:      s.cfg.JobTTL,
 		Read:     report.ReadOptions{MaxBytes: int64(s.cfg.UploadLimit), MaxRows: h.opt.MaxRows},
 		Logger:   s.log,
+		MinFree:  h.opt.MinFree,
+		Disk:     h.opt.Disk,
 		Calculate: func(req *calc.Request) (*calc.Result, error) {
 			s.slots <- struct{}{}
 			defer func() { <-s.slots }()
@@ -98,12 +107,24 @@ func (s *Server) batchRoutes(api fiber.Router, pages fiber.Router) {
 		// reason is logged (typically another process holds the data
 		// directory).
 		s.log.Error("batch runs unavailable", slog.String("error", h.err.Error()))
+		err := h.err
+		s.addReadyCheck("batches", func(ctx context.Context) error {
+			return errors.New(unavailableReason(err, langOf(ctx)))
+		})
 	} else {
 		s.onShutdown(h.m.Close)
-		dir := h.m.Dir()
-		s.addReadyCheck("batches", func(context.Context) error {
-			_, err := os.Stat(dir)
-			return err
+		m := h.m
+		s.addReadyCheck("batches", func(ctx context.Context) error {
+			err := m.Ready()
+			switch {
+			case err == nil:
+				return nil
+			case errors.Is(err, batch.ErrDiskFull):
+				s.log.Error("not ready: batch data directory", slog.String("error", err.Error()))
+				return errors.New(tr(langOf(ctx), "", "на диске каталога данных недостаточно места", "the data directory's disk is full") + ": " + err.Error())
+			}
+			s.log.Error("not ready: batch data directory", slog.String("error", err.Error()))
+			return errors.New(tr(langOf(ctx), "", "каталог данных недоступен для записи", "the data directory cannot be written"))
 		})
 	}
 
@@ -121,10 +142,20 @@ func (s *Server) batchRoutes(api fiber.Router, pages fiber.Router) {
 // absence.
 func (h *batchHandlers) manager(lang string) (*batch.Manager, error) {
 	if h.m == nil {
-		return nil, NewProblem(http.StatusServiceUnavailable, TypeBlank, lang,
-			tr(lang, "", "пакетные расчёты сейчас недоступны", "batch runs are unavailable at the moment"))
+		return nil, NewProblem(http.StatusServiceUnavailable, TypeBlank, lang, unavailableReason(h.err, lang))
 	}
 	return h.m, nil
+}
+
+// unavailableReason says why batch runs cannot work, for the 503 of the
+// batch routes and for /readyz.
+func unavailableReason(err error, lang string) string {
+	if errors.Is(err, batch.ErrLocked) {
+		return tr(lang, "", "пакетные расчёты недоступны: каталог данных занят другим процессом сервиса",
+			"batch runs are unavailable: the data directory is in use by another process of the service")
+	}
+	return tr(lang, "", "пакетные расчёты недоступны: каталог данных не удалось открыть (подробности в журнале сервера)",
+		"batch runs are unavailable: the data directory could not be opened (see the server log)")
 }
 
 // template is GET /api/v1/batches/template.xlsx.
@@ -147,10 +178,21 @@ func jobError(err error, lang string) error {
 	case errors.Is(err, batch.ErrNotFound):
 		return NewProblem(http.StatusNotFound, TypeBlank, lang,
 			tr(lang, "", "нет такого пакетного задания (или срок его хранения истёк)", "no such batch job (or it has expired)"))
-	case errors.Is(err, batch.ErrBusy), errors.Is(err, batch.ErrClosed):
+	case errors.Is(err, batch.ErrChecksBusy):
+		return &retryProblem{NewProblem(http.StatusServiceUnavailable, TypeOverloaded, lang,
+			tr(lang, "", "сейчас проверяется слишком много загруженных файлов; повторите через несколько секунд",
+				"too many uploaded files are being checked right now; retry in a few seconds"))}
+	case errors.Is(err, batch.ErrBusy):
 		return &retryProblem{NewProblem(http.StatusServiceUnavailable, TypeOverloaded, lang,
 			tr(lang, "", "слишком много заданий в очереди; повторите позже", "too many jobs are waiting; retry later"))}
-	case errors.Is(err, batch.ErrTooLarge):
+	case errors.Is(err, batch.ErrClosed):
+		return &retryProblem{NewProblem(http.StatusServiceUnavailable, TypeOverloaded, lang,
+			tr(lang, "", "сервис останавливается; повторите позже", "the service is shutting down; retry later"))}
+	case errors.Is(err, batch.ErrDiskFull):
+		return NewProblem(http.StatusInsufficientStorage, TypeBlank, lang,
+			tr(lang, "", "на диске сервера недостаточно места для загрузки; повторите позже",
+				"the server's disk has too little free space for the upload; retry later"))
+	case errors.Is(err, errBodyTooLarge), errors.Is(err, batch.ErrTooLarge):
 		return NewProblem(http.StatusRequestEntityTooLarge, TypeBlank, lang,
 			tr(lang, "", "файл больше допустимого размера", "the file exceeds the size limit"))
 	case errors.As(err, &ie):
@@ -174,45 +216,90 @@ func (h *batchHandlers) fail(c *fiber.Ctx, err error, lang string) error {
 	return err
 }
 
-// upload reads the multipart form of POST /api/v1/batches and POST
-// /batch: the file and the options. Its problems are 400 (no file), 415
-// (not multipart).
-func (h *batchHandlers) upload(c *fiber.Ctx, lang string) (multipart.File, batch.Params, error) {
-	var p batch.Params
+// upload reads the multipart form of POST /api/v1/batches and POST /batch
+// as it arrives: the file part is written straight to the manager's
+// temporary directory (never held in memory), the other fields (at most
+// 4 KiB each) are kept. Its problems are 400 (no file, a broken form), 413
+// (over the upload limit), 415 (not multipart), 507 (disk full).
+func (h *batchHandlers) upload(c *fiber.Ctx, m *batch.Manager, lang string) (*batch.Upload, batch.Params, error) {
+	p := batch.Params{Lang: lang, Schedules: isTrue(c.Query("schedules"))}
 	ct := string(c.Request().Header.ContentType())
-	if !strings.HasPrefix(strings.ToLower(ct), fiber.MIMEMultipartForm) {
+	boundary := string(c.Request().Header.MultipartFormBoundary())
+	if !strings.HasPrefix(strings.ToLower(ct), fiber.MIMEMultipartForm) || boundary == "" {
 		return nil, p, NewProblem(http.StatusUnsupportedMediaType, TypeMalformed, lang,
 			tr(lang, "", "отправьте файл как multipart/form-data в поле file", "send the file as multipart/form-data in the field file"))
 	}
-	if len(c.Body()) > h.s.cfg.UploadLimit+64<<10 {
-		return nil, p, jobError(batch.ErrTooLarge, lang)
+	broken := func(err error) error {
+		if errors.Is(err, errBodyTooLarge) || errors.Is(err, batch.ErrTooLarge) || errors.Is(err, batch.ErrDiskFull) {
+			return jobError(err, lang)
+		}
+		return NewProblem(http.StatusBadRequest, TypeMalformed, lang,
+			tr(lang, "", "форма multipart/form-data повреждена или оборвана", "the multipart/form-data body is broken or cut short"))
 	}
-	fh, err := c.FormFile("file")
-	if err != nil {
+	body := uploadBody(c)
+	mr := multipart.NewReader(body, boundary)
+	var u *batch.Upload
+	fail := func(err error) (*batch.Upload, batch.Params, error) {
+		if u != nil {
+			u.Abort()
+		}
+		return nil, p, err
+	}
+	for {
+		part, err := mr.NextPart()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return fail(broken(err))
+		}
+		name := part.FormName()
+		if name == "file" && u == nil {
+			if u, err = m.NewUpload(); err != nil {
+				return fail(jobError(err, lang))
+			}
+			p.Filename = part.FileName()
+			if _, err := io.Copy(u, part); err != nil {
+				return fail(broken(err))
+			}
+			continue
+		}
+		v, err := io.ReadAll(io.LimitReader(part, 4<<10))
+		if err != nil {
+			return fail(broken(err))
+		}
+		switch name {
+		case "programme":
+			p.Programme = string(v)
+		case "annual_budget":
+			p.AnnualBudget = string(v)
+		case "allocation":
+			p.Allocation = string(v)
+		case "schedules":
+			p.Schedules = p.Schedules || isTrue(string(v))
+		case "lang":
+			if l := string(v); l == LangRu || l == LangEn {
+				p.Lang = l
+			}
+		}
+		// The rest of an over-long or unknown field is skipped; the route's
+		// limit bounds it.
+		if _, err := io.Copy(io.Discard, part); err != nil {
+			return fail(broken(err))
+		}
+	}
+	// What follows the last boundary is read too (at most the route's
+	// limit), so the connection can carry the next request.
+	if _, err := io.Copy(io.Discard, body); err != nil {
+		return fail(broken(err))
+	}
+	if u == nil {
 		pr := NewProblem(http.StatusBadRequest, TypeMalformed, lang,
 			tr(lang, "", "нет файла: отправьте его в поле file", "no file: send it in the field file"))
 		pr.Errors = []FieldProblem{{Field: "file", Message: tr(lang, "", "обязательное поле", "required")}}
-		return nil, p, pr
+		return fail(pr)
 	}
-	if fh.Size > int64(h.s.cfg.UploadLimit) {
-		return nil, p, jobError(batch.ErrTooLarge, lang)
-	}
-	f, err := fh.Open()
-	if err != nil {
-		return nil, p, err
-	}
-	p = batch.Params{
-		Programme:    c.FormValue("programme"),
-		AnnualBudget: c.FormValue("annual_budget"),
-		Allocation:   c.FormValue("allocation"),
-		Schedules:    isTrue(c.FormValue("schedules")) || isTrue(c.Query("schedules")),
-		Lang:         lang,
-		Filename:     fh.Filename,
-	}
-	if l := c.FormValue("lang"); l == LangRu || l == LangEn {
-		p.Lang = l
-	}
-	return f, p, nil
+	return u, p, nil
 }
 
 func isTrue(s string) bool {
@@ -232,12 +319,11 @@ func (h *batchHandlers) create(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	f, p, err := h.upload(c, lang)
+	u, p, err := h.upload(c, m, lang)
 	if err != nil {
-		return err
+		return h.fail(c, err, lang)
 	}
-	defer f.Close()
-	j, err := m.Submit(f, p)
+	j, err := m.SubmitUpload(u, p)
 	if err != nil {
 		return h.fail(c, err, lang)
 	}
@@ -402,6 +488,9 @@ type jobView struct {
 	Summary    *jobSummary     `json:"summary,omitempty"`
 	Warnings   []string        `json:"warnings,omitempty"`
 	Errors     []jobRowProblem `json:"errors,omitempty"`
+	// ErrorsOmitted counts the row problems not listed in Errors (the
+	// report's Errors sheet has them all).
+	ErrorsOmitted int `json:"errors_omitted,omitempty"`
 }
 
 type jobSummary struct {
@@ -442,6 +531,7 @@ func newJobView(j *batch.Job, lang string) *jobView {
 		for _, w := range o.Warnings {
 			v.Warnings = append(v.Warnings, w.Message(lang))
 		}
+		v.ErrorsOmitted = o.ErrorsOmitted
 		for _, e := range o.Errors {
 			v.Errors = append(v.Errors, jobRowProblem{Row: e.Row, ID: e.ID, Column: e.Column, Message: batch.Message{En: e.En, Ru: e.Ru}.In(lang)})
 		}
@@ -531,18 +621,15 @@ func (h *batchHandlers) page(c *fiber.Ctx) error {
 // with the reasons.
 func (h *batchHandlers) pageUpload(c *fiber.Ctx) error {
 	lang := Lang(c)
-	if l := c.FormValue("lang"); l == LangRu || l == LangEn {
-		lang = l
-	}
+	var p batch.Params
 	m, err := h.manager(lang)
 	if err == nil {
-		var f multipart.File
-		var p batch.Params
-		f, p, err = h.upload(c, lang)
+		var u *batch.Upload
+		u, p, err = h.upload(c, m, lang)
 		if err == nil {
-			defer f.Close()
+			lang = p.Lang
 			var j *batch.Job
-			j, err = m.Submit(f, p)
+			j, err = m.SubmitUpload(u, p)
 			if err == nil {
 				return c.Redirect("/batch/"+j.ID+"?lang="+lang, http.StatusSeeOther)
 			}
@@ -558,6 +645,7 @@ func (h *batchHandlers) pageUpload(c *fiber.Ctx) error {
 	case errors.As(err, &rp):
 		status = rp.Status
 		msgs = append(msgs, rp.Detail)
+		c.Set(fiber.HeaderRetryAfter, "5")
 	case errors.As(err, &pr):
 		status = pr.Status
 		msgs = append(msgs, pr.Detail)
@@ -568,8 +656,7 @@ func (h *batchHandlers) pageUpload(c *fiber.Ctx) error {
 	default:
 		return err
 	}
-	v := batch.Params{Programme: c.FormValue("programme"), AnnualBudget: c.FormValue("annual_budget"), Allocation: c.FormValue("allocation"),
-		Schedules: isTrue(c.FormValue("schedules"))}
+	v := batch.Params{Programme: p.Programme, AnnualBudget: p.AnnualBudget, Allocation: p.Allocation, Schedules: p.Schedules}
 	return h.s.render(c, status, "batch.html", h.formPage(lang, v, msgs))
 }
 
@@ -592,8 +679,8 @@ func (h *batchHandlers) pageStatus(c *fiber.Ctx) error {
 		return err
 	}
 	p.Job = newJobView(j, lang)
-	if len(p.Job.Errors) >= 100 {
-		p.More = fmt.Sprintf(T(lang, "batch.rejected.more"), len(p.Job.Errors))
+	if p.Job.ErrorsOmitted > 0 {
+		p.More = fmt.Sprintf(T(lang, "batch.rejected.more"), len(p.Job.Errors), p.Job.ErrorsOmitted)
 	}
 	if o := j.Outcome; o != nil {
 		curs := make([]string, 0, len(o.SubsidyPaid))
@@ -663,7 +750,7 @@ var batchMessages = map[string][2]string{
 	"batch.alloc.shortfall":       {"Недостаёт", "Shortfall"},
 	"batch.warnings":              {"Предупреждения", "Warnings"},
 	"batch.rejected":              {"Отклонённые строки", "Rejected rows"},
-	"batch.rejected.more":         {"Показаны первые %d; все — в отчёте, на листе «Ошибки».", "The first %d are shown; the report's Errors sheet lists them all."},
+	"batch.rejected.more":         {"Показаны первые %d, ещё %d не показаны; все — в отчёте, на листе «Ошибки».", "The first %d are shown and %d more are not; the report's Errors sheet lists them all."},
 	"batch.err.row":               {"Строка", "Row"},
 	"batch.err.column":            {"Столбец", "Column"},
 	"batch.err.reason":            {"Причина", "Reason"},

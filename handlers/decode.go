@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"net/http"
@@ -125,6 +126,7 @@ var decodeStates = sync.Pool{New: func() any {
 			json.UnmarshalFromFunc(st.decimal),
 			json.UnmarshalFromFunc(st.date),
 			json.UnmarshalFromFunc(st.optionalCap),
+			json.UnmarshalFromFunc(st.scenarioRef), // compare.go
 		)),
 	)
 	return st
@@ -256,7 +258,8 @@ func clip(s string) string {
 // does not check domain rules (calc.Calculate does). A failure is a 400
 // *Problem of type [TypeMalformed] naming the field by its JSON path;
 // every bad number and date is listed, the first structural error only.
-// lang chooses the language of the messages.
+// lang chooses the language of the messages. A leading UTF-8 byte order
+// mark is ignored.
 //
 // A well-formed request is read by [decodeFast], a hand-written reader
 // several times cheaper than reflection; whatever it declines (every bad
@@ -277,6 +280,10 @@ func decodeReflect(body []byte, lang string) (*calc.Request, error) {
 	st.lang, st.errs = lang, st.errs[:0]
 	defer decodeStates.Put(st)
 
+	// A UTF-8 byte order mark (Windows editors write one) is not JSON but
+	// says nothing: it is dropped, as RFC 8259 §8.1 allows a parser to.
+	// The fast path declines such a body, so it comes here.
+	body = bytes.TrimPrefix(body, []byte("\xEF\xBB\xBF"))
 	if len(strings.TrimSpace(string(body))) == 0 {
 		return nil, malformed(lang, tr(lang, "", "пустое тело запроса: ожидается JSON-объект", "empty body: a JSON object is expected"), nil)
 	}
@@ -370,6 +377,8 @@ func typeMessage(t reflect.Type, lang string) string {
 		return tr(lang, "", `должно быть десятичным числом в строке, например "1234.56"`, `must be a decimal number in a string, such as "1234.56"`)
 	case reflect.TypeFor[calc.Date]():
 		return tr(lang, "", "должно быть датой ГГГГ-ММ-ДД", "must be a date YYYY-MM-DD")
+	case reflect.TypeFor[calc.ScenarioRef]():
+		return tr(lang, "", "должно быть названием сценария или объектом {name, country, years | points}", "must be a scenario name or an object {name, country, years | points}")
 	}
 	switch t.Kind() {
 	case reflect.String:

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"encoding/json"
 	"strconv"
 	"unicode/utf8"
 
@@ -160,7 +161,33 @@ func AppendResult(b []byte, res *calc.Result) []byte {
 	}
 	b = append(b, `,"programme":`...)
 	b = appendProgrammeRef(b, &res.Programme)
+	b = appendScenarios(b, res)
 	return append(b, '}')
+}
+
+// appendScenarios writes the scenario members (SPEC §10) when the request
+// asked for scenarios. They are small and rare, so encoding/json writes
+// them: the same bytes it writes inside a whole result.
+func appendScenarios(b []byte, res *calc.Result) []byte {
+	if len(res.Scenarios) > 0 {
+		b = append(b, `,"scenarios":`...)
+		b = appendJSON(b, res.Scenarios)
+	}
+	if res.SensitivityPerPP != nil {
+		b = append(b, `,"sensitivity_per_pp":`...)
+		b = appendMoney(b, *res.SensitivityPerPP)
+	}
+	return b
+}
+
+// appendJSON appends v as encoding/json writes it; v is one of calc's
+// result types, which always marshal.
+func appendJSON(b []byte, v any) []byte {
+	j, err := json.Marshal(v)
+	if err != nil {
+		return append(b, "null"...)
+	}
+	return append(b, j...)
 }
 
 // periodEncoder writes schedule rows. Consecutive rows share dates (a
@@ -333,6 +360,12 @@ func appendProgrammeRef(b []byte, p *calc.ProgrammeRef) []byte {
 	b = appendDecimalPtr(b, r.BorrowerFloor)
 	b = append(b, `,"base_fixing":`...)
 	b = appendString(b, r.BaseFixing)
+	b = append(b, `,"floor_base_share":`...)
+	b = appendDecimalPtr(b, r.FloorBaseShare)
+	if len(r.Steps) > 0 {
+		b = append(b, `,"steps":`...)
+		b = appendJSON(b, r.Steps)
+	}
 	b = append(b, `},"annual_cap":`...)
 	if p.Cap == nil {
 		b = append(b, "null"...)

@@ -35,6 +35,9 @@ var encodeCases = map[string]string{
 	"UnionState": `{"project":{"participants":[{"country":"BY","share":"50"},{"country":"RU","share":"50"}]},
 		"loan":{"amount":"300000000","currency":"RUB","rate":"22","issue_date":"2024-07-01","term_months":48,"frequency":"semiannual"},
 		"subsidy":{"programme":"union-state"}}`,
+	"KIPStepsScenarios": `{"loan":{"amount":"900000000","currency":"RUB","rate":"19","issue_date":"2026-02-10","term_months":48},
+		"subsidy":{"programme":"ru-kip","rule":{"steps":[{"from_year":2,"floor_base_share":"0.5","minus_loan":false},{"from_year":3,"borrower_floor":"4"}]}},
+		"scenarios":["low","base",{"name":"flat <10>","country":"RU","points":[{"date":"2026-10-01","rate":"10"}]}],"lang":"en"}`,
 	"Damu": `{"loan":{"amount":"100000000","currency":"KZT","rate":"18.25","issue_date":"2025-02-10","term_months":36,"frequency":"annual","day_count":"act/360"},
 		"subsidy":{"programme":"kz-isker-aimak"}}`,
 }
@@ -73,7 +76,11 @@ func TestEncodeResultMatchesEncodingJSON(t *testing.T) {
 // encodedFields are the JSON members handlers.EncodeResult writes, by Go
 // type. When calc gains a field, add it to handlers/encode.go and here.
 var encodedFields = map[string][]string{
-	"Result":            {"currency", "eligible", "schedule", "years", "totals", "effective_rates", "subsidy_present_value", "discount_rate", "grant_element", "budget_shares", "participants", "countries", "checks", "programme"},
+	"Result":            {"currency", "eligible", "schedule", "years", "totals", "effective_rates", "subsidy_present_value", "discount_rate", "grant_element", "budget_shares", "participants", "countries", "checks", "programme", "scenarios", "sensitivity_per_pp"},
+	"ScenarioResult":    {"name", "eligible", "subsidy_payable", "years", "filled"},
+	"YearPayable":       {"year", "subsidy_payable"},
+	"FilledSpan":        {"from", "to", "rate"},
+	"RuleStep":          {"from_year", "base_share", "plus_points", "minus_loan", "loan_share", "borrower_floor", "floor_base_share"},
 	"Period":            {"n", "start", "end", "days", "opening_balance", "drawdown", "interest", "principal", "payment", "closing_balance", "contract_rate", "base_rate", "subsidy_rate", "rates_vary", "subsidy", "subsidy_paid", "subsidy_payable", "borrower_interest", "borrower_payment"},
 	"Year":              {"year", "interest", "principal", "subsidy", "subsidy_paid", "subsidy_payable", "borrower_interest", "cap", "cap_used", "cap_reached", "fx_rate", "budget_shares"},
 	"Totals":            {"drawdowns", "interest", "principal", "subsidy", "subsidy_paid", "subsidy_payable", "borrower_interest", "payments", "borrower_payments"},
@@ -83,7 +90,7 @@ var encodedFields = map[string][]string{
 	"CountryPosition":   {"country", "benefit", "contribution", "net"},
 	"Check":             {"code", "ok", "kind", "message"},
 	"ProgrammeRef":      {"id", "name", "rules_version", "rule", "annual_cap", "base_country", "subsidy_start", "subsidy_end", "overridden"},
-	"RuleParams":        {"base_share", "plus_points", "minus_loan", "loan_share", "borrower_floor", "base_fixing"},
+	"RuleParams":        {"base_share", "plus_points", "minus_loan", "loan_share", "borrower_floor", "base_fixing", "floor_base_share", "steps"},
 	"Cap":               {"amount", "currency"},
 }
 

@@ -165,3 +165,64 @@ func TestOpenAPIExamples(t *testing.T) {
 		check(t, req, body, 422)
 	})
 }
+
+// TestOpenAPIComparisonsAndScenarios validates the comparison and
+// scenario routes' answers against the document.
+func TestOpenAPIComparisonsAndScenarios(t *testing.T) {
+	doc := loadOpenAPI(t)
+	doc.Servers = openapi3.Servers{{URL: "http://localhost:8080"}}
+	router, err := legacy.NewRouter(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := newServer(t, handlers.Config{})
+	ctx := context.Background()
+	for _, tc := range []struct {
+		method, target, body string
+		status               int
+	}{
+		{"GET", "/api/v1/scenarios", "", 200},
+		{"POST", "/api/v1/comparisons", `{"project":{"participants":[{"country":"BY","share":"40"},{"country":"RU","share":"35"},{"country":"KZ","share":"25"}]},"loan":{"amount":"1000000000.00","currency":"RUB","rate":"21","issue_date":"2025-03-14","term_months":60}}`, 200},
+		{"POST", "/api/v1/comparisons", `{"loan":{"amount":"1000000","currency":"KZT","rate":"21","issue_date":"2025-03-14","term_months":60},"programmes":["eaeu-industrial","kz-baiterek"]}`, 200},
+		{"POST", "/api/v1/comparisons", `{"loan":{"amount":"-1","currency":"RUB","rate":"21","issue_date":"2025-03-14","term_months":60}}`, 422},
+		{"POST", "/api/v1/calculations", `{"loan":{"amount":"1000000","currency":"RUB","rate":"21","issue_date":"2026-03-14","term_months":36},"subsidy":{"programme":"ru-kip","rule":{"steps":[{"from_year":2,"floor_base_share":"0.5"}]}},"scenarios":["low","base","high"]}`, 200},
+	} {
+		t.Run(tc.method+strings.ReplaceAll(tc.target, "/", "_"), func(t *testing.T) {
+			var body io.Reader
+			if tc.body != "" {
+				body = strings.NewReader(tc.body)
+			}
+			req := httptest.NewRequest(tc.method, "http://localhost:8080"+tc.target, body)
+			if tc.body != "" {
+				req.Header.Set("Content-Type", "application/json")
+			}
+			route, params, err := router.FindRoute(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			in := &openapi3filter.RequestValidationInput{Request: req, PathParams: params, Route: route,
+				Options: &openapi3filter.Options{AuthenticationFunc: openapi3filter.NoopAuthenticationFunc}}
+			if err := openapi3filter.ValidateRequest(ctx, in); err != nil {
+				t.Errorf("request does not match the document: %v", err)
+			}
+			sent := httptest.NewRequest(tc.method, "http://localhost:8080"+tc.target, strings.NewReader(tc.body))
+			if tc.body != "" {
+				sent.Header.Set("Content-Type", "application/json")
+			}
+			resp, err := s.App().Test(sent, -1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			respBody, _ := io.ReadAll(resp.Body)
+			if resp.StatusCode != tc.status {
+				t.Fatalf("status %d, want %d: %.300s", resp.StatusCode, tc.status, respBody)
+			}
+			out := &openapi3filter.ResponseValidationInput{RequestValidationInput: in, Status: resp.StatusCode,
+				Header: resp.Header, Body: io.NopCloser(bytes.NewReader(respBody)),
+				Options: &openapi3filter.Options{IncludeResponseStatus: true}}
+			if err := openapi3filter.ValidateResponse(ctx, out); err != nil {
+				t.Errorf("answer does not match the document: %.2000v", err)
+			}
+		})
+	}
+}

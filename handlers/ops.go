@@ -46,7 +46,7 @@ func (s *Server) healthz(c *fiber.Ctx) error {
 func (s *Server) readyz(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	lang := Lang(c)
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	ctx, cancel := context.WithTimeout(context.WithValue(context.Background(), langKey{}, lang), 2*time.Second)
 	defer cancel()
 	body := healthBody{Status: "ready", Checks: map[string]string{}}
 	var failed []FieldProblem
@@ -75,4 +75,15 @@ func (s *Server) readyz(c *fiber.Ctx) error {
 		return p
 	}
 	return c.JSON(body)
+}
+
+// langKey carries the request's language to readiness checks.
+type langKey struct{}
+
+// langOf returns the language a readiness check should answer in.
+func langOf(ctx context.Context) string {
+	if l, ok := ctx.Value(langKey{}).(string); ok {
+		return l
+	}
+	return LangRu
 }

@@ -409,6 +409,8 @@ func programmeInfo(p calc.Programme, lang string, current bool) programmeView {
 	v.Rule = ruleText(p.Rule, lang)
 	if p.ID == customProgramme {
 		v.Source = T(lang, "prog.source.custom")
+	} else if p.Confidence != "" { // "(confidence: medium (operator's page, news))", compare.go
+		v.Source += " (" + T(lang, "cmp.confidence."+p.Confidence) + ")"
 	}
 	if p.Cap != nil {
 		v.Cap = FormatDecimal(p.Cap.Amount, lang) + nbsp + p.Cap.Currency
@@ -486,11 +488,19 @@ func ruleText(r calc.RuleParams, lang string) string {
 			t += " − " + loan
 		}
 		terms = append(terms, t)
+	} else if r.PlusPoints != nil { // a fixed number of points (am-points)
+		terms = append(terms, FormatDecimal(*r.PlusPoints, lang)+map[bool]string{true: " pp", false: " п.п."}[lang == LangEn])
 	}
 	if r.LoanShare != nil {
 		terms = append(terms, FormatDecimal(*r.LoanShare, lang)+" × "+loan)
 	}
-	if r.BorrowerFloor != nil {
+	if r.FloorBaseShare != nil && !r.FloorBaseShare.IsZero() { // SPEC §9: a floor tied to the policy rate
+		g := decimal.Zero
+		if r.BorrowerFloor != nil {
+			g = *r.BorrowerFloor
+		}
+		terms = append(terms, loan+" − ("+FormatDecimal(*r.FloorBaseShare, lang)+" × "+base+" + "+FormatFixed(g, percentScale(g), lang)+")")
+	} else if r.BorrowerFloor != nil {
 		terms = append(terms, loan+" − "+FormatFixed(*r.BorrowerFloor, percentScale(*r.BorrowerFloor), lang))
 	}
 	if len(terms) == 0 {
@@ -501,8 +511,11 @@ func ruleText(r calc.RuleParams, lang string) string {
 	if len(terms) > 1 {
 		text = "min(" + strings.Join(terms, sep) + ")"
 	}
-	if r.BaseShare != nil {
+	if r.BaseShare != nil || r.FloorBaseShare != nil {
 		text += " — " + T(lang, "prog.fixing."+r.BaseFixing)
+	}
+	if steps := calc.RuleText(r, lang)[1:]; len(steps) > 0 { // "с 4-го года — 50 % ставки по кредиту"
+		text += "; " + strings.Join(steps, "; ")
 	}
 	return text
 }
@@ -551,6 +564,10 @@ type resultPage struct {
 	// RateScale, ShareScale and PartScale are the decimals of the rates,
 	// the budget shares and the participants' shares (see percentScale).
 	RateScale, ShareScale, PartScale int32
+	// CompareURL opens the comparison of this loan (compare.go);
+	// ScenarioChart is the fan chart of the scenarios asked for.
+	CompareURL    string
+	ScenarioChart template.HTML
 }
 
 // legendItem is one entry of the chart's legend (HTML, so that it wraps
@@ -593,6 +610,7 @@ func (s *Server) postCalculate(c *fiber.Ctx) error {
 		}
 		return s.renderFormErrors(c, lang, v, errs)
 	}
+	req.Scenarios = formScenarios(c.FormValue("scenarios")) // compare.go
 	res, err := s.calculate(req, nil)
 	if err != nil {
 		var ce *calc.Error
@@ -704,5 +722,6 @@ func (s *Server) buildResultPage(lang string, v formValues, req *calc.Request, r
 		p.Hidden = append(p.Hidden, hiddenField{Name: k, Value: v[k]})
 	}
 	p.EditURL = "/?" + v.encode() + "&lang=" + lang
+	p.CompareURL, p.ScenarioChart = "/compare?"+v.encode()+"&lang="+lang, fanChartSVG(res, lang)
 	return p
 }

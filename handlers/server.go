@@ -60,8 +60,9 @@ type Config struct {
 	// [DefaultBodyLimit]); a larger one is answered 413.
 	BodyLimit int
 	// UploadLimit is the largest batch upload, bytes (default
-	// [DefaultUploadLimit]). The server reads no body larger than
-	// max(BodyLimit, UploadLimit); routes enforce their own limit below it.
+	// [DefaultUploadLimit]). Only the upload routes accept it, streamed to
+	// disk; every other route's body is limited to BodyLimit while it is
+	// read (handlers/body.go).
 	UploadLimit int
 	// ReadTimeout, WriteTimeout and IdleTimeout bound reading a request,
 	// writing an answer and an idle keep-alive connection (defaults 15 s,
@@ -102,6 +103,9 @@ type Config struct {
 	// Version is reported by /healthz and the subsidy_build_info metric;
 	// empty takes the module version from the build info.
 	Version string
+	// CompareWorkbook writes a comparison's Excel report; nil answers 406
+	// to ?format=xlsx on the comparison routes.
+	CompareWorkbook CompareWorkbookFunc
 }
 
 func (c *Config) setDefaults() {
@@ -192,18 +196,25 @@ func New(cfg Config) (*Server, error) {
 		DisableStartupMessage: true,
 		ErrorHandler:          s.errorHandler,
 		BodyLimit:             max(cfg.BodyLimit, cfg.UploadLimit),
-		ReadTimeout:           cfg.ReadTimeout,
-		WriteTimeout:          cfg.WriteTimeout,
-		IdleTimeout:           cfg.IdleTimeout,
-		Concurrency:           cfg.MaxConns,
-		ReadBufferSize:        16 << 10, // request line + headers
-		WriteBufferSize:       64 << 10, // a 60-month result (~40 KiB) in one write
+		// Bodies are streamed and each route's limit applies while they
+		// are read (limitBody); BodyLimit above only bounds what fasthttp
+		// reads ahead (8 KiB). No multipart form is parsed before the
+		// route runs.
+		StreamRequestBody:            true,
+		DisablePreParseMultipartForm: true,
+		ReadTimeout:                  cfg.ReadTimeout,
+		WriteTimeout:                 cfg.WriteTimeout,
+		IdleTimeout:                  cfg.IdleTimeout,
+		Concurrency:                  cfg.MaxConns,
+		ReadBufferSize:               16 << 10, // request line + headers
+		WriteBufferSize:              64 << 10, // a 60-month result (~40 KiB) in one write
 		// Buffers go back to their pools between requests, so idle
 		// keep-alive connections hold no 80 KiB each.
 		ReduceMemoryUsage: true,
 		CaseSensitive:     true,
 		StrictRouting:     false,
 	})
+	s.app.Server().HeaderReceived = s.headerReceived
 	s.ready["rates"] = func(context.Context) error {
 		if len(s.cfg.Rates.Countries()) == 0 {
 			return errors.New("no policy rates loaded")
@@ -225,7 +236,7 @@ func (s *Server) App() *fiber.App { return s.app }
 // (handlers/batch.go).
 func (s *Server) routes() {
 	app := s.app
-	app.Use(s.observe)
+	app.Use(s.observe, s.limitBody)
 
 	app.Get("/healthz", s.healthz)
 	app.Get("/readyz", s.readyz)
@@ -245,6 +256,7 @@ func (s *Server) routes() {
 	s.registryRoutes(api)
 	s.registryPageRoutes(app)
 	s.reconcileRoutes(api, app)
+	s.programmeRoutes(api, app) // compare.go
 }
 
 // Shutdown stops accepting connections, marks the service not ready, waits
@@ -293,6 +305,7 @@ type localKey int
 const (
 	localRequestID localKey = iota
 	localPooledBody
+	localBody // *limitedBody of an upload route
 )
 
 func newRequestID() string {

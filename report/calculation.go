@@ -162,6 +162,9 @@ func (b *calcBook) write() error {
 	if err := b.writeChart(); err != nil {
 		return err
 	}
+	if err := writeScenarioSheet(b.f, b.st, b.res, b.lang); err != nil { // scenarios.go
+		return err
+	}
 	return b.f.SetDocProps(&excelize.DocProperties{
 		Title:   b.t(text{"Расчёт субсидии по кредиту", "Interest subsidy calculation"}),
 		Creator: "subsidy",
@@ -617,6 +620,9 @@ func (b *calcBook) writeSummary(sw *excelize.StreamWriter) error {
 	kv(text{"e — вычитать ставку по кредиту", "e — minus the loan rate"}, yesNo(pr.Rule.MinusLoan, b.lang))
 	optDec(text{"c — доля ставки по кредиту", "c — share of the loan rate"}, pr.Rule.LoanShare, 0, number)
 	optDec(text{"floor — минимальная ставка заёмщика", "floor — borrower's minimum rate"}, pr.Rule.BorrowerFloor, st.percent, fraction)
+	if pr.Rule.FloorBaseShare != nil || len(pr.Rule.Steps) > 0 { // SPEC §9's terms, in words (calc.RuleText)
+		kv(text{"Правило словами", "The rule in words"}, strings.Join(calc.RuleText(pr.Rule, b.lang), "; "))
+	}
 	kv(text{"Ставка ЦБ берётся", "Policy rate fixed"}, b.enum(pr.Rule.BaseFixing, ""))
 	if pr.BaseCountry != "" {
 		kv(text{"Ставка ЦБ государства", "Policy rate of"}, pr.BaseCountry)

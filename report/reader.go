@@ -2,9 +2,7 @@ package report
 
 import (
 	"archive/zip"
-	"bufio"
 	"bytes"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
@@ -15,7 +13,6 @@ import (
 	"github.com/eaeu-subsidy/subsidy/calc"
 	"github.com/shopspring/decimal"
 	"github.com/xuri/excelize/v2"
-	"golang.org/x/text/encoding/charmap"
 )
 
 // InputError is a problem with a batch input file as a whole (not a
@@ -89,6 +86,11 @@ const (
 	DefaultMaxBytes          = 128 << 20
 	DefaultUnzipSizeLimit    = 512 << 20
 	DefaultUnzipXMLSizeLimit = 16 << 20
+	// DefaultMaxSharedStrings bounds the distinct texts of a workbook:
+	// five a row at the default row limit (a loan has two or three of its
+	// own: id, project, participants). excelize keeps an index entry of
+	// each in memory.
+	DefaultMaxSharedStrings = 5 * DefaultMaxRows
 )
 
 // ReadOptions bound what [OpenLoans] accepts; a zero field takes its
@@ -104,6 +106,10 @@ type ReadOptions struct {
 	// unpacked to a temporary file rather than memory (default 16 MiB).
 	UnzipSizeLimit    int64
 	UnzipXMLSizeLimit int64
+	// MaxSharedStrings bounds the distinct texts of a workbook (default
+	// five a row of MaxRows). Further limits on the parts are constants:
+	// see [DefaultMaxPartSize].
+	MaxSharedStrings int
 	// Programme is the programme of rows whose programme cell is empty.
 	Programme string
 	// Lang is the language of check messages in results ("ru" or "en").
@@ -126,6 +132,9 @@ func (o *ReadOptions) defaults() {
 		o.UnzipXMLSizeLimit = DefaultUnzipXMLSizeLimit
 	}
 	o.UnzipXMLSizeLimit = min(o.UnzipXMLSizeLimit, o.UnzipSizeLimit)
+	if o.MaxSharedStrings <= 0 {
+		o.MaxSharedStrings = 5 * o.MaxRows
+	}
 }
 
 // LoanReader reads a batch input file row by row: never the whole sheet in
@@ -146,6 +155,7 @@ type LoanReader struct {
 	cols     []string // key of each header cell ("" unknown)
 	warnings []Warning
 	estimate int
+	exact    bool // estimate is the number of non-empty rows
 	date1904 bool
 	xlsx     bool
 	rows     int
@@ -206,6 +216,11 @@ func OpenLoans(path string, opt ReadOptions) (*LoanReader, error) {
 		r.Close()
 		return nil, err
 	}
+	if r.exact && r.estimate > opt.MaxRows {
+		r.Close()
+		return nil, inputErr("the file has %d loans, more than the %d allowed: split it into smaller files",
+			"в файле %d кредитов, больше допустимых %d: разделите его на файлы поменьше", r.estimate, opt.MaxRows)
+	}
 	return r, nil
 }
 
@@ -231,6 +246,10 @@ func looksLikeText(b []byte) bool {
 
 func (r *LoanReader) openXLSX(path string) error {
 	r.Format, r.xlsx = "xlsx", true
+	info, err := checkZip(path, r.opt)
+	if err != nil {
+		return err
+	}
 	f, err := excelize.OpenFile(path, excelize.Options{
 		UnzipSizeLimit:    r.opt.UnzipSizeLimit,
 		UnzipXMLSizeLimit: r.opt.UnzipXMLSizeLimit,
@@ -284,18 +303,16 @@ func (r *LoanReader) openXLSX(path string) error {
 			})
 		}
 	}
-	// The sheet's dimension gives the number of rows at once when the
-	// program that saved it kept it (Excel, LibreOffice); else the rows
-	// are counted in a first pass that decodes no cell.
-	if dim, err := f.GetSheetDimension(r.Sheet); err == nil {
+	// checkZip counted the rows with a value; without it (a workbook whose
+	// sheets it could not map) the sheet's dimension is an estimate.
+	if n, ok := info.rowsOf(r.Sheet); ok {
+		r.estimate, r.exact = n, true
+	} else if dim, err := f.GetSheetDimension(r.Sheet); err == nil {
 		if _, last, ok := strings.Cut(dim, ":"); ok {
 			if _, row, err := excelize.CellNameToCoordinates(last); err == nil {
-				r.estimate = row - 1
+				r.estimate = row
 			}
 		}
-	}
-	if r.estimate <= 0 {
-		r.estimate = max(countRows(path, r.opt.UnzipSizeLimit)-1, 0)
 	}
 	rows, err := f.Rows(r.Sheet)
 	if err != nil {
@@ -319,45 +336,6 @@ func (r *LoanReader) openXLSX(path string) error {
 		return cells, n, nil
 	}
 	return nil
-}
-
-// countRows estimates the rows of a workbook's data sheet without decoding
-// it: the row elements of its largest worksheet part, counted in the
-// inflated bytes (a quarter of a second for 100,000 rows; decoding them
-// through excelize takes ten times as long). 0 when it cannot tell.
-func countRows(path string, limit int64) int {
-	zr, err := zip.OpenReader(path)
-	if err != nil {
-		return 0
-	}
-	defer zr.Close()
-	var part *zip.File
-	for _, f := range zr.File {
-		if strings.HasPrefix(f.Name, "xl/worksheets/") && strings.HasSuffix(f.Name, ".xml") &&
-			(part == nil || f.UncompressedSize64 > part.UncompressedSize64) {
-			part = f
-		}
-	}
-	if part == nil || part.UncompressedSize64 > uint64(limit) {
-		return 0
-	}
-	rc, err := part.Open()
-	if err != nil {
-		return 0
-	}
-	defer rc.Close()
-	buf := make([]byte, 256<<10)
-	n, carry := 0, 0
-	for {
-		k, err := rc.Read(buf[carry:])
-		data := buf[:carry+k]
-		n += bytes.Count(data, []byte("<row ")) + bytes.Count(data, []byte("<row>"))
-		// Keep the last bytes: a "<row " may straddle two reads.
-		carry = copy(buf, data[max(len(data)-4, 0):])
-		if err != nil {
-			return n
-		}
-	}
 }
 
 // hasData reports whether one of the first 1,000 rows of a sheet has a
@@ -408,68 +386,74 @@ func (r *LoanReader) openCSV(path string) error {
 	if err != nil {
 		return err
 	}
-	r.estimate = max(lines-1, 0)
+	r.estimate, r.exact = lines, true // the header is taken off by readHeader
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
 		return err
-	}
-	br := bufio.NewReaderSize(f, 64<<10)
-	var src io.Reader = br
-	if bom, _ := br.Peek(3); bytes.Equal(bom, []byte("\xEF\xBB\xBF")) {
-		_, _ = br.Discard(3)
-		first = bytes.TrimPrefix(first, []byte("\xEF\xBB\xBF"))
 	}
 	r.Encoding = "utf-8"
 	if !valid {
 		r.Encoding = "windows-1251"
-		src = charmap.Windows1251.NewDecoder().Reader(br)
 	}
+	first = bytes.TrimPrefix(first, []byte("\xEF\xBB\xBF"))
 	sep := detectSeparator(first)
 	r.Separator = string(sep)
-	cr := csv.NewReader(src)
-	cr.Comma = sep
-	cr.FieldsPerRecord = -1
-	cr.LazyQuotes = true
-	cr.ReuseRecord = true
-	n := 0
+	sc := newCSVScanner(f, byte(sep), !valid)
+	sc.skipBOM()
 	r.next = func() ([]string, int, error) {
-		rec, err := cr.Read()
-		if err == io.EOF {
-			return nil, n, io.EOF
+		rec, line, err := sc.next()
+		if errors.Is(err, errLongLine) {
+			return nil, line, &rowError{Problem{
+				En: fmt.Sprintf("line %d is longer than %d KiB and was not read", line, maxRecordBytes>>10),
+				Ru: fmt.Sprintf("строка %d длиннее %d КиБ и не прочитана", line, maxRecordBytes>>10),
+			}}
 		}
-		n++
-		if err != nil {
-			var pe *csv.ParseError
-			if errors.As(err, &pe) && pe.Err != nil && rec == nil {
-				return nil, n, inputErr("CSV record %d cannot be read (%v)", "запись CSV %d не читается (%v)", n, pe.Err)
-			}
-			if rec == nil {
-				return nil, n, err
-			}
-		}
-		return rec, n, nil
+		return rec, line, err
 	}
 	return nil
 }
 
-// scanText reads f once: whether it is valid UTF-8, its number of lines and
-// its first line.
+// rowError is a line of a file that cannot be split into cells: the row is
+// rejected with this problem and reading goes on.
+type rowError struct{ p Problem }
+
+func (e *rowError) Error() string { return e.p.En }
+
+// scanText reads f once: whether it is valid UTF-8, its number of lines
+// with content (a line of separators, quotes and spaces is empty; LF, CR LF
+// and a lone CR end a line) and its first line.
 func scanText(f io.Reader) (valid bool, lines int, first []byte, err error) {
 	valid = true
 	buf := make([]byte, 64<<10)
-	var last byte
 	var carry []byte
+	content, prevCR := false, false
 	for {
 		n, rerr := f.Read(buf)
 		chunk := buf[:n]
-		if first == nil || (len(first) < 4096 && !bytes.ContainsRune(first, '\n')) {
+		if first == nil || (len(first) < 4096 && !bytes.ContainsAny(first, "\r\n")) {
 			first = append(first, chunk[:min(len(chunk), 4096)]...)
-			if i := bytes.IndexByte(first, '\n'); i >= 0 {
+			if i := bytes.IndexAny(first, "\r\n"); i >= 0 {
 				first = first[:i]
 			}
 		}
-		lines += bytes.Count(chunk, []byte{'\n'})
-		if n > 0 {
-			last = chunk[n-1]
+		for _, c := range chunk {
+			switch c {
+			case '\n':
+				if !prevCR && content {
+					lines++
+				}
+				if !prevCR {
+					content = false
+				}
+			case '\r':
+				if content {
+					lines++
+				}
+				content = false
+			case ';', ',', '\t', ' ', '"':
+			default:
+				content = true
+			}
+			prevCR = c == '\r'
 		}
 		if valid {
 			data := append(carry, chunk...)
@@ -492,7 +476,7 @@ func scanText(f io.Reader) (valid bool, lines int, first []byte, err error) {
 			if len(carry) > 0 {
 				valid = false
 			}
-			if last != '\n' {
+			if content {
 				lines++
 			}
 			return valid, lines, first, nil
@@ -526,11 +510,19 @@ func detectSeparator(line []byte) rune {
 	return best
 }
 
+// maxColumnWarnings bounds the warnings about unknown columns: a file with
+// thousands of them gets the first ones and a count.
+const maxColumnWarnings = 20
+
 // readHeader finds the header row (the first non-empty row) and maps its
 // cells to column keys.
 func (r *LoanReader) readHeader() error {
 	for {
 		cells, row, err := r.next()
+		var re *rowError
+		if errors.As(err, &re) {
+			return &InputError{En: "the header row cannot be read: " + re.p.En, Ru: "строка заголовка не читается: " + re.p.Ru}
+		}
 		if err == io.EOF {
 			return inputErr("the file has no rows: the first row must name the columns (%s)",
 				"в файле нет строк: первая строка должна называть столбцы (%s)", requiredKeys())
@@ -543,6 +535,15 @@ func (r *LoanReader) readHeader() error {
 		}
 		r.cols = make([]string, len(cells))
 		where := map[string]int{}
+		unknown := 0
+		defer func() {
+			if unknown > maxColumnWarnings {
+				r.warnings = append(r.warnings, Warning{
+					En: fmt.Sprintf("%d more columns are not input columns and were ignored", unknown-maxColumnWarnings),
+					Ru: fmt.Sprintf("ещё %d столбцов не входят в шаблон и пропущены", unknown-maxColumnWarnings),
+				})
+			}
+		}()
 		for i, h := range cells {
 			h = strings.TrimSpace(h)
 			if h == "" {
@@ -550,10 +551,13 @@ func (r *LoanReader) readHeader() error {
 			}
 			key, ok := headerKey(h)
 			if !ok {
-				r.warnings = append(r.warnings, Warning{
-					En: fmt.Sprintf("column %s %q is not an input column and was ignored", col(i+1), h),
-					Ru: fmt.Sprintf("столбец %s «%s» не входит в шаблон и пропущен", col(i+1), h),
-				})
+				unknown++
+				if unknown <= maxColumnWarnings {
+					r.warnings = append(r.warnings, Warning{
+						En: fmt.Sprintf("column %s %q is not an input column and was ignored", col(i+1), cut(h, 100)),
+						Ru: fmt.Sprintf("столбец %s «%s» не входит в шаблон и пропущен", col(i+1), cut(h, 100)),
+					})
+				}
 				continue
 			}
 			if j, dup := where[key]; dup {
@@ -583,7 +587,11 @@ func (r *LoanReader) readHeader() error {
 				Ru: fmt.Sprintf("нет обязательных столбцов: %s (заголовком считается строка %d); первая строка должна называть столбцы, как в шаблоне", m, row),
 			}
 		}
-		r.estimate = max(r.estimate-(row-1), 0)
+		if r.exact {
+			r.estimate = max(r.estimate-1, 0) // the header had content
+		} else {
+			r.estimate = max(r.estimate-row, 0) // rows after the header
+		}
 		return nil
 	}
 }
@@ -639,6 +647,15 @@ func (r *LoanReader) Close() error {
 func (r *LoanReader) Next() (*Loan, error) {
 	for {
 		cells, row, err := r.next()
+		var re *rowError
+		if errors.As(err, &re) {
+			// A line that cannot be split is a rejected row, never a
+			// silent loss.
+			if err := r.count(); err != nil {
+				return nil, err
+			}
+			return &Loan{Row: row, Problems: []Problem{re.p}, cells: map[string]string{}}, nil
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -646,13 +663,21 @@ func (r *LoanReader) Next() (*Loan, error) {
 			r.empty++
 			continue
 		}
-		r.rows++
-		if r.rows > r.opt.MaxRows {
-			return nil, inputErr("the file has more than %d loans: split it into smaller files",
-				"в файле больше %d кредитов: разделите его на файлы поменьше", r.opt.MaxRows)
+		if err := r.count(); err != nil {
+			return nil, err
 		}
 		return r.decode(cells, row), nil
 	}
+}
+
+// count counts one more data row against MaxRows.
+func (r *LoanReader) count() error {
+	r.rows++
+	if r.rows > r.opt.MaxRows {
+		return inputErr("the file has more than %d loans (stopped after %d rows): split it into smaller files",
+			"в файле больше %d кредитов (чтение остановлено после %d строк): разделите его на файлы поменьше", r.opt.MaxRows, r.rows-1)
+	}
+	return nil
 }
 
 // decode turns the cells of one row into a Loan.

@@ -169,6 +169,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		JobTTL:           cfg.jobTTL,
 		Workbook:         workbook,
 		Version:          version,
+
+		CompareWorkbook: compareWorkbook, // compare.go
 	})
 	if err != nil {
 		return err

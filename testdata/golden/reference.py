@@ -165,8 +165,26 @@ class Subsidy:
         self.b = opt("plus_points") or F(0)   # b (part of the first term)
         self.e = F(1) if rule.get("minus_loan") else F(0)   # e: true -> 1, false/absent -> 0
         self.c = opt("loan_share")            # c
-        self.floor = opt("borrower_floor")    # floor
+        self.floor = opt("borrower_floor")    # floor (g)
+        self.floor_f = opt("floor_base_share")  # SPEC §9: the borrower pays at least f*base + g
         self.fixing = rule.get("base_fixing", "daily")
+        # SPEC §9 steps by loan year: from the anniversary of the issue date that starts loan
+        # year N, the terms the step names replace those in force before it (cumulative).
+        self.steps = []
+        params = {"a": self.a, "b": opt("plus_points"), "e": self.e, "c": self.c, "floor": self.floor,
+                  "floor_f": self.floor_f}
+        names = {"base_share": "a", "plus_points": "b", "loan_share": "c",
+                 "borrower_floor": "floor", "floor_base_share": "floor_f"}
+        for st in rule.get("steps") or []:
+            params = dict(params)
+            for key, attr in names.items():
+                if st.get(key) is not None:
+                    params[attr] = dec(st[key])
+            if st.get("minus_loan") is not None:
+                params["e"] = F(1) if st["minus_loan"] else F(0)
+            self.steps.append((add_months(loan.issue, 12 * (int(st["from_year"]) - 1)), params))
+        self.params0 = {"a": self.a, "b": opt("plus_points"), "e": self.e, "c": self.c, "floor": self.floor,
+                        "floor_f": self.floor_f}
         self.base = sorted((parse_date(x["date"]), dec(x["rate"])) for x in s["base_rates"])
         # Window [start, end): explicit in every golden case (the default is programme-specific).
         self.start = parse_date(s["start"]) if s.get("start") else loan.issue
@@ -179,16 +197,21 @@ class Subsidy:
             self.cap = (cap_amount, cap_ccy, fx)
         self.loan_currency = loan.currency
 
-    def rate(self, base, loan_rate):
+    def rate(self, base, loan_rate, day=None):
         """SPEC §3: max(0, min(a*base + b - e*loan, c*loan, loan - floor)); a missing term is
-        left out of the min."""
+        left out of the min. SPEC §9: floor = f*base + g when f is given; the terms of the step
+        in force on day."""
+        prm = self.params0
+        for d, p in self.steps:
+            if day is not None and d <= day:
+                prm = p
         terms = []
-        if self.a is not None:
-            terms.append(self.a * base + self.b - self.e * loan_rate)
-        if self.c is not None:
-            terms.append(self.c * loan_rate)
-        if self.floor is not None:
-            terms.append(loan_rate - self.floor)
+        if prm["a"] is not None or prm["b"] is not None:   # a*base + b - e*loan
+            terms.append((prm["a"] or F(0)) * base + (prm["b"] or F(0)) - prm["e"] * loan_rate)
+        if prm["c"] is not None:
+            terms.append(prm["c"] * loan_rate)
+        if prm["floor"] is not None or prm["floor_f"] is not None:
+            terms.append(loan_rate - ((prm["floor_f"] or F(0)) * base + (prm["floor"] or F(0))))
         return max(F(0), min(terms))
 
     def cap_in_loan_currency(self, year):
@@ -242,6 +265,7 @@ def schedule(req, explain=()):
             if sub.fixing == "daily":
                 cuts |= {d for d, _ in sub.base if start < d < end}
             cuts |= {d for d in (sub.start, sub.end) if start < d < end}
+            cuts |= {d for d, _ in sub.steps if start < d < end}
         cuts = sorted(cuts)
 
         interest_exact = F(0)
@@ -258,7 +282,7 @@ def schedule(req, explain=()):
                 base = {"daily": lambda: in_force(sub.base, p),
                         "period_start": lambda: in_force(sub.base, start),
                         "payment_date": lambda: in_force(sub.base, end)}[sub.fixing]()
-                srate = sub.rate(base, r)
+                srate = sub.rate(base, r, p)
                 piece_sub = bal * srate / 100 * yf
                 subsidy_exact += piece_sub
             piece_log.append((p, q, bal, r, yf, piece_int, base, srate, piece_sub))

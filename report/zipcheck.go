@@ -1,0 +1,305 @@
+package report
+
+import (
+	"archive/zip"
+	"bytes"
+	"compress/flate"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"path"
+	"strings"
+)
+
+// Limits on the parts of an uploaded workbook, checked by [checkZip]
+// before excelize reads any of it. excelize keeps every part in memory but
+// the worksheets and the shared strings (unpacked to temporary files when
+// over UnzipXMLSizeLimit), and parses styles.xml whole, at about ten times
+// its size; so the parts it holds in memory are bounded by the byte, the
+// shared strings by their number.
+const (
+	// DefaultMaxPartSize bounds one part that excelize holds in memory
+	// (anything but worksheets and shared strings): a real workbook's
+	// largest such part, styles.xml, is well under 1 MiB, and even the
+	// "too many cell formats" files Excel warns about (64,000 formats)
+	// stay under 8 MiB.
+	DefaultMaxPartSize = 16 << 20
+	// DefaultMaxMemoryParts bounds all such parts together.
+	DefaultMaxMemoryParts = 64 << 20
+	// maxZipEntries bounds the number of parts (a workbook has tens).
+	maxZipEntries = 10_000
+	// maxRatio is the highest compression ratio accepted for a part over
+	// ratioFloor bytes. Sheet XML of real workbooks packs 8 to 40 times;
+	// runs of one byte pack ~1,000 times, which is what a bomb is made of.
+	maxRatio   = 100
+	ratioFloor = 8 << 20
+)
+
+// zipInfo is what checkZip learns of a workbook.
+type zipInfo struct {
+	// rows counts, by sheet name, the rows that hold at least one value
+	// (a formatted empty row does not count). Missing when unknown.
+	rows map[string]int
+}
+
+// partKind tells how excelize treats a part.
+func partKind(name string) string {
+	n := strings.ToLower(strings.ReplaceAll(name, `\`, "/"))
+	switch {
+	case n == "xl/sharedstrings.xml":
+		return "sst"
+	case strings.HasPrefix(n, "xl/worksheets/sheet"):
+		return "sheet"
+	}
+	return "memory"
+}
+
+// checkZip reads the zip directory of the workbook at p and every part's
+// bytes, refusing (with an *InputError naming the part) before excelize
+// sees the file:
+//   - more than maxZipEntries parts;
+//   - a part whose declared size is over its limit (worksheets and shared
+//     strings: UnzipSizeLimit; anything else: DefaultMaxPartSize, and
+//     DefaultMaxMemoryParts together), or all of them over UnzipSizeLimit;
+//   - a part over ratioFloor that packs more than maxRatio times;
+//   - a part that unpacks to more bytes than it declares (archive/zip
+//     trusts the declared size: excelize would read a cut part);
+//   - more shared strings than MaxSharedStrings.
+//
+// The unpacked bytes are only counted, never kept, except the two small
+// parts that name the sheets.
+func checkZip(p string, opt ReadOptions) (*zipInfo, error) {
+	zr, err := zip.OpenReader(p)
+	if err != nil {
+		return nil, nil // not a zip after all: excelize says what is wrong
+	}
+	defer zr.Close()
+	if len(zr.File) > maxZipEntries {
+		return nil, inputErr("the workbook has %d parts, more than the %d allowed: it is not a plain spreadsheet",
+			"в книге %d частей, больше допустимых %d: это не обычная таблица", len(zr.File), maxZipEntries)
+	}
+	var total, memory uint64
+	for _, f := range zr.File {
+		size := f.UncompressedSize64
+		total += size
+		limit := uint64(opt.UnzipSizeLimit)
+		if partKind(f.Name) == "memory" {
+			limit = DefaultMaxPartSize
+			memory += size
+		}
+		if size > limit {
+			return nil, partErr(f.Name, "it unpacks to %d MiB, more than the %d MiB allowed",
+				"в распакованном виде %d МиБ, больше допустимых %d МиБ", size>>20, limit>>20)
+		}
+		if memory > DefaultMaxMemoryParts {
+			return nil, partErr(f.Name, "the workbook's parts other than sheets unpack to more than %d MiB",
+				"части книги, кроме листов, в распакованном виде больше %d МиБ", DefaultMaxMemoryParts>>20)
+		}
+		if total > uint64(opt.UnzipSizeLimit) {
+			return nil, inputErr("the workbook unpacks to more than %d MiB: split it into smaller files",
+				"книга в распакованном виде больше %d МиБ: разделите её на файлы поменьше", opt.UnzipSizeLimit>>20)
+		}
+		if size > ratioFloor && size > maxRatio*f.CompressedSize64 {
+			return nil, partErr(f.Name, "it packs %d times (%d MiB unpacked), more than a spreadsheet does: the file looks like a zip bomb",
+				"сжата в %d раз (%d МиБ в распакованном виде), сильнее, чем сжимаются таблицы: файл похож на zip-бомбу",
+				size/max(f.CompressedSize64, 1), size>>20)
+		}
+	}
+	info := &zipInfo{rows: map[string]int{}}
+	partRows := map[string]int{}
+	var workbook, rels []byte
+	for _, f := range zr.File {
+		var sc xmlCounter
+		var keep *[]byte
+		switch n := strings.ToLower(f.Name); {
+		case partKind(f.Name) == "sheet":
+			sc.rows = true
+		case partKind(f.Name) == "sst":
+			sc.strings = true
+		case n == "xl/workbook.xml":
+			keep = &workbook
+		case n == "xl/_rels/workbook.xml.rels":
+			keep = &rels
+		}
+		n, err := inflate(f, &sc, keep)
+		sc.end()
+		switch {
+		case errors.Is(err, errPartTooLong):
+			return nil, partErr(f.Name, "it unpacks to more than the %d bytes it declares",
+				"в распакованном виде больше заявленных %d байт", f.UncompressedSize64)
+		case err != nil:
+			return nil, partErr(f.Name, "it cannot be unpacked (%v)", "она не распаковывается (%v)", err)
+		case n < int64(f.UncompressedSize64):
+			return nil, partErr(f.Name, "it unpacks to %d bytes, not the %d it declares",
+				"в распакованном виде %d байт, а не заявленные %d", n, f.UncompressedSize64)
+		}
+		if sc.strings && sc.count > opt.MaxSharedStrings {
+			return nil, partErr(f.Name, "it holds %d different texts, more than the %d allowed",
+				"в ней %d разных текстов, больше допустимых %d", sc.count, opt.MaxSharedStrings)
+		}
+		if sc.rows {
+			partRows[path.Clean(strings.ToLower(f.Name))] = sc.count
+		}
+	}
+	for name, target := range sheetParts(workbook, rels) {
+		if n, ok := partRows[target]; ok {
+			info.rows[name] = n
+		}
+	}
+	return info, nil
+}
+
+func partErr(part, en, ru string, args ...any) *InputError {
+	e := inputErr(en, ru, args...)
+	e.En = fmt.Sprintf("workbook part %s: %s", part, e.En)
+	e.Ru = fmt.Sprintf("часть книги %s: %s", part, e.Ru)
+	return e
+}
+
+var errPartTooLong = errors.New("part longer than declared")
+
+// inflate unpacks f from its raw bytes (not through archive/zip, which
+// stops at the declared size) into w, and into *keep when not nil; it
+// fails when the part is longer than it declares.
+func inflate(f *zip.File, w io.Writer, keep *[]byte) (int64, error) {
+	raw, err := f.OpenRaw()
+	if err != nil {
+		return 0, err
+	}
+	var r io.Reader
+	switch f.Method {
+	case zip.Store:
+		r = raw
+	case zip.Deflate:
+		fr := flate.NewReader(raw)
+		defer fr.Close()
+		r = fr
+	default:
+		return 0, zip.ErrAlgorithm
+	}
+	if keep != nil {
+		var b bytes.Buffer
+		w = io.MultiWriter(w, &b)
+		defer func() { *keep = b.Bytes() }()
+	}
+	n, err := io.Copy(w, io.LimitReader(r, int64(f.UncompressedSize64)+1))
+	if err != nil {
+		return n, err
+	}
+	if n > int64(f.UncompressedSize64) {
+		return n, errPartTooLong
+	}
+	return n, nil
+}
+
+// xmlCounter counts, in XML written to it, the elements named si (shared
+// strings), or the row elements that hold a value (<v> or <is>), whatever
+// their namespace prefix, without parsing the XML.
+type xmlCounter struct {
+	rows, strings bool
+	count         int
+
+	inName   bool
+	name     []byte
+	rowValue bool // the current row has a value
+	inRow    bool
+}
+
+func (c *xmlCounter) Write(b []byte) (int, error) {
+	n := len(b)
+	for len(b) > 0 {
+		if !c.inName {
+			i := bytes.IndexByte(b, '<')
+			if i < 0 {
+				break
+			}
+			c.inName, c.name = true, c.name[:0]
+			b = b[i+1:]
+			continue
+		}
+		ch := b[0]
+		b = b[1:]
+		if ch == ' ' || ch == '>' || (ch == '/' && len(c.name) > 0) || ch == '\t' || ch == '\n' || ch == '\r' {
+			c.inName = false
+			c.element()
+			continue
+		}
+		if len(c.name) < 16 {
+			c.name = append(c.name, ch)
+		}
+	}
+	return n, nil
+}
+
+// end counts the row being read, if it has a value.
+func (c *xmlCounter) end() {
+	if c.inRow && c.rowValue {
+		c.count++
+	}
+	c.inRow = false
+}
+
+func (c *xmlCounter) element() {
+	local := c.name
+	if i := bytes.LastIndexByte(local, ':'); i >= 0 {
+		local = local[i+1:]
+	}
+	switch {
+	case c.strings && string(local) == "si":
+		c.count++
+	case c.rows && string(local) == "row":
+		c.end()
+		c.inRow, c.rowValue = true, false
+	case c.rows && (string(local) == "v" || string(local) == "is"):
+		c.rowValue = true
+	case c.rows && string(local) == "/row":
+		c.end()
+	}
+}
+
+// sheetParts maps each sheet's name to its worksheet part (lower case),
+// from workbook.xml and its relationships.
+func sheetParts(workbook, rels []byte) map[string]string {
+	var wb struct {
+		Sheets []struct {
+			Name string `xml:"name,attr"`
+			ID   string `xml:"http://schemas.openxmlformats.org/officeDocument/2006/relationships id,attr"`
+		} `xml:"sheets>sheet"`
+	}
+	var rs struct {
+		Rel []struct {
+			ID     string `xml:"Id,attr"`
+			Target string `xml:"Target,attr"`
+		} `xml:"Relationship"`
+	}
+	if xml.Unmarshal(workbook, &wb) != nil || xml.Unmarshal(rels, &rs) != nil {
+		return nil
+	}
+	target := map[string]string{}
+	for _, r := range rs.Rel {
+		t := r.Target
+		if strings.HasPrefix(t, "/") {
+			t = strings.TrimPrefix(t, "/")
+		} else {
+			t = path.Join("xl", t)
+		}
+		target[r.ID] = path.Clean(strings.ToLower(t))
+	}
+	out := map[string]string{}
+	for _, s := range wb.Sheets {
+		if t, ok := target[s.ID]; ok {
+			out[s.Name] = t
+		}
+	}
+	return out
+}
+
+// rowsOf returns the rows with a value of sheet, when known.
+func (z *zipInfo) rowsOf(sheet string) (int, bool) {
+	if z == nil {
+		return 0, false
+	}
+	n, ok := z.rows[sheet]
+	return n, ok
+}
