@@ -28,10 +28,20 @@ const (
 	// year (the built-in record has about ten rows a year per country).
 	MaxBaseRates = 360
 
-	// MaxScenarioPoints bounds the points of one policy rate scenario
-	// (dated points or yearly averages): a scenario is a policy rate path
-	// like subsidy.base_rates, so the same reasoning and limit apply.
+	// MaxScenarioPoints bounds scenarios[i].points, the dated points of a
+	// policy rate scenario: a policy rate path like subsidy.base_rates, so
+	// the same reasoning and limit apply.
 	MaxScenarioPoints = MaxBaseRates
+
+	// MaxScenarioYears bounds scenarios[i].years, a scenario's yearly
+	// averages: one for each calendar year a loan can touch, 1990 to 2100.
+	MaxScenarioYears = 111
+
+	// MaxScenarios bounds scenarios, the policy rate paths one calculation
+	// is also run under: the Bank of Russia's three (low, base, high) and a
+	// few of the user's own. Each costs a pass of the subsidy over the
+	// schedule (docs/performance.md).
+	MaxScenarios = 10
 
 	// MaxFXRates bounds subsidy.fx: one exchange rate per calendar year a
 	// loan can touch (1990 to 2100 is 111 years) and one without a year.

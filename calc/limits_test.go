@@ -83,6 +83,19 @@ func worstRequest() *calc.Request {
 	}
 }
 
+// worstScenariosRequest is worstRequest on the built-in Russian record
+// instead of its own policy rates, run also under the most scenarios
+// allowed, each with the most points, every point inside the loan.
+func worstScenariosRequest() *calc.Request {
+	r := worstRequest()
+	r.Subsidy.BaseRates, r.Subsidy.BaseCountry = nil, "RU"
+	for i := range calc.MaxScenarios {
+		r.Scenarios = append(r.Scenarios, calc.ScenarioRef{Scenario: &calc.Scenario{Name: fmt.Sprint("s", i), Country: "RU",
+			Points: ratePoints(calc.MaxScenarioPoints, r.Loan.IssueDate+calc.Date(7+i), 50, int64(5+i))}})
+	}
+	return r
+}
+
 // attackRequest is the shape that took 12 s and 4.7 GB: 12,000 policy rates
 // × 12,500 contract rate changes, a 1 MB body.
 func attackRequest() *calc.Request {
@@ -126,6 +139,22 @@ func TestListLimits(t *testing.T) {
 			for i := range r.Project.Participants {
 				r.Project.Participants[i] = calc.Participant{Country: "RU", Share: dec("0.5")}
 			}
+		}},
+		{"scenarios", calc.MaxScenarios, func(r *calc.Request, n int) {
+			for i := range n {
+				r.Scenarios = append(r.Scenarios, calc.ScenarioRef{Scenario: &calc.Scenario{Name: fmt.Sprint("s", i), Country: "RU",
+					Years: []calc.ScenarioYear{{Year: 2030, Rate: dec("10")}}}})
+			}
+		}},
+		{"scenarios[0].points", calc.MaxScenarioPoints, func(r *calc.Request, n int) {
+			r.Scenarios = []calc.ScenarioRef{{Scenario: &calc.Scenario{Name: "p", Country: "RU", Points: ratePoints(n, r.Loan.IssueDate, 1, 10)}}}
+		}},
+		{"scenarios[0].years", calc.MaxScenarioYears, func(r *calc.Request, n int) {
+			sc := &calc.Scenario{Name: "y", Country: "RU"}
+			for i := range n {
+				sc.Years = append(sc.Years, calc.ScenarioYear{Year: 1990 + i%111, Rate: dec("10")})
+			}
+			r.Scenarios = []calc.ScenarioRef{{Scenario: sc}}
 		}},
 		{"subsidy.contributions", calc.MaxContributions, func(r *calc.Request, n int) {
 			r.Subsidy.Contributions = make([]calc.CountryShare, n)
@@ -464,9 +493,10 @@ func TestExtremesFitMoney(t *testing.T) {
 	}
 }
 
-// TestRepeatForCounting runs the plain loan, the worst request and the
-// plain loan under a per-calculation context COUNT_PLAIN, COUNT_WORST and
-// COUNT_CONTEXT times, so that valgrind can count their instructions
+// TestRepeatForCounting runs the plain loan, the worst request, the worst
+// request with scenarios and the plain loan under a per-calculation
+// context COUNT_PLAIN, COUNT_WORST, COUNT_SCENARIOS and COUNT_CONTEXT
+// times, so that valgrind can count their instructions
 // (docs/performance.md, "Bounded cost of one calculation"). Without those
 // variables it does nothing.
 func TestRepeatForCounting(t *testing.T) {
@@ -474,11 +504,11 @@ func TestRepeatForCounting(t *testing.T) {
 		v, _ := strconv.Atoi(os.Getenv(name))
 		return v
 	}
-	np, nw, nc := n("COUNT_PLAIN"), n("COUNT_WORST"), n("COUNT_CONTEXT")
-	if np+nw+nc == 0 {
-		t.Skip("set COUNT_PLAIN, COUNT_WORST or COUNT_CONTEXT")
+	np, nw, nc, ns := n("COUNT_PLAIN"), n("COUNT_WORST"), n("COUNT_CONTEXT"), n("COUNT_SCENARIOS")
+	if np+nw+nc+ns == 0 {
+		t.Skip("set COUNT_PLAIN, COUNT_WORST, COUNT_CONTEXT or COUNT_SCENARIOS")
 	}
-	plain, worst := eaeuLoan(0), worstRequest()
+	plain, worst, scen := eaeuLoan(0), worstRequest(), worstScenariosRequest()
 	for range np {
 		if _, err := calc.Calculate(plain, calc.Options{}); err != nil {
 			t.Fatal(err)
@@ -489,11 +519,33 @@ func TestRepeatForCounting(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	for range ns {
+		if _, err := calc.Calculate(scen, calc.Options{}); err != nil {
+			t.Fatal(err)
+		}
+	}
 	for range nc {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		if _, err := calc.Calculate(plain, calc.Options{Context: ctx}); err != nil {
 			t.Fatal(err)
 		}
 		cancel()
+	}
+}
+
+// TestWorstScenariosComputed: the worst request with every scenario at its
+// limits is computed, each scenario filling the loan from its points.
+func TestWorstScenariosComputed(t *testing.T) {
+	res, err := calc.Calculate(worstScenariosRequest(), calc.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Scenarios) != calc.MaxScenarios {
+		t.Fatalf("%d scenarios", len(res.Scenarios))
+	}
+	for _, s := range res.Scenarios {
+		if len(s.Filled) == 0 {
+			t.Errorf("scenario %s filled nothing", s.Name)
+		}
 	}
 }
