@@ -255,4 +255,13 @@ func TestOpenAPIListLimits(t *testing.T) {
 			t.Errorf("%s: maxItems %v, calc's limit %d", path, s.MaxItems, want)
 		}
 	}
+	if s := req.Properties["scenarios"].Value; s.MaxItems == nil || int(*s.MaxItems) != calc.MaxScenarios {
+		t.Errorf("scenarios: maxItems %v, calc's limit %d", s.MaxItems, calc.MaxScenarios)
+	}
+	sc := doc.Components.Schemas["Scenario"].Value
+	for list, want := range map[string]int{"years": calc.MaxScenarioYears, "points": calc.MaxScenarioPoints} {
+		if s := sc.Properties[list].Value; s.MaxItems == nil || int(*s.MaxItems) != want {
+			t.Errorf("Scenario.%s: maxItems %v, calc's limit %d", list, s.MaxItems, want)
+		}
+	}
 }
