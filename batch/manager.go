@@ -103,7 +103,7 @@ func (p *Params) Check() (*Budget, error) {
 	}
 	var budget *Budget
 	if strings.TrimSpace(p.AnnualBudget) != "" {
-		b, err := ParseBudget(p.AnnualBudget, BudgetCurrency(p.Programme))
+		b, err := ParseBudget(p.AnnualBudget, p.Lang, BudgetCurrency(p.Programme))
 		var ce *calc.Error
 		if errors.As(err, &ce) {
 			fields = append(fields, ce.Fields...)

@@ -491,8 +491,10 @@ func (st *runState) allocate() (*report.Allocation, error) {
 
 // ParseBudget reads an annual budget as the upload form gives it: an
 // amount with an optional ISO currency code ("5000000000", "5 000 000 000,00
-// RUB"). Without a code the budget is in defaultCurrency.
-func ParseBudget(s, defaultCurrency string) (*Budget, error) {
+// RUB"), the amount read by [calc.ParseNumber] in the writer's language
+// lang ("5,000" is 5000 in English, ambiguous otherwise). Without a code
+// the budget is in defaultCurrency.
+func ParseBudget(s, lang, defaultCurrency string) (*Budget, error) {
 	s = strings.TrimSpace(s)
 	cur := defaultCurrency
 	if f := strings.Fields(s); len(f) > 1 {
@@ -502,7 +504,12 @@ func ParseBudget(s, defaultCurrency string) (*Budget, error) {
 			s = strings.Join(f[:len(f)-1], " ")
 		}
 	}
-	d, err := report.ParseNumber(s)
+	d, err := calc.ParseNumber(s, lang)
+	if ne := (*calc.NumberError)(nil); errors.As(err, &ne) && ne.Kind == calc.NumberAmbiguous {
+		return nil, &calc.Error{Kind: calc.Invalid, Detail: "invalid annual budget", Fields: []calc.FieldError{{
+			Field: "annual_budget", En: "the annual budget is " + ne.En, Ru: "годовой бюджет: " + ne.Ru,
+		}}}
+	}
 	if err != nil || d.IsNegative() {
 		return nil, &calc.Error{Kind: calc.Invalid, Detail: "invalid annual budget", Fields: []calc.FieldError{{
 			Field: "annual_budget",

@@ -193,19 +193,24 @@ func TestAllocation(t *testing.T) {
 
 func TestParseBudget(t *testing.T) {
 	cases := []struct {
-		in, cur string
-		want    calc.Money
-		ok      bool
+		in, lang, cur string
+		want          calc.Money
+		ok            bool
 	}{
-		{"5000000000", "RUB", 5_000_000_000_00, true},
-		{"5 000 000 000,50 KZT", "KZT", 5_000_000_000_50, true},
-		{"1,000.25 rub", "RUB", 1_000_25, true},
-		{"-5", "", 0, false},
-		{"lots", "", 0, false},
-		{"1.005", "", 0, false},
+		{"5000000000", "ru", "RUB", 5_000_000_000_00, true},
+		{"5 000 000 000,50 KZT", "ru", "KZT", 5_000_000_000_50, true},
+		{"1,000.25 rub", "en", "RUB", 1_000_25, true},
+		// The English "5,000" is five thousand, never five.
+		{"5,000 RUB", "en", "RUB", 5_000_00, true},
+		{"5,000,000", "ru", "RUB", 5_000_000_00, true},
+		{"-5", "ru", "", 0, false},
+		{"lots", "en", "", 0, false},
+		{"1.005", "en", "", 0, false},
+		// In Russian "5,000" may be 5 or 5000: refused, never guessed.
+		{"5,000 RUB", "ru", "", 0, false},
 	}
 	for _, c := range cases {
-		b, err := batch.ParseBudget(c.in, "RUB")
+		b, err := batch.ParseBudget(c.in, c.lang, "RUB")
 		if !c.ok {
 			var ce *calc.Error
 			if !errors.As(err, &ce) || ce.Fields[0].Field != "annual_budget" {
@@ -216,6 +221,10 @@ func TestParseBudget(t *testing.T) {
 		if err != nil || b.Amount != c.want || b.Currency != c.cur {
 			t.Errorf("%q: %+v %v", c.in, b, err)
 		}
+	}
+	_, err := batch.ParseBudget("5,000", "ru", "RUB")
+	if err == nil || !strings.Contains(err.Error(), "ambiguous") {
+		t.Errorf("an ambiguous budget is refused without saying why: %v", err)
 	}
 }
 
