@@ -2,6 +2,7 @@ package calc
 
 import (
 	"cmp"
+	"context"
 	"math"
 	"slices"
 
@@ -16,11 +17,18 @@ type Options struct {
 	// Schedule and Years is reused and everything else in it is replaced.
 	// A server that encodes each result before computing the next keeps a
 	// pool of them and allocates a third as much per calculation. The
-	// returned *Result is then Into; on an error Into is left as it was.
+	// returned *Result is then Into; on an error Into is left as it was,
+	// except after a cancellation (its content is then unspecified).
 	Into *Result
 	// programme, when set, replaces the request's programme (a
 	// comparison's plan of the loan alone, compare.go).
 	programme *Programme
+	// Context, when not nil, abandons the calculation once it is done
+	// (deadline passed or cancelled): Calculate then returns an *[Error]
+	// of kind [Canceled]. It is looked at once per payment period.
+	Context context.Context
+
+	work *workCount // tests: where to record the work done
 }
 
 // Calculate validates req and computes its result: schedule, subsidy,
@@ -57,6 +65,9 @@ func (p *plan) result(res *Result) *Result {
 	}
 	*res = Result{Currency: p.currency, Schedule: res.Schedule[:0], Years: res.Years[:0]}
 	res.Schedule = p.schedule(res.Schedule)
+	if p.canceled != nil {
+		return nil, p.canceled
+	}
 	p.applyCap(res)
 	checks := p.eligibility()
 	res.Eligible = checks.eligible()
