@@ -50,7 +50,10 @@ func calculate(req *Request, opt Options, decimalOnly bool) (*Result, error) {
 	if decimalOnly {
 		p.fast = false
 	}
-	res := p.result(opt.Into)
+	res, err := p.result(opt.Into)
+	if err != nil {
+		return nil, err
+	}
 	if len(req.Scenarios) > 0 {
 		p.scenarios(res, opt) // scenario.go
 	}
@@ -58,8 +61,9 @@ func calculate(req *Request, opt Options, decimalOnly bool) (*Result, error) {
 }
 
 // result computes the result of a validated plan into res (nil: a new
-// Result), reusing its memory as Options.Into describes.
-func (p *plan) result(res *Result) *Result {
+// Result), reusing its memory as Options.Into describes; the error is the
+// plan's context's when it was done before the schedule was.
+func (p *plan) result(res *Result) (*Result, error) {
 	if res == nil {
 		res = new(Result)
 	}
@@ -77,7 +81,7 @@ func (p *plan) result(res *Result) *Result {
 	p.shares(res)
 	res.Checks = p.outcomeChecks(checks, res)
 	res.Programme = p.programmeRef()
-	return res
+	return res, nil
 }
 
 // programmeRef names the programme and the parameters the plan uses.

@@ -249,6 +249,9 @@ func claim(req *ClaimRequest, opt Options, fixed func(issue, maturity Date) []Da
 	defer planResults.Put(res)
 	*res = Result{Currency: p.currency, Schedule: res.Schedule[:0], Years: res.Years[:0]}
 	res.Schedule = p.schedule(res.Schedule)
+	if p.canceled != nil {
+		return nil, p.canceled
+	}
 	p.applyCap(res)
 	checks := p.eligibility()
 	res.Eligible = checks.eligible()
@@ -641,7 +644,8 @@ type claimer struct {
 	planLeft  []Money // per year, plan
 	capSeen   []bool  // the year's cap is set
 	missingFX []int
-	memo      []ruleMemo // few distinct pairs: a linear scan beats a map
+	fxAt      func(year int) (int, bool) // p.fxIndex, made on first use
+	memo      []ruleMemo                 // few distinct pairs: a linear scan beats a map
 	planFact  *fact
 }
 
@@ -701,14 +705,17 @@ func (cl *claimer) capFor(y int) (Money, bool) {
 	if p.cap.Currency == p.currency {
 		return moneyOf(p.cap.Amount), true
 	}
-	fx, ok := p.fxFor(y)
+	if cl.fxAt == nil {
+		cl.fxAt = p.fxIndex()
+	}
+	i, ok := cl.fxAt(y)
 	if !ok {
 		if !slices.Contains(cl.missingFX, y) {
 			cl.missingFX = append(cl.missingFX, y)
 		}
 		return 0, true
 	}
-	q, _ := p.cap.Amount.QuoRem(fx, MinorDigits)
+	q, _ := p.cap.Amount.QuoRem(p.req.Subsidy.FX[i].Rate, MinorDigits)
 	return moneyRoundDown(q), true
 }
 
