@@ -21,7 +21,9 @@ import (
 // decline (ok false), never fail: decodeReflect then decides, and writes
 // the problem if there is one. So it never has to reproduce an error, only
 // to be right about what it accepts; the differential tests and
-// FuzzDecodeRequestDifferential hold it to that.
+// FuzzDecodeRequestDifferential hold it to that. It reads every member of
+// calc.Request but those TestDecodeFastCoversRequest lists as left to the
+// slow path (scenarios); that test fails when a new member is neither.
 func decodeFast(body []byte) (req *calc.Request, ok bool) {
 	r := fastReader{b: body}
 	req = new(calc.Request)
@@ -396,6 +398,8 @@ func (r *fastReader) request(req *calc.Request) bool {
 			return seen.first(3) && r.decimalPtr(&req.DiscountRate)
 		case "lang":
 			return seen.first(4) && r.text(&req.Lang)
+		case "programmes":
+			return seen.first(5) && fastArray(r, &req.Programmes, r.text)
 		}
 		return false
 	})
@@ -554,6 +558,36 @@ func (r *fastReader) rule(dst **calc.RuleOverride) bool {
 			return seen.first(4) && r.decimalPtr(&o.BorrowerFloor)
 		case "base_fixing":
 			return seen.first(5) && r.textPtr(&o.BaseFixing)
+		case "floor_base_share":
+			return seen.first(6) && r.decimalPtr(&o.FloorBaseShare)
+		case "steps":
+			return seen.first(7) && fastArray(r, &o.Steps, r.ruleStep)
+		}
+		return false
+	})
+}
+
+func (r *fastReader) ruleStep(st *calc.RuleStep) bool {
+	if r.null() {
+		return true
+	}
+	var seen fieldSet
+	return r.object(func(name []byte) bool {
+		switch string(name) {
+		case "from_year":
+			return seen.first(0) && r.integer(&st.FromYear)
+		case "base_share":
+			return seen.first(1) && r.decimalPtr(&st.BaseShare)
+		case "plus_points":
+			return seen.first(2) && r.decimalPtr(&st.PlusPoints)
+		case "minus_loan":
+			return seen.first(3) && r.boolPtr(&st.MinusLoan)
+		case "loan_share":
+			return seen.first(4) && r.decimalPtr(&st.LoanShare)
+		case "borrower_floor":
+			return seen.first(5) && r.decimalPtr(&st.BorrowerFloor)
+		case "floor_base_share":
+			return seen.first(6) && r.decimalPtr(&st.FloorBaseShare)
 		}
 		return false
 	})
