@@ -358,6 +358,20 @@ func bankXLSXRows(data []byte) (*bankSource, error) {
 		src.rows = firstRows // decodeBankRows says there is no header
 		return src, nil
 	}
+	if part, ok := info.parts[chosen]; ok {
+		for _, zf := range zr.File {
+			if path.Clean(strings.ToLower(strings.ReplaceAll(zf.Name, `\`, "/"))) == part {
+				sc := scanSheet(zf, calc.MaxBankRows+101)
+				if sc.cells > maxBankSheetCells {
+					return nil, inputErr("sheet %q spans %d cells (its rows reach far to the right), more than the %d a schedule may: delete the columns after the schedule's",
+						"лист «%s» занимает %d ячеек (его строки уходят далеко вправо), больше допустимых для графика %d: удалите столбцы правее графика",
+						cut(chosen, 40), sc.cells, maxBankSheetCells)
+				}
+				src.uncached = sc.uncached
+				break
+			}
+		}
+	}
 	budget = 0
 	if src.rows, err = bankSheetRows(f, chosen, calc.MaxBankRows+101, &budget); err != nil {
 		return nil, err
@@ -367,14 +381,6 @@ func bankXLSXRows(data []byte) (*bankSource, error) {
 			En: fmt.Sprintf("the schedule was read from sheet %q, the one with its header", cut(chosen, 40)),
 			Ru: fmt.Sprintf("график прочитан с листа «%s», на котором его заголовок", cut(chosen, 40)),
 		})
-	}
-	if part, ok := info.parts[chosen]; ok {
-		for _, zf := range zr.File {
-			if path.Clean(strings.ToLower(strings.ReplaceAll(zf.Name, `\`, "/"))) == part {
-				src.uncached = uncachedFormulas(zf, len(src.rows))
-				break
-			}
-		}
 	}
 	return src, nil
 }
@@ -427,29 +433,48 @@ func checkBankCells(row []string, line int, budget *int) error {
 // could not read, which may be a whole cell).
 func cutErr(err error) string { return cut(err.Error(), 200) }
 
-// uncachedFormulas lists the cells of the worksheet part zf (by 0-based
-// row and column, within rows rows and maxBankColumns columns) that hold
-// a formula but no value: a file written by a program that does not
-// compute formulas. excelize reads them as empty.
-func uncachedFormulas(zf *zip.File, rows int) map[[2]int]bool {
+// sheetScan is what scanSheet learns of a worksheet part.
+type sheetScan struct {
+	// uncached are the cells (by 0-based row and column, within
+	// maxBankColumns columns) that hold a formula but no value: a file
+	// written by a program that does not compute formulas. excelize reads
+	// them as empty.
+	uncached map[[2]int]bool
+	// cells is the sum over rows of the last column of each row: what
+	// excelize allocates to read them.
+	cells int64
+}
+
+// maxBankSheetCells bounds sheetScan.cells: a schedule of 5,000 rows of
+// 20 columns spans 100,000 cells; 5,000 rows each reaching column XFD
+// span 82 million, which excelize would pad one string at a time.
+const maxBankSheetCells = 4_000_000
+
+// scanSheet reads the worksheet part zf up to row rows.
+func scanSheet(zf *zip.File, rows int) sheetScan {
+	var out sheetScan
 	rc, err := zf.Open()
 	if err != nil {
-		return nil
+		return out
 	}
 	defer rc.Close()
-	var out map[[2]int]bool
 	d := xml.NewDecoder(rc)
-	row, colN := 0, 0
+	row, colN, last := 0, 0, 0
 	inCell, hasF, hasV := false, false, false
 	for {
 		tok, err := d.RawToken()
 		if err != nil {
+			out.cells += int64(last)
 			return out
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:
 			switch t.Name.Local {
 			case "row":
+				out.cells += int64(last)
+				if out.cells > maxBankSheetCells {
+					return out
+				}
 				n := row + 1
 				for _, a := range t.Attr {
 					if a.Name.Local == "r" {
@@ -461,7 +486,7 @@ func uncachedFormulas(zf *zip.File, rows int) map[[2]int]bool {
 				if n > rows {
 					return out
 				}
-				row, colN = n, 0
+				row, colN, last = n, 0, 0
 			case "c":
 				colN++
 				for _, a := range t.Attr {
@@ -471,6 +496,7 @@ func uncachedFormulas(zf *zip.File, rows int) map[[2]int]bool {
 						}
 					}
 				}
+				last = max(last, colN)
 				inCell, hasF, hasV = true, false, false
 			case "f":
 				hasF = inCell
@@ -480,10 +506,10 @@ func uncachedFormulas(zf *zip.File, rows int) map[[2]int]bool {
 		case xml.EndElement:
 			if t.Name.Local == "c" && inCell {
 				if hasF && !hasV && row >= 1 && colN >= 1 && colN <= maxBankColumns {
-					if out == nil {
-						out = map[[2]int]bool{}
+					if out.uncached == nil {
+						out.uncached = map[[2]int]bool{}
 					}
-					out[[2]int{row - 1, colN - 1}] = true
+					out.uncached[[2]int{row - 1, colN - 1}] = true
 				}
 				inCell = false
 			}
