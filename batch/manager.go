@@ -28,6 +28,8 @@ const (
 	StatusRunning = "running"
 	StatusDone    = "done"
 	StatusFailed  = "failed"
+	// StatusCancelled: stopped by Cancel; it has no report.
+	StatusCancelled = "cancelled"
 )
 
 // Errors of the Manager.
@@ -45,6 +47,8 @@ var (
 	ErrNotReady = errors.New("batch: report not ready")
 	// ErrClosed: the manager is shut down.
 	ErrClosed = errors.New("batch: manager closed")
+	// ErrFinished: the job is finished and can no longer be cancelled.
+	ErrFinished = errors.New("batch: job already finished")
 	// ErrLocked: another manager (in this or another process) has the
 	// data directory.
 	ErrLocked = errors.New("batch: data directory in use by another process")
@@ -103,7 +107,7 @@ func (p *Params) Check() (*Budget, error) {
 	}
 	var budget *Budget
 	if strings.TrimSpace(p.AnnualBudget) != "" {
-		b, err := ParseBudget(p.AnnualBudget, BudgetCurrency(p.Programme))
+		b, err := ParseBudget(p.AnnualBudget, p.Lang, BudgetCurrency(p.Programme))
 		var ce *calc.Error
 		if errors.As(err, &ce) {
 			fields = append(fields, ce.Fields...)
@@ -156,7 +160,9 @@ type Job struct {
 }
 
 // IsFinished reports whether the job is done or failed.
-func (j *Job) IsFinished() bool { return j.Status == StatusDone || j.Status == StatusFailed }
+func (j *Job) IsFinished() bool {
+	return j.Status == StatusDone || j.Status == StatusFailed || j.Status == StatusCancelled
+}
 
 // Options configure a [Manager]; a zero field takes its default.
 type Options struct {
@@ -248,6 +254,10 @@ type entry struct {
 	job     Job
 	changed chan struct{}
 	saved   time.Time
+	// cancel stops the job while it runs (nil otherwise); stop records a
+	// Cancel that came between the queue and the start.
+	cancel context.CancelFunc
+	stop   bool
 }
 
 // Open opens (creating it) the data directory, takes up the jobs found
@@ -347,7 +357,7 @@ func (m *Manager) recover() error {
 		}
 		en := &entry{job: j, changed: make(chan struct{})}
 		switch j.Status {
-		case StatusDone, StatusFailed:
+		case StatusDone, StatusFailed, StatusCancelled:
 			if j.Finished != nil && time.Since(*j.Finished) > m.opt.TTL {
 				_ = os.RemoveAll(dir)
 				continue
@@ -595,8 +605,13 @@ func (m *Manager) Wait(ctx context.Context, id string) (*Job, error) {
 	}
 }
 
-// Report opens the report workbook of a done job.
-func (m *Manager) Report(id string) (*os.File, error) {
+// Report opens the report workbook of a done job, in the job's language.
+func (m *Manager) Report(id string) (*os.File, error) { return m.ReportIn(id, "") }
+
+// ReportIn opens the report workbook of a done job in lang ("ru" or "en";
+// "" is the job's language). Jobs are reported in both languages; a job
+// done before that has its own language only, which is then the answer.
+func (m *Manager) ReportIn(id, lang string) (*os.File, error) {
 	j, err := m.Get(id)
 	if err != nil {
 		return nil, err
@@ -604,11 +619,89 @@ func (m *Manager) Report(id string) (*os.File, error) {
 	if j.Status != StatusDone {
 		return nil, ErrNotReady
 	}
+	if lang != "" && report.Lang(lang) != report.Lang(j.Params.Lang) {
+		f, err := os.Open(filepath.Join(m.dir(id), otherReport(j.Params.Lang)))
+		if err == nil {
+			return f, nil
+		}
+	}
 	f, err := os.Open(filepath.Join(m.dir(id), "report.xlsx"))
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, ErrNotFound
 	}
 	return f, err
+}
+
+// otherReport is the file name of a job's report in the language other
+// than its own.
+func otherReport(lang string) string { return "report-" + otherLang(lang) + ".xlsx" }
+
+// errCancelled is the cause of a job's stop by Cancel.
+var errCancelled = errors.New("batch: job cancelled")
+
+// Position returns the place of a queued job in the queue (1: next to
+// run), or 0 when the job is not waiting.
+func (m *Manager) Position(id string) int {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for i, p := range m.pending {
+		if p == id {
+			return i + 1
+		}
+	}
+	return 0
+}
+
+// Cancel stops a queued or running job: it becomes "cancelled", keeps no
+// report and never runs again. A finished job gives ErrFinished.
+func (m *Manager) Cancel(id string) (*Job, error) {
+	if !validID(id) {
+		return nil, ErrNotFound
+	}
+	m.mu.Lock()
+	en, ok := m.jobs[id]
+	if !ok {
+		m.mu.Unlock()
+		return nil, ErrNotFound
+	}
+	if en.job.IsFinished() {
+		m.mu.Unlock()
+		return nil, ErrFinished
+	}
+	queued := false
+	for i, p := range m.pending {
+		if p == id {
+			m.pending = append(m.pending[:i], m.pending[i+1:]...)
+			queued = true
+			break
+		}
+	}
+	stop := en.cancel
+	if stop == nil && !queued {
+		en.stop = true // taken from the queue, not started yet
+	}
+	m.mu.Unlock()
+	if stop != nil || !queued {
+		if stop != nil {
+			stop() // run sees it and marks the job cancelled
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		return m.Wait(ctx, id)
+	}
+	if queued {
+		m.cancelled(id)
+	}
+	return m.Get(id)
+}
+
+func (m *Manager) cancelled(id string) {
+	fin := time.Now().UTC()
+	m.update(id, true, func(j *Job) {
+		j.Status, j.Finished = StatusCancelled, &fin
+		j.Error = &Message{En: "cancelled", Ru: "отменено"}
+	})
+	m.log.Info("batch: job cancelled", "id", id)
 }
 
 // Close stops the workers: a running job is stopped where it is and stays
@@ -727,7 +820,15 @@ func (m *Manager) run(id string) {
 	}
 	dir := m.dir(id)
 	tmp := filepath.Join(dir, "report.xlsx.tmp")
+	tmpOther := filepath.Join(dir, otherReport(params.Lang)+".tmp")
 	out, err := m.opt.Disk.Create(tmp)
+	var other File
+	if err == nil {
+		other, err = m.opt.Disk.Create(tmpOther)
+		if err != nil {
+			out.Close()
+		}
+	}
 	if err != nil {
 		m.log.Error("batch: creating report", "id", id, "err", err)
 		if isDiskFull(err) {
@@ -736,14 +837,31 @@ func (m *Manager) run(id string) {
 			m.fail(id, Message{En: "the report could not be written", Ru: "отчёт не удалось записать"})
 		}
 		_ = os.Remove(tmp)
+		_ = os.Remove(tmpOther)
 		return
 	}
+	cfg.Other = other
 	started := time.Now()
 	// The free space is looked at about once a second while the job runs:
 	// a disk that fills up stops the job at once, not after every row was
-	// computed.
+	// computed. Cancel stops it with errCancelled.
 	ctx, stop := context.WithCancelCause(m.ctx)
 	defer stop(nil)
+	m.mu.Lock()
+	if en := m.jobs[id]; en != nil {
+		en.cancel = func() { stop(errCancelled) }
+		if en.stop {
+			stop(errCancelled)
+		}
+	}
+	m.mu.Unlock()
+	defer func() {
+		m.mu.Lock()
+		if en := m.jobs[id]; en != nil {
+			en.cancel = nil
+		}
+		m.mu.Unlock()
+	}()
 	var rows int
 	lastCheck := time.Now()
 	outcome, err := Run(ctx, filepath.Join(dir, "input"), cfg, out, func(p Progress) {
@@ -756,20 +874,28 @@ func (m *Manager) run(id string) {
 			}
 		}
 	})
-	if err == nil {
-		err = out.Sync()
+	for _, f := range []File{out, other} {
+		if err == nil {
+			err = f.Sync()
+		}
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
 	}
-	if cerr := out.Close(); err == nil {
-		err = cerr
+	if err == nil {
+		err = os.Rename(tmpOther, filepath.Join(dir, otherReport(params.Lang)))
 	}
 	if err == nil {
 		err = os.Rename(tmp, filepath.Join(dir, "report.xlsx"))
 	}
 	if err != nil {
 		_ = os.Remove(tmp)
+		_ = os.Remove(tmpOther)
 		var ie *report.InputError
 		cause := context.Cause(ctx)
 		switch {
+		case m.ctx.Err() == nil && errors.Is(cause, errCancelled):
+			m.cancelled(id)
 		case m.ctx.Err() != nil:
 			// Stopped by Close: the job stays "running" on disk and runs
 			// again at the next start.

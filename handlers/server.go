@@ -322,6 +322,7 @@ func validRequestID(s string) bool {
 // panic recovery, error mapping, the access log and the metrics.
 func (s *Server) observe(c *fiber.Ctx) error {
 	start := time.Now()
+	self := c.Route() // this middleware's own route, matched by every request
 	id := c.Get(fiber.HeaderXRequestID)
 	if !validRequestID(id) {
 		id = newRequestID()
@@ -340,8 +341,11 @@ func (s *Server) observe(c *fiber.Ctx) error {
 	}
 
 	status := c.Response().StatusCode()
-	route := "unmatched" // no route matched: 404 or 405
-	if r := c.Route(); r != nil && r.Method != "USE" {
+	// When no route matched (404, 405), the context's route is still this
+	// middleware's (path "/", any method): label it apart, so that probes
+	// of unknown paths are not counted as the form page.
+	route := "unmatched"
+	if r := c.Route(); r != nil && r != self {
 		route = r.Path
 	}
 	elapsed := time.Since(start)

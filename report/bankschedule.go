@@ -690,7 +690,7 @@ func decodeBankRows(src *bankSource, format string) (*BankSchedule, error) {
 			if v == "" || v == "-" || v == "—" {
 				continue // no figure in this row
 			}
-			d, err := ParseNumber(v)
+			d, err := parseNumber(v)
 			if err != nil {
 				bad(k, v, err)
 				continue
