@@ -36,6 +36,12 @@ const (
 	ratioFloor = 8 << 20
 )
 
+// maxStringBytes bounds the XML of one shared string of a batch file.
+// Excel holds at most 32,767 characters in a cell (at most 164 KiB of XML,
+// every character an entity); one 7 MB text that 2,000 rows point at made
+// a 22 KB batch file take gigabytes.
+const maxStringBytes = 256 << 10
+
 // zipInfo is what checkZip learns of a workbook.
 type zipInfo struct {
 	// rows counts, by sheet name, the rows that hold at least one value
@@ -91,7 +97,7 @@ func checkZip(p string, opt ReadOptions) (*zipInfo, error) {
 		return nil, nil // not a zip after all: excelize says what is wrong
 	}
 	defer zr.Close()
-	return checkZipReader(&zr.Reader, zipLimits{unzip: opt.UnzipSizeLimit, sharedStrings: opt.MaxSharedStrings})
+	return checkZipReader(&zr.Reader, zipLimits{unzip: opt.UnzipSizeLimit, sharedStrings: opt.MaxSharedStrings, stringBytes: maxStringBytes})
 }
 
 // checkZipReader is checkZip on an open zip, with the limits lim (the
