@@ -232,8 +232,9 @@ func findBankHeader(rows [][]string) (header, n int) {
 // calc.MaxBankRows), by the byte and each by the byte, before excelize
 // reads any of them.
 const (
-	// MaxBankCellBytes bounds the text of one cell (a title line of a
-	// few hundred characters fits; 1,000 Cyrillic letters take 2,000 bytes).
+	// MaxBankCellBytes is the most text of one cell kept; a longer cell
+	// (a disclaimer under the table) is cut to it. No date, number or
+	// header is that long (1,000 Cyrillic letters take 2,000 bytes).
 	MaxBankCellBytes = 2048
 	// maxBankTextBytes bounds the text of all cells kept.
 	maxBankTextBytes = 16 << 20
@@ -248,8 +249,15 @@ var bankZipLimits = zipLimits{
 	unzip:         bankUnzipLimit,
 	sstBytes:      DefaultUnzipXMLSizeLimit, // so excelize keeps them in memory, parsed once
 	sharedStrings: 10 * (calc.MaxBankRows + 100),
-	stringBytes:   4 * MaxBankCellBytes, // XML: tags, runs and entities around the text
+	stringBytes:   128 << 10, // Excel's longest cell, 32,767 characters, as XML
+	lengths:       true,
 }
+
+// maxBankSheetText bounds the XML bytes of the shared strings the cells
+// of all sheets point at, counted once a cell: excelize copies the string
+// for every cell that points at it. A schedule of 5,000 rows points at a
+// few MiB at most.
+const maxBankSheetText = 64 << 20
 
 // ReadBankSchedule reads a bank's schedule from an xlsx workbook or a CSV
 // file (told apart by content). The header row is the one of the first
@@ -317,6 +325,26 @@ func bankXLSXRows(data []byte) (*bankSource, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Every worksheet is scanned before excelize reads any: its formulas
+	// without values, how wide its rows are, how much text it points at.
+	scans := map[string]sheetScan{}
+	var cells, text int64
+	for _, zf := range zr.File {
+		if partKind(zf.Name) != "sheet" {
+			continue
+		}
+		sc := scanSheet(zf, calc.MaxBankRows+101, info.stringLens)
+		cells, text = cells+sc.cells, text+sc.text
+		if cells > maxBankSheetCells {
+			return nil, partErr(zf.Name, "its rows span %d cells (they reach far to the right), more than the %d a schedule may: delete the columns after the schedule's",
+				"её строки занимают %d ячеек (уходят далеко вправо), больше допустимых для графика %d: удалите столбцы правее графика", cells, maxBankSheetCells)
+		}
+		if text > maxBankSheetText {
+			return nil, partErr(zf.Name, "its cells point at %d MiB of text, more than the %d MiB a schedule may",
+				"её ячейки ссылаются на %d МиБ текста, больше допустимых для графика %d МиБ", text>>20, maxBankSheetText>>20)
+		}
+		scans[path.Clean(strings.ToLower(strings.ReplaceAll(zf.Name, `\`, "/")))] = sc
+	}
 	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{
 		UnzipSizeLimit:    bankUnzipLimit,
 		UnzipXMLSizeLimit: DefaultUnzipXMLSizeLimit,
@@ -358,20 +386,7 @@ func bankXLSXRows(data []byte) (*bankSource, error) {
 		src.rows = firstRows // decodeBankRows says there is no header
 		return src, nil
 	}
-	if part, ok := info.parts[chosen]; ok {
-		for _, zf := range zr.File {
-			if path.Clean(strings.ToLower(strings.ReplaceAll(zf.Name, `\`, "/"))) == part {
-				sc := scanSheet(zf, calc.MaxBankRows+101)
-				if sc.cells > maxBankSheetCells {
-					return nil, inputErr("sheet %q spans %d cells (its rows reach far to the right), more than the %d a schedule may: delete the columns after the schedule's",
-						"лист «%s» занимает %d ячеек (его строки уходят далеко вправо), больше допустимых для графика %d: удалите столбцы правее графика",
-						cut(chosen, 40), sc.cells, maxBankSheetCells)
-				}
-				src.uncached = sc.uncached
-				break
-			}
-		}
-	}
+	src.uncached = scans[info.parts[chosen]].uncached
 	budget = 0
 	if src.rows, err = bankSheetRows(f, chosen, calc.MaxBankRows+101, &budget); err != nil {
 		return nil, err
@@ -412,19 +427,24 @@ func bankSheetRows(f *excelize.File, sheet string, limit int, budget *int) ([][]
 	return out, nil
 }
 
-// checkBankCells refuses a cell of row line over MaxBankCellBytes and text
-// over maxBankTextBytes in all.
+// checkBankCells shortens a cell of row over MaxBankCellBytes (no date,
+// number or header is that long: it stays unreadable, or ignored, as it
+// was, and every message about it short) and refuses text over
+// maxBankTextBytes in all (counted in *budget).
 func checkBankCells(row []string, line int, budget *int) error {
 	for j, c := range row {
 		if len(c) > MaxBankCellBytes {
-			return inputErr("cell %s holds %d bytes of text, more than the %d a schedule cell may hold",
-				"в ячейке %s %d байт текста, больше допустимых для ячейки графика %d", ref(j+1, line), len(c), MaxBankCellBytes)
+			k := MaxBankCellBytes
+			for k > 0 && !utf8.RuneStart(c[k]) {
+				k--
+			}
+			row[j] = strings.Clone(c[:k]) + "…"
 		}
-		*budget += len(c)
+		*budget += len(row[j])
 	}
 	if *budget > maxBankTextBytes {
 		return inputErr("the file holds more than %d MiB of text in its first %d rows: it is not a schedule",
-			"в первых %d строках файла больше %d МиБ текста: это не график", maxBankTextBytes>>20, line)
+			"в файле больше %d МиБ текста в первых %d строках: это не график", maxBankTextBytes>>20, line)
 	}
 	return nil
 }
@@ -443,6 +463,9 @@ type sheetScan struct {
 	// cells is the sum over rows of the last column of each row: what
 	// excelize allocates to read them.
 	cells int64
+	// text is the XML bytes of the shared strings its cells point at,
+	// once a cell.
+	text int64
 }
 
 // maxBankSheetCells bounds sheetScan.cells: a schedule of 5,000 rows of
@@ -450,8 +473,9 @@ type sheetScan struct {
 // span 82 million, which excelize would pad one string at a time.
 const maxBankSheetCells = 4_000_000
 
-// scanSheet reads the worksheet part zf up to row rows.
-func scanSheet(zf *zip.File, rows int) sheetScan {
+// scanSheet reads the worksheet part zf up to row rows; lens are the
+// shared strings' lengths.
+func scanSheet(zf *zip.File, rows int, lens []int32) sheetScan {
 	var out sheetScan
 	rc, err := zf.Open()
 	if err != nil {
@@ -460,7 +484,7 @@ func scanSheet(zf *zip.File, rows int) sheetScan {
 	defer rc.Close()
 	d := xml.NewDecoder(rc)
 	row, colN, last := 0, 0, 0
-	inCell, hasF, hasV := false, false, false
+	inCell, hasF, hasV, shared, inV := false, false, false, false, false
 	for {
 		tok, err := d.RawToken()
 		if err != nil {
@@ -497,13 +521,28 @@ func scanSheet(zf *zip.File, rows int) sheetScan {
 					}
 				}
 				last = max(last, colN)
-				inCell, hasF, hasV = true, false, false
+				inCell, hasF, hasV, shared = true, false, false, false
+				for _, a := range t.Attr {
+					if a.Name.Local == "t" && a.Value == "s" {
+						shared = true
+					}
+				}
 			case "f":
 				hasF = inCell
 			case "v", "is":
 				hasV = inCell
+				inV = inCell && t.Name.Local == "v"
+			}
+		case xml.CharData:
+			if inV && shared {
+				if i, err := strconv.Atoi(strings.TrimSpace(string(t))); err == nil && i >= 0 && i < len(lens) {
+					out.text += int64(lens[i])
+				}
 			}
 		case xml.EndElement:
+			if t.Name.Local == "v" {
+				inV = false
+			}
 			if t.Name.Local == "c" && inCell {
 				if hasF && !hasV && row >= 1 && colN >= 1 && colN <= maxBankColumns {
 					if out.uncached == nil {

@@ -49,6 +49,9 @@ type zipInfo struct {
 	rows map[string]int
 	// parts maps each sheet's name to its worksheet part (lower case).
 	parts map[string]string
+	// stringLens are the XML bytes of each shared string, in order (when
+	// zipLimits.lengths asked for them).
+	stringLens []int32
 }
 
 // zipLimits are the bounds checkZipReader holds a workbook to.
@@ -63,6 +66,8 @@ type zipLimits struct {
 	// every cell that points at a string gets its own copy of it from
 	// excelize when the strings are rich text or unpacked to a file.
 	stringBytes int64
+	// lengths asks for zipInfo.stringLens.
+	lengths bool
 }
 
 // partKind tells how excelize treats a part.
@@ -151,7 +156,7 @@ func checkZipReader(zr *zip.Reader, lim zipLimits) (*zipInfo, error) {
 		case partKind(f.Name) == "sheet":
 			sc.rows = true
 		case partKind(f.Name) == "sst":
-			sc.strings = true
+			sc.strings, sc.lengths = true, lim.lengths
 		case n == "xl/workbook.xml":
 			keep = &workbook
 		case n == "xl/_rels/workbook.xml.rels":
@@ -176,6 +181,9 @@ func checkZipReader(zr *zip.Reader, lim zipLimits) (*zipInfo, error) {
 		if sc.strings && lim.stringBytes > 0 && sc.longest > lim.stringBytes {
 			return nil, partErr(f.Name, "one of its texts takes %d bytes, more than the %d a cell may hold",
 				"один из её текстов занимает %d байт, больше допустимых для ячейки %d", sc.longest, lim.stringBytes)
+		}
+		if sc.strings {
+			info.stringLens = sc.lens
 		}
 		if sc.rows {
 			partRows[path.Clean(strings.ToLower(f.Name))] = sc.count
@@ -240,8 +248,11 @@ type xmlCounter struct {
 	rows, strings bool
 	count         int
 
-	// longest is the most bytes of XML one shared string (si) takes.
+	// longest is the most bytes of XML one shared string (si) takes;
+	// lens each one's, when lengths is set.
 	longest int64
+	lengths bool
+	lens    []int32
 
 	inName   bool
 	name     []byte
@@ -305,9 +316,15 @@ func (c *xmlCounter) element() {
 		}
 		if closing {
 			c.longest = max(c.longest, c.at-c.siStart)
+			if c.lengths && c.count > 0 {
+				c.lens[c.count-1] = int32(min(c.at-c.siStart, 1<<30))
+			}
 		} else {
 			c.count++
 			c.siStart = c.at
+			if c.lengths {
+				c.lens = append(c.lens, 0)
+			}
 		}
 	case "row":
 		if !c.rows {
