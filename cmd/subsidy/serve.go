@@ -37,6 +37,7 @@ type serveConfig struct {
 	idleTimeout     time.Duration
 	shutdownTimeout time.Duration
 	maxInFlight     int
+	calcTimeout     time.Duration
 	maxConns        int
 	dataDir         string
 	jobTTL          time.Duration
@@ -62,6 +63,7 @@ func serveFlags(fs *flag.FlagSet, cfg *serveConfig, getenv func(string) string) 
 		writeTimeout:    handlers.DefaultWriteTimeout,
 		idleTimeout:     handlers.DefaultIdleTimeout,
 		shutdownTimeout: 8 * time.Second,
+		calcTimeout:     handlers.DefaultCalcTimeout,
 		maxConns:        handlers.DefaultMaxConns,
 		jobTTL:          handlers.DefaultJobTTL,
 		gcPercent:       400,
@@ -77,6 +79,7 @@ func serveFlags(fs *flag.FlagSet, cfg *serveConfig, getenv func(string) string) 
 		{"idle-timeout", "SUBSIDY_IDLE_TIMEOUT", "how long an idle keep-alive connection stays open", (*durationValue)(&cfg.idleTimeout)},
 		{"shutdown-timeout", "SUBSIDY_SHUTDOWN_TIMEOUT", "on SIGTERM, how long requests in flight may take to finish (keep it under the container's stop timeout, 10s in Docker)", (*durationValue)(&cfg.shutdownTimeout)},
 		{"max-in-flight", "SUBSIDY_MAX_IN_FLIGHT", "calculations computed at once; more wait up to 5s, then 503 (0: 4 × CPUs)", (*intValue)(&cfg.maxInFlight)},
+		{"calc-timeout", "SUBSIDY_CALC_TIMEOUT", "time budget of one calculation or reconciliation; past it the answer is 503 with Retry-After", (*durationValue)(&cfg.calcTimeout)},
 		{"max-conns", "SUBSIDY_MAX_CONNS", "open connections at most", (*intValue)(&cfg.maxConns)},
 		{"data-dir", "SUBSIDY_DATA_DIR", "directory for batch jobs (uploads, reports); empty: the user cache directory/subsidy (~/.cache/subsidy), else $TMPDIR/subsidy", (*stringValue)(&cfg.dataDir)},
 		{"database", "SUBSIDY_DATABASE", "the registry's database: postgres://user:pass@host/db for PostgreSQL (several replicas share it); empty: an SQLite file subsidy.db in the data directory", (*stringValue)(&cfg.database)},
@@ -157,6 +160,7 @@ func serve(ctx context.Context, cfg serveConfig, stderr io.Writer) error {
 		IdleTimeout:      cfg.idleTimeout,
 		MaxConns:         cfg.maxConns,
 		MaxInFlight:      cfg.maxInFlight,
+		CalcTimeout:      cfg.calcTimeout,
 		DataDir:          cfg.dataDir,
 		JobTTL:           cfg.jobTTL,
 		Workbook:         workbook,

@@ -37,13 +37,14 @@ func TestServeFlagsFromEnvironment(t *testing.T) {
 		"SUBSIDY_READ_TIMEOUT":  "3s",
 		"SUBSIDY_MAX_IN_FLIGHT": "7",
 		"SUBSIDY_DATA_DIR":      "/srv/jobs",
+		"SUBSIDY_CALC_TIMEOUT":  "250ms",
 	}
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	var cfg serveConfig
 	if _, err := serveFlags(fs, &cfg, func(k string) string { return env[k] }); err != nil {
 		t.Fatal(err)
 	}
-	if cfg.addr != "127.0.0.1:9000" || cfg.bodyLimit != 2<<20 || cfg.readTimeout != 3*time.Second || cfg.maxInFlight != 7 || cfg.dataDir != "/srv/jobs" {
+	if cfg.addr != "127.0.0.1:9000" || cfg.bodyLimit != 2<<20 || cfg.readTimeout != 3*time.Second || cfg.maxInFlight != 7 || cfg.dataDir != "/srv/jobs" || cfg.calcTimeout != 250*time.Millisecond {
 		t.Errorf("environment not applied: %+v", cfg)
 	}
 	// A flag wins over its variable.
