@@ -724,81 +724,18 @@ func daysIn(y int, m time.Month) int {
 }
 
 // interned returns the shared string of a usual code or enumeration
-// value of the request, "" for any other text. A switch rather than a map:
-// Go compiles it to a few comparisons, and a miss costs an allocation,
-// nothing else.
-func interned(s []byte) string {
-	switch string(s) {
-	case "AM":
-		return "AM"
-	case "BY":
-		return "BY"
-	case "KZ":
-		return "KZ"
-	case "KG":
-		return "KG"
-	case "RU":
-		return "RU"
-	case "AMD":
-		return "AMD"
-	case "BYN":
-		return "BYN"
-	case "KZT":
-		return "KZT"
-	case "KGS":
-		return "KGS"
-	case "RUB":
-		return "RUB"
-	case "USD":
-		return "USD"
-	case "EUR":
-		return "EUR"
-	case "CNY":
-		return "CNY"
-	case calc.RepayAnnuity:
-		return calc.RepayAnnuity
-	case calc.RepayEqualPrincipal:
-		return calc.RepayEqualPrincipal
-	case calc.RepayBullet:
-		return calc.RepayBullet
-	case "monthly":
-		return "monthly"
-	case "quarterly":
-		return "quarterly"
-	case "semiannual":
-		return "semiannual"
-	case "annual":
-		return "annual"
-	case calc.DayCountActAct:
-		return calc.DayCountActAct
-	case calc.DayCountAct365:
-		return calc.DayCountAct365
-	case calc.DayCountAct360:
-		return calc.DayCountAct360
-	case calc.DayCount30E360:
-		return calc.DayCount30E360
-	case calc.FixDaily:
-		return calc.FixDaily
-	case calc.FixPeriodStart:
-		return calc.FixPeriodStart
-	case calc.FixPaymentDate:
-		return calc.FixPaymentDate
-	case "eaeu-industrial":
-		return "eaeu-industrial"
-	case "ru-industrial-0.7":
-		return "ru-industrial-0.7"
-	case "kz-isker-aimak":
-		return "kz-isker-aimak"
-	case "by-refinancing-share":
-		return "by-refinancing-share"
-	case "union-state":
-		return "union-state"
-	case "custom":
-		return "custom"
-	case LangRu:
-		return LangRu
-	case LangEn:
-		return LangEn
+// value of the request, "" for any other text: a miss costs the caller an
+// allocation, nothing else. The codes are calc's own lists, so a new
+// programme or currency is shared without an edit here.
+func interned(s []byte) string { return internedCodes[string(s)] }
+
+var internedCodes = func() map[string]string {
+	m := map[string]string{LangRu: LangRu, LangEn: LangEn}
+	for _, list := range [][]string{calc.MemberStates, calc.Currencies, calc.Repayments(), calc.Frequencies(),
+		calc.DayCounts(), calc.BaseFixings(), calc.ProgrammeIDs()} {
+		for _, code := range list {
+			m[code] = code
+		}
 	}
-	return ""
-}
+	return m
+}()
