@@ -7,8 +7,8 @@ import (
 	"github.com/shopspring/decimal"
 )
 
-// The subsidy's terms (Request.Subsidy) but the cap and the policy rates
-// (annualcap.go, policyrate.go), and the request's options.
+// The subsidy's terms (Request.Subsidy) other than the cap and the policy
+// rates (annualcap.go, policyrate.go), and the request's options.
 
 // checkProgramme resolves subsidy.programme; a comparison's loan-only plan
 // brings its programme in opt (compare.go).
@@ -31,7 +31,12 @@ func (p *plan) checkProgramme(c *checker, opt Options) bool {
 	return true
 }
 
-// resolveRule applies the request's overrides to the programme's rule.
+// resolveRule checks subsidy.rule's terms (each within its bounds, the
+// fixing a known code, the steps: rule.go) and applies them to the
+// programme's rule, naming in plan.overridden each one that departs from
+// the programme (never for custom, nor for a term the programme leaves
+// free). The resulting rule needs at least one term. It also settles the
+// maximum subsidy term: subsidy.max_term_months, else the programme's.
 func (p *plan) resolveRule(c *checker) {
 	r := p.prog.ruleFor(p.req.Loan.Currency)
 	o := p.req.Subsidy.Rule
