@@ -668,9 +668,10 @@ func (m *Manager) Close(ctx context.Context) error {
 			m.lock.Close() // releases the lock
 			m.lock = nil
 		}
-		if m.ownDB && m.db != nil {
+		if m.ownDB {
+			// Calls after Close get "database is closed" errors.
 			m.db.Close()
-			m.db = nil
+			m.ownDB = false
 		}
 		m.mu.Unlock()
 		close(done)
