@@ -134,3 +134,41 @@ func TestBatchClaim(t *testing.T) {
 		})
 	}
 }
+
+// BenchmarkBatchChunks stores and reads back a 32 MiB file (the largest
+// upload) in chunks.
+func BenchmarkBatchChunks(b *testing.B) {
+	data := make([]byte, 32<<20)
+	r := rand.New(rand.NewPCG(3, 4))
+	for i := range data {
+		data[i] = byte(r.IntN(256))
+	}
+	for name, db := range storagetest.Engines(b) {
+		b.Run(name, func(b *testing.B) {
+			ctx := b.Context()
+			if err := db.InsertBatchJob(ctx, &storage.BatchJob{ID: "bench", Status: storage.BatchReceiving, Created: time.Now(), Data: []byte("{}")}); err != nil {
+				b.Fatal(err)
+			}
+			b.SetBytes(int64(len(data)))
+			for b.Loop() {
+				if err := db.DeleteBatchChunks(ctx, "bench", storage.ChunkInput); err != nil {
+					b.Fatal(err)
+				}
+				w := db.NewChunkWriter(ctx, "bench", storage.ChunkInput)
+				if _, err := io.Copy(w, bytes.NewReader(data)); err != nil {
+					b.Fatal(err)
+				}
+				if err := w.Close(); err != nil {
+					b.Fatal(err)
+				}
+				rd, err := db.NewChunkReader(ctx, "bench", storage.ChunkInput)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if n, err := io.Copy(io.Discard, rd); err != nil || n != int64(len(data)) {
+					b.Fatal(n, err)
+				}
+			}
+		})
+	}
+}
