@@ -113,7 +113,23 @@ func (m *Manager) cleanTemp() error {
 	if err := os.RemoveAll(m.tmp()); err != nil {
 		return err
 	}
-	return os.Mkdir(m.tmp(), 0o700)
+	if err := os.Mkdir(m.tmp(), 0o700); err != nil {
+		return err
+	}
+	// Versions before the database kept each job in a directory here;
+	// they are not carried over (nor removed: the operator decides).
+	ents, _ := os.ReadDir(m.opt.Dir)
+	var old []string
+	for _, e := range ents {
+		if e.IsDir() && validID(e.Name()) {
+			old = append(old, e.Name())
+		}
+	}
+	if len(old) > 0 {
+		m.log.Warn("batch: job directories of an earlier version are not served any more; remove them",
+			"dir", m.opt.Dir, "jobs", len(old), "first", old[0])
+	}
+	return nil
 }
 
 // Upload is a batch input being received: written to the manager's

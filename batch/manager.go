@@ -478,7 +478,12 @@ func (m *Manager) SubmitUpload(u *Upload, p Params) (*Job, error) {
 			cancel()
 		}
 	}()
-	if err := m.storeFile(ctx, id, storage.ChunkInput, u.path); err != nil {
+	// Copying in takes a fraction of a second a MiB; a database that
+	// answers at all is not given up on for ten minutes.
+	sctx, scancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	err = m.storeFile(sctx, id, storage.ChunkInput, u.path)
+	scancel()
+	if err != nil {
 		return nil, dbFull(err)
 	}
 	if err := m.db.QueueBatchJob(ctx, id, data); err != nil {
