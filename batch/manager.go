@@ -28,6 +28,8 @@ const (
 	StatusRunning = "running"
 	StatusDone    = "done"
 	StatusFailed  = "failed"
+	// StatusCancelled: stopped by Cancel; it has no report.
+	StatusCancelled = "cancelled"
 )
 
 // Errors of the Manager.
@@ -45,6 +47,8 @@ var (
 	ErrNotReady = errors.New("batch: report not ready")
 	// ErrClosed: the manager is shut down.
 	ErrClosed = errors.New("batch: manager closed")
+	// ErrFinished: the job is finished and can no longer be cancelled.
+	ErrFinished = errors.New("batch: job already finished")
 	// ErrLocked: another manager (in this or another process) has the
 	// data directory (its temporary files).
 	ErrLocked = errors.New("batch: data directory in use by another process")
@@ -103,7 +107,7 @@ func (p *Params) Check() (*Budget, error) {
 	}
 	var budget *Budget
 	if strings.TrimSpace(p.AnnualBudget) != "" {
-		b, err := ParseBudget(p.AnnualBudget, BudgetCurrency(p.Programme))
+		b, err := ParseBudget(p.AnnualBudget, p.Lang, BudgetCurrency(p.Programme))
 		var ce *calc.Error
 		if errors.As(err, &ce) {
 			fields = append(fields, ce.Fields...)
@@ -156,7 +160,9 @@ type Job struct {
 }
 
 // IsFinished reports whether the job is done or failed.
-func (j *Job) IsFinished() bool { return j.Status == StatusDone || j.Status == StatusFailed }
+func (j *Job) IsFinished() bool {
+	return j.Status == StatusDone || j.Status == StatusFailed || j.Status == StatusCancelled
+}
 
 // Options configure a [Manager]; a zero field takes its default.
 type Options struct {
@@ -266,6 +272,8 @@ type entry struct {
 	job     Job
 	changed chan struct{}
 	saved   time.Time
+	// cancel stops the job (Cancel).
+	cancel context.CancelFunc
 }
 
 // Open opens (creating it) the data directory and the database, and starts
@@ -636,16 +644,43 @@ func (m *Manager) Wait(ctx context.Context, id string) (*Job, error) {
 // ReportFile is a job's report read from the database chunk by chunk.
 type ReportFile struct {
 	*storage.ChunkReader
+	finished time.Time
 }
 
-// Report opens the report workbook of a done job.
-func (m *Manager) Report(id string) (*ReportFile, error) {
+// ModTime is when the report was written (the job finished).
+func (f *ReportFile) ModTime() time.Time { return f.finished }
+
+// Report opens the report workbook of a done job, in the job's language.
+func (m *Manager) Report(id string) (*ReportFile, error) { return m.ReportIn(id, "") }
+
+// reportKind is the stored file of the report in lang of a job in jobLang:
+// storage.ChunkReport in the job's own language ("" included).
+func reportKind(jobLang, lang string) string {
+	if lang == "" || report.Lang(lang) == report.Lang(jobLang) {
+		return storage.ChunkReport
+	}
+	return storage.ChunkReport + "-" + report.Lang(lang)
+}
+
+// ReportIn opens the report workbook of a done job in lang ("ru" or "en";
+// "" is the job's language). Jobs are reported in both languages; a job
+// done before that has its own language only, which is then the answer.
+func (m *Manager) ReportIn(id, lang string) (*ReportFile, error) {
 	j, err := m.Get(id)
 	if err != nil {
 		return nil, err
 	}
 	if j.Status != StatusDone {
 		return nil, ErrNotReady
+	}
+	fin := j.Created
+	if j.Finished != nil {
+		fin = *j.Finished
+	}
+	if kind := reportKind(j.Params.Lang, lang); kind != storage.ChunkReport {
+		if r, err := m.db.NewChunkReader(context.Background(), id, kind); err == nil {
+			return &ReportFile{r, fin}, nil
+		}
 	}
 	r, err := m.db.NewChunkReader(context.Background(), id, storage.ChunkReport)
 	if errors.Is(err, storage.ErrNotFound) {
@@ -654,7 +689,79 @@ func (m *Manager) Report(id string) (*ReportFile, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &ReportFile{r}, nil
+	return &ReportFile{r, fin}, nil
+}
+
+// errCancelled is the cause of a job's stop by Cancel.
+var errCancelled = errors.New("batch: job cancelled")
+
+// Position returns the place of a queued job in the queue shared by every
+// replica (1: next to run), or 0 when the job is not waiting.
+func (m *Manager) Position(id string) int {
+	if !validID(id) {
+		return 0
+	}
+	ctx, cancel := dbctx()
+	defer cancel()
+	n, err := m.db.BatchQueuePosition(ctx, id)
+	if err != nil {
+		m.log.Error("batch: queue position", "id", id, "err", err)
+		return 0
+	}
+	return n
+}
+
+// Cancel stops a queued or running job, on whichever replica it runs: it
+// becomes "cancelled", keeps no report and never runs again. A finished
+// job gives ErrFinished. The job is marked cancelled in the database at
+// once; the replica running it loses it at its next write (within half a
+// second) and stops; here it is stopped at once.
+func (m *Manager) Cancel(id string) (*Job, error) {
+	if !validID(id) {
+		return nil, ErrNotFound
+	}
+	ctx, cancel := dbctx()
+	defer cancel()
+	j, _, err := m.load(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if j.IsFinished() {
+		return nil, ErrFinished
+	}
+	fin := time.Now().UTC()
+	j.Status, j.Finished = StatusCancelled, &fin
+	j.Error = &Message{En: "cancelled", Ru: "отменено"}
+	data, err := json.Marshal(j)
+	if err != nil {
+		return nil, err
+	}
+	ok, err := m.db.CancelBatchJob(ctx, id, fin, data)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		// It finished (or expired) meanwhile.
+		if j, _, err := m.load(ctx, id); err != nil {
+			return nil, err
+		} else if j.IsFinished() {
+			return nil, ErrFinished
+		}
+		return nil, ErrNotFound
+	}
+	m.log.Info("batch: job cancelled", "id", id)
+	m.mu.Lock()
+	var stop context.CancelFunc
+	if en, ok := m.running[id]; ok {
+		stop = en.cancel
+	}
+	m.mu.Unlock()
+	if stop != nil {
+		stop()
+	}
+	wctx, wcancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer wcancel()
+	return m.Wait(wctx, id)
 }
 
 // Close stops the workers: a running job is stopped where it is and put
@@ -718,7 +825,9 @@ func (m *Manager) update(en *entry, persist bool, f func(j *Job)) bool {
 		held = m.save(&j)
 	}
 	m.mu.Lock()
-	en.job = j
+	if held {
+		en.job = j
+	}
 	close(en.changed)
 	en.changed = make(chan struct{})
 	m.mu.Unlock()
@@ -744,7 +853,7 @@ func (m *Manager) save(j *Job) bool {
 		return true
 	}
 	if !held {
-		m.log.Warn("batch: job taken over by another replica", "id", j.ID)
+		m.log.Warn("batch: job no longer held here (cancelled, or taken over by another replica)", "id", j.ID)
 	}
 	return held
 }
@@ -829,6 +938,9 @@ func (m *Manager) run(rec *storage.BatchJob) {
 	ctx, stop := context.WithCancelCause(m.ctx)
 	defer stop(nil)
 	go m.hold(ctx, id, stop)
+	m.mu.Lock()
+	en.cancel = func() { stop(errCancelled) }
+	m.mu.Unlock()
 
 	if j.Attempts > m.opt.MaxAttempts {
 		n := j.Attempts - 1
@@ -875,8 +987,10 @@ func (m *Manager) run(rec *storage.BatchJob) {
 		cause := context.Cause(ctx)
 		switch {
 		case errors.Is(err, errFailed):
+		case errors.Is(cause, errCancelled):
+			m.log.Info("batch: running job cancelled, stopped here", "id", id)
 		case errors.Is(cause, errLeaseLost):
-			m.log.Warn("batch: job taken over by another replica, stopped here", "id", id)
+			m.log.Warn("batch: job no longer held here (cancelled, or taken over by another replica); stopped", "id", id)
 		case m.ctx.Err() != nil:
 			// Stopped by Close: the job goes back to the queue, for
 			// another replica or the next start.
@@ -911,20 +1025,27 @@ func (m *Manager) execute(ctx context.Context, stop context.CancelCauseFunc, en 
 	id := en.job.ID
 	input := filepath.Join(m.tmp(), "input-"+id)
 	tmp := filepath.Join(m.tmp(), "report-"+id+".xlsx")
+	tmpOther := filepath.Join(m.tmp(), "report-"+id+"-"+otherLang(cfg.Lang)+".xlsx")
 	defer os.Remove(input)
 	defer os.Remove(tmp)
+	defer os.Remove(tmpOther)
 	if err := m.fetchInput(ctx, id, input); err != nil {
 		return nil, err
 	}
-	outcome, err := m.compute(ctx, stop, en, input, tmp, cfg, rows)
+	outcome, err := m.compute(ctx, stop, en, input, tmp, tmpOther, cfg, rows)
 	if err != nil {
 		return nil, err
 	}
-	if err := m.db.DeleteBatchChunks(ctx, id, storage.ChunkReport); err != nil {
-		return nil, err
-	}
-	if err := m.storeFile(ctx, id, storage.ChunkReport, tmp); err != nil {
-		return nil, dbFull(err)
+	for _, f := range []struct{ kind, path string }{
+		{storage.ChunkReport, tmp},
+		{reportKind(cfg.Lang, otherLang(cfg.Lang)), tmpOther},
+	} {
+		if err := m.db.DeleteBatchChunks(ctx, id, f.kind); err != nil {
+			return nil, err
+		}
+		if err := m.storeFile(ctx, id, f.kind, f.path); err != nil {
+			return nil, dbFull(err)
+		}
 	}
 	return outcome, nil
 }
@@ -948,9 +1069,17 @@ func (m *Manager) fetchInput(ctx context.Context, id, path string) error {
 	return err
 }
 
-// compute runs the job on the local input, writing the report to tmp.
-func (m *Manager) compute(ctx context.Context, stop context.CancelCauseFunc, en *entry, input, tmp string, cfg Config, rows *int) (*Outcome, error) {
+// compute runs the job on the local input, writing the report to tmp and
+// the same report in the other language to tmpOther.
+func (m *Manager) compute(ctx context.Context, stop context.CancelCauseFunc, en *entry, input, tmp, tmpOther string, cfg Config, rows *int) (*Outcome, error) {
 	out, err := m.opt.Disk.Create(tmp)
+	var other File
+	if err == nil {
+		other, err = m.opt.Disk.Create(tmpOther)
+		if err != nil {
+			out.Close()
+		}
+	}
 	if err != nil {
 		m.log.Error("batch: creating report", "id", en.job.ID, "err", err)
 		if !isDiskFull(err) {
@@ -959,6 +1088,7 @@ func (m *Manager) compute(ctx context.Context, stop context.CancelCauseFunc, en 
 		}
 		return nil, err
 	}
+	cfg.Other = other
 	// The free space is looked at about once a second while the job runs:
 	// a disk that fills up stops the job at once, not after every row was
 	// computed.
@@ -975,11 +1105,13 @@ func (m *Manager) compute(ctx context.Context, stop context.CancelCauseFunc, en 
 			}
 		}
 	})
-	if err == nil {
-		err = out.Sync()
-	}
-	if cerr := out.Close(); err == nil {
-		err = cerr
+	for _, f := range []File{out, other} {
+		if err == nil {
+			err = f.Sync()
+		}
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
 	}
 	return outcome, err
 }

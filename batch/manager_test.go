@@ -15,12 +15,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/xuri/excelize/v2"
+
 	"github.com/eaeu-subsidy/subsidy/batch"
 	"github.com/eaeu-subsidy/subsidy/calc"
 	"github.com/eaeu-subsidy/subsidy/report"
 	"github.com/eaeu-subsidy/subsidy/storage"
 	"github.com/eaeu-subsidy/subsidy/storage/storagetest"
-	"github.com/xuri/excelize/v2"
 )
 
 var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -356,4 +357,61 @@ func TestManagerLock(t *testing.T) {
 		t.Fatalf("after Close: %v", err)
 	}
 	m2.Close(context.Background())
+}
+
+// TestManagerCancel: a running job and a queued one are cancelled (no
+// report, never run again, no place in the queue); a finished job cannot
+// be; a done job's report opens in either language.
+func TestManagerCancel(t *testing.T) {
+	input := writeInput(t, t.TempDir(), generate(50, 17, true), "csv", nil)
+	started := make(chan struct{})
+	var once sync.Once
+	slow := func(req *calc.Request) (*calc.Result, error) {
+		once.Do(func() { close(started) })
+		time.Sleep(20 * time.Millisecond)
+		return calc.Calculate(req, calc.Options{})
+	}
+	m := open(t, batch.Options{Calculate: slow, Parallel: 1, Workers: 1, Dir: t.TempDir()})
+	running := submit(t, m, input, batch.Params{Lang: "ru"})
+	queued := submit(t, m, input, batch.Params{Lang: "ru"})
+	<-started
+	if pos := m.Position(queued.ID); pos != 1 {
+		t.Fatalf("queued job at %d, want 1", pos)
+	}
+	j, err := m.Cancel(queued.ID)
+	if err != nil || j.Status != batch.StatusCancelled || m.Position(queued.ID) != 0 {
+		t.Fatalf("queued: %+v %v", j, err)
+	}
+	j, err = m.Cancel(running.ID)
+	if err != nil || j.Status != batch.StatusCancelled {
+		t.Fatalf("running: %+v %v", j, err)
+	}
+	for _, id := range []string{running.ID, queued.ID} {
+		if _, err := m.Report(id); !errors.Is(err, batch.ErrNotReady) {
+			t.Errorf("report of cancelled %s: %v", id, err)
+		}
+		if _, err := m.Cancel(id); !errors.Is(err, batch.ErrFinished) {
+			t.Errorf("second cancel of %s: %v", id, err)
+		}
+	}
+	// A new job runs to the end, and its report is there in both languages.
+	done := wait(t, m, submit(t, m, input, batch.Params{Lang: "ru"}).ID)
+	if done.Status != batch.StatusDone {
+		t.Fatalf("after the cancels: %+v", done)
+	}
+	for lang, sheet := range map[string]string{"ru": "Сводка", "en": "Summary"} {
+		f, err := m.ReportIn(done.ID, lang)
+		if err != nil {
+			t.Fatal(err)
+		}
+		x, err := excelize.OpenReader(f)
+		f.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := x.GetSheetList()[0]; got != sheet {
+			t.Errorf("%s report's first sheet %q", lang, got)
+		}
+		x.Close()
+	}
 }

@@ -143,3 +143,36 @@ func TestReplicasTakeOver(t *testing.T) {
 		})
 	}
 }
+
+// TestReplicasCancel: a job running on one replica is cancelled from
+// another: it is cancelled at once for both, and the replica running it
+// stops computing.
+func TestReplicasCancel(t *testing.T) {
+	for engine, db := range storagetest.Engines(t) {
+		t.Run(engine, func(t *testing.T) {
+			var rows atomic.Int64
+			m1 := open(t, batch.Options{Dir: t.TempDir(), DB: db, Parallel: 1, Calculate: slowCalc(10*time.Millisecond, &rows)})
+			input := writeInput(t, t.TempDir(), generate(500, 47, true), "csv", nil)
+			j := submit(t, m1, input, batch.Params{Lang: "en"})
+			waitRows(t, &rows, 3)
+			m2 := open(t, batch.Options{Dir: t.TempDir(), DB: db, Poll: 50 * time.Millisecond})
+			got, err := m2.Cancel(j.ID)
+			if err != nil || got.Status != batch.StatusCancelled {
+				t.Fatalf("Cancel from the other replica: %+v %v", got, err)
+			}
+			done := wait(t, m1, j.ID)
+			if done.Status != batch.StatusCancelled {
+				t.Fatalf("on the running replica: %+v", done)
+			}
+			time.Sleep(300 * time.Millisecond)
+			n := rows.Load()
+			time.Sleep(300 * time.Millisecond)
+			if rows.Load() != n || n >= 500 {
+				t.Errorf("the running replica kept computing: %d, then %d rows", n, rows.Load())
+			}
+			if _, err := m2.Report(j.ID); err == nil {
+				t.Error("a cancelled job has a report")
+			}
+		})
+	}
+}

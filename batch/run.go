@@ -18,7 +18,6 @@ import (
 	"log/slog"
 	"runtime"
 	"runtime/debug"
-	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -54,6 +53,11 @@ type Config struct {
 	Calculate CalculateFunc
 	// Source names the input in the report (the uploaded file's name).
 	Source string
+	// Other, when not nil, gets the same report in the other language
+	// (English when Lang is Russian and the reverse), so that either can be
+	// downloaded later. Check messages from the engine are in Lang; the
+	// other report names the failed conditions without them.
+	Other io.Writer
 	// TempDir holds temporary files of the report (default os.TempDir).
 	TempDir string
 	// Logger gets internal errors (default slog.Default()).
@@ -76,17 +80,29 @@ type Progress struct {
 }
 
 // Outcome sums up a finished run.
+//
+// Rows = Computed + Rejected and Computed = Eligible + Ineligible, always.
+// Only eligible loans count in the sums and the allocation (SPEC §6).
 type Outcome struct {
-	Rows      int              `json:"rows"`
-	Computed  int              `json:"computed"`
-	Eligible  int              `json:"eligible"`
-	Rejected  int              `json:"rejected"`
-	EmptyRows int              `json:"empty_rows"`
-	Format    string           `json:"format"`
-	Warnings  []report.Warning `json:"warnings,omitempty"`
-	// SubsidyPaid sums the paid subsidy of the computed loans, by currency
-	// (decimal strings).
-	SubsidyPaid map[string]string `json:"subsidy_paid,omitempty"`
+	Rows       int              `json:"rows"`
+	Computed   int              `json:"computed"`
+	Eligible   int              `json:"eligible"`
+	Ineligible int              `json:"ineligible"`
+	Rejected   int              `json:"rejected"`
+	EmptyRows  int              `json:"empty_rows"`
+	Format     string           `json:"format"`
+	Warnings   []report.Warning `json:"warnings,omitempty"`
+	// SubsidyPayable sums the payable subsidy of the eligible loans, by
+	// currency (decimal strings). SubsidyPaid is the same sum, under its
+	// earlier name.
+	SubsidyPayable map[string]string `json:"subsidy_payable,omitempty"`
+	SubsidyPaid    map[string]string `json:"subsidy_paid,omitempty"`
+	// IneligibleBy counts the ineligible loans failing each eligibility
+	// check, by check code.
+	IneligibleBy map[string]int `json:"ineligible_by,omitempty"`
+	// IneligibleLoans are the first ineligible loans (at most 100) with
+	// their failed conditions, for a page to show.
+	IneligibleLoans []IneligibleLoan `json:"ineligible_loans,omitempty"`
 	// Allocation by year, when a budget was given.
 	Allocation []YearAllocation `json:"allocation,omitempty"`
 	// Errors are the first problems of rejected rows (at most 100), for a
@@ -116,7 +132,21 @@ type RowError struct {
 	Ru     string `json:"ru"`
 }
 
-// maxOutcomeErrors bounds Outcome.Errors.
+// IneligibleLoan is a computed loan that fails an eligibility check.
+type IneligibleLoan struct {
+	Row    int           `json:"row"`
+	ID     string        `json:"id"`
+	Failed []FailedCheck `json:"failed"`
+}
+
+// FailedCheck is a failed eligibility check: its code and the engine's
+// message in the run's language.
+type FailedCheck struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+}
+
+// maxOutcomeErrors bounds Outcome.Errors and Outcome.IneligibleLoans.
 const maxOutcomeErrors = 100
 
 // Run reads the batch input at path, computes every valid row and writes
@@ -138,17 +168,31 @@ func Run(ctx context.Context, path string, cfg Config, out io.Writer, progress f
 		return nil, err
 	}
 	defer r.Close()
-	bw, err := report.NewBatchWriter(report.BatchOptions{
-		Lang: cfg.Lang, Schedules: cfg.Schedules, Allocation: cfg.Budget != nil, TempDir: cfg.TempDir,
-	})
-	if err != nil {
-		return nil, err
+	langs := []string{cfg.Lang}
+	if cfg.Other != nil {
+		langs = append(langs, otherLang(cfg.Lang))
 	}
-	defer bw.Close()
+	var writers []*report.BatchWriter
+	defer func() {
+		for _, w := range writers {
+			w.Close()
+		}
+	}()
+	for _, lang := range langs {
+		bw, err := report.NewBatchWriter(report.BatchOptions{
+			Lang: lang, Schedules: cfg.Schedules, Allocation: cfg.Budget != nil, TempDir: cfg.TempDir,
+		})
+		if err != nil {
+			return nil, err
+		}
+		writers = append(writers, bw)
+	}
+	bw := writers[0]
 
 	started := time.Now()
-	st := &runState{cfg: &cfg, bw: bw, outcome: &Outcome{Format: r.Format, SubsidyPaid: map[string]string{}},
-		paid: map[string]*report.Sum{}}
+	st := &runState{cfg: &cfg, bw: bw, writers: writers,
+		outcome: &Outcome{Format: r.Format, SubsidyPayable: map[string]string{}, SubsidyPaid: map[string]string{}},
+		paid:    map[string]*report.Sum{}}
 	if err := st.pipeline(ctx, r, progress); err != nil {
 		return nil, err
 	}
@@ -156,9 +200,11 @@ func Run(ctx context.Context, path string, cfg Config, out io.Writer, progress f
 	o.EmptyRows = r.EmptyRows()
 	o.Warnings = r.Warnings()
 	o.Computed, o.Eligible, o.Rejected = bw.Counts()
+	o.Ineligible = o.Computed - o.Eligible
 	o.Rows = o.Computed + o.Rejected
 	for c, s := range st.paid {
-		o.SubsidyPaid[c] = s.Decimal().StringFixed(2)
+		o.SubsidyPayable[c] = s.Decimal().StringFixed(2)
+		o.SubsidyPaid[c] = o.SubsidyPayable[c]
 	}
 	var alloc *report.Allocation
 	if cfg.Budget != nil {
@@ -179,14 +225,29 @@ func Run(ctx context.Context, path string, cfg Config, out io.Writer, progress f
 	if progress != nil {
 		progress(Progress{Total: o.Rows, Done: o.Computed, Failed: o.Rejected})
 	}
-	err = bw.Finish(out, report.BatchSummary{
+	sum := report.BatchSummary{
 		Source: cfg.Source, Format: r.Format, Sheet: r.Sheet, Encoding: r.Encoding, Programme: cfg.Programme,
 		Started: started, Finished: time.Now(), EmptyRows: o.EmptyRows, Warnings: o.Warnings, Allocation: alloc,
-	})
-	if err != nil {
-		return nil, err
+		Method: cfg.Allocation,
+	}
+	if cfg.Budget != nil {
+		sum.Budget, sum.Currency = &cfg.Budget.Amount, cfg.Budget.Currency
+	}
+	outs := []io.Writer{out, cfg.Other}
+	for i, w := range writers {
+		if err := w.Finish(outs[i], sum); err != nil {
+			return nil, err
+		}
 	}
 	return o, nil
+}
+
+// otherLang is the report language that lang is not.
+func otherLang(lang string) string {
+	if report.Lang(lang) == "en" {
+		return "ru"
+	}
+	return "en"
 }
 
 func (c *Config) defaults() {
@@ -208,26 +269,19 @@ func (c *Config) defaults() {
 // runState is what a run gathers as rows finish, in input order.
 type runState struct {
 	cfg     *Config
-	bw      *report.BatchWriter
+	bw      *report.BatchWriter   // the first of writers: the counts
+	writers []*report.BatchWriter // one a language
 	outcome *Outcome
 	paid    map[string]*report.Sum
 	demands []demandRec
 	exclude []report.AllocationExcluded
 }
 
-// demandRec is a computed project's paid subsidy by year, in the budget's
-// currency, for the allocation.
+// demandRec is a computed project's claim on the budget.
 type demandRec struct {
-	row    int
-	id     string
-	app    calc.Date
-	hasApp bool
-	years  []yearDemand
-}
-
-type yearDemand struct {
-	year   int
-	demand calc.Money
+	row int
+	id  string
+	app calc.Application
 }
 
 // item is one row on its way through the pipeline.
@@ -361,36 +415,60 @@ func (st *runState) handle(it *item) error {
 				st.outcome.ErrorsOmitted++
 			}
 		}
-		return st.bw.Rejected(l)
+		for _, w := range st.writers {
+			if err := w.Rejected(l); err != nil {
+				return err
+			}
+		}
+		return nil
 	}
 	res := it.res
-	s := st.paid[res.Currency]
-	if s == nil {
-		s = &report.Sum{}
-		st.paid[res.Currency] = s
+	if res.Eligible {
+		// Only an eligible loan is paid, counts in the sums and asks for
+		// budget (SPEC §6).
+		s := st.paid[res.Currency]
+		if s == nil {
+			s = &report.Sum{}
+			st.paid[res.Currency] = s
+		}
+		s.Add(res.Totals.SubsidyPayable)
+		if st.cfg.Budget != nil {
+			st.demand(l, res)
+		}
+	} else {
+		st.ineligible(l, res)
 	}
-	s.Add(res.Totals.SubsidyPaid)
-	if st.cfg.Budget != nil {
-		st.demand(l, res)
+	for _, w := range st.writers {
+		if err := w.Computed(l, res); err != nil {
+			return err
+		}
 	}
-	return st.bw.Computed(l, res)
+	return nil
 }
 
-// demand records the project's paid subsidy by year in the budget's
-// currency. A loan in another currency converts with the year's exchange
-// rate of its cap (or its cap_fx) when that rate is into the budget's
-// currency, rounding down to the minor unit as cap conversions do; a loan
-// with no such rate is left out of the allocation and listed.
+// ineligible records why a computed loan is not eligible.
+func (st *runState) ineligible(l *report.Loan, res *calc.Result) {
+	o := st.outcome
+	if o.IneligibleBy == nil {
+		o.IneligibleBy = map[string]int{}
+	}
+	il := IneligibleLoan{Row: l.Row, ID: l.ID}
+	for _, c := range res.Checks {
+		if !c.OK && c.Kind == calc.KindEligibility {
+			o.IneligibleBy[c.Code]++
+			il.Failed = append(il.Failed, FailedCheck{Code: c.Code, Message: c.Message})
+		}
+	}
+	if len(o.IneligibleLoans) < maxOutcomeErrors {
+		o.IneligibleLoans = append(o.IneligibleLoans, il)
+	}
+}
+
+// demand records the project's claim on the budget: its payable subsidy
+// by year in the budget's currency (calc.Demand: the conversion rules live
+// there). A loan that cannot take part is left out of the allocation and
+// listed with the reason.
 func (st *runState) demand(l *report.Loan, res *calc.Result) {
-	b := st.cfg.Budget
-	d := demandRec{row: l.Row, id: l.ID}
-	if l.ApplicationDate != nil {
-		d.app, d.hasApp = *l.ApplicationDate, true
-	}
-	capCur := ""
-	if res.Programme.Cap != nil {
-		capCur = res.Programme.Cap.Currency
-	}
 	var rowFX *decimal.Decimal
 	for _, fx := range l.Request.Subsidy.FX {
 		if fx.Year == nil {
@@ -398,91 +476,38 @@ func (st *runState) demand(l *report.Loan, res *calc.Result) {
 			rowFX = &v
 		}
 	}
-	for _, y := range res.Years {
-		if y.SubsidyPaid == 0 {
-			continue
-		}
-		m := y.SubsidyPaid
-		if res.Currency != b.Currency {
-			rate := y.FXRate
-			if rate == nil {
-				rate = rowFX
-			}
-			if rate == nil || (capCur != "" && capCur != b.Currency) {
-				st.exclude = append(st.exclude, report.AllocationExcluded{
-					Row: l.Row, ID: l.ID, Currency: res.Currency,
-					En: fmt.Sprintf("the loan is in %s and there is no exchange rate into %s: give cap_fx", res.Currency, b.Currency),
-					Ru: fmt.Sprintf("кредит в %s, а курса к %s нет: укажите cap_fx", res.Currency, b.Currency),
-				})
-				return
-			}
-			conv := m.Decimal().Mul(*rate).Truncate(calc.MinorDigits)
-			v, err := calc.MoneyFromDecimal(conv)
-			if err != nil {
-				st.exclude = append(st.exclude, report.AllocationExcluded{Row: l.Row, ID: l.ID, Currency: res.Currency,
-					En: "the converted demand is out of range", Ru: "пересчитанная потребность вне допустимого диапазона"})
-				return
-			}
-			m = v
-		}
-		d.years = append(d.years, yearDemand{y.Year, m})
+	years, err := calc.Demand(res, st.cfg.Budget.Currency, rowFX)
+	var ce *calc.Error
+	if errors.As(err, &ce) && len(ce.Fields) > 0 {
+		st.exclude = append(st.exclude, report.AllocationExcluded{
+			Row: l.Row, ID: l.ID, Currency: res.Currency, En: ce.Fields[0].En, Ru: ce.Fields[0].Ru})
+		return
 	}
-	if len(d.years) > 0 {
-		st.demands = append(st.demands, d)
+	if len(years) > 0 {
+		st.demands = append(st.demands, demandRec{row: l.Row, id: l.ID,
+			app: calc.Application{Seq: l.Row, Date: l.ApplicationDate, Years: years}})
 	}
 }
 
-// allocate shares each year's budget among that year's demands (SPEC §5).
-// first_come serves projects by application date, then row order (rows
-// without a date after those with one); pro_rata uses the same order to
-// break ties of the largest remainder.
+// allocate shares each year's budget among that year's demands (SPEC §5)
+// with calc.AllocateYears, which fixes the order projects are served in.
 func (st *runState) allocate() (*report.Allocation, error) {
 	b := st.cfg.Budget
-	order := make([]int, len(st.demands))
-	for i := range order {
-		order[i] = i
+	apps := make([]calc.Application, len(st.demands))
+	for i := range st.demands {
+		apps[i] = st.demands[i].app
 	}
-	sort.SliceStable(order, func(i, j int) bool {
-		a, c := &st.demands[order[i]], &st.demands[order[j]]
-		if a.hasApp != c.hasApp {
-			return a.hasApp
-		}
-		if a.hasApp && a.app != c.app {
-			return a.app < c.app
-		}
-		return a.row < c.row
-	})
-	byYear := map[int][]int{} // year -> indexes into order, in order
-	var years []int
-	for _, i := range order {
-		for _, y := range st.demands[i].years {
-			if _, ok := byYear[y.year]; !ok {
-				years = append(years, y.year)
-			}
-			byYear[y.year] = append(byYear[y.year], i)
-		}
+	years, err := calc.AllocateYears(b.Amount, st.cfg.Allocation, apps)
+	if err != nil {
+		return nil, err
 	}
-	sort.Ints(years)
 	a := &report.Allocation{Method: st.cfg.Allocation, Budget: b.Amount, Currency: b.Currency, Excluded: st.exclude}
 	for _, y := range years {
-		idx := byYear[y]
-		demand := make([]calc.Money, len(idx))
-		for k, i := range idx {
-			for _, yd := range st.demands[i].years {
-				if yd.year == y {
-					demand[k] = yd.demand
-				}
-			}
-		}
-		got, err := calc.Allocate(b.Amount, demand, st.cfg.Allocation)
-		if err != nil {
-			return nil, err
-		}
-		ay := report.AllocationYear{Year: y, Projects: make([]report.AllocatedProject, len(idx))}
-		for k, i := range idx {
-			ay.Demand.Add(demand[k])
-			ay.Allocated.Add(got[k])
-			ay.Projects[k] = report.AllocatedProject{Row: st.demands[i].row, ID: st.demands[i].id, Demand: demand[k], Allocated: got[k]}
+		ay := report.AllocationYear{Year: y.Year, Projects: make([]report.AllocatedProject, len(y.Projects))}
+		for k, i := range y.Projects {
+			ay.Demand.Add(y.Demand[k])
+			ay.Allocated.Add(y.Allocated[k])
+			ay.Projects[k] = report.AllocatedProject{Row: st.demands[i].row, ID: st.demands[i].id, Demand: y.Demand[k], Allocated: y.Allocated[k]}
 		}
 		a.Years = append(a.Years, ay)
 	}
@@ -491,8 +516,10 @@ func (st *runState) allocate() (*report.Allocation, error) {
 
 // ParseBudget reads an annual budget as the upload form gives it: an
 // amount with an optional ISO currency code ("5000000000", "5 000 000 000,00
-// RUB"). Without a code the budget is in defaultCurrency.
-func ParseBudget(s, defaultCurrency string) (*Budget, error) {
+// RUB"), the amount read by [calc.ParseNumber] in the writer's language
+// lang ("5,000" is 5000 in English, ambiguous otherwise). Without a code
+// the budget is in defaultCurrency.
+func ParseBudget(s, lang, defaultCurrency string) (*Budget, error) {
 	s = strings.TrimSpace(s)
 	cur := defaultCurrency
 	if f := strings.Fields(s); len(f) > 1 {
@@ -502,7 +529,12 @@ func ParseBudget(s, defaultCurrency string) (*Budget, error) {
 			s = strings.Join(f[:len(f)-1], " ")
 		}
 	}
-	d, err := report.ParseNumber(s)
+	d, err := calc.ParseNumber(s, lang)
+	if ne := (*calc.NumberError)(nil); errors.As(err, &ne) && ne.Kind == calc.NumberAmbiguous {
+		return nil, &calc.Error{Kind: calc.Invalid, Detail: "invalid annual budget", Fields: []calc.FieldError{{
+			Field: "annual_budget", En: "the annual budget is " + ne.En, Ru: "годовой бюджет: " + ne.Ru,
+		}}}
+	}
 	if err != nil || d.IsNegative() {
 		return nil, &calc.Error{Kind: calc.Invalid, Detail: "invalid annual budget", Fields: []calc.FieldError{{
 			Field: "annual_budget",
@@ -521,17 +553,7 @@ func ParseBudget(s, defaultCurrency string) (*Budget, error) {
 	return &Budget{Amount: m, Currency: cur}, nil
 }
 
-// BudgetCurrency is the currency of a budget given without one: the
-// annual cap's currency of the programme, or its only allowed currency, or
-// RUB.
-func BudgetCurrency(programme string) string {
-	if p, ok := calc.LookupProgramme(programme); ok {
-		if p.Cap != nil {
-			return p.Cap.Currency
-		}
-		if len(p.Conditions.Currencies) == 1 {
-			return p.Conditions.Currencies[0]
-		}
-	}
-	return "RUB"
-}
+// BudgetCurrency is the currency of a budget given without one
+// (calc.BudgetCurrency): the annual cap's currency of the programme, or
+// its only allowed currency, or RUB.
+func BudgetCurrency(programme string) string { return calc.BudgetCurrency(programme) }

@@ -67,11 +67,12 @@ func TestRoundTrip(t *testing.T) {
 			projects := sheet(t, path, "Projects")
 			h := projects[0]
 			cID, cStatus := column(t, h, "id"), column(t, h, "Status")
-			cInterest, cSubsidy, cPaid := column(t, h, "Interest"), column(t, h, "Subsidy (rule)"), column(t, h, "Subsidy paid")
+			cInterest, cSubsidy, cPaid := column(t, h, "Interest"), column(t, h, "Subsidy under the rule"), column(t, h, "Would be paid if the conditions were met")
+			cPayable := column(t, h, "Subsidy payable")
 			cBorrower, cPV := column(t, h, "Borrower interest"), column(t, h, "Subsidy present value")
 			yearCol := map[int]int{}
 			for i, name := range h {
-				if y, ok := strings.CutPrefix(name, "Subsidy paid "); ok {
+				if y, ok := strings.CutPrefix(name, "Payable "); ok {
 					n, _ := strconv.Atoi(y)
 					yearCol[n] = i
 				}
@@ -108,24 +109,25 @@ func TestRoundTrip(t *testing.T) {
 					col  int
 					want calc.Money
 				}{{cInterest, res.Totals.Interest}, {cSubsidy, res.Totals.Subsidy}, {cPaid, res.Totals.SubsidyPaid},
+					{cPayable, res.Totals.SubsidyPayable},
 					{cBorrower, res.Totals.BorrowerInterest}, {cPV, res.SubsidyPresentValue}} {
 					if !sameMoney(r[c.col], c.want) {
 						t.Errorf("%s %s: report %q, single calculation %s", l[report.ColID], h[c.col], r[c.col], c.want)
 					}
 				}
 				for _, y := range res.Years {
-					if y.SubsidyPaid == 0 {
+					if y.SubsidyPayable == 0 {
 						continue
 					}
-					if !sameMoney(r[yearCol[y.Year]], y.SubsidyPaid) {
-						t.Errorf("%s paid in %d: report %q, single calculation %s", l[report.ColID], y.Year, r[yearCol[y.Year]], y.SubsidyPaid)
+					if !sameMoney(r[yearCol[y.Year]], y.SubsidyPayable) {
+						t.Errorf("%s payable in %d: report %q, single calculation %s", l[report.ColID], y.Year, r[yearCol[y.Year]], y.SubsidyPayable)
 					}
 				}
 			}
 			errs := sheet(t, path, "Errors")
 			want := map[string]string{"BAD-1": "amount", "L000001": "id", "BAD-3": "term_months"}
 			for _, e := range errs[1:] {
-				if col, ok := want[e[1]]; ok && e[2] == col {
+				if col, ok := want[e[1]]; ok && strings.HasSuffix(e[2], "("+col+")") {
 					delete(want, e[1])
 				}
 			}
@@ -193,19 +195,24 @@ func TestAllocation(t *testing.T) {
 
 func TestParseBudget(t *testing.T) {
 	cases := []struct {
-		in, cur string
-		want    calc.Money
-		ok      bool
+		in, lang, cur string
+		want          calc.Money
+		ok            bool
 	}{
-		{"5000000000", "RUB", 5_000_000_000_00, true},
-		{"5 000 000 000,50 KZT", "KZT", 5_000_000_000_50, true},
-		{"1,000.25 rub", "RUB", 1_000_25, true},
-		{"-5", "", 0, false},
-		{"lots", "", 0, false},
-		{"1.005", "", 0, false},
+		{"5000000000", "ru", "RUB", 5_000_000_000_00, true},
+		{"5 000 000 000,50 KZT", "ru", "KZT", 5_000_000_000_50, true},
+		{"1,000.25 rub", "en", "RUB", 1_000_25, true},
+		// The English "5,000" is five thousand, never five.
+		{"5,000 RUB", "en", "RUB", 5_000_00, true},
+		{"5,000,000", "ru", "RUB", 5_000_000_00, true},
+		{"-5", "ru", "", 0, false},
+		{"lots", "en", "", 0, false},
+		{"1.005", "en", "", 0, false},
+		// In Russian "5,000" may be 5 or 5000: refused, never guessed.
+		{"5,000 RUB", "ru", "", 0, false},
 	}
 	for _, c := range cases {
-		b, err := batch.ParseBudget(c.in, "RUB")
+		b, err := batch.ParseBudget(c.in, c.lang, "RUB")
 		if !c.ok {
 			var ce *calc.Error
 			if !errors.As(err, &ce) || ce.Fields[0].Field != "annual_budget" {
@@ -216,6 +223,10 @@ func TestParseBudget(t *testing.T) {
 		if err != nil || b.Amount != c.want || b.Currency != c.cur {
 			t.Errorf("%q: %+v %v", c.in, b, err)
 		}
+	}
+	_, err := batch.ParseBudget("5,000", "ru", "RUB")
+	if err == nil || !strings.Contains(err.Error(), "ambiguous") {
+		t.Errorf("an ambiguous budget is refused without saying why: %v", err)
 	}
 }
 
@@ -279,12 +290,108 @@ func TestRejectedRowsShowTheirValues(t *testing.T) {
 		if len(r) < 5 || r[1] != "B" {
 			continue
 		}
-		if v, ok := want[r[2]]; ok && r[3] == v && r[4] != "" {
-			delete(want, r[2])
+		// The column by its name and, in parentheses, its key.
+		key := strings.TrimSuffix(r[2][strings.LastIndex(r[2], "(")+1:], ")")
+		if v, ok := want[key]; ok && r[3] == v && r[4] != "" {
+			delete(want, key)
 		}
 	}
 	if len(want) > 0 {
 		t.Errorf("Errors sheet lacks %v: %v", want, rows)
+	}
+}
+
+// TestIneligibleCountApart: a loan that fails an eligibility check (two
+// member states where the programme asks for three) is counted apart,
+// adds nothing to the payable sums and gets no budget, under either
+// allocation method (SPEC §6). The same run writes the report in the other
+// language too.
+func TestIneligibleCountApart(t *testing.T) {
+	loans := generate(30, 11, true)
+	ineligible := map[string]bool{}
+	for i, l := range loans {
+		l[report.ColRate] = "18" // under every ceiling
+		if i%3 == 0 {
+			l[report.ColParticipants] = "RU:60;BY:40"
+		} else {
+			l[report.ColParticipants] = "BY:40;RU:35;KZ:25"
+		}
+		if i%3 == 0 {
+			ineligible[l[report.ColID]] = true
+		}
+	}
+	input := writeInput(t, t.TempDir(), loans, "csv", nil)
+	for _, method := range []string{calc.ProRata, calc.FirstCome} {
+		t.Run(method, func(t *testing.T) {
+			// A budget larger than any demand: an ineligible loan given
+			// money would show.
+			budget := &batch.Budget{Amount: 900_000_000_000_00, Currency: "RUB"}
+			other := filepath.Join(t.TempDir(), "other.xlsx")
+			of, err := os.Create(other)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer of.Close()
+			o, path := run(t, input, batch.Config{Lang: "ru", Budget: budget, Allocation: method, Other: of})
+			if o.Computed != o.Eligible+o.Ineligible || o.Rows != o.Computed+o.Rejected {
+				t.Fatalf("outcome %+v: computed ≠ eligible + ineligible", o)
+			}
+			if o.Ineligible != len(ineligible) || o.IneligibleBy[calc.CheckMinMemberStates] != len(ineligible) {
+				t.Fatalf("ineligible %d by %v, want %d for min_member_states", o.Ineligible, o.IneligibleBy, len(ineligible))
+			}
+			if len(o.IneligibleLoans) != len(ineligible) || len(o.IneligibleLoans[0].Failed) == 0 {
+				t.Fatalf("ineligible loans %+v", o.IneligibleLoans)
+			}
+			// The payable sum is that of the eligible loans' single
+			// calculations.
+			var want calc.Money
+			for _, l := range loans {
+				if ineligible[l[report.ColID]] {
+					continue
+				}
+				var req calc.Request
+				if err := json.Unmarshal([]byte(l.request("ru")), &req); err != nil {
+					t.Fatal(err)
+				}
+				res, err := calc.Calculate(&req, calc.Options{})
+				if err != nil || !res.Eligible {
+					t.Fatalf("%s: %v eligible=%v", l[report.ColID], err, res != nil && res.Eligible)
+				}
+				want += res.Totals.SubsidyPayable
+			}
+			if got := o.SubsidyPayable["RUB"]; got != want.Decimal().StringFixed(2) {
+				t.Errorf("payable %s, want %s (eligible loans only)", got, want.Decimal().StringFixed(2))
+			}
+			// No allocation row is an ineligible loan's, and the budget,
+			// larger than the demand, covers exactly the eligible demand.
+			var allocated decimal.Decimal
+			for _, r := range sheet(t, path, "Распределение")[1:] {
+				if ineligible[r[3]] {
+					t.Errorf("ineligible %s in the allocation: %q", r[3], r)
+				}
+				d, _ := decimal.NewFromString(r[5])
+				allocated = allocated.Add(d)
+			}
+			if !allocated.Equal(want.Decimal()) {
+				t.Errorf("allocated %s, want the eligible demand %s", allocated, want.Decimal())
+			}
+			// The Projects sheet marks them; the other language's report
+			// has the same rows.
+			projects := sheet(t, path, "Проекты")
+			cEl := column(t, projects[0], "Условия выполнены")
+			no := 0
+			for _, r := range projects[1:] {
+				if r[cEl] == "нет" {
+					no++
+				}
+			}
+			if no != len(ineligible) {
+				t.Errorf("%d rows marked ineligible, want %d", no, len(ineligible))
+			}
+			if en := sheet(t, other, "Projects"); len(en) != len(projects) {
+				t.Errorf("English report: %d rows, Russian %d", len(en), len(projects))
+			}
+		})
 	}
 }
 

@@ -70,16 +70,32 @@ func (a *accrual) add(balance Money, rate rateVal, days int, cls int) {
 		return
 	}
 	if a.fast {
-		if rate.i == 0 {
+		if !rate.ok {
+			a.toDecimal()
+		} else {
+			if rate.i != 0 {
+				a.n[cls].addMul(uint64(balance), uint64(rate.i), uint64(days))
+			}
 			return
 		}
-		a.n[cls].addMul(uint64(balance), uint64(rate.i), uint64(days))
-		return
 	}
 	if rate.d.IsZero() {
 		return
 	}
 	a.d[cls] = a.d[cls].Add(decimal.New(int64(balance), 0).Mul(rate.d).Mul(decimal.New(int64(days), 0)))
+}
+
+// toDecimal moves a fast accrual onto decimals, for a rate the fixed point
+// cannot hold (more than 8 decimal places, or above 100 %): the numerators
+// are divided by rateScale exactly, so the period's amount is the same as
+// if it had been accrued in decimals throughout.
+func (a *accrual) toDecimal() {
+	for i, n := range a.n {
+		b := new(big.Int).SetUint64(n.hi)
+		b.Lsh(b, 64).Or(b, new(big.Int).SetUint64(n.lo))
+		a.d[i] = decimal.NewFromBigInt(b, -8) // rateScale is 10^8
+	}
+	a.fast = false
 }
 
 // total returns the rounded amount in minor units for day count dc.

@@ -1,7 +1,9 @@
 package calc
 
 import (
+	"cmp"
 	"math/bits"
+	"slices"
 	"strconv"
 
 	"github.com/shopspring/decimal"
@@ -89,4 +91,149 @@ func Allocate(budget Money, demand []Money, method string) ([]Money, error) {
 		}
 		return out, nil
 	}
+}
+
+// YearDemand is a project's demand on one calendar year's budget, in the
+// budget's currency (minor units).
+type YearDemand struct {
+	Year   int
+	Demand Money
+}
+
+// Demand returns what the loan of res asks of a budget in currency cur,
+// year by year (years with nothing payable left out): its payable subsidy,
+// so an ineligible loan asks nothing (SPEC §6). A loan in another currency
+// converts each year with the exchange rate its cap used that year, else
+// with fx (units of cur for one unit of the loan currency; nil: none),
+// rounded down to the minor unit as cap conversions are: 1 234 567,89 KZT
+// at 0.18 is 222 222,22 RUB. When there is no such rate (or the cap's
+// rates lead into another currency than cur) the loan cannot take part:
+// the answer is an *[Error] of kind [Invalid] on field "subsidy.fx".
+func Demand(res *Result, cur string, fx *decimal.Decimal) ([]YearDemand, error) {
+	capCur := ""
+	if res.Programme.Cap != nil {
+		capCur = res.Programme.Cap.Currency
+	}
+	var out []YearDemand
+	for _, y := range res.Years {
+		if y.SubsidyPayable == 0 {
+			continue
+		}
+		m := y.SubsidyPayable
+		if res.Currency != cur {
+			rate := y.FXRate
+			if rate == nil {
+				rate = fx
+			}
+			if rate == nil || (capCur != "" && capCur != cur) {
+				var p problems
+				p.add("subsidy.fx", "the loan is in %s and there is no exchange rate into %s: give cap_fx",
+					"кредит в %s, а курса к %s нет: укажите cap_fx", res.Currency, cur)
+				return nil, p.err()
+			}
+			v, err := MoneyFromDecimal(m.Decimal().Mul(*rate).Truncate(MinorDigits))
+			if err != nil {
+				var p problems
+				p.add("subsidy.fx", "the converted demand is out of range", "пересчитанная потребность вне допустимого диапазона")
+				return nil, p.err()
+			}
+			m = v
+		}
+		out = append(out, YearDemand{y.Year, m})
+	}
+	return out, nil
+}
+
+// Application is one project's claim on the budget: its place in the
+// queue and its demand by year (from [Demand]).
+type Application struct {
+	// Seq is the project's place in the input (its row): the order among
+	// equal dates.
+	Seq int
+	// Date is the application date; nil comes after every dated one.
+	Date  *Date
+	Years []YearDemand
+}
+
+// AllocatedYear is one year's allocation: Demand and Allocated are in the
+// order of Projects, indexes into the applications given to
+// [AllocateYears] in the order they were served.
+type AllocatedYear struct {
+	Year      int
+	Projects  []int
+	Demand    []Money
+	Allocated []Money
+}
+
+// AllocateYears shares budget, the programme's budget for every calendar
+// year (minor units), among the applications with [Allocate] year by year,
+// in years' order. Projects are served by application date, earliest
+// first, then by Seq; applications without a date come after those with
+// one, by Seq. Under pro_rata the same order breaks ties of the largest
+// remainder. Errors are those of [Allocate].
+func AllocateYears(budget Money, method string, apps []Application) ([]AllocatedYear, error) {
+	order := make([]int, len(apps))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(i, j int) int {
+		a, b := &apps[i], &apps[j]
+		switch {
+		case (a.Date != nil) != (b.Date != nil):
+			if a.Date != nil {
+				return -1
+			}
+			return 1
+		case a.Date != nil && *a.Date != *b.Date:
+			return cmp.Compare(*a.Date, *b.Date)
+		}
+		return cmp.Compare(a.Seq, b.Seq)
+	})
+	byYear := map[int]*AllocatedYear{}
+	var years []int
+	for _, i := range order {
+		for _, y := range apps[i].Years {
+			ay := byYear[y.Year]
+			if ay == nil {
+				ay = &AllocatedYear{Year: y.Year}
+				byYear[y.Year] = ay
+				years = append(years, y.Year)
+			}
+			ay.Projects = append(ay.Projects, i)
+			ay.Demand = append(ay.Demand, y.Demand)
+		}
+	}
+	slices.Sort(years)
+	out := make([]AllocatedYear, 0, len(years))
+	for _, y := range years {
+		ay := byYear[y]
+		got, err := Allocate(budget, ay.Demand, method)
+		if err != nil {
+			return nil, err
+		}
+		ay.Allocated = got
+		out = append(out, *ay)
+	}
+	if len(out) == 0 {
+		// Still check the method and the budget.
+		if _, err := Allocate(budget, nil, method); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// BudgetCurrency is the currency of a programme's budget given without
+// one: the currency of the programme's annual cap, or its only allowed
+// currency, or RUB.
+func BudgetCurrency(programme string) string {
+	if p, ok := LookupProgramme(programme); ok {
+		if p.Cap != nil {
+			return p.Cap.Currency
+		}
+		if len(p.Conditions.Currencies) == 1 {
+			return p.Conditions.Currencies[0]
+		}
+	}
+	return "RUB"
 }

@@ -197,3 +197,82 @@ func ExampleAllocate() {
 	// pro_rata [250.00 350.00 400.00] <nil>
 	// first_come [500.00 500.00 0.00] <nil>
 }
+
+// TestDemand: the payable subsidy by year, converted into the budget's
+// currency rounded down; nothing for an ineligible loan; no rate, no part.
+func TestDemand(t *testing.T) {
+	d := func(s string) *decimal.Decimal { v := decimal.RequireFromString(s); return &v }
+	year := func(y int, payable calc.Money, fx *decimal.Decimal) calc.Year {
+		return calc.Year{Year: y, SubsidyPaid: payable, SubsidyPayable: payable, FXRate: fx}
+	}
+	rubCap := &calc.Cap{Amount: decimal.NewFromInt(350_000_000), Currency: "RUB"}
+	tests := []struct {
+		name string
+		res  calc.Result
+		fx   *decimal.Decimal
+		want []calc.YearDemand
+		err  bool
+	}{
+		{name: "SameCurrency", res: calc.Result{Currency: "RUB", Eligible: true,
+			Years: []calc.Year{year(2025, 100_00, nil), year(2026, 0, nil), year(2027, 5, nil)}},
+			want: []calc.YearDemand{{2025, 100_00}, {2027, 5}}},
+		// 1 234 567,89 KZT × 0.18 = 222 222,2202 RUB, rounded down.
+		{name: "CapRateRoundsDown", res: calc.Result{Currency: "KZT", Eligible: true,
+			Programme: calc.ProgrammeRef{Cap: rubCap}, Years: []calc.Year{year(2025, 1_234_567_89, d("0.18"))}},
+			want: []calc.YearDemand{{2025, 222_222_22}}},
+		// 999,99 BYN × 28.5 = 28 499,715 RUB → 28 499,71.
+		{name: "RowRate", res: calc.Result{Currency: "BYN", Eligible: true, Years: []calc.Year{year(2026, 999_99, nil)}},
+			fx: d("28.5"), want: []calc.YearDemand{{2026, 28_499_71}}},
+		{name: "Ineligible", res: calc.Result{Currency: "RUB", Eligible: false,
+			Years: []calc.Year{{Year: 2025, SubsidyPaid: 100_00, SubsidyPayable: 0}}}},
+		{name: "NoRate", res: calc.Result{Currency: "KZT", Eligible: true, Years: []calc.Year{year(2025, 100, nil)}}, err: true},
+		{name: "CapInAnotherCurrency", res: calc.Result{Currency: "KZT", Eligible: true,
+			Programme: calc.ProgrammeRef{Cap: &calc.Cap{Amount: decimal.NewFromInt(1), Currency: "USD"}},
+			Years:     []calc.Year{year(2025, 100, d("0.002"))}}, err: true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := calc.Demand(&tc.res, "RUB", tc.fx)
+			var ce *calc.Error
+			if tc.err {
+				if !errors.As(err, &ce) || ce.Fields[0].Field != "subsidy.fx" || ce.Fields[0].Ru == "" {
+					t.Fatalf("%v, want a subsidy.fx error", err)
+				}
+				return
+			}
+			if err != nil || !slices.Equal(got, tc.want) {
+				t.Errorf("%v %v, want %v", got, err, tc.want)
+			}
+		})
+	}
+}
+
+// TestAllocateYears: the order projects are served in (dated applications
+// first, earliest first, then input order; undated after, in input order)
+// and each year shared on its own.
+func TestAllocateYears(t *testing.T) {
+	date := func(s string) *calc.Date { v := calc.MustDate(s); return &v }
+	apps := []calc.Application{
+		{Seq: 2, Years: []calc.YearDemand{{2025, 50}, {2026, 10}}},                           // undated, first in the file
+		{Seq: 3, Date: date("2025-02-01"), Years: []calc.YearDemand{{2025, 60}}},             // dated later
+		{Seq: 4, Date: date("2025-01-15"), Years: []calc.YearDemand{{2025, 30}, {2026, 30}}}, // dated earliest
+		{Seq: 5, Years: []calc.YearDemand{{2025, 40}}},                                       // undated
+		{Seq: 1, Date: date("2025-02-01"), Years: []calc.YearDemand{{2026, 5}}},              // same date as Seq 3, earlier row
+	}
+	got, err := calc.AllocateYears(100, calc.FirstCome, apps)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []calc.AllocatedYear{
+		// 2025: served 4 (30), 3 (60), then 2 gets the 10 left, 5 nothing.
+		{Year: 2025, Projects: []int{2, 1, 0, 3}, Demand: []calc.Money{30, 60, 50, 40}, Allocated: []calc.Money{30, 60, 10, 0}},
+		// 2026: everyone in full (45 ≤ 100), in the same order.
+		{Year: 2026, Projects: []int{2, 4, 0}, Demand: []calc.Money{30, 5, 10}, Allocated: []calc.Money{30, 5, 10}},
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("got  %v\nwant %v", got, want)
+	}
+	if _, err := calc.AllocateYears(100, "lottery", nil); err == nil {
+		t.Error("an unknown method with no demand passed")
+	}
+}

@@ -2,6 +2,7 @@ package calc
 
 import (
 	"cmp"
+	"context"
 	"math"
 	"slices"
 
@@ -16,11 +17,18 @@ type Options struct {
 	// Schedule and Years is reused and everything else in it is replaced.
 	// A server that encodes each result before computing the next keeps a
 	// pool of them and allocates a third as much per calculation. The
-	// returned *Result is then Into; on an error Into is left as it was.
+	// returned *Result is then Into; on an error Into is left as it was,
+	// except after a cancellation (its content is then unspecified).
 	Into *Result
 	// programme, when set, replaces the request's programme (a
 	// comparison's plan of the loan alone, compare.go).
 	programme *Programme
+	// Context, when not nil, abandons the calculation once it is done
+	// (deadline passed or cancelled): Calculate then returns an *[Error]
+	// of kind [Canceled]. It is looked at once per payment period.
+	Context context.Context
+
+	work *workCount // tests: where to record the work done
 }
 
 // Calculate validates req and computes its result: schedule, subsidy,
@@ -42,12 +50,28 @@ func calculate(req *Request, opt Options, decimalOnly bool) (*Result, error) {
 	if decimalOnly {
 		p.fast = false
 	}
-	res := opt.Into
+	res, err := p.result(opt.Into)
+	if err != nil {
+		return nil, err
+	}
+	if len(req.Scenarios) > 0 {
+		p.scenarios(res, opt) // scenario.go
+	}
+	return res, nil
+}
+
+// result computes the result of a validated plan into res (nil: a new
+// Result), reusing its memory as Options.Into describes; the error is the
+// plan's context's when it was done before the schedule was.
+func (p *plan) result(res *Result) (*Result, error) {
 	if res == nil {
 		res = new(Result)
 	}
 	*res = Result{Currency: p.currency, Schedule: res.Schedule[:0], Years: res.Years[:0]}
 	res.Schedule = p.schedule(res.Schedule)
+	if p.canceled != nil {
+		return nil, p.canceled
+	}
 	p.applyCap(res)
 	checks := p.eligibility()
 	res.Eligible = checks.eligible()
@@ -56,21 +80,24 @@ func calculate(req *Request, opt Options, decimalOnly bool) (*Result, error) {
 	p.borrowerFigures(res)
 	p.shares(res)
 	res.Checks = p.outcomeChecks(checks, res)
-	res.Programme = ProgrammeRef{
+	res.Programme = p.programmeRef()
+	return res, nil
+}
+
+// programmeRef names the programme and the parameters the plan uses.
+func (p *plan) programmeRef() ProgrammeRef {
+	ref := ProgrammeRef{
 		ID: p.prog.ID, Name: p.prog.NameRu, RulesVersion: p.prog.RulesVersion,
 		Rule: p.rule, Cap: p.cap, BaseCountry: p.baseCountry,
 		WindowStart: p.winStart, WindowEnd: p.winEnd, Overridden: p.overridden,
 	}
 	if p.lang == "en" {
-		res.Programme.Name = p.prog.NameEn
+		ref.Name = p.prog.NameEn
 	}
 	if !p.usesBase {
-		res.Programme.BaseCountry = ""
+		ref.BaseCountry = ""
 	}
-	if len(req.Scenarios) > 0 {
-		p.scenarios(res, opt) // scenario.go
-	}
-	return res, nil
+	return ref
 }
 
 // applyCap pays each period's subsidy up to what is left of its payment

@@ -9,11 +9,16 @@ import (
 type ErrorKind int
 
 // Kinds of [Error]. Adapters turn them into HTTP statuses in one place:
-// Invalid is 422 (400 for undecodable input), NotFound 404, Internal 500.
+// Invalid is 422 (400 for undecodable input), NotFound 404, Internal 500,
+// Canceled 503.
 const (
 	Invalid ErrorKind = iota + 1
 	NotFound
 	Internal
+	// Canceled: the calculation was abandoned because Options.Context was
+	// done (its deadline passed or it was cancelled); the error unwraps to
+	// the context's error.
+	Canceled
 )
 
 // FieldError is one problem with one input field. Field is the JSON path
@@ -40,7 +45,12 @@ type Error struct {
 	Fields []FieldError
 	// Detail is a summary safe to show to users.
 	Detail string
+	cause  error // what Unwrap returns (the context's error for Canceled)
 }
+
+// Unwrap returns the error behind e, if any: for [Canceled],
+// context.Canceled or context.DeadlineExceeded.
+func (e *Error) Unwrap() error { return e.cause }
 
 func (e *Error) Error() string {
 	if len(e.Fields) == 0 {

@@ -29,3 +29,14 @@ func SplitPrepared(total Money, weights []decimal.Decimal) []Money {
 
 // DecCmp is the allocation-free decimal comparison, for its test.
 var DecCmp = decCmp
+
+// Work is what one calculation did (periods, pieces, rule evaluations).
+type Work = workCount
+
+// CalculateWork is Calculate that also returns the work it did.
+func CalculateWork(req *Request, opt Options) (*Result, Work, error) {
+	var w Work
+	opt.work = &w
+	res, err := Calculate(req, opt)
+	return res, w, err
+}

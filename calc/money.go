@@ -84,6 +84,14 @@ var (
 // [ErrMoneyPrecision] when d has a non-zero digit past the second decimal
 // place (1.005) and with [ErrMoneyRange] when d does not fit.
 func MoneyFromDecimal(d decimal.Decimal) (Money, error) {
+	// The usual amounts ("1000000.00", 250000) in int64 arithmetic, without
+	// the big integers of the general path.
+	if e := d.Exponent(); e >= -MinorDigits && e <= 16 && d.NumDigits() <= 18 {
+		c, p := d.CoefficientInt64(), pow10i64[e+MinorDigits]
+		if c <= math.MaxInt64/p && c >= math.MinInt64/p {
+			return Money(c * p), nil
+		}
+	}
 	if d.Exponent() < -40 || d.Exponent() > 40 {
 		return 0, ErrMoneyRange
 	}

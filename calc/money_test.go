@@ -63,3 +63,38 @@ func TestDecCmp(t *testing.T) {
 		}
 	}
 }
+
+// TestMoneyFromDecimal holds the int64 fast path of MoneyFromDecimal to the
+// exact definition: d × 100 when that is an integer within int64, else
+// ErrMoneyPrecision (not an integer) or ErrMoneyRange.
+func TestMoneyFromDecimal(t *testing.T) {
+	ref := func(d decimal.Decimal) (calc.Money, error) {
+		s := d.Shift(2)
+		if !s.Equal(s.Truncate(0)) {
+			return 0, calc.ErrMoneyPrecision
+		}
+		b := s.BigInt()
+		if !b.IsInt64() {
+			return 0, calc.ErrMoneyRange
+		}
+		return calc.Money(b.Int64()), nil
+	}
+	cases := []decimal.Decimal{
+		decimal.RequireFromString("1000000.00"), decimal.RequireFromString("0.01"), decimal.RequireFromString("-0.01"),
+		decimal.RequireFromString("1.005"), decimal.RequireFromString("1.000"), decimal.RequireFromString("92233720368547758.07"),
+		decimal.RequireFromString("92233720368547758.08"), decimal.RequireFromString("-92233720368547758.08"),
+		decimal.RequireFromString("-92233720368547758.09"), decimal.New(922337203685477, 2), decimal.New(922337203685478, 2),
+		decimal.New(1, 16), decimal.New(1, 17), decimal.New(-1, 17), decimal.New(999999999999999999, -2), decimal.Zero,
+	}
+	r := rand.New(rand.NewPCG(10, 1))
+	for range 20000 {
+		cases = append(cases, decimal.New(r.Int64()>>r.IntN(64), int32(r.IntN(24)-4)))
+	}
+	for _, d := range cases {
+		got, gerr := calc.MoneyFromDecimal(d)
+		want, werr := ref(d)
+		if got != want || gerr != werr {
+			t.Fatalf("MoneyFromDecimal(%s) = %d, %v; want %d, %v", d, got, gerr, want, werr)
+		}
+	}
+}

@@ -2,6 +2,7 @@ package calc
 
 import (
 	"cmp"
+	"context"
 	"fmt"
 	"slices"
 	"strconv"
@@ -47,13 +48,19 @@ type plan struct {
 	participants  []Participant
 	discount      decimal.Decimal
 	overridden    []string
-	fast          bool      // every rate fits the int128 accrual
-	srates        []rateVal // [base segment][contract rate] subsidy rates
+	fast          bool // start each period on the int128 accrual
+	sr            srateMemo
 	assumed       []assumedSpan
 	conv          conventions // other banks' conventions (reconcile.go); zero: ours
 
 	steps []planStep  // the rule's steps by loan year (rule.go); nil: none
 	noSub *solvedRate // the borrower's rate without subsidy, shared by a comparison
+
+	work     workCount  // what the calculation did, for the cost tests
+	workOut  *workCount // Options.work: where to copy work, when not nil
+	done     <-chan struct{}
+	ctx      context.Context
+	canceled error // set when ctx was found done
 }
 
 type draw struct {
@@ -193,27 +200,43 @@ func newPlan(req *Request, opt Options) (*plan, error) {
 
 	span := termOK && issueOK
 	// Disbursements.
-	if len(l.Disbursements) > 0 {
-		sum := decimal.Zero
+	if len(l.Disbursements) > 0 && c.within("loan.disbursements", len(l.Disbursements), MaxDisbursements) {
+		// The sum in minor units; past the range of Money it cannot be
+		// the amount, and the message adds the decimals up again.
+		var sum Money
+		over := false
+		take := func(amt decimal.Decimal, date Date) {
+			m, _ := MoneyFromDecimal(amt)
+			over = over || sum > maxMoney-m
+			sum += m
+			p.draws = append(p.draws, draw{date, m})
+		}
 		allOK := true
+		p.draws = make([]draw, 0, len(l.Disbursements))
 		for i, d := range l.Disbursements {
+			if dateOK(d.Date) && !(span && (d.Date < p.issue || d.Date >= p.maturity)) && decOK(d.Amount, decimal.Zero, maxAmount, MinorDigits, false) {
+				take(d.Amount, d.Date) // the usual case: no field path to build
+				continue
+			}
 			f := "loan.disbursements[" + strconv.Itoa(i) + "]"
 			if c.date(f+".date", d.Date) && span && (d.Date < p.issue || d.Date >= p.maturity) {
 				c.add(f+".date", "must be inside the term, from %s to before %s", "должна быть в пределах срока: с %s до %s", p.issue, p.maturity)
 				allOK = false
 			}
 			if c.dec(f+".amount", d.Amount, decimal.Zero, maxAmount, MinorDigits, false) {
-				sum = sum.Add(d.Amount)
-				m, _ := MoneyFromDecimal(d.Amount)
-				p.draws = append(p.draws, draw{d.Date, m})
+				take(d.Amount, d.Date)
 			} else {
 				allOK = false
 			}
 		}
-		if allOK && amountOK && !sum.Equal(l.Amount) {
-			c.add("loan.disbursements", "add up to %s, must add up to the amount %s", "в сумме %s, должны составлять сумму кредита %s", sum.StringFixed(2), l.Amount.StringFixed(2))
+		if allOK && amountOK && (over || sum != p.amount) {
+			dsum := decimal.Zero
+			for _, d := range l.Disbursements {
+				dsum = dsum.Add(d.Amount)
+			}
+			c.add("loan.disbursements", "add up to %s, must add up to the amount %s", "в сумме %s, должны составлять сумму кредита %s", dsum.StringFixed(2), l.Amount.StringFixed(2))
 		}
-	} else if amountOK {
+	} else if amountOK && len(l.Disbursements) == 0 {
 		p.draws = []draw{{p.issue, p.amount}}
 	}
 	slices.SortStableFunc(p.draws, func(a, b draw) int { return cmp.Compare(a.date, b.date) })
@@ -223,7 +246,7 @@ func newPlan(req *Request, opt Options) (*plan, error) {
 	if rateOK {
 		p.loanRates = append(p.loanRates, ratePt{p.issue, newRateVal(*l.Rate)})
 	}
-	if len(l.RateChanges) > 0 {
+	if len(l.RateChanges) > 0 && c.within("loan.rate_changes", len(l.RateChanges), MaxRateChanges) {
 		lo, hi := minDate, maxDate
 		if span {
 			lo, hi = p.issue+1, p.maturity-1
@@ -237,9 +260,13 @@ func newPlan(req *Request, opt Options) (*plan, error) {
 	}
 
 	// Participants.
-	if len(req.Project.Participants) > 0 {
+	if len(req.Project.Participants) > 0 && c.within("project.participants", len(req.Project.Participants), MaxParticipants) {
 		sum, ok := decimal.Zero, true
 		for i, pa := range req.Project.Participants {
+			if slices.Contains(MemberStates, pa.Country) && decOK(pa.Share, decimal.Zero, hundred, 6, false) {
+				sum = sum.Add(pa.Share) // the usual case: no field path to build
+				continue
+			}
 			f := "project.participants[" + strconv.Itoa(i) + "]"
 			if !c.enum(f+".country", pa.Country, MemberStates) {
 				ok = false
@@ -263,7 +290,7 @@ func newPlan(req *Request, opt Options) (*plan, error) {
 	if s.BaseCountry != "" {
 		c.enum("subsidy.base_country", s.BaseCountry, MemberStates)
 	}
-	if len(s.BaseRates) > 0 {
+	if len(s.BaseRates) > 0 && c.within("subsidy.base_rates", len(s.BaseRates), MaxBaseRates) {
 		c.ratePath("subsidy.base_rates", s.BaseRates, minDate, maxDate)
 	}
 	baseOK := len(c.list) == nBase
@@ -290,7 +317,11 @@ func newPlan(req *Request, opt Options) (*plan, error) {
 	}
 	fxYears := map[int]bool{}
 	fxDefault := false
-	for i, fx := range s.FX {
+	fxList := s.FX
+	if !c.within("subsidy.fx", len(s.FX), MaxFXRates) {
+		fxList = nil
+	}
+	for i, fx := range fxList {
 		f := "subsidy.fx[" + strconv.Itoa(i) + "]"
 		c.dec(f+".rate", fx.Rate, decimal.Zero, decimal.New(1, 6), 10, false)
 		if fx.Year == nil {
@@ -307,9 +338,13 @@ func newPlan(req *Request, opt Options) (*plan, error) {
 		}
 	}
 	capOK := len(c.list) == nCap
-	if len(s.Contributions) > 0 {
+	if len(s.Contributions) > 0 && c.within("subsidy.contributions", len(s.Contributions), MaxContributions) {
 		sum, ok := decimal.Zero, true
 		for i, cs := range s.Contributions {
+			if slices.Contains(MemberStates, cs.Country) && decOK(cs.Share, decimal.Zero, hundred, 6, false) {
+				sum = sum.Add(cs.Share) // the usual case: no field path to build
+				continue
+			}
 			f := "subsidy.contributions[" + strconv.Itoa(i) + "]"
 			if !c.enum(f+".country", cs.Country, MemberStates) {
 				ok = false
@@ -370,6 +405,10 @@ func newPlan(req *Request, opt Options) (*plan, error) {
 		return nil, err
 	}
 	p.ruleRates()
+	p.workOut = opt.work
+	if opt.Context != nil {
+		p.ctx, p.done = opt.Context, opt.Context.Done()
+	}
 	return p, nil
 }
 
@@ -504,6 +543,8 @@ func (p *plan) resolveCap(c *checker) {
 	var missing []string
 	capAmt := p.cap.Amount
 	capSame, _ := MoneyFromDecimal(capAmt)
+	fxAt := p.fxIndex()
+	var tooBig []int // fx entries whose conversion does not fit
 	for k := 1; k <= p.n; k++ {
 		if p.dates[k-1] >= p.winEnd || p.dates[k] <= p.winStart {
 			continue // the period earns no subsidy
@@ -518,17 +559,33 @@ func (p *plan) resolveCap(c *checker) {
 			cy.amt = capSame
 			continue
 		}
-		fx, ok := p.fxFor(y)
+		i, ok := fxAt(y)
 		if !ok {
 			missing = append(missing, fmt.Sprint(y))
 			continue
 		}
+		fx := s.FX[i].Rate
 		if p.fxUsed == nil {
 			p.fxUsed = map[int]decimal.Decimal{}
 		}
 		p.fxUsed[y] = fx
 		q, _ := capAmt.QuoRem(fx, MinorDigits)
+		if decCmp(q, maxAmount) > 0 {
+			if !slices.Contains(tooBig, i) {
+				tooBig = append(tooBig, i)
+			}
+			continue
+		}
 		cy.amt = moneyRoundDown(q)
+	}
+	// A converted cap is an amount in the loan currency and keeps to the
+	// bound of every such amount (10^15), so that sums of it fit Money: a
+	// rate of 0.0000000001 once showed a cap of 92233720368547758.07.
+	for _, i := range tooBig {
+		c.add("subsidy.fx["+strconv.Itoa(i)+"].rate",
+			"at this rate the annual cap of %s %s is more than %s %s, the largest amount allowed; the rate is %[2]s for 1 %[4]s",
+			"по этому курсу годовой лимит %s %s больше %s %s — наибольшей допустимой суммы; курс — это %[2]s за 1 %[4]s",
+			capAmt.String(), p.cap.Currency, maxAmount.String(), p.currency)
 	}
 	if len(missing) > 0 {
 		c.add("subsidy.fx", "the annual cap is in %s and the loan in %s: give the exchange rate (%[1]s per 1 %[2]s) for %s, or one rate without a year",
@@ -551,19 +608,25 @@ func sameCap(a, b *Cap) bool {
 	return a.Currency == b.Currency && a.Amount.Equal(b.Amount)
 }
 
-func (p *plan) fxFor(year int) (decimal.Decimal, bool) {
-	var def *decimal.Decimal
+// fxIndex returns a function giving the index in subsidy.fx of the rate
+// for a year: the year's own, else the one without a year. The list is
+// indexed once, so each year costs a look-up rather than a scan.
+func (p *plan) fxIndex() func(year int) (int, bool) {
+	def := -1
+	byYear := make(map[int]int, len(p.req.Subsidy.FX))
 	for i, fx := range p.req.Subsidy.FX {
 		if fx.Year == nil {
-			def = &p.req.Subsidy.FX[i].Rate
-		} else if *fx.Year == year {
-			return fx.Rate, true
+			def = i
+		} else if _, dup := byYear[*fx.Year]; !dup {
+			byYear[*fx.Year] = i
 		}
 	}
-	if def != nil {
-		return *def, true
+	return func(year int) (int, bool) {
+		if i, ok := byYear[year]; ok {
+			return i, true
+		}
+		return def, def >= 0
 	}
-	return decimal.Decimal{}, false
 }
 
 // resolveBase picks the policy rate timeline and cuts it to the loan.
@@ -600,37 +663,60 @@ func (p *plan) resolveBase(c *checker, opt Options) {
 	p.baseSegs = tl.Segments(p.issue, p.maturity+1)
 }
 
-// subsidyRates computes the subsidy rate for every pair of policy rate
-// segment and contract rate, and decides whether the fast accrual applies.
-func (p *plan) subsidyRates() {
-	nb := len(p.baseSegs)
-	if !p.usesBase || nb == 0 {
-		nb = 1
-	}
-	p.srates = make([]rateVal, nb*len(p.loanRates))
-	p.fast = true
-	for _, r := range p.loanRates {
-		p.fast = p.fast && r.rate.ok
-	}
-	for bi := 0; bi < nb; bi++ {
-		base := decimal.Zero
-		if p.usesBase && len(p.baseSegs) > 0 {
-			base = p.baseSegs[bi].Rate
-		}
-		for li, lr := range p.loanRates {
-			v := newRateVal(p.rateRule.rate(base, lr.rate.d))
-			p.fast = p.fast && v.ok
-			p.srates[bi*len(p.loanRates)+li] = v
-		}
+// srateMemo is the rule in force (the loan year's step) and the last
+// subsidy rate srate computed with it.
+type srateMemo struct {
+	key    uint64 // srateKey of v; 0: none yet
+	v      rateVal
+	rule   planStep // the rule in force, also in fixed point
+	step   int      // its index in plan.steps (0 without steps)
+	byBase bool     // the rate depends on the policy rate segment
+}
+
+// use puts step i's rule in force; a new rule forgets the last rate.
+func (m *srateMemo) use(st planStep, i int) {
+	if m.step != i {
+		m.rule, m.step, m.key = st, i, 0
 	}
 }
 
-// srate returns the subsidy rate for base segment bi and contract rate li.
-func (p *plan) srate(bi, li int) rateVal {
-	if !p.usesBase || len(p.baseSegs) == 0 {
+// srate returns the subsidy rate for policy rate segment bi and contract
+// rate li, evaluating the rule when the pair changes. The schedule meets
+// the pairs in order (neither index ever goes back), so remembering the
+// last one evaluates each pair met once: the rule runs at most once per
+// piece of the schedule, never once per pair of the two lists (12,000
+// policy rates × 12,500 rate changes once made 150 million pairs). The
+// result points into the memo: read it before the next call.
+func (p *plan) srate(bi, li int) *rateVal {
+	if !p.sr.byBase {
 		bi = 0
 	}
-	return p.srates[bi*len(p.loanRates)+li]
+	if p.sr.key == srateKey(bi, li) {
+		return &p.sr.v
+	}
+	return p.srateEval(bi, li)
+}
+
+// srateKey packs a pair of indices, never 0.
+func srateKey(bi, li int) uint64 { return uint64(bi)<<32 | uint64(li) | 1<<63 }
+
+// srateEval evaluates the rule for a pair srate has not remembered.
+func (p *plan) srateEval(bi, li int) *rateVal {
+	base := decimal.Zero
+	if p.usesBase && len(p.baseSegs) > 0 {
+		base = p.baseSegs[bi].Rate
+	}
+	m := &p.sr
+	v, ok := rateVal{}, false
+	if m.rule.fixed {
+		v, ok = m.rule.fr.rate(newRateVal(base), p.loanRates[li].rate)
+	}
+	if !ok {
+		v = newRateVal(m.rule.rule.rate(base, p.loanRates[li].rate.d))
+	}
+	m.key, m.v = srateKey(bi, li), v
+	p.work.RuleEvals++
+	return &m.v
 }
 
 // rateRule is SPEC §3's subsidy rate rule

@@ -423,7 +423,7 @@ func resolveTimeline(n int, at func(i int) (Date, *decimal.Decimal), scenario bo
 			p = timelinePoint{from: d, rate: *r}
 			last = *r
 		}
-		if top := pts[len(pts)-1]; top.assumed == p.assumed && top.rate.Equal(p.rate) {
+		if top := pts[len(pts)-1]; top.assumed == p.assumed && decCmp(top.rate, p.rate) == 0 {
 			continue
 		}
 		pts = append(pts, p)

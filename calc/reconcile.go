@@ -282,7 +282,7 @@ func Reconcile(req *ReconcileRequest, opt Options) (*Reconciliation, error) {
 	}
 	scores := make([]score, len(combos))
 	// The work shared across combinations: the plan (dates, drawdowns,
-	// rate paths, subsidy rates) is built once, and a combination that
+	// rate paths, the rule in fixed point) is built once, and a combination that
 	// provably gives the rows of another is copied, not computed: without
 	// a drawdown inside a period, the opening balance is every day's.
 	twin := make([]int, len(combos))
@@ -309,6 +309,9 @@ func Reconcile(req *ReconcileRequest, opt Options) (*Reconciliation, error) {
 		q := *p
 		q.dc, q.rule.BaseFixing, q.conv = cb.dc, cb.fixing, cb.conv
 		buf = q.schedule(buf)
+		if q.canceled != nil { // Options.Context is done
+			return nil, q.canceled
+		}
 		res.Schedule, res.Eligible = buf, eligible
 		q.applyCap(&res)
 		q.payOut(&res)
@@ -379,6 +382,9 @@ func Reconcile(req *ReconcileRequest, opt Options) (*Reconciliation, error) {
 	cb := combos[best]
 	q.dc, q.rule.BaseFixing, q.conv = cb.dc, cb.fixing, cb.conv
 	res = Result{Schedule: q.schedule(nil), Eligible: eligible}
+	if q.canceled != nil {
+		return nil, q.canceled
+	}
 	q.applyCap(&res)
 	q.payOut(&res)
 	out.Schedule = res.Schedule

@@ -37,12 +37,19 @@ type RuleStep struct {
 // maxRuleSteps bounds the steps of one rule.
 const maxRuleSteps = 20
 
-// planStep is a step resolved for one loan: the day it starts and the
-// subsidy rates of its rule (see plan.subsidyRates).
+// planStep is a step resolved for one loan: the day it starts and its
+// rule, also in fixed point (see plan.srate).
 type planStep struct {
-	from   Date
-	rule   rateRule
-	srates []rateVal
+	from  Date
+	rule  rateRule
+	fr    fixedRule
+	fixed bool // fr holds the rule
+}
+
+func newPlanStep(from Date, r rateRule) planStep {
+	st := planStep{from: from, rule: r}
+	st.fr, st.fixed = newFixedRule(r)
+	return st
 }
 
 // apply returns r with the step's terms put in.
@@ -171,32 +178,30 @@ func ruleHasTerm(r RuleParams) bool {
 	return r.BaseShare != nil || r.PlusPoints != nil || r.LoanShare != nil || r.BorrowerFloor != nil || r.FloorBaseShare != nil
 }
 
-// ruleRates computes the subsidy rates of the rule and of every step
-// (plan.subsidyRates for each); fast holds only when it holds for all.
+// ruleRates prepares the evaluation of the subsidy rate (plan.srate) for
+// the rule and every step: each rule in fixed point, and nothing
+// remembered yet. Call it again after changing the rule or the policy rate
+// segments of a plan (a comparison's programme, a scenario's path). The
+// rates themselves are evaluated as the schedule meets each pair of
+// rates, never for every pair up front.
 func (p *plan) ruleRates() {
-	p.steps = nil
-	if len(p.rule.Steps) == 0 {
-		p.subsidyRates()
-		return
+	p.fast = true
+	p.steps = nil // a fresh array: copies of a plan share the old one
+	if len(p.rule.Steps) > 0 {
+		p.steps = make([]planStep, 0, len(p.rule.Steps)+1)
+		p.steps = append(p.steps, newPlanStep(minDate, p.rateRule))
+		cur := p.rule
+		for _, s := range p.rule.Steps {
+			cur = s.apply(cur)
+			p.steps = append(p.steps, newPlanStep(p.issue.AddMonths(12*(s.FromYear-1)), newRateRule(cur)))
+		}
 	}
-	main := p.rateRule
-	p.subsidyRates()
-	fast := p.fast
-	p.steps = make([]planStep, 0, len(p.rule.Steps)+1)
-	p.steps = append(p.steps, planStep{from: minDate, rule: main, srates: p.srates})
-	cur := p.rule
-	for _, s := range p.rule.Steps {
-		cur = s.apply(cur)
-		p.rateRule = newRateRule(cur)
-		p.subsidyRates()
-		fast = fast && p.fast
-		p.steps = append(p.steps, planStep{from: p.issue.AddMonths(12 * (s.FromYear - 1)), rule: p.rateRule, srates: p.srates})
-	}
-	p.rateRule, p.srates, p.fast = main, p.steps[0].srates, fast
+	p.sr = srateMemo{byBase: p.usesBase && len(p.baseSegs) > 0, step: -1}
+	p.sr.use(newPlanStep(minDate, p.rateRule), 0)
 }
 
-// stepAt sets the subsidy rates of the step in force on day t and returns
-// the day the next step starts (0: none).
+// stepAt puts in force the step of day t and returns the day the next
+// step starts (0: none).
 func (p *plan) stepAt(t Date) Date {
 	if len(p.steps) == 0 {
 		return 0
@@ -205,7 +210,7 @@ func (p *plan) stepAt(t Date) Date {
 	for i+1 < len(p.steps) && p.steps[i+1].from <= t {
 		i++
 	}
-	p.srates = p.steps[i].srates
+	p.sr.use(p.steps[i], i)
 	if i+1 < len(p.steps) {
 		return p.steps[i+1].from
 	}

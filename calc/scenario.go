@@ -123,14 +123,10 @@ func LookupScenario(name string) (Scenario, bool) {
 	return Scenario{}, false
 }
 
-// maxScenarios bounds the scenarios of one request.
-const maxScenarios = 10
-
 // checkScenarios validates Request.Scenarios.
 func (p *plan) checkScenarios(c *checker) {
 	list := p.req.Scenarios
-	if len(list) > maxScenarios {
-		c.add("scenarios", "at most %d scenarios", "не более %d сценариев", maxScenarios)
+	if !c.within("scenarios", len(list), MaxScenarios) {
 		return
 	}
 	var names []string
@@ -158,11 +154,13 @@ func (p *plan) checkScenarios(c *checker) {
 				c.add(f, "give years or points", "задайте years или points")
 			case len(s.Years) > 0 && len(s.Points) > 0:
 				c.add(f, "give years or points, not both", "задайте years или points, но не оба")
-			case len(s.Years) > 100 || len(s.Points) > 1000:
-				c.add(f, "at most 100 years or 1000 points", "не более 100 лет или 1000 точек")
+			}
+			years := s.Years
+			if !c.within(f+".years", len(years), MaxScenarioYears) {
+				years = nil
 			}
 			seen := map[int]bool{}
-			for j, y := range s.Years {
+			for j, y := range years {
 				g := f + ".years[" + strconv.Itoa(j) + "]"
 				if y.Year < 1990 || y.Year > 2100 {
 					c.add(g+".year", "must be 1990 to 2100", "должен быть от 1990 до 2100")
@@ -172,7 +170,7 @@ func (p *plan) checkScenarios(c *checker) {
 				seen[y.Year] = true
 				c.dec(g+".rate", y.Rate, decimal.Zero, hundred, maxRateDigits, true)
 			}
-			if len(s.Points) <= 1000 {
+			if c.within(f+".points", len(s.Points), MaxScenarioPoints) {
 				c.ratePath(f+".points", s.Points, minDate, maxDate)
 			}
 		}

@@ -1,8 +1,10 @@
 package calc
 
 import (
+	"cmp"
 	"math"
 	"math/big"
+	"slices"
 
 	"github.com/shopspring/decimal"
 )
@@ -36,6 +38,7 @@ type runState struct {
 	di      int // next drawdown
 	li      int // contract rate in force
 	bi      int // policy rate segment in force
+	fi      int // policy rate segment of the last fixing date
 	assumed []assumedSpan
 }
 
@@ -59,6 +62,9 @@ func (p *plan) schedule(out []Period) []Period {
 	daily := p.rule.BaseFixing == FixDaily
 	nextStep := p.stepAt(p.issue) // rule steps by loan year (rule.go)
 	for k := 1; k <= p.n; k++ {
+		if p.done != nil && p.abandoned() {
+			return out
+		}
 		start, end := p.dates[k-1], p.dates[k]
 		per := &out[k-1]
 		per.N, per.Start, per.End, per.Days = k, start, end, int(end-start)
@@ -83,7 +89,12 @@ func (p *plan) schedule(out []Period) []Period {
 			if p.rule.BaseFixing == FixPaymentDate {
 				at = end
 			}
-			fixedBI = p.segAt(at)
+			// Fixing dates only move forward: the segment too (segAt
+			// without a search).
+			for st.fi+1 < len(p.baseSegs) && p.baseSegs[st.fi+1].Start <= at {
+				st.fi++
+			}
+			fixedBI = st.fi
 		}
 		for cur < end {
 			// Events on cur.
@@ -140,6 +151,7 @@ func (p *plan) schedule(out []Period) []Period {
 				next = p.winEnd
 			}
 
+			p.work.Pieces++
 			days, cls := int(next-cur), classMain
 			switch p.dc {
 			case DayCountActAct:
@@ -166,7 +178,7 @@ func (p *plan) schedule(out []Period) []Period {
 				if fixedBI >= 0 {
 					bi = fixedBI
 				}
-				p.accrue(&sa, bal, p.srate(bi, st.li), days, cls)
+				p.accrue(&sa, bal, *p.srate(bi, st.li), days, cls)
 				if p.usesBase && len(p.baseSegs) > 0 {
 					if seg := p.baseSegs[bi]; seg.Assumed && st.balance > 0 {
 						from, to := cur, next
@@ -205,17 +217,36 @@ func (p *plan) schedule(out []Period) []Period {
 		per.ClosingBalance = st.balance
 	}
 	p.assumed = st.assumed
+	p.work.Periods += p.n
+	if p.workOut != nil {
+		*p.workOut = p.work
+	}
 	return out
 }
 
-// segAt returns the index of the policy rate segment holding day t.
-func (p *plan) segAt(t Date) int {
-	for i := len(p.baseSegs) - 1; i >= 0; i-- {
-		if p.baseSegs[i].Start <= t {
-			return i
-		}
+// abandoned reports whether the calculation's context (Options.Context) is
+// done, recording its error. It costs a non-blocking receive: the schedule
+// asks once per period, when there is a context (p.done != nil).
+func (p *plan) abandoned() bool {
+	if p.done == nil {
+		return false
 	}
-	return 0
+	select {
+	case <-p.done:
+		if p.canceled == nil {
+			p.canceled = &Error{Kind: Canceled, Detail: "calculation abandoned: " + p.ctx.Err().Error(), cause: p.ctx.Err()}
+		}
+		return true
+	default:
+		return false
+	}
+}
+
+// segAt returns the index of the policy rate segment holding day t (0
+// before the first), by binary search.
+func (p *plan) segAt(t Date) int {
+	i, _ := slices.BinarySearchFunc(p.baseSegs, t+1, func(s RateSegment, t Date) int { return cmp.Compare(s.Start, t) })
+	return max(i-1, 0)
 }
 
 // startPeriod fixes the displayed rates and recomputes the instalment where
@@ -390,7 +421,13 @@ func ddFloor(x dd) int64 {
 // addAssumed records an assumed span, merging it with a span of the same
 // policy rate segment: the warning then names the first and last day
 // concerned.
+//
+// The schedule meets the segments in order, so the span to merge with is
+// the last one or none: that case costs no scan.
 func addAssumed(list []assumedSpan, a assumedSpan) []assumedSpan {
+	if n := len(list); n == 0 || list[n-1].seg < a.seg {
+		return append(list, a)
+	}
 	for i := range list {
 		if list[i].seg == a.seg {
 			list[i].from = min(list[i].from, a.from)

@@ -5,6 +5,7 @@ import (
 	"math/big"
 	"math/bits"
 	"slices"
+	"sort"
 
 	"github.com/shopspring/decimal"
 )
@@ -196,6 +197,8 @@ func splitGiveLeftover(parts []Money, left uint64, byRem func(i, j int) int) {
 type splitter struct {
 	weights []decimal.Decimal
 	w       []uint64
+	rems    []uint64 // more than 16 weights: the remainders of a split
+	sorted  []uint64 // more than 16 weights: the remainders, sorted
 	sum     uint64
 	fast    bool
 }
@@ -221,7 +224,10 @@ func newSplitter(weights []decimal.Decimal) splitter {
 		}
 		s.w[i] = v
 	}
-	s.fast = s.sum > 0 && len(weights) <= 16
+	s.fast = s.sum > 0
+	if s.fast && len(weights) > 16 {
+		s.rems, s.sorted = make([]uint64, len(weights)), make([]uint64, len(weights))
+	}
 	return s
 }
 
@@ -232,7 +238,11 @@ func (s *splitter) into(total Money, parts []Money) {
 		return
 	}
 	mag := uint64(total)
-	var rems [16]uint64
+	var buf [16]uint64
+	rems := buf[:]
+	if len(s.w) > len(buf) {
+		rems = s.rems
+	}
 	var given uint64
 	for i, v := range s.w {
 		hi, lo := bits.Mul64(mag, v)
@@ -242,6 +252,27 @@ func (s *splitter) into(total Money, parts []Money) {
 		rems[i] = r
 	}
 	left := mag - given
+	if len(s.w) > 16 && left > 0 {
+		// Many parts: the left largest remainders, the earlier index
+		// first among equals, as splitGiveLeftover gives them. The
+		// left-th largest remainder is the threshold: every part above
+		// it gets a unit, and parts equal to it in index order take the
+		// rest.
+		copy(s.sorted, rems)
+		slices.Sort(s.sorted)
+		th := s.sorted[len(s.sorted)-int(left)]
+		above := uint64(len(s.sorted)) - uint64(sort.Search(len(s.sorted), func(i int) bool { return s.sorted[i] > th }))
+		atTh := left - above
+		for i, r := range rems {
+			if r > th {
+				parts[i]++
+			} else if r == th && atTh > 0 {
+				parts[i]++
+				atTh--
+			}
+		}
+		return
+	}
 	// Hand the leftover units to the largest remainders, earlier index
 	// first among equals: a selection over at most 16 parts.
 	var taken [16]bool

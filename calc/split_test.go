@@ -231,6 +231,9 @@ func TestSplitPreparedMatches(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 5))
 	for n := 0; n < 20000; n++ {
 		k := 1 + r.IntN(6)
+		if n%7 == 0 { // more weights than the selection handles: sorted
+			k = 17 + r.IntN(100)
+		}
 		ws := make([]decimal.Decimal, k)
 		for i := range ws {
 			ws[i] = decimal.New(r.Int64N(100_000), -int32(r.IntN(4)))

@@ -92,7 +92,7 @@ func (p *plan) subsidyOnly(sched []Period) {
 			if fixedBI >= 0 {
 				b = fixedBI
 			}
-			sa.add(balance, p.srate(b, li), days, cls)
+			sa.add(balance, *p.srate(b, li), days, cls)
 			cur = next
 		}
 		per.Subsidy = min(sa.total(p.dc), per.Interest)

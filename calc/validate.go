@@ -1,6 +1,7 @@
 package calc
 
 import (
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -10,7 +11,7 @@ import (
 
 // Bounds that a real loan never leaves (issue 2, "What it must do").
 var (
-	maxAmount     = decimal.New(1, 15) // 10^15 in the loan currency
+	maxAmount     = decimal.New(1_000_000_000_000_000, 0) // 10^15 in the loan currency; exponent 0 keeps decCmp on int64
 	hundred       = decimal.NewFromInt(100)
 	minDate       = NewDate(1990, 1, 1)
 	maxDate       = NewDate(2100, 12, 31)
@@ -58,6 +59,32 @@ func Validate(req *Request) error {
 type checker struct {
 	problems
 }
+
+// decOK reports whether c.dec would accept v, without naming a field:
+// loops over long lists build an entry's field path only when it is wrong.
+func decOK(v decimal.Decimal, lo, hi decimal.Decimal, places int32, loIncl bool) bool {
+	// The usual case, a short v from 0 to an integer bound, in int64.
+	if e := v.Exponent(); e <= 0 && e >= -18 && lo.IsZero() && hi.Exponent() == 0 && hi.Sign() >= 0 && hi.NumDigits() <= 18 && v.NumDigits() <= 18 {
+		c, p := v.CoefficientInt64(), pow10i64[-e]
+		if c < 0 || c == 0 && !loIncl {
+			return false
+		}
+		if h := hi.CoefficientInt64(); h <= math.MaxInt64/p && c > h*p {
+			return false // (when h × 10^-e overflows, c < 10^18 is below it)
+		}
+		return places < 0 || -e <= places || c%pow10i64[-e-places] == 0
+	}
+	if !sane(v) {
+		return false
+	}
+	if c := decCmp(v, lo); c < 0 || c == 0 && !loIncl {
+		return false
+	}
+	return decCmp(v, hi) <= 0 && (places < 0 || v.Exponent() >= -places || v.Equal(v.Truncate(places)))
+}
+
+// dateOK reports whether c.date would accept d.
+func dateOK(d Date) bool { return d >= minDate && d <= maxDate }
 
 func (c *checker) dec(field string, v decimal.Decimal, lo, hi decimal.Decimal, places int32, loIncl bool) bool {
 	if !sane(v) {
@@ -115,18 +142,35 @@ func (c *checker) sharesSum(field string, sum decimal.Decimal, ok bool) {
 	}
 }
 
+// ratePath checks a list of dated rates: each date valid, within [lo, hi]
+// and given once, each rate 0 to 100 percent. Linear in the list: points in
+// increasing date order (the usual case) need no index of the dates seen,
+// and an entry's field path is built only when the entry is wrong.
 func (c *checker) ratePath(field string, pts []RatePoint, lo, hi Date) {
-	seen := map[Date]bool{}
+	var seen map[Date]bool // from the first point out of order on
 	for i, p := range pts {
+		dup := false
+		if seen == nil && i > 0 && p.Date <= pts[i-1].Date {
+			seen = make(map[Date]bool, len(pts))
+			for _, q := range pts[:i] {
+				seen[q.Date] = true
+			}
+		}
+		if seen != nil {
+			dup = seen[p.Date]
+			seen[p.Date] = true
+		}
+		if dateOK(p.Date) && p.Date >= lo && p.Date <= hi && !dup && decOK(p.Rate, decimal.Zero, hundred, maxRateDigits, true) {
+			continue
+		}
 		f := field + "[" + strconv.Itoa(i) + "]"
 		if c.date(f+".date", p.Date) {
 			if p.Date < lo || p.Date > hi {
 				c.add(f+".date", "must be between %s and %s", "должна быть между %s и %s", lo, hi)
 			}
-			if seen[p.Date] {
+			if dup {
 				c.add(f+".date", "duplicate date %s", "дата %s повторяется", p.Date)
 			}
-			seen[p.Date] = true
 		}
 		c.dec(f+".rate", p.Rate, decimal.Zero, hundred, maxRateDigits, true)
 	}

@@ -74,9 +74,8 @@ func XIRR(flows []CashFlow, guess float64) (rate float64, ok bool) {
 		}
 	}
 	// xirrEval walks the flows in date order.
-	if !slices.IsSortedFunc(fs, func(a, b xirrFlow) int { return a.d - b.d }) {
-		slices.SortStableFunc(fs, func(a, b xirrFlow) int { return a.d - b.d })
-	}
+	var scratch [64]xirrFlow
+	xirrSort(fs, scratch[:0])
 	if !pos || !neg {
 		return 0, false
 	}
@@ -108,6 +107,36 @@ func XIRR(flows []CashFlow, guess float64) (rate float64, ok bool) {
 		r = 0 // rounding noise around a zero rate: report 0, never -0
 	}
 	return r, true
+}
+
+// xirrSort puts fs in date order, equal dates in their given order (a
+// stable sort). The engine passes drawdowns, then payments: two runs each
+// in date order, merged in place with a copy of the first run (into
+// scratch when it fits) instead of sorted.
+func xirrSort(fs, scratch []xirrFlow) {
+	byDate := func(a, b xirrFlow) int { return a.d - b.d }
+	k := 1
+	for k < len(fs) && fs[k].d >= fs[k-1].d {
+		k++
+	}
+	if k >= len(fs) {
+		return
+	}
+	if !slices.IsSortedFunc(fs[k:], byDate) {
+		slices.SortStableFunc(fs, byDate)
+		return
+	}
+	a := append(scratch[:0], fs[:k]...) // the first run; the second stays in fs
+	i, j, w := 0, k, 0
+	for i < len(a) && j < len(fs) {
+		if fs[j].d < a[i].d { // on equal dates the first run first
+			fs[w], j = fs[j], j+1
+		} else {
+			fs[w], i = a[i], i+1
+		}
+		w++
+	}
+	copy(fs[w:], a[i:]) // what is left of the second run is in place
 }
 
 // xirrFlow is a cash flow in years (t) and days (d) from the first flow
@@ -146,15 +175,21 @@ func xirrEval(fs []xirrFlow, x float64) (g, dg, abs float64) {
 // relative. XIRR and the subsidy's present value both use it; the running
 // product stays in the caller's locals, where the compiler keeps it in a
 // register.
+//
+// The table has 32 slots, direct-mapped by gap & 31: every gap of 1 to 31
+// days has its own (drawdowns between monthly payments make gaps of any
+// length below a month), and the gaps of one payment frequency (28..31,
+// 90..92, 181..184 or 365/366) do not collide. A hit gives the factor a
+// miss computes, so the size changes the time, never a result.
 type powCache struct {
 	k    float64
-	gaps [8]int // direct-mapped by gap & 7: 28..31, 90..92 and 365/366 do not collide
-	pows [8]float64
+	gaps [32]int
+	pows [32]float64
 }
 
 // pow returns e^(k·gap) for gap > 0; the hit path is small enough to inline.
 func (c *powCache) pow(gap int) float64 {
-	if i := gap & 7; c.gaps[i] == gap {
+	if i := gap & 31; c.gaps[i] == gap {
 		return c.pows[i]
 	}
 	return c.miss(gap)
@@ -162,7 +197,7 @@ func (c *powCache) pow(gap int) float64 {
 
 func (c *powCache) miss(gap int) float64 {
 	pw := math.Exp(c.k * float64(gap))
-	c.gaps[gap&7], c.pows[gap&7] = gap, pw
+	c.gaps[gap&31], c.pows[gap&31] = gap, pw
 	return pw
 }
 

@@ -137,9 +137,11 @@ func (s *Server) batchRoutes(api fiber.Router, pages fiber.Router) {
 	api.Get("/batches/:id", h.status)
 	api.Get("/batches/:id/events", h.events)
 	api.Get("/batches/:id/report.xlsx", h.report)
+	api.Delete("/batches/:id", h.cancel)
 	pages.Get("/batch", h.page)
 	pages.Post("/batch", h.pageUpload)
 	pages.Get("/batch/:id", h.pageStatus)
+	pages.Post("/batch/:id/cancel", h.pageCancel)
 }
 
 // manager returns the job manager or the 503 problem that explains its
@@ -189,6 +191,9 @@ func jobError(err error, lang string) error {
 	case errors.Is(err, batch.ErrBusy):
 		return &retryProblem{NewProblem(http.StatusServiceUnavailable, TypeOverloaded, lang,
 			tr(lang, "", "слишком много заданий в очереди; повторите позже", "too many jobs are waiting; retry later"))}
+	case errors.Is(err, batch.ErrFinished):
+		return NewProblem(http.StatusConflict, TypeBlank, lang,
+			tr(lang, "", "задание уже завершено: отменять нечего", "the job has already finished: there is nothing to cancel"))
 	case errors.Is(err, batch.ErrClosed):
 		return &retryProblem{NewProblem(http.StatusServiceUnavailable, TypeOverloaded, lang,
 			tr(lang, "", "сервис останавливается; повторите позже", "the service is shutting down; retry later"))}
@@ -259,10 +264,23 @@ func (h *batchHandlers) upload(c *fiber.Ctx, m *batch.Manager, lang string) (*ba
 		}
 		name := part.FormName()
 		if name == "file" && u == nil {
+			// A form's file input left empty sends an empty part without a
+			// file name: no file.
+			var first [1]byte
+			n, rerr := io.ReadFull(part, first[:])
+			if n == 0 && part.FileName() == "" && (rerr == io.EOF || rerr == io.ErrUnexpectedEOF) {
+				continue
+			}
+			if rerr != nil && rerr != io.EOF && rerr != io.ErrUnexpectedEOF {
+				return fail(broken(rerr))
+			}
 			if u, err = m.NewUpload(); err != nil {
 				return fail(jobError(err, lang))
 			}
 			p.Filename = part.FileName()
+			if _, err := u.Write(first[:n]); err != nil {
+				return fail(broken(err))
+			}
 			if _, err := io.Copy(u, part); err != nil {
 				return fail(broken(err))
 			}
@@ -343,7 +361,7 @@ func (h *batchHandlers) create(c *fiber.Ctx) error {
 			status = http.StatusOK
 		}
 	}
-	v := newJobView(j, lang)
+	v := h.view(j, lang)
 	c.Set(fiber.HeaderLocation, v.StatusURL)
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return c.Status(status).JSON(v)
@@ -361,11 +379,13 @@ func (h *batchHandlers) status(c *fiber.Ctx) error {
 		return h.fail(c, err, lang)
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	return c.JSON(newJobView(j, lang))
+	return c.JSON(h.view(j, lang))
 }
 
 // report is GET /api/v1/batches/{id}/report.xlsx: 404 for an unknown job,
-// 409 while the job is not done (or when it failed).
+// 409 while the job is not done (or when it failed). ?lang=ru|en chooses
+// the report's language (default: the job's); the file is named
+// batch-<id prefix>-<date>.xlsx.
 func (h *batchHandlers) report(c *fiber.Ctx) error {
 	lang := Lang(c)
 	m, err := h.manager(lang)
@@ -373,7 +393,11 @@ func (h *batchHandlers) report(c *fiber.Ctx) error {
 		return err
 	}
 	id := c.Params("id")
-	f, err := m.Report(id)
+	want := ""
+	if l := c.Query("lang"); l == LangRu || l == LangEn {
+		want = l
+	}
+	f, err := m.ReportIn(id, want)
 	if errors.Is(err, batch.ErrNotReady) {
 		return NewProblem(http.StatusConflict, TypeBlank, lang,
 			tr(lang, "", "отчёт ещё не готов или задание завершилось ошибкой: см. статус задания", "the report is not ready or the job failed: see the job's status"))
@@ -382,9 +406,49 @@ func (h *batchHandlers) report(c *fiber.Ctx) error {
 		return h.fail(c, err, lang)
 	}
 	c.Set(fiber.HeaderContentType, mimeXLSX)
-	c.Set(fiber.HeaderContentDisposition, `attachment; filename="subsidy-batch-`+id[:8]+`.xlsx"`)
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+reportName(id, f.ModTime())+`"`)
 	c.Set(fiber.HeaderCacheControl, "private, no-store")
 	return c.SendStream(f, int(f.Size()))
+}
+
+// reportName is the download name of a batch report: what it is, which
+// job, and when: batch-3f2a9c1d-2025-03-14.xlsx.
+func reportName(id string, at time.Time) string {
+	return "batch-" + id[:min(8, len(id))] + "-" + at.UTC().Format("2006-01-02") + ".xlsx"
+}
+
+// cancel is DELETE /api/v1/batches/{id}: a queued or running job stops
+// and becomes "cancelled" (200 with its status); a finished job is 409.
+func (h *batchHandlers) cancel(c *fiber.Ctx) error {
+	lang := Lang(c)
+	m, err := h.manager(lang)
+	if err != nil {
+		return err
+	}
+	j, err := m.Cancel(c.Params("id"))
+	if err != nil {
+		return h.fail(c, err, lang)
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.JSON(h.view(j, lang))
+}
+
+// pageCancel is POST /batch/{id}/cancel, the status page's Cancel button:
+// back to the status page (303), which then shows the job cancelled.
+func (h *batchHandlers) pageCancel(c *fiber.Ctx) error {
+	lang := Lang(c)
+	if l := c.FormValue("lang"); l == LangRu || l == LangEn {
+		lang = l
+	}
+	m, err := h.manager(lang)
+	if err != nil {
+		return err
+	}
+	id := c.Params("id")
+	if _, err := m.Cancel(id); err != nil && !errors.Is(err, batch.ErrFinished) {
+		return h.fail(c, err, lang)
+	}
+	return c.Redirect("/batch/"+url.PathEscape(id)+"?lang="+lang, http.StatusSeeOther)
 }
 
 // events is GET /api/v1/batches/{id}/events: the job's status as
@@ -432,7 +496,7 @@ func (h *batchHandlers) events(c *fiber.Ctx) error {
 				write("event: gone\ndata: {}\n\n")
 				return
 			}
-			b, err := json.Marshal(newJobView(j, lang))
+			b, err := json.Marshal(h.view(j, lang))
 			if err != nil {
 				log.Error("batch events", slog.String("error", err.Error()))
 				return
@@ -468,39 +532,72 @@ func (h *batchHandlers) events(c *fiber.Ctx) error {
 
 // jobView is a job as the API shows it, in one language.
 type jobView struct {
-	ID         string          `json:"id"`
-	Status     string          `json:"status"`
-	Rows       batch.Progress  `json:"rows"`
-	StatusURL  string          `json:"status_url"`
-	EventsURL  string          `json:"events_url"`
-	ReportURL  string          `json:"report_url,omitempty"`
-	Filename   string          `json:"filename,omitempty"`
-	Programme  string          `json:"programme,omitempty"`
-	Budget     string          `json:"annual_budget,omitempty"`
-	Allocation string          `json:"allocation,omitempty"`
-	Schedules  bool            `json:"schedules,omitempty"`
-	Lang       string          `json:"lang"`
-	Created    time.Time       `json:"created_at"`
-	Started    *time.Time      `json:"started_at,omitempty"`
-	Finished   *time.Time      `json:"finished_at,omitempty"`
-	Error      string          `json:"error,omitempty"`
-	Summary    *jobSummary     `json:"summary,omitempty"`
-	Warnings   []string        `json:"warnings,omitempty"`
-	Errors     []jobRowProblem `json:"errors,omitempty"`
+	ID        string         `json:"id"`
+	Status    string         `json:"status"`
+	Rows      batch.Progress `json:"rows"`
+	StatusURL string         `json:"status_url"`
+	EventsURL string         `json:"events_url"`
+	ReportURL string         `json:"report_url,omitempty"`
+	// Percent of the rows processed (100 when done); QueuePosition the
+	// job's place in the queue while it waits (1: next); SecondsLeft an
+	// estimate of the time to the end while it runs.
+	Percent       int      `json:"percent"`
+	QueuePosition int      `json:"queue_position,omitempty"`
+	SecondsLeft   *float64 `json:"seconds_left,omitempty"`
+	Filename      string   `json:"filename,omitempty"`
+	Programme     string   `json:"programme,omitempty"`
+	// ProgrammeName is the programme's name in the answer's language.
+	ProgrammeName string          `json:"programme_name,omitempty"`
+	Budget        string          `json:"annual_budget,omitempty"`
+	Allocation    string          `json:"allocation,omitempty"`
+	Schedules     bool            `json:"schedules,omitempty"`
+	Lang          string          `json:"lang"`
+	Created       time.Time       `json:"created_at"`
+	Started       *time.Time      `json:"started_at,omitempty"`
+	Finished      *time.Time      `json:"finished_at,omitempty"`
+	Error         string          `json:"error,omitempty"`
+	Summary       *jobSummary     `json:"summary,omitempty"`
+	Warnings      []string        `json:"warnings,omitempty"`
+	Errors        []jobRowProblem `json:"errors,omitempty"`
+	// Ineligible are the first ineligible loans (at most 100) with the
+	// conditions they fail.
+	Ineligible []jobIneligible `json:"ineligible,omitempty"`
 	// ErrorsOmitted counts the row problems not listed in Errors (the
 	// report's Errors sheet has them all).
 	ErrorsOmitted int `json:"errors_omitted,omitempty"`
 }
 
 type jobSummary struct {
-	Rows        int                    `json:"rows"`
-	Computed    int                    `json:"computed"`
-	Eligible    int                    `json:"eligible"`
-	Rejected    int                    `json:"rejected"`
-	EmptyRows   int                    `json:"empty_rows"`
-	Format      string                 `json:"format"`
-	SubsidyPaid map[string]string      `json:"subsidy_paid,omitempty"`
-	Allocation  []batch.YearAllocation `json:"allocation,omitempty"`
+	Rows           int                    `json:"rows"`
+	Computed       int                    `json:"computed"`
+	Eligible       int                    `json:"eligible"`
+	Ineligible     int                    `json:"ineligible"`
+	Rejected       int                    `json:"rejected"`
+	EmptyRows      int                    `json:"empty_rows"`
+	Format         string                 `json:"format"`
+	SubsidyPayable map[string]string      `json:"subsidy_payable,omitempty"`
+	SubsidyPaid    map[string]string      `json:"subsidy_paid,omitempty"`
+	IneligibleBy   []jobCheckCount        `json:"ineligible_by,omitempty"`
+	Allocation     []batch.YearAllocation `json:"allocation,omitempty"`
+}
+
+// jobCheckCount is how many loans fail one eligibility check.
+type jobCheckCount struct {
+	Code  string `json:"code"`
+	Name  string `json:"name"`
+	Loans int    `json:"loans"`
+}
+
+type jobIneligible struct {
+	Row    int         `json:"row"`
+	ID     string      `json:"id"`
+	Failed []jobFailed `json:"failed"`
+}
+
+type jobFailed struct {
+	Code    string `json:"code"`
+	Name    string `json:"name"`
+	Message string `json:"message,omitempty"`
 }
 
 type jobRowProblem struct {
@@ -508,6 +605,15 @@ type jobRowProblem struct {
 	ID      string `json:"id"`
 	Column  string `json:"column"`
 	Message string `json:"message"`
+}
+
+// view is the job as the API shows it, with its place in the queue.
+func (h *batchHandlers) view(j *batch.Job, lang string) *jobView {
+	v := newJobView(j, lang)
+	if j.Status == batch.StatusQueued && h.m != nil {
+		v.QueuePosition = h.m.Position(j.ID)
+	}
+	return v
 }
 
 func newJobView(j *batch.Job, lang string) *jobView {
@@ -518,21 +624,62 @@ func newJobView(j *batch.Job, lang string) *jobView {
 		Allocation: j.Params.Allocation, Schedules: j.Params.Schedules, Lang: j.Params.Lang,
 		Created: j.Created, Started: j.Started, Finished: j.Finished,
 	}
+	if p, ok := calc.LookupProgramme(j.Params.Programme); ok {
+		v.ProgrammeName = programmeName(p, lang)
+	}
+	if strings.TrimSpace(j.Params.AnnualBudget) != "" && v.Allocation == "" {
+		v.Allocation = calc.ProRata
+	}
+	done := j.Rows.Done + j.Rows.Failed
+	if j.Rows.Total > 0 {
+		v.Percent = min(100, done*100/j.Rows.Total)
+	}
 	if j.Status == batch.StatusDone {
 		v.ReportURL = base + "/report.xlsx"
+		v.Percent = 100
+	}
+	if j.Status == batch.StatusRunning && j.Started != nil && done > 0 && j.Rows.Total > done {
+		left := time.Since(*j.Started).Seconds() * float64(j.Rows.Total-done) / float64(done)
+		left = float64(int(left*10+0.5)) / 10
+		v.SecondsLeft = &left
 	}
 	if j.Error != nil {
 		v.Error = j.Error.In(lang)
 	}
 	if o := j.Outcome; o != nil {
-		v.Summary = &jobSummary{Rows: o.Rows, Computed: o.Computed, Eligible: o.Eligible, Rejected: o.Rejected,
-			EmptyRows: o.EmptyRows, Format: o.Format, SubsidyPaid: o.SubsidyPaid, Allocation: o.Allocation}
+		v.Summary = &jobSummary{Rows: o.Rows, Computed: o.Computed, Eligible: o.Eligible, Ineligible: o.Ineligible,
+			Rejected: o.Rejected, EmptyRows: o.EmptyRows, Format: o.Format,
+			SubsidyPayable: o.SubsidyPayable, SubsidyPaid: o.SubsidyPaid, Allocation: o.Allocation}
+		if v.Summary.SubsidyPayable == nil {
+			v.Summary.SubsidyPayable = o.SubsidyPaid // a job done before payable was counted apart
+		}
+		codes := make([]string, 0, len(o.IneligibleBy))
+		for c := range o.IneligibleBy {
+			codes = append(codes, c)
+		}
+		slices.Sort(codes)
+		for _, c := range codes {
+			v.Summary.IneligibleBy = append(v.Summary.IneligibleBy, jobCheckCount{Code: c, Name: report.CheckName(c, lang), Loans: o.IneligibleBy[c]})
+		}
 		for _, w := range o.Warnings {
 			v.Warnings = append(v.Warnings, w.Message(lang))
 		}
 		v.ErrorsOmitted = o.ErrorsOmitted
 		for _, e := range o.Errors {
 			v.Errors = append(v.Errors, jobRowProblem{Row: e.Row, ID: e.ID, Column: e.Column, Message: batch.Message{En: e.En, Ru: e.Ru}.In(lang)})
+		}
+		// The engine's messages are in the job's language.
+		same := report.Lang(lang) == report.Lang(j.Params.Lang)
+		for _, il := range o.IneligibleLoans {
+			ji := jobIneligible{Row: il.Row, ID: il.ID}
+			for _, f := range il.Failed {
+				jf := jobFailed{Code: f.Code, Name: report.CheckName(f.Code, lang)}
+				if same {
+					jf.Message = f.Message
+				}
+				ji.Failed = append(ji.Failed, jf)
+			}
+			v.Ineligible = append(v.Ineligible, ji)
 		}
 	}
 	return v
@@ -548,6 +695,11 @@ type batchPage struct {
 	Allocations []option
 	Values      batch.Params
 	Errors      []string
+	// ErrorHead names what failed; ErrorLinks are the errors, each linking
+	// to its field; FieldErrors the message beside each field.
+	ErrorHead   string
+	ErrorLinks  []errorLink
+	FieldErrors map[string]string
 	TemplateURL string
 	Columns     []batchColumn
 	Limits      string
@@ -557,6 +709,13 @@ type batchPage struct {
 	NotFound bool
 	Percent  int
 	Done     int
+	// Running: queued or running (the page refreshes itself); Left the
+	// estimated time left; Opt* the options the job runs with; OtherLang
+	// the report's other language.
+	Running                                bool
+	Left                                   string
+	OptProgramme, OptBudget, OptAllocation string
+	OtherLang                              string
 	// Paid and Allocation are the summary's figures formatted for the
 	// page's language.
 	Paid       []paidView
@@ -591,7 +750,7 @@ func (h *batchHandlers) formPage(lang string, v batch.Params, errs []string) bat
 	if rows <= 0 {
 		rows = report.DefaultMaxRows
 	}
-	p.Limits = fmt.Sprintf(T(lang, "batch.limits"), rows, h.s.cfg.UploadLimit>>20)
+	p.Limits = fmt.Sprintf(T(lang, "batch.limits"), calc.GroupDigits(strconv.Itoa(rows), lang != LangEn), h.s.cfg.UploadLimit>>20)
 	p.Programmes = append(p.Programmes, option{Value: "", Label: T(lang, "batch.programme.file"), Selected: v.Programme == ""})
 	for _, pr := range calc.Programmes() {
 		p.Programmes = append(p.Programmes, option{Value: pr.ID, Label: programmeName(pr, lang), Selected: v.Programme == pr.ID})
@@ -617,16 +776,27 @@ func (h *batchHandlers) page(c *fiber.Ctx) error {
 
 // pageUpload is POST /batch: the form's upload. A good upload is
 // redirected (303) to its status page; a refused one shows the form again
-// with the reasons.
+// with every reason at once, each beside its field, under a heading that
+// names what failed.
 func (h *batchHandlers) pageUpload(c *fiber.Ctx) error {
 	lang := Lang(c)
 	var p batch.Params
+	fields := map[string]string{}
+	var order []string
+	add := func(field, msg string) {
+		if _, ok := fields[field]; !ok {
+			order = append(order, field)
+		}
+		fields[field] = msg
+	}
 	m, err := h.manager(lang)
 	if err == nil {
 		var u *batch.Upload
 		u, p, err = h.upload(c, m, lang)
-		if err == nil {
+		if p.Lang != "" {
 			lang = p.Lang
+		}
+		if err == nil {
 			var j *batch.Job
 			j, err = m.SubmitUpload(u, p)
 			if err == nil {
@@ -635,32 +805,74 @@ func (h *batchHandlers) pageUpload(c *fiber.Ctx) error {
 		}
 		err = jobError(err, lang)
 	}
-	var msgs []string
+	// The options are checked too, whatever failed first, so that every
+	// problem shows at once.
+	var ce *calc.Error
+	check := p
+	if _, cerr := check.Check(); errors.As(cerr, &ce) {
+		for _, f := range ce.Fields {
+			add(f.Field, f.Message(lang))
+		}
+	}
 	status := http.StatusUnprocessableEntity
+	var general []string
 	var pr *Problem
 	var rp *retryProblem
-	var ce *calc.Error
 	switch {
 	case errors.As(err, &rp):
 		status = rp.Status
-		msgs = append(msgs, rp.Detail)
+		general = append(general, rp.Detail)
 		c.Set(fiber.HeaderRetryAfter, "5")
 	case errors.As(err, &pr):
 		status = pr.Status
-		msgs = append(msgs, pr.Detail)
+		if len(pr.Errors) == 0 {
+			general = append(general, pr.Detail)
+		}
+		for _, fe := range pr.Errors {
+			msg := fe.Message
+			switch {
+			case fe.Field == "file" && pr.Status == http.StatusBadRequest:
+				msg = T(lang, "batch.file.missing") // the API's "send it in the field file" is no help on a page
+			case fe.Field == "file" && pr.Detail != "" && pr.Detail != msg:
+				msg = pr.Detail
+			}
+			add(fe.Field, msg)
+		}
 	case errors.As(err, &ce):
 		for _, f := range ce.Fields {
-			msgs = append(msgs, T(lang, "batch.field."+f.Field)+": "+f.Message(lang))
+			add(f.Field, f.Message(lang))
 		}
 	default:
 		return err
 	}
 	v := batch.Params{Programme: p.Programme, AnnualBudget: p.AnnualBudget, Allocation: p.Allocation, Schedules: p.Schedules}
-	return h.s.render(c, status, "batch.html", h.formPage(lang, v, msgs))
+	page := h.formPage(lang, v, nil)
+	page.FieldErrors = fields
+	var names []string
+	for _, f := range order {
+		label := T(lang, "batch.field."+f)
+		names = append(names, label)
+		page.Errors = append(page.Errors, label+": "+fields[f])
+		page.ErrorLinks = append(page.ErrorLinks, errorLink{ID: f, Text: label + ": " + fields[f]})
+	}
+	page.Errors = append(page.Errors, general...)
+	for _, g := range general {
+		page.ErrorLinks = append(page.ErrorLinks, errorLink{Text: g})
+	}
+	page.ErrorHead = T(lang, "batch.errors")
+	if len(names) > 0 {
+		page.ErrorHead += ": " + strings.Join(names, ", ")
+	}
+	return h.s.render(c, status, "batch.html", page)
 }
 
+// errorLink is one line of the error summary, linking to its field.
+type errorLink struct{ ID, Text string }
+
 // pageStatus is GET /batch/{id}: the job's progress (live through the
-// events stream and batch.js), then its summary, errors and report link.
+// events stream and batch.js, or a refresh every few seconds without
+// JavaScript), the options it runs with, then its summary, the loans not
+// eligible and why, errors and the report link.
 func (h *batchHandlers) pageStatus(c *fiber.Ctx) error {
 	lang := Lang(c)
 	id := c.Params("id")
@@ -677,33 +889,59 @@ func (h *batchHandlers) pageStatus(c *fiber.Ctx) error {
 		}
 		return err
 	}
-	p.Job = newJobView(j, lang)
+	p.Job = h.view(j, lang)
 	if p.Job.ErrorsOmitted > 0 {
 		p.More = fmt.Sprintf(T(lang, "batch.rejected.more"), len(p.Job.Errors), p.Job.ErrorsOmitted)
 	}
-	if o := j.Outcome; o != nil {
-		curs := make([]string, 0, len(o.SubsidyPaid))
-		for c := range o.SubsidyPaid {
+	if p.Job.Summary != nil {
+		pay := p.Job.Summary.SubsidyPayable
+		curs := make([]string, 0, len(pay))
+		for c := range pay {
 			curs = append(curs, c)
 		}
 		slices.Sort(curs)
 		for _, c := range curs {
-			p.Paid = append(p.Paid, paidView{Currency: c, Amount: fmtAmount(o.SubsidyPaid[c], lang)})
+			p.Paid = append(p.Paid, paidView{Currency: c, Amount: fmtAmount(pay[c], lang)})
 		}
-		for _, y := range o.Allocation {
+		for _, y := range p.Job.Summary.Allocation {
 			p.Allocation = append(p.Allocation, allocView{Year: strconv.Itoa(y.Year),
 				Budget: fmtAmount(y.Budget, lang) + " " + y.Currency, Demand: fmtAmount(y.Demand, lang),
 				Allocated: fmtAmount(y.Allocated, lang), Shortfall: fmtAmount(y.Shortfall, lang)})
 		}
 	}
 	p.Done = j.Rows.Done + j.Rows.Failed
-	if j.Rows.Total > 0 {
-		p.Percent = min(100, p.Done*100/j.Rows.Total)
+	p.Percent = p.Job.Percent
+	p.Running = j.Status == batch.StatusQueued || j.Status == batch.StatusRunning
+	if s := p.Job.SecondsLeft; s != nil {
+		p.Left = fmtDuration(*s, lang)
 	}
-	if j.Status == batch.StatusDone {
-		p.Percent = 100
+	// The options the job runs with.
+	p.OptProgramme = T(lang, "batch.programme.file")
+	if p.Job.ProgrammeName != "" {
+		p.OptProgramme = p.Job.ProgrammeName
+	}
+	p.OptBudget = T(lang, "batch.opt.nobudget")
+	if b := strings.TrimSpace(j.Params.AnnualBudget); b != "" {
+		p.OptBudget = b
+		if bud, err := batch.ParseBudget(b, j.Params.Lang, batch.BudgetCurrency(j.Params.Programme)); err == nil {
+			p.OptBudget = FormatMoney(bud.Amount, lang) + " " + bud.Currency
+		}
+		p.OptAllocation = T(lang, "batch.allocation."+p.Job.Allocation)
+	}
+	p.OtherLang = LangEn
+	if lang == LangEn {
+		p.OtherLang = LangRu
 	}
 	return h.s.render(c, http.StatusOK, "batch_status.html", p)
+}
+
+// fmtDuration writes an estimated time left for people: "about 40 s",
+// "about 3 min".
+func fmtDuration(sec float64, lang string) string {
+	if sec < 90 {
+		return fmt.Sprintf(T(lang, "batch.left.s"), max(1, int(sec+0.5)))
+	}
+	return fmt.Sprintf(T(lang, "batch.left.min"), int(sec/60+0.5))
 }
 
 // Texts of the batch pages, added to the package's messages.
@@ -716,7 +954,7 @@ var batchMessages = map[string][2]string{
 	"batch.programme":             {"Программа для строк без программы", "Programme of rows that name none"},
 	"batch.programme.file":        {"из файла", "from the file"},
 	"batch.budget":                {"Годовой бюджет программы", "The programme's annual budget"},
-	"batch.budget.hint":           {"Необязательно. Сумма на каждый год, например 5 000 000 000 RUB: бюджет распределяется между проектами.", "Optional. The amount for each year, e.g. 5000000000 RUB: it is shared among the projects."},
+	"batch.budget.hint":           {"Необязательно. Сумма на каждый год, например 5 000 000 000 RUB: бюджет распределяется между проектами.", "Optional. The amount for each year, e.g. 5,000,000,000 RUB: it is shared among the projects."},
 	"batch.allocation":            {"Способ распределения", "Allocation"},
 	"batch.allocation.pro_rata":   {"пропорционально потребности", "pro rata to demand"},
 	"batch.allocation.first_come": {"в порядке очереди заявок", "first come, first served"},
@@ -724,7 +962,7 @@ var batchMessages = map[string][2]string{
 	"batch.submit":                {"Загрузить и рассчитать", "Upload and compute"},
 	"batch.errors":                {"Файл не принят", "The file was not accepted"},
 	"batch.columns":               {"Столбцы файла", "Columns of the file"},
-	"batch.limits":                {"Не более %d кредитов и %d МиБ в одном файле.", "At most %d loans and %d MiB a file."},
+	"batch.limits":                {"Не более %s кредитов и %d МиБ в одном файле.", "At most %s loans and %d MiB a file."},
 	"batch.col.header":            {"Заголовок", "Header"},
 	"batch.col.required":          {"обязательно", "required"},
 	"batch.col.help":              {"Что указать", "What to enter"},
@@ -738,7 +976,7 @@ var batchMessages = map[string][2]string{
 	"batch.summary":               {"Итоги", "Summary"},
 	"batch.sum.rows":              {"Строк с кредитами", "Loan rows"},
 	"batch.sum.computed":          {"Рассчитано", "Computed"},
-	"batch.sum.eligible":          {"из них условия программы выполнены", "of which meet the programme's conditions"},
+	"batch.sum.eligible":          {"Условия выполнены: к выплате", "Eligible: payable"},
 	"batch.sum.rejected":          {"Отклонено", "Rejected"},
 	"batch.sum.paid":              {"Субсидия к выплате", "Subsidy paid"},
 	"batch.alloc":                 {"Распределение бюджета", "Allocation of the budget"},
@@ -760,6 +998,26 @@ var batchMessages = map[string][2]string{
 	"batch.field.programme":       {"Программа", "Programme"},
 	"batch.field.annual_budget":   {"Годовой бюджет", "Annual budget"},
 	"batch.field.allocation":      {"Способ распределения", "Allocation"},
+	"batch.field.file":            {"Файл", "File"},
+	"batch.file.missing":          {"выберите файл .xlsx или .csv", "choose an .xlsx or .csv file"},
+	"batch.status.cancelled":      {"отменено", "cancelled"},
+	"batch.cancel":                {"Отменить задание", "Cancel the job"},
+	"batch.cancelled":             {"Задание отменено; отчёта нет.", "The job was cancelled; there is no report."},
+	"batch.queue":                 {"Место в очереди: %d", "Place in the queue: %d"},
+	"batch.left":                  {"Осталось", "Time left"},
+	"batch.left.s":                {"около %d с", "about %d s"},
+	"batch.left.min":              {"около %d мин", "about %d min"},
+	"batch.refreshing":            {"Страница обновляется сама каждые 3 секунды.", "This page refreshes itself every 3 seconds."},
+	"batch.opts":                  {"Параметры расчёта", "Options of the run"},
+	"batch.opt.nobudget":          {"не задан (без распределения)", "none (no allocation)"},
+	"batch.download.other":        {"English version", "Русская версия"},
+	"batch.sum.ineligible":        {"Условия не выполнены: не выплачивается", "Ineligible: nothing payable"},
+	"batch.sum.payable":           {"Субсидия к выплате", "Subsidy payable"},
+	"batch.why":                   {"Почему не выплачивается", "Why nothing is payable"},
+	"batch.why.condition":         {"Невыполненное условие", "Condition not met"},
+	"batch.why.loans":             {"Кредитов", "Loans"},
+	"batch.inel":                  {"Кредиты, условия которых не выполнены", "Loans that are not eligible"},
+	"batch.inel.failed":           {"Невыполненные условия", "Conditions not met"},
 }
 
 func init() {

@@ -13,6 +13,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -270,7 +271,7 @@ func TestBatchRoundTrip(t *testing.T) {
 		t.Fatalf("no column %q", name)
 		return 0
 	}
-	cID, cInterest, cPaid, cBorrower := idx("id"), idx("Interest"), idx("Subsidy paid"), idx("Borrower interest")
+	cID, cInterest, cPaid, cBorrower := idx("id"), idx("Interest"), idx("Subsidy payable"), idx("Borrower interest")
 	byID := map[string][]string{}
 	for _, r := range rows[1:] {
 		byID[r[cID]] = r
@@ -288,7 +289,7 @@ func TestBatchRoundTrip(t *testing.T) {
 		if r == nil {
 			t.Fatalf("%s not in the report", l.id)
 		}
-		for col, key := range map[int]string{cInterest: "interest", cPaid: "subsidy_paid", cBorrower: "borrower_interest"} {
+		for col, key := range map[int]string{cInterest: "interest", cPaid: "subsidy_payable", cBorrower: "borrower_interest"} {
 			got, _ := decimal.NewFromString(r[col])
 			want := decimal.RequireFromString(res.Totals[key])
 			if !got.Equal(want) {
@@ -476,10 +477,18 @@ func TestBatchPage(t *testing.T) {
 				t.Logf("progress states seen: %d", moving)
 			}
 			screenshot(t, ctx, "batch-result-"+lang)
-			for sel, want := range map[string]string{"#sum-rows": fmt.Sprint(n + 1), "#sum-computed": fmt.Sprint(n), "#sum-rejected": "1"} {
+			for sel, want := range map[string]string{"#sum-rows": fmt.Sprint(n + 1), "#sum-rejected": "1"} {
 				if got := text(t, ctx, sel); got != want {
 					t.Errorf("%s = %q, want %q", sel, got, want)
 				}
+			}
+			el, _ := strconv.Atoi(text(t, ctx, "#sum-eligible"))
+			inel, _ := strconv.Atoi(text(t, ctx, "#sum-ineligible"))
+			if el+inel != n {
+				t.Errorf("eligible %d + ineligible %d ≠ %d computed", el, inel, n)
+			}
+			if got := text(t, ctx, "#options"); !strings.Contains(got, "5") || !strings.Contains(got, "RUB") {
+				t.Errorf("options shown: %q", got)
 			}
 			if got := text(t, ctx, "#errors tbody"); !strings.Contains(got, "BAD-1") || !strings.Contains(got, "amount") {
 				t.Errorf("errors table %q", got)
@@ -497,7 +506,10 @@ func TestBatchPage(t *testing.T) {
 			if resp.StatusCode != 200 || !bytes.HasPrefix(b, []byte("PK")) {
 				t.Errorf("download %s: %d", href, resp.StatusCode)
 			}
-			if got := attr(t, ctx, "#progress", "value"); got != fmt.Sprint(n+1) {
+			if cd := resp.Header.Get("Content-Disposition"); !strings.Contains(cd, "batch-") || !strings.Contains(cd, time.Now().UTC().Format("2006-")) {
+				t.Errorf("download name %q", cd)
+			}
+			if got := attr(t, ctx, "#progress", "value"); got != "100" {
 				t.Errorf("progress value %q", got)
 			}
 		})

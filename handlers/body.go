@@ -60,6 +60,8 @@ func (s *Server) bodyLimitFor(h *fasthttp.RequestHeader, path []byte) int {
 	case string(method) == fiber.MethodPost && len(h.MultipartFormBoundary()) > 0 &&
 		(string(path) == "/api/v1/reconciliations" || string(path) == "/reconcile"):
 		return max(reconcileBodyLimit, s.cfg.BodyLimit)
+	case string(method) == fiber.MethodPost && string(path) == "/api/v1/claims/register":
+		return max(s.cfg.UploadLimit, s.cfg.BodyLimit) // many loans' claims (handlers/claims.go)
 	}
 	return s.cfg.BodyLimit
 }

@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"mime"
 	"net/http"
@@ -66,13 +67,26 @@ var results = sync.Pool{New: func() any { return new(calc.Result) }}
 // outcome. Its error keeps the request's language, so that the problem
 // (written by problemFor, the one place that maps errors to statuses)
 // speaks it.
+//
+// The calculation gets a context that ends after Config.CalcTimeout; calc
+// looks at it once per period and gives up with a Canceled error, answered
+// 503. It is not cancelled when the client goes away: fasthttp reads
+// nothing from the connection while a handler runs, and RequestCtx.Done
+// closes only when the server shuts down (docs/performance.md). calc's
+// list limits keep every calculation to milliseconds, so the budget is a
+// guard against a starved machine rather than against any request.
 func (s *Server) calculate(req *calc.Request, into *calc.Result) (*calc.Result, error) {
-	res, err := calc.Calculate(req, calc.Options{Rates: s.cfg.Rates, Into: into})
+	ctx, cancel := context.WithTimeout(context.Background(), s.cfg.CalcTimeout)
+	defer cancel()
+	res, err := calc.Calculate(req, calc.Options{Rates: s.cfg.Rates, Into: into, Context: ctx})
 	if err != nil {
 		var ce *calc.Error
-		if errors.As(err, &ce) && ce.Kind == calc.Invalid {
+		switch {
+		case errors.As(err, &ce) && ce.Kind == calc.Invalid:
 			s.metrics.calculation("invalid")
-		} else {
+		case errors.As(err, &ce) && ce.Kind == calc.Canceled:
+			s.metrics.calculation("timeout")
+		default:
 			s.metrics.calculation("error")
 		}
 		lang := LangRu

@@ -248,7 +248,9 @@ func parseForm(v formValues, lang string) (req *calc.Request, rowOf []int, errs 
 	return req, rowOf, errs
 }
 
-// formDecimal reads a number typed by a person (see parseLocalDecimal).
+// formDecimal reads a number typed by a person ([calc.ParseNumber] in the
+// page's language: "5,000" is 5000 in English and refused as ambiguous in
+// Russian).
 func formDecimal(errs formErrors, field, s, lang string, required bool) (decimal.Decimal, bool) {
 	s = strings.TrimSpace(s)
 	if s == "" {
@@ -258,20 +260,28 @@ func formDecimal(errs formErrors, field, s, lang string, required bool) (decimal
 		}
 		return decimal.Decimal{}, true
 	}
-	d, err := parseLocalDecimal(s, lang)
+	d, err := calc.ParseNumber(s, lang)
 	if err != nil {
-		if errors.Is(err, ErrNumberRange) {
-			errs.add(field, T(lang, "err.parse.range"))
-		} else {
-			errs.add(field, T(lang, "err.parse.decimal"))
-		}
+		errs.add(field, numberMessage(err, lang))
 		return decimal.Decimal{}, false
 	}
 	return d, true
 }
 
+// numberMessage says why a typed number was refused.
+func numberMessage(err error, lang string) string {
+	var ne *calc.NumberError
+	switch {
+	case errors.As(err, &ne) && ne.Kind == calc.NumberAmbiguous:
+		return ne.Message(lang)
+	case errors.As(err, &ne) && ne.Kind == calc.NumberRange:
+		return T(lang, "err.parse.range")
+	}
+	return T(lang, "err.parse.decimal")
+}
+
 func formInt(errs formErrors, field, s, lang string, required bool) (int, bool) {
-	s = strings.Map(dropSpaces, strings.TrimSpace(s))
+	s = strings.TrimSpace(s)
 	if s == "" {
 		if required {
 			errs.add(field, T(lang, "err.parse.required"))
@@ -279,12 +289,17 @@ func formInt(errs formErrors, field, s, lang string, required bool) (int, bool) 
 		}
 		return 0, true
 	}
-	n, err := strconv.Atoi(s)
-	if err != nil || n < -1_000_000 || n > 1_000_000 {
-		errs.add(field, T(lang, "err.parse.int"))
+	d, err := calc.ParseNumber(s, lang)
+	if err != nil || !d.IsInteger() || d.Abs().GreaterThan(decimal.NewFromInt(1_000_000)) {
+		var ne *calc.NumberError
+		if errors.As(err, &ne) && ne.Kind == calc.NumberAmbiguous {
+			errs.add(field, ne.Message(lang))
+		} else {
+			errs.add(field, T(lang, "err.parse.int"))
+		}
 		return 0, false
 	}
-	return n, true
+	return int(d.IntPart()), true
 }
 
 func formChoice(errs formErrors, field, s string, allowed []string, required bool, lang string) string {
@@ -300,72 +315,6 @@ func formChoice(errs formErrors, field, s string, allowed []string, required boo
 		return ""
 	}
 	return s
-}
-
-// dropSpaces removes the spaces people put between thousands: ASCII and
-// no-break spaces, thin and narrow no-break spaces, apostrophes and
-// underscores.
-func dropSpaces(r rune) rune {
-	switch r {
-	case ' ', '\u00a0', '\u2009', '\u202f', '\'', '’', '_', '\t':
-		return -1
-	}
-	return r
-}
-
-// parseLocalDecimal reads a number as a person types it: thousands may be
-// separated by spaces; the decimal separator is a point or a comma. With
-// both, the last one is the decimal separator and the other groups
-// thousands ("1,234.5", "1.234,5"); one kind repeated groups thousands
-// ("1,000,000", "1.000.000"); a single comma is decimal in Russian and, in
-// English, a thousands separator when exactly three digits follow
-// ("1,000") and decimal otherwise ("2,5"). Groups after the first must
-// have three digits. The result goes through [ParseDecimal].
-func parseLocalDecimal(s, lang string) (decimal.Decimal, error) {
-	s = strings.Map(dropSpaces, s)
-	s = strings.ReplaceAll(s, "\u2212", "-") // minus sign
-	dots, commas := strings.Count(s, "."), strings.Count(s, ",")
-	var dec, group string
-	switch {
-	case dots > 0 && commas > 0:
-		if strings.LastIndex(s, ",") > strings.LastIndex(s, ".") {
-			dec, group = ",", "."
-		} else {
-			dec, group = ".", ","
-		}
-	case commas > 1:
-		group = ","
-	case commas == 1:
-		if lang == LangEn && len(s)-strings.Index(s, ",")-1 == 3 {
-			group = ","
-		} else {
-			dec = ","
-		}
-	case dots > 1:
-		group = "."
-	case dots == 1:
-		dec = "."
-	}
-	intPart, frac, hasFrac := s, "", false
-	if dec != "" {
-		if strings.Count(s, dec) > 1 {
-			return decimal.Decimal{}, ErrNumberSyntax
-		}
-		intPart, frac, hasFrac = strings.Cut(s, dec)
-	}
-	if group != "" {
-		groups := strings.Split(strings.TrimPrefix(intPart, "-"), group)
-		for i, g := range groups {
-			if (i == 0 && (len(g) == 0 || len(g) > 3)) || (i > 0 && len(g) != 3) {
-				return decimal.Decimal{}, ErrNumberSyntax
-			}
-		}
-		intPart = strings.ReplaceAll(intPart, group, "")
-	}
-	if hasFrac {
-		return ParseDecimal(intPart + "." + frac)
-	}
-	return ParseDecimal(intPart)
 }
 
 // parseFormDate reads an ISO date (what <input type=date> sends) or

@@ -80,7 +80,7 @@ func (m *metrics) observe(method, route string, code int, d time.Duration) {
 }
 
 // calculation counts one calculation by outcome: "ok", "invalid" (input
-// refused) or "error".
+// refused), "timeout" (abandoned at Config.CalcTimeout) or "error".
 func (m *metrics) calculation(outcome string) {
 	m.mu.RLock()
 	c := m.calcs[outcome]
@@ -137,8 +137,8 @@ func (m *metrics) write(b *bytes.Buffer) {
 	}
 
 	fmt.Fprintf(b, "# HELP subsidy_http_requests_in_flight Requests being answered now.\n# TYPE subsidy_http_requests_in_flight gauge\nsubsidy_http_requests_in_flight %d\n", m.inFlight.Load())
-	fmt.Fprintf(b, "# HELP subsidy_calculations_total Calculations run, by outcome (ok, invalid, error).\n# TYPE subsidy_calculations_total counter\n")
-	outcomes := []string{"ok", "invalid", "error"}
+	fmt.Fprintf(b, "# HELP subsidy_calculations_total Calculations run, by outcome (ok, invalid, timeout, error).\n# TYPE subsidy_calculations_total counter\n")
+	outcomes := []string{"ok", "invalid", "timeout", "error"}
 	for o := range m.calcs {
 		if !slices.Contains(outcomes, o) {
 			outcomes = append(outcomes, o)

@@ -22,7 +22,8 @@ const (
 	// TypeUnsupportedFormat: the requested response format is not
 	// available (?format= or Accept): 406.
 	TypeUnsupportedFormat = "urn:subsidy:problem:unsupported-format"
-	// TypeOverloaded: too many calculations in flight: 503.
+	// TypeOverloaded: too many calculations in flight, or one ran past
+	// its time budget: 503 with Retry-After.
 	TypeOverloaded = "urn:subsidy:problem:overloaded"
 	// TypeBlank is RFC 9457's default: the status says it all.
 	TypeBlank = "about:blank"
@@ -129,7 +130,7 @@ func WriteProblem(c *fiber.Ctx, p *Problem) error {
 // is the one place where errors become HTTP statuses:
 //   - *Problem: as is;
 //   - *calc.Error: Invalid → 422 with every field, NotFound → 404,
-//     anything else → 500; in the language of the calculation when the
+//     Canceled (the time budget passed) → 503, anything else → 500; in the language of the calculation when the
 //     error came from Server.calculate (the request's "lang");
 //   - *fiber.Error: its status (404 unknown route, 405, 413 body too large,
 //     431, 408 …), a 5xx one without its text;
@@ -150,6 +151,9 @@ func problemFor(err error, lang string) (*Problem, bool) {
 			return invalidProblem(ce, lang), false
 		case calc.NotFound:
 			return NewProblem(http.StatusNotFound, TypeBlank, lang, ce.Detail), false
+		case calc.Canceled:
+			return NewProblem(http.StatusServiceUnavailable, TypeOverloaded, lang,
+				tr(lang, "err.timeout", "расчёт не уложился в отведённое время; повторите через секунду", "the calculation did not finish within its time budget; retry in a second")), true
 		}
 		return internalProblem(lang), true
 	}

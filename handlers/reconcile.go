@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"io"
@@ -128,10 +129,13 @@ func (s *Server) postReconciliation(c *fiber.Ctx) error {
 	return c.Send(b)
 }
 
-// reconcile runs calc.Reconcile with the server's rate book; its error
-// keeps the request's language.
+// reconcile runs calc.Reconcile with the server's rate book, within
+// Config.CalcTimeout like a calculation (past it: 503); its error keeps
+// the request's language.
 func (s *Server) reconcile(rreq *calc.ReconcileRequest) (*calc.Reconciliation, error) {
-	rec, err := calc.Reconcile(rreq, calc.Options{Rates: s.cfg.Rates})
+	ctx, cancel := context.WithTimeout(context.Background(), s.cfg.CalcTimeout)
+	defer cancel()
+	rec, err := calc.Reconcile(rreq, calc.Options{Rates: s.cfg.Rates, Context: ctx})
 	if err != nil {
 		lang := LangRu
 		if rreq.Lang == LangEn {

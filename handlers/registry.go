@@ -10,12 +10,20 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
+	"unicode/utf8"
 
 	"github.com/eaeu-subsidy/subsidy/calc"
 	"github.com/eaeu-subsidy/subsidy/storage"
+	jsonv2 "github.com/go-json-experiment/json"
 	"github.com/gofiber/fiber/v2"
 	"github.com/shopspring/decimal"
 )
+
+// maxRegistryAmount bounds a budget: 10^15 in the currency (a thousand
+// times any envelope on record), so that sums of many stay far from the
+// int64 of minor units.
+var maxRegistryAmount = decimal.New(1, 15)
 
 // The registry (API.md "The registry"): budgets, agreements, claims,
 // commitments against the envelope and the audit log, kept in
@@ -27,16 +35,17 @@ const localToken localKey = 100 // the authenticated storage.Token
 // registryRoutes registers the registry API.
 func (s *Server) registryRoutes(api fiber.Router) {
 	view, edit := s.authorize(storage.RoleViewer), s.authorize(storage.RoleOfficer)
-	api.Put("/budgets/:programme/:year", edit, s.putBudget)
+	js := s.jsonBody
+	api.Put("/budgets/:programme/:year", edit, js, s.putBudget)
 	api.Get("/budgets/:programme", view, s.getBudgets)
-	api.Post("/agreements", edit, s.limit, s.postAgreement)
+	api.Post("/agreements", edit, js, s.limit, s.postAgreement)
 	api.Get("/agreements", view, s.getAgreements)
 	api.Get("/agreements/:id", view, s.getAgreement)
-	api.Patch("/agreements/:id", edit, s.patchAgreement)
+	api.Patch("/agreements/:id", edit, js, s.patchAgreement)
 	api.Get("/agreements/:id/recompute", view, s.limit, s.recomputeAgreement)
 	api.Get("/agreements/:id/claims", view, s.getClaims)
-	api.Post("/agreements/:id/claims", edit, s.postClaim)
-	api.Patch("/agreements/:id/claims/:cid", edit, s.patchClaim)
+	api.Post("/agreements/:id/claims", edit, js, s.postClaim)
+	api.Patch("/agreements/:id/claims/:cid", edit, js, s.patchClaim)
 	api.Get("/commitments", view, s.getCommitments)
 	api.Get("/audit", view, s.getAudit)
 }
@@ -47,6 +56,9 @@ func (s *Server) registryRoutes(api fiber.Router) {
 func (s *Server) authorize(role string) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		lang := Lang(c)
+		if err := checkQuery(c); err != nil {
+			return err
+		}
 		if s.cfg.Registry == nil {
 			return NewProblem(http.StatusServiceUnavailable, TypeBlank, lang,
 				tr(lang, "", "реестр не подключён: сервис запущен без базы данных", "the registry is not configured: the service runs without a database"))
@@ -91,28 +103,76 @@ func actor(c *fiber.Ctx) string {
 	return tok.Name + " (" + tok.ID[:min(8, len(tok.ID))] + ")"
 }
 
-// decodeStrict decodes a small JSON body into v, refusing unknown fields;
-// a failure is a 400 naming the field where it can.
+// decodeStrict decodes a small JSON body into v as the calculation
+// requests are decoded (json v2): unknown and duplicate members, trailing
+// data and invalid UTF-8 are refused, and so is a NUL character in a
+// string (PostgreSQL cannot store one). A failure is a 400 naming the
+// field by its path ("contributions[0].share").
 func decodeStrict(body []byte, v any, lang string) error {
-	dec := json.NewDecoder(bytes.NewReader(bytes.TrimPrefix(body, []byte("\uFEFF"))))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		fp := FieldProblem{Message: err.Error()}
-		var te *json.UnmarshalTypeError
-		if errors.As(err, &te) {
-			fp.Field = te.Field
-			fp.Message = tr(lang, "", "значение неверного типа", "a value of the wrong type")
-		} else if f, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
-			fp.Field = strings.Trim(f, `"`)
-			fp.Message = tr(lang, "", "неизвестное поле", "unknown field")
-		}
+	body = bytes.TrimPrefix(body, []byte("\xEF\xBB\xBF"))
+	if len(bytes.TrimSpace(body)) == 0 {
+		return malformed(lang, tr(lang, "", "пустое тело запроса: ожидается JSON-объект", "empty body: a JSON object is expected"), nil)
+	}
+	if bytes.IndexByte(body, 0) >= 0 || bytes.Contains(body, []byte(`\u0000`)) {
+		return malformed(lang, tr(lang, "", "строка содержит символ NUL", "a string contains a NUL character"), nil)
+	}
+	if err := jsonv2.Unmarshal(body, v, jsonv2.RejectUnknownMembers(true)); err != nil {
+		fp, detail := describeJSONError(err, lang)
 		var fields []FieldProblem
-		if fp.Field != "" {
-			fields = []FieldProblem{fp}
+		if fp != nil {
+			fields = append(fields, *fp)
 		}
-		return malformed(lang, fp.Message, fields)
+		return malformed(lang, detail, fields)
 	}
 	return nil
+}
+
+// decText is a decimal given in JSON as a string ("5000.00") or, as the
+// API allows on input, a number (5000).
+type decText string
+
+// UnmarshalJSON takes a JSON string or number.
+func (d *decText) UnmarshalJSON(b []byte) error {
+	if len(b) > 0 && b[0] == '"' {
+		var s string
+		if err := jsonv2.Unmarshal(b, &s); err != nil {
+			return err
+		}
+		*d = decText(s)
+		return nil
+	}
+	if len(b) == 0 || (b[0] != '-' && (b[0] < '0' || b[0] > '9')) {
+		return errors.New("want a decimal number")
+	}
+	*d = decText(b)
+	return nil
+}
+
+// checkQuery refuses a query parameter that is not valid UTF-8 or holds a
+// NUL character (400 naming it): neither is a value any route takes, and
+// PostgreSQL cannot compare text with them.
+func checkQuery(c *fiber.Ctx) error {
+	var bad string
+	c.Context().QueryArgs().VisitAll(func(k, v []byte) {
+		if bad == "" && (!utf8.Valid(k) || !utf8.Valid(v) || bytes.IndexByte(k, 0) >= 0 || bytes.IndexByte(v, 0) >= 0) {
+			bad = strings.ToValidUTF8(strings.ReplaceAll(string(k), "\x00", ""), "?")
+		}
+	})
+	if bad == "" {
+		return nil
+	}
+	lang := Lang(c)
+	return malformed(lang, tr(lang, "", "недопустимые символы в параметре запроса", "invalid characters in a query parameter"),
+		[]FieldProblem{{Field: bad, Message: tr(lang, "", "ожидается текст UTF-8 без символа NUL", "UTF-8 text without NUL characters is expected")}})
+}
+
+// jsonBody refuses a body that is not JSON (415), as the calculation
+// route does.
+func (s *Server) jsonBody(c *fiber.Ctx) error {
+	if err := s.checkBody(c, Lang(c), isJSONType, mimeJSON); err != nil {
+		return err
+	}
+	return c.Next()
 }
 
 // invalidFields is a 422 listing fields.
@@ -127,11 +187,11 @@ func invalidFields(lang string, fields ...FieldProblem) *Problem {
 func (s *Server) putBudget(c *fiber.Ctx) error {
 	lang := Lang(c)
 	var in struct {
-		Amount        string `json:"amount"`
-		Currency      string `json:"currency"`
+		Amount        decText `json:"amount"`
+		Currency      string  `json:"currency"`
 		Contributions []struct {
-			Country string `json:"country"`
-			Share   string `json:"share"`
+			Country string  `json:"country"`
+			Share   decText `json:"share"`
 		} `json:"contributions"`
 	}
 	if err := decodeStrict(c.Body(), &in, lang); err != nil {
@@ -147,8 +207,8 @@ func (s *Server) putBudget(c *fiber.Ctx) error {
 		bad = append(bad, FieldProblem{"year", tr(lang, "", "год от 2000 до 2100", "a year from 2000 to 2100")})
 	}
 	var amount calc.Money
-	if d, err := ParseDecimal(in.Amount); err != nil || d.IsNegative() {
-		bad = append(bad, FieldProblem{"amount", tr(lang, "", "сумма: неотрицательное число", "amount: a non-negative number")})
+	if d, err := ParseDecimal(string(in.Amount)); err != nil || d.IsNegative() || d.GreaterThan(maxRegistryAmount) {
+		bad = append(bad, FieldProblem{"amount", tr(lang, "", "сумма: неотрицательное число не больше 10¹⁵", "amount: a non-negative number up to 10^15")})
 	} else if amount, err = calc.MoneyFromDecimal(d); err != nil {
 		bad = append(bad, FieldProblem{"amount", err.Error()})
 	}
@@ -161,8 +221,10 @@ func (s *Server) putBudget(c *fiber.Ctx) error {
 		f := "contributions[" + strconv.Itoa(i) + "]"
 		if !slices.Contains(calc.MemberStates, cs.Country) {
 			bad = append(bad, FieldProblem{f + ".country", tr(lang, "", "государство — член ЕАЭС (AM BY KZ KG RU)", "a member state (AM BY KZ KG RU)")})
+		} else if slices.ContainsFunc(b.Contributions, func(x calc.CountryShare) bool { return x.Country == cs.Country }) {
+			bad = append(bad, FieldProblem{f + ".country", tr(lang, "", "государство указано дважды", "the state is listed twice")})
 		}
-		d, err := ParseDecimal(cs.Share)
+		d, err := ParseDecimal(string(cs.Share))
 		if err != nil || !d.IsPositive() {
 			bad = append(bad, FieldProblem{f + ".share", tr(lang, "", "доля в процентах больше 0", "a share in percent above 0")})
 			continue
@@ -321,12 +383,32 @@ func (s *Server) getAgreements(c *fiber.Ctx) error {
 
 // agreement loads the agreement named in the path, or answers 404.
 func (s *Server) agreement(c *fiber.Ctx) (storage.Agreement, error) {
-	a, err := s.cfg.Registry.Agreement(c.UserContext(), c.Params("id"))
+	id := c.Params("id")
+	if !validRecordID(id) {
+		lang := Lang(c)
+		return storage.Agreement{}, NewProblem(http.StatusNotFound, TypeBlank, lang, tr(lang, "", "соглашение не найдено", "no such agreement"))
+	}
+	a, err := s.cfg.Registry.Agreement(c.UserContext(), id)
 	if errors.Is(err, storage.ErrNotFound) {
 		lang := Lang(c)
 		return a, NewProblem(http.StatusNotFound, TypeBlank, lang, tr(lang, "", "соглашение не найдено", "no such agreement"))
 	}
 	return a, err
+}
+
+// validRecordID reports whether id has the form of a stored record's id
+// (32 lower-case hex digits); anything else cannot exist and is not sent
+// to the database.
+func validRecordID(id string) bool {
+	if len(id) != 32 {
+		return false
+	}
+	for i := 0; i < len(id); i++ {
+		if c := id[i]; (c < '0' || c > '9') && (c < 'a' || c > 'f') {
+			return false
+		}
+	}
+	return true
 }
 
 // getAgreement is GET /api/v1/agreements/{id}.
@@ -357,6 +439,9 @@ func (s *Server) patchAgreement(c *fiber.Ctx) error {
 	if !slices.Contains(storage.AgreementStatuses, in.Status) {
 		return invalidFields(lang, FieldProblem{"status", tr(lang, "", "одно из: ", "one of: ") + strings.Join(storage.AgreementStatuses, ", ")})
 	}
+	if !validRecordID(c.Params("id")) {
+		return NewProblem(http.StatusNotFound, TypeBlank, lang, tr(lang, "", "соглашение не найдено", "no such agreement"))
+	}
 	if err := s.cfg.Registry.SetAgreementStatus(c.UserContext(), c.Params("id"), in.Status, actor(c)); err != nil {
 		if errors.Is(err, storage.ErrNotFound) {
 			return NewProblem(http.StatusNotFound, TypeBlank, lang, tr(lang, "", "соглашение не найдено", "no such agreement"))
@@ -376,6 +461,10 @@ func (s *Server) recomputeAgreement(c *fiber.Ctx) error {
 	}
 	_, res, err := s.computeStored(a.Request, lang)
 	if err != nil {
+		if p, ok := err.(*Problem); ok {
+			p.Detail = tr(lang, "", "по сегодняшним правилам и ставкам сохранённый запрос рассчитать нельзя: ",
+				"today's rules and rates cannot compute the stored request: ") + p.Detail
+		}
 		return err
 	}
 	var now storage.Agreement
@@ -449,13 +538,21 @@ func (s *Server) postClaim(c *fiber.Ctx) error {
 		return err
 	}
 	var in struct {
-		From   string `json:"from"`
-		To     string `json:"to"`
-		Amount string `json:"amount"`
-		Status string `json:"status"`
+		From   string  `json:"from"`
+		To     string  `json:"to"`
+		Amount decText `json:"amount"`
+		Status string  `json:"status"`
 	}
 	if err := decodeStrict(c.Body(), &in, lang); err != nil {
 		return err
+	}
+	// A claim is filed against a live agreement that pays something; it
+	// becomes approved or paid only by a status change (PATCH), which the
+	// audit log records.
+	if a.Status == "rejected" || !a.Eligible || a.SubsidyPayable <= 0 {
+		return invalidFields(lang, FieldProblem{"agreement", tr(lang, "",
+			"по этому соглашению субсидия не выплачивается (отклонено или условия не выполнены): заявку подать нельзя",
+			"this agreement pays no subsidy (rejected, or its conditions are not met): no claim can be filed")})
 	}
 	var bad []FieldProblem
 	from, err1 := calc.ParseDate(in.From)
@@ -469,16 +566,20 @@ func (s *Server) postClaim(c *fiber.Ctx) error {
 		bad = append(bad, FieldProblem{"to", tr(lang, "", "конец периода позже начала", "the period ends after it starts")})
 	}
 	var amount calc.Money
-	if d, err := ParseDecimal(in.Amount); err != nil || d.IsNegative() {
+	if d, err := ParseDecimal(string(in.Amount)); err != nil || d.IsNegative() {
 		bad = append(bad, FieldProblem{"amount", tr(lang, "", "сумма: неотрицательное число", "amount: a non-negative number")})
 	} else if amount, err = calc.MoneyFromDecimal(d); err != nil {
 		bad = append(bad, FieldProblem{"amount", err.Error()})
+	} else if amount > a.SubsidyPayable {
+		bad = append(bad, FieldProblem{"amount", tr(lang, "", "больше всей субсидии к выплате по соглашению ("+FormatMoney(a.SubsidyPayable, lang)+")",
+			"more than the agreement's whole payable subsidy ("+FormatMoney(a.SubsidyPayable, lang)+")")})
 	}
 	if in.Status == "" {
 		in.Status = "filed"
 	}
-	if !slices.Contains(storage.ClaimStatuses, in.Status) {
-		bad = append(bad, FieldProblem{"status", tr(lang, "", "одно из: ", "one of: ") + strings.Join(storage.ClaimStatuses, ", ")})
+	if in.Status != "filed" {
+		bad = append(bad, FieldProblem{"status", tr(lang, "", "новая заявка имеет статус filed; одобрение и выплата — изменением статуса",
+			"a new claim is filed; approval and payment are status changes")})
 	}
 	if len(bad) > 0 {
 		return invalidFields(lang, bad...)
@@ -506,6 +607,9 @@ func (s *Server) patchClaim(c *fiber.Ctx) error {
 	if !slices.Contains(storage.ClaimStatuses, in.Status) {
 		return invalidFields(lang, FieldProblem{"status", tr(lang, "", "одно из: ", "one of: ") + strings.Join(storage.ClaimStatuses, ", ")})
 	}
+	if !validRecordID(c.Params("id")) || !validRecordID(c.Params("cid")) {
+		return NewProblem(http.StatusNotFound, TypeBlank, lang, tr(lang, "", "заявка не найдена", "no such claim"))
+	}
 	err := s.cfg.Registry.SetClaimStatus(c.UserContext(), c.Params("id"), c.Params("cid"), in.Status, actor(c))
 	if errors.Is(err, storage.ErrNotFound) {
 		return NewProblem(http.StatusNotFound, TypeBlank, lang, tr(lang, "", "заявка не найдена", "no such claim"))
@@ -523,9 +627,23 @@ func (s *Server) getCommitments(c *fiber.Ctx) error {
 	if _, ok := calc.LookupProgramme(prog); !ok {
 		return invalidFields(lang, FieldProblem{"programme", tr(lang, "", "неизвестная программа", "unknown programme")})
 	}
+	format := c.Query("format", formatJSON)
+	if format != formatJSON && format != formatXLSX || format == formatXLSX && s.cfg.RegistryWorkbook == nil {
+		return NewProblem(http.StatusNotAcceptable, TypeUnsupportedFormat, lang,
+			tr(lang, "", "формат: json или xlsx", "format: json or xlsx"))
+	}
 	years, err := s.cfg.Registry.Commitments(c.UserContext(), prog)
 	if err != nil {
 		return err
+	}
+	if format == formatXLSX {
+		list, err := s.cfg.Registry.Agreements(c.UserContext(), prog, "")
+		if err != nil {
+			return err
+		}
+		c.Set(fiber.HeaderContentType, mimeXLSX)
+		c.Set(fiber.HeaderContentDisposition, `attachment; filename="registry-`+prog+`-`+time.Now().UTC().Format("2006-01-02")+`.xlsx"`)
+		return s.cfg.RegistryWorkbook(c.Response().BodyWriter(), prog, years, list, lang)
 	}
 	return c.JSON(fiber.Map{"programme": prog, "years": years})
 }
@@ -534,10 +652,13 @@ func (s *Server) getCommitments(c *fiber.Ctx) error {
 // (a date or an RFC 3339 time), oldest first.
 func (s *Server) getAudit(c *fiber.Ctx) error {
 	lang := Lang(c)
-	since := c.Query("since")
-	if since != "" {
-		if _, err := calc.ParseDate(since); err != nil && !strings.Contains(since, "T") {
-			return invalidFields(lang, FieldProblem{"since", tr(lang, "", "дата ГГГГ-ММ-ДД или время RFC 3339", "a date YYYY-MM-DD or an RFC 3339 time")})
+	var since time.Time
+	if q := c.Query("since"); q != "" {
+		var err error
+		if since, err = time.Parse(time.RFC3339Nano, q); err != nil {
+			if since, err = time.Parse(time.DateOnly, q); err != nil {
+				return invalidFields(lang, FieldProblem{"since", tr(lang, "", "дата ГГГГ-ММ-ДД или время RFC 3339", "a date YYYY-MM-DD or an RFC 3339 time")})
+			}
 		}
 	}
 	list, err := s.cfg.Registry.Audit(c.UserContext(), since, 1000)

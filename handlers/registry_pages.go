@@ -81,7 +81,7 @@ func (s *Server) session(c *fiber.Ctx) *storage.Session {
 
 // checkCSRF reports whether the form carries the session's CSRF token.
 func checkCSRF(c *fiber.Ctx, ses *storage.Session) bool {
-	got := c.FormValue("csrf")
+	got := formOnly(c, "csrf")
 	return got != "" && subtle.ConstantTimeCompare([]byte(got), []byte(ses.CSRF)) == 1
 }
 
@@ -145,7 +145,7 @@ func (s *Server) registrySignIn(c *fiber.Ctx) error {
 	if !sameOrigin(c) {
 		return NewProblem(http.StatusForbidden, TypeBlank, lang, T(lang, "reg.origin"))
 	}
-	secret, ses, err := s.cfg.Registry.CreateSession(c.UserContext(), strings.TrimSpace(c.FormValue("token")), sessionTTL)
+	secret, ses, err := s.cfg.Registry.CreateSession(c.UserContext(), strings.TrimSpace(formOnly(c, "token")), sessionTTL)
 	if errors.Is(err, storage.ErrNotFound) {
 		v.Error = T(lang, "reg.badtoken")
 		return s.render(c, http.StatusUnauthorized, "registry.html", v)
@@ -157,6 +157,20 @@ func (s *Server) registrySignIn(c *fiber.Ctx) error {
 	c.Cookie(&fiber.Cookie{Name: sessionCookie, Value: secret, Path: "/registry", HTTPOnly: true,
 		SameSite: fiber.CookieSameSiteStrictMode, Secure: c.Protocol() == "https", MaxAge: int(sessionTTL / time.Second)})
 	return c.Redirect("/registry?lang="+lang, http.StatusSeeOther)
+}
+
+// formOnly returns a field of the posted form, never of the query string:
+// secrets (a token, a CSRF token) must not travel in URLs that proxies log.
+func formOnly(c *fiber.Ctx, key string) string {
+	if v := c.Request().PostArgs().Peek(key); v != nil {
+		return string(v)
+	}
+	if f, err := c.MultipartForm(); err == nil {
+		if vs := f.Value[key]; len(vs) > 0 {
+			return vs[0]
+		}
+	}
+	return ""
 }
 
 // sameOrigin refuses a cross-site form post. Browsers say where a request
@@ -228,9 +242,12 @@ func (s *Server) registrySetStatus(c *fiber.Ctx) error {
 	if ses.Token.Role != storage.RoleOfficer {
 		return NewProblem(http.StatusForbidden, TypeBlank, lang, T(lang, "reg.viewer"))
 	}
-	status := c.FormValue("status")
+	status := formOnly(c, "status")
 	if !slices.Contains(storage.AgreementStatuses, status) {
 		return invalidFields(lang, FieldProblem{"status", strings.Join(storage.AgreementStatuses, ", ")})
+	}
+	if !validRecordID(c.Params("id")) {
+		return fiber.ErrNotFound
 	}
 	who := ses.Token.Name + " (" + ses.Token.ID[:8] + ")"
 	if err := s.cfg.Registry.SetAgreementStatus(c.UserContext(), c.Params("id"), status, who); err != nil {

@@ -32,6 +32,7 @@ const (
 	DefaultIdleTimeout     = 120 * time.Second
 	DefaultMaxConns        = 10_000
 	DefaultQueueTimeout    = 5 * time.Second
+	DefaultCalcTimeout     = 5 * time.Second // the worst request under calc's limits takes ~1 ms
 	DefaultJobTTL          = 24 * time.Hour
 	defaultMaxInFlightMult = 4 // × GOMAXPROCS calculations at once
 )
@@ -77,6 +78,11 @@ type Config struct {
 	// with Retry-After.
 	MaxInFlight  int
 	QueueTimeout time.Duration
+	// CalcTimeout is the time budget of one calculation (default 5 s): a
+	// calculation still running when it passes is abandoned and answered
+	// 503 with Retry-After (docs/performance.md, "Bounded cost of one
+	// calculation").
+	CalcTimeout time.Duration
 	// DataDir holds batch jobs (uploads and reports); default
 	// DefaultDataDir(). Used by the batch routes only.
 	DataDir string
@@ -135,6 +141,9 @@ func (c *Config) setDefaults() {
 	}
 	if c.QueueTimeout <= 0 {
 		c.QueueTimeout = DefaultQueueTimeout
+	}
+	if c.CalcTimeout <= 0 {
+		c.CalcTimeout = DefaultCalcTimeout
 	}
 	if c.DataDir == "" {
 		c.DataDir = DefaultDataDir()
@@ -244,6 +253,7 @@ func (s *Server) routes() {
 	app.Get("/static/:file", s.serveStatic)
 
 	s.batchRoutes(api, app)
+	s.claimRoutes(api, app)
 	s.registryRoutes(api)
 	s.registryPageRoutes(app)
 	s.reconcileRoutes(api, app)
@@ -322,6 +332,7 @@ func validRequestID(s string) bool {
 // panic recovery, error mapping, the access log and the metrics.
 func (s *Server) observe(c *fiber.Ctx) error {
 	start := time.Now()
+	self := c.Route() // this middleware's own route, matched by every request
 	id := c.Get(fiber.HeaderXRequestID)
 	if !validRequestID(id) {
 		id = newRequestID()
@@ -340,8 +351,11 @@ func (s *Server) observe(c *fiber.Ctx) error {
 	}
 
 	status := c.Response().StatusCode()
-	route := "unmatched" // no route matched: 404 or 405
-	if r := c.Route(); r != nil && r.Method != "USE" {
+	// When no route matched (404, 405), the context's route is still this
+	// middleware's (path "/", any method): label it apart, so that probes
+	// of unknown paths are not counted as the form page.
+	route := "unmatched"
+	if r := c.Route(); r != nil && r != self {
 		route = r.Path
 	}
 	elapsed := time.Since(start)
@@ -424,6 +438,9 @@ func (s *Server) errorHandler(c *fiber.Ctx, err error) error {
 	// Reset what a handler may have written before failing.
 	c.Response().ResetBody()
 	c.Response().Header.Del(fiber.HeaderContentDisposition)
+	if p.Status == http.StatusServiceUnavailable && len(c.Response().Header.Peek(fiber.HeaderRetryAfter)) == 0 {
+		c.Set(fiber.HeaderRetryAfter, "1")
+	}
 	pc := *p // problems may be shared values; fill a copy
 	return WriteProblem(c, &pc)
 }

@@ -337,7 +337,7 @@ func decodeBankRows(rows [][]string, format string, date1904 bool) (*BankSchedul
 			if v == "" || v == "-" || v == "—" {
 				continue // no figure in this row
 			}
-			d, err := ParseNumber(v)
+			d, err := parseNumber(v)
 			if err != nil {
 				bad(k, v, err)
 				continue

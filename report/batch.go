@@ -31,7 +31,7 @@ const (
 
 var statusLabels = map[string]text{
 	StatusOK:         {"рассчитан", "computed"},
-	StatusIneligible: {"рассчитан, условия не выполнены", "computed, conditions not met"},
+	StatusIneligible: {"условия не выполнены", "not eligible"},
 	StatusRejected:   {"отклонён", "rejected"},
 }
 
@@ -92,32 +92,40 @@ type AllocationExcluded struct {
 type BatchSummary struct {
 	// Source names the input file; Format is "xlsx" or "csv".
 	Source, Format, Sheet, Encoding string
-	Programme                       string
-	Started, Finished               time.Time
-	EmptyRows                       int
-	Warnings                        []Warning
-	Allocation                      *Allocation
+	// Programme is the programme of rows that name none ("" when the rows
+	// name theirs).
+	Programme         string
+	Started, Finished time.Time
+	EmptyRows         int
+	Warnings          []Warning
+	// Budget and Method are the annual budget (nil: none) and the
+	// allocation method asked for; Allocation its outcome.
+	Budget     *calc.Money
+	Currency   string
+	Method     string
+	Allocation *Allocation
 }
 
 // projectRec is what the report keeps of one loan until the end: a few
 // hundred bytes, so that 100,000 loans take tens of megabytes.
 type projectRec struct {
-	row                                   int
-	id, project, programme, currency      string
-	status                                string
-	amount                                decimal.Decimal
-	rate                                  *decimal.Decimal
-	issue                                 calc.Date
-	term                                  int
-	interest, subsidy, paid, borrower, pv calc.Money
-	grant, effWithout, effWith            decimal.Decimal
-	years                                 []yearPaid
-	note                                  string
+	row                              int
+	id, project, programme, currency string
+	status                           string
+	amount                           decimal.Decimal
+	rate                             *decimal.Decimal
+	issue                            calc.Date
+	term                             int
+	interest, subsidy, paid, payable calc.Money
+	borrower, pv                     calc.Money
+	grant, effWithout, effWith       decimal.Decimal
+	years                            []yearPaid
+	note                             string
 }
 
 type yearPaid struct {
-	year int
-	paid calc.Money
+	year    int
+	payable calc.Money
 }
 
 type yearKey struct {
@@ -125,35 +133,47 @@ type yearKey struct {
 	year     int
 }
 
-type yearTotals struct {
-	loans                                int
-	interest, subsidy, paid, borrowerInt Sum
-}
-
 type countryKey struct{ currency, country string }
 
-type countryTotals struct{ benefit, contribution, net Sum }
+type countryTotals struct{ benefit, contribution Sum }
 
-// BatchWriter writes the report workbook of a batch run: Summary (counts,
-// totals by year and by member state, allocation against the budget),
-// Projects (one row per input row: status, figures, paid subsidy by year,
-// failed checks), Allocation (when a budget is given), Errors (every
-// rejected cell with row, id, column and reason) and, when asked, the
-// schedules of all loans on spill-over sheets. Add rows in input order with
-// Computed and Rejected, then call Finish once; Close releases temporary
-// files in every case.
+type gridKey struct {
+	currency, country string
+	year              int
+}
+
+// BatchWriter writes the report workbook of a batch run in one language:
+// Summary (the run's options, counts of eligible, ineligible and rejected
+// loans and why, totals by currency and by year as formulas over the
+// Projects sheet, the payable subsidy by year and member state, net
+// positions, the allocation against the budget), Projects (one row per
+// input row: status, eligibility, figures, payable subsidy by year, failed
+// conditions), Allocation (when a budget is given), Errors (every rejected
+// cell with row, id, column and reason) and, when asked, the schedules of
+// all loans on spill-over sheets. Every sheet prints on A4 with its header
+// repeated and a footer.
+//
+// Only eligible loans count: an ineligible loan (SPEC §6) is listed with
+// its failed conditions and what it would be paid, but adds nothing to the
+// totals, the member states' figures or the allocation.
+//
+// Add rows in input order with Computed and Rejected, then call Finish
+// once; Close releases temporary files in every case.
 type BatchWriter struct {
 	opt  BatchOptions
 	lang string
 	f    *excelize.File
 	st   *styles
+	now  time.Time
 
 	projects  []projectRec
-	problems  int
 	computed  int
 	eligible  int
 	rejected  int
-	years     map[yearKey]*yearTotals
+	failed    map[string]int // loans failing each eligibility check
+	rules     map[string]bool
+	programs  map[string]bool
+	grid      map[gridKey]*Sum
 	countries map[countryKey]*countryTotals
 	minYear   int
 	maxYear   int
@@ -167,12 +187,16 @@ func NewBatchWriter(opt BatchOptions) (*BatchWriter, error) {
 	lang := Lang(opt.Lang)
 	f := excelize.NewFile(excelize.Options{TmpDir: opt.TempDir})
 	st, err := newStyles(f)
+	if err == nil {
+		err = st.localDates(f, lang)
+	}
 	if err != nil {
 		f.Close()
 		return nil, err
 	}
-	b := &BatchWriter{opt: opt, lang: lang, f: f, st: st,
-		years: map[yearKey]*yearTotals{}, countries: map[countryKey]*countryTotals{}}
+	b := &BatchWriter{opt: opt, lang: lang, f: f, st: st, now: time.Now(),
+		failed: map[string]int{}, rules: map[string]bool{}, programs: map[string]bool{},
+		grid: map[gridKey]*Sum{}, countries: map[countryKey]*countryTotals{}}
 	if err := f.SetSheetName("Sheet1", sheetSummary.in(lang)); err != nil {
 		f.Close()
 		return nil, err
@@ -189,21 +213,38 @@ func NewBatchWriter(opt BatchOptions) (*BatchWriter, error) {
 		}
 	}
 	if opt.Schedules {
-		header := []any{cellOf(st.header, text{"Строка", "Row"}.in(lang)), cellOf(st.header, "id")}
-		for i, h := range scheduleHeader {
-			if plain, ok := plainHeader[i+1]; ok {
+		header := []string{text{"Строка", "Row"}.in(lang), "id"}
+		for i, h := range bookHeader {
+			if plain, ok := bookPlain[i+1]; ok {
 				h = plain
 			}
-			header = append(header, cellOf(st.header, h.in(lang)))
+			header = append(header, h.in(lang))
 		}
-		header = append(header, cellOf(st.header, text{"Валюта", "Currency"}.in(lang)))
-		widths := append([]float64{7, 16}, scheduleWidths...)
-		b.sched = newSpill(f, sheetSchedules.in(lang), header, append(widths, 8))
+		header = append(header, text{"Валюта", "Currency"}.in(lang))
+		widths := append([]float64{7, 14}, bookWidths...)
+		b.sched = newSpill(f, sheetSchedules.in(lang), header, st.header, append(widths, 8), b.page(true, 1))
 	}
 	return b, nil
 }
 
 func (b *BatchWriter) t(t text) string { return t.in(b.lang) }
+
+// page returns the print settings of a sheet; the footer's rules version
+// is filled in when the sheet is set up at Finish (the schedules' sheets,
+// opened earlier, name the generation time only).
+func (b *BatchWriter) page(landscape bool, titleRows int) page {
+	return page{Landscape: landscape, TitleRows: titleRows, Lang: b.lang,
+		Footer: footerLine(strings.Join(sortedKeys(b.rules), ", "), b.now, b.lang)}
+}
+
+func sortedKeys(m map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
 
 // Computed records a computed loan (its row, in input order) and its
 // result.
@@ -216,56 +257,63 @@ func (b *BatchWriter) Computed(l *Loan, res *calc.Result) error {
 		row: l.Row, id: l.ID, project: l.Project, programme: res.Programme.ID, currency: res.Currency,
 		status: StatusOK, amount: req.Loan.Amount, rate: req.Loan.Rate, issue: req.Loan.IssueDate, term: req.Loan.TermMonths,
 		interest: res.Totals.Interest, subsidy: res.Totals.Subsidy, paid: res.Totals.SubsidyPaid,
+		payable:  res.Totals.SubsidyPayable,
 		borrower: res.Totals.BorrowerInterest, pv: res.SubsidyPresentValue, grant: res.GrantElement,
 		effWithout: res.EffectiveRates.WithoutSubsidy, effWith: res.EffectiveRates.WithSubsidy,
 	}
+	if !res.Eligible {
+		p.status = StatusIneligible
+	}
+	b.rules[res.Programme.RulesVersion] = true
+	b.programs[res.Programme.ID] = true
+	// The failed conditions by name; the engine's message too when it
+	// speaks the report's language.
+	sameLang := Lang(req.Lang) == b.lang
 	var notes []string
 	for _, c := range res.Checks {
-		if c.OK {
+		if c.OK || c.Kind != calc.KindEligibility {
 			continue
 		}
-		if c.Kind == "eligibility" {
-			p.status = StatusIneligible
+		b.failed[c.Code]++
+		n := CheckName(c.Code, b.lang)
+		if sameLang && c.Message != "" {
+			n += ": " + c.Message
 		}
-		notes = append(notes, c.Code+": "+c.Message)
+		notes = append(notes, n)
 	}
 	p.note = strings.Join(notes, "; ")
-	for _, y := range res.Years {
-		if y.SubsidyPaid != 0 {
-			p.years = append(p.years, yearPaid{y.Year, y.SubsidyPaid})
+	b.computed++
+	if res.Eligible {
+		b.eligible++
+		for _, y := range res.Years {
+			if y.SubsidyPayable == 0 {
+				continue
+			}
+			p.years = append(p.years, yearPaid{y.Year, y.SubsidyPayable})
 			if b.minYear == 0 || y.Year < b.minYear {
 				b.minYear = y.Year
 			}
 			b.maxYear = max(b.maxYear, y.Year)
+			for _, s := range y.BudgetShares {
+				k := gridKey{res.Currency, s.Country, y.Year}
+				g := b.grid[k]
+				if g == nil {
+					g = &Sum{}
+					b.grid[k] = g
+				}
+				g.Add(s.Amount)
+			}
 		}
-		k := yearKey{res.Currency, y.Year}
-		yt := b.years[k]
-		if yt == nil {
-			yt = &yearTotals{}
-			b.years[k] = yt
+		for _, c := range res.Countries {
+			k := countryKey{res.Currency, c.Country}
+			ct := b.countries[k]
+			if ct == nil {
+				ct = &countryTotals{}
+				b.countries[k] = ct
+			}
+			ct.benefit.Add(c.Benefit)
+			ct.contribution.Add(c.Contribution)
 		}
-		if y.SubsidyPaid != 0 {
-			yt.loans++
-		}
-		yt.interest.Add(y.Interest)
-		yt.subsidy.Add(y.Subsidy)
-		yt.paid.Add(y.SubsidyPaid)
-		yt.borrowerInt.Add(y.BorrowerInterest)
-	}
-	for _, c := range res.Countries {
-		k := countryKey{res.Currency, c.Country}
-		ct := b.countries[k]
-		if ct == nil {
-			ct = &countryTotals{}
-			b.countries[k] = ct
-		}
-		ct.benefit.Add(c.Benefit)
-		ct.contribution.Add(c.Contribution)
-		ct.net.Add(c.Net)
-	}
-	b.computed++
-	if p.status == StatusOK {
-		b.eligible++
 	}
 	b.projects = append(b.projects, p)
 	if b.sched != nil {
@@ -276,6 +324,10 @@ func (b *BatchWriter) Computed(l *Loan, res *calc.Result) error {
 
 func (b *BatchWriter) schedule(l *Loan, res *calc.Result) error {
 	st := b.st
+	if len(b.sched.sheets) == 0 {
+		// The first sheet opens now: its footer can name the rules.
+		b.sched.page = b.page(true, 1)
+	}
 	id := safeText(l.ID)
 	for i := range res.Schedule {
 		p := &res.Schedule[i]
@@ -293,8 +345,9 @@ func (b *BatchWriter) schedule(l *Loan, res *calc.Result) error {
 				cellOf(st.percent, fraction(p.ContractRate)), cellOf(st.percent, fraction(p.BaseRate)),
 				cellOf(st.percent, fraction(p.SubsidyRate)),
 				cellOf(st.money, money(p.Subsidy)), cellOf(st.money, money(p.SubsidyPaid)),
+				cellOf(st.money, money(p.SubsidyPayable)),
 				cellOf(st.money, money(p.BorrowerInterest)), cellOf(st.money, money(p.BorrowerPayment)),
-				vary, res.Currency,
+				cellOf(st.center, vary), res.Currency,
 			}
 		})
 		if err != nil {
@@ -311,7 +364,12 @@ func (b *BatchWriter) Rejected(l *Loan) error {
 	}
 	notes := make([]string, len(l.Problems))
 	for i, p := range l.Problems {
-		notes[i] = p.Column + ": " + p.Message(b.lang)
+		notes[i] = p.Message(b.lang)
+		if c := columnByKey[p.Column]; c != nil {
+			notes[i] = text{c.Ru, c.En}.in(b.lang) + ": " + notes[i]
+		} else if p.Column != "" {
+			notes[i] = p.Column + ": " + notes[i]
+		}
 	}
 	rec := projectRec{row: l.Row, id: l.ID, project: l.Project, status: StatusRejected, note: strings.Join(notes, "; ")}
 	if l.Request != nil {
@@ -319,7 +377,6 @@ func (b *BatchWriter) Rejected(l *Loan) error {
 	}
 	b.projects = append(b.projects, rec)
 	b.rejected++
-	b.problems += max(len(l.Problems), 1)
 	// The problems themselves are kept for the Errors sheet.
 	b.errs = append(b.errs, rejectedRow{row: l.Row, id: l.ID, problems: l.Problems})
 	return nil
@@ -373,8 +430,17 @@ func (b *BatchWriter) Finish(w io.Writer, s BatchSummary) error {
 	return writeWorkbook(b.f, w, flate.BestSpeed)
 }
 
-func (b *BatchWriter) stream(name text, widths []float64, header []any) (*excelize.StreamWriter, *rowWriter, error) {
-	sw, err := b.f.NewStreamWriter(name.in(b.lang))
+// stream opens a sheet with its page setup, column widths and, when
+// header is not nil, a frozen header row tall enough for its labels.
+func (b *BatchWriter) stream(name text, pg page, widths []float64, header []string) (*excelize.StreamWriter, *rowWriter, error) {
+	sheet := name.in(b.lang)
+	if header == nil {
+		pg.TitleRows = 0
+	}
+	if err := setPage(b.f, sheet, pg); err != nil {
+		return nil, nil, err
+	}
+	sw, err := b.f.NewStreamWriter(sheet)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -388,10 +454,7 @@ func (b *BatchWriter) stream(name text, widths []float64, header []any) (*exceli
 		if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
 			return nil, nil, err
 		}
-		for i, h := range header {
-			header[i] = cellOf(b.st.header, h)
-		}
-		rw.line(header...)
+		rw.header(b.st.header, widths, header...)
 	}
 	return sw, rw, nil
 }
@@ -408,33 +471,79 @@ func (b *BatchWriter) end(sw *excelize.StreamWriter, rw *rowWriter, columns int)
 	return sw.Flush()
 }
 
+// Columns of the Projects sheet (1-based); the payable subsidy of each
+// year follows pjFixed, the notes come last.
+const (
+	pjRow = iota + 1
+	pjID
+	pjProject
+	pjStatus
+	pjEligible
+	pjProgramme
+	pjCurrency
+	pjAmount
+	pjRate
+	pjIssue
+	pjTerm
+	pjInterest
+	pjSubsidy
+	pjPaid
+	pjPayable
+	pjBorrower
+	pjPV
+	pjGrant
+	pjEffWithout
+	pjEffWith
+	pjFixed = pjEffWith
+)
+
+// projectsLast is the last data row of the Projects sheet.
+func (b *BatchWriter) projectsLast() int { return max(len(b.projects)+1, 2) }
+
+// projectsRange is the absolute data range of column c of the Projects
+// sheet.
+func (b *BatchWriter) projectsRange(c int) string {
+	return absRange(b.t(sheetProjects), c, 2, b.projectsLast())
+}
+
+// yearColumn is the Projects column of the payable subsidy of year y.
+func (b *BatchWriter) yearColumn(y int) int { return pjFixed + 1 + y - b.minYear }
+
+func (b *BatchWriter) nYears() int {
+	if b.minYear == 0 {
+		return 0
+	}
+	return b.maxYear - b.minYear + 1
+}
+
 func (b *BatchWriter) writeProjects() error {
 	st := b.st
-	header := []any{
+	header := []string{
 		b.t(text{"Строка", "Row"}), "id", b.t(text{"Проект", "Project"}), b.t(text{"Статус", "Status"}),
-		b.t(text{"Программа", "Programme"}), b.t(text{"Валюта", "Currency"}), b.t(text{"Сумма кредита", "Loan amount"}),
+		b.t(text{"Условия выполнены", "Eligible"}),
+		b.t(text{"Программа (код)", "Programme (code)"}), b.t(text{"Валюта", "Currency"}), b.t(text{"Сумма кредита", "Loan amount"}),
 		b.t(text{"Ставка", "Rate"}), b.t(text{"Дата выдачи", "Issue date"}), b.t(text{"Срок, мес.", "Term, months"}),
-		b.t(text{"Проценты", "Interest"}), b.t(text{"Субсидия по правилу", "Subsidy (rule)"}),
-		b.t(text{"Субсидия к выплате", "Subsidy paid"}), b.t(text{"Проценты заёмщика", "Borrower interest"}),
+		b.t(text{"Проценты", "Interest"}), b.t(text{"Субсидия по правилу", "Subsidy under the rule"}),
+		b.t(text{"Выплатили бы при выполнении условий", "Would be paid if the conditions were met"}),
+		b.t(text{"Субсидия к выплате", "Subsidy payable"}), b.t(text{"Проценты заёмщика", "Borrower interest"}),
 		b.t(text{"Приведённая стоимость субсидии", "Subsidy present value"}), b.t(text{"Грант-элемент", "Grant element"}),
 		b.t(text{"Эфф. ставка без субсидии", "Effective rate without subsidy"}),
 		b.t(text{"Эфф. ставка с субсидией", "Effective rate with subsidy"}),
 	}
-	fixed := len(header)
-	nYears := 0
-	if b.minYear > 0 {
-		nYears = b.maxYear - b.minYear + 1
-	}
+	nYears := b.nYears()
 	for y := 0; y < nYears; y++ {
-		header = append(header, fmt.Sprintf("%s %d", b.t(text{"Субсидия к выплате", "Subsidy paid"}), b.minYear+y))
+		header = append(header, fmt.Sprintf("%s %d", b.t(text{"К выплате", "Payable"}), b.minYear+y))
 	}
-	header = append(header, b.t(text{"Невыполненные проверки / причина отказа", "Failed checks / why rejected"}))
-	widths := []float64{7, 16, 28, 18, 18, 8, 18, 9, 11, 8, 18, 18, 18, 18, 18, 10, 10, 10}
+	header = append(header, b.t(text{"Невыполненные условия / причина отказа", "Failed conditions / why rejected"}))
+	widths := []float64{7, 12, 24, 14, 11, 16, 8, 17, 8, 11, 7, 16, 16, 16, 16, 16, 16, 9, 9, 9}
 	for y := 0; y < nYears; y++ {
-		widths = append(widths, 16)
+		widths = append(widths, 15)
 	}
-	widths = append(widths, 80)
-	sw, rw, err := b.stream(sheetProjects, widths, header)
+	notesWidth := 50.0
+	widths = append(widths, notesWidth)
+	pg := b.page(true, 1)
+	pg.Wide = 1 + len(widths)/28
+	sw, rw, err := b.stream(sheetProjects, pg, widths, header)
 	if err != nil {
 		return err
 	}
@@ -442,43 +551,63 @@ func (b *BatchWriter) writeProjects() error {
 	for i := range b.projects {
 		p := &b.projects[i]
 		clear(row)
-		row[0], row[1], row[2] = p.row, safeText(p.id), safeText(p.project)
+		row[pjRow-1], row[pjID-1] = cellOf(st.number, p.row), cellOf(st.text, safeText(p.id))
+		row[pjProject-1] = cellOf(st.wrap, safeText(p.project))
 		style := st.good
-		switch p.status {
-		case StatusIneligible:
-			style = st.bad
-		case StatusRejected:
+		if p.status != StatusOK {
 			style = st.bad
 		}
-		row[3] = cellOf(style, statusLabels[p.status].in(b.lang))
-		row[4], row[5] = p.programme, p.currency
+		row[pjStatus-1] = cellOf(style, statusLabels[p.status].in(b.lang))
+		row[pjProgramme-1], row[pjCurrency-1] = cellOf(st.text, p.programme), cellOf(st.text, p.currency)
 		if p.status != StatusRejected {
-			row[6] = cellOf(st.money, number(p.amount))
+			row[pjEligible-1] = cellOf(st.center, yesNo(p.status == StatusOK, b.lang))
+			row[pjAmount-1] = cellOf(st.money, number(p.amount))
 			if p.rate != nil {
-				row[7] = cellOf(st.percent, fraction(*p.rate))
+				row[pjRate-1] = cellOf(st.percent, fraction(*p.rate))
 			}
-			row[8] = cellOf(st.date, serial(p.issue))
-			row[9] = p.term
-			row[10] = cellOf(st.money, money(p.interest))
-			row[11] = cellOf(st.money, money(p.subsidy))
-			row[12] = cellOf(st.money, money(p.paid))
-			row[13] = cellOf(st.money, money(p.borrower))
-			row[14] = cellOf(st.money, money(p.pv))
-			row[15] = cellOf(st.percent, fraction(p.grant))
-			row[16] = cellOf(st.percent, fraction(p.effWithout))
-			row[17] = cellOf(st.percent, fraction(p.effWith))
+			row[pjIssue-1] = cellOf(st.date, serial(p.issue))
+			row[pjTerm-1] = cellOf(st.integer, p.term)
+			row[pjInterest-1] = cellOf(st.money, money(p.interest))
+			row[pjSubsidy-1] = cellOf(st.money, money(p.subsidy))
+			row[pjPaid-1] = cellOf(st.money, money(p.paid))
+			row[pjPayable-1] = cellOf(st.moneyBold, money(p.payable))
+			row[pjBorrower-1] = cellOf(st.money, money(p.borrower))
+			row[pjPV-1] = cellOf(st.money, money(p.pv))
+			row[pjGrant-1] = cellOf(st.percent, fraction(p.grant))
+			row[pjEffWithout-1] = cellOf(st.percent, fraction(p.effWithout))
+			row[pjEffWith-1] = cellOf(st.percent, fraction(p.effWith))
 			for y := 0; y < nYears; y++ {
-				row[fixed+y] = cellOf(st.money, 0.0)
+				row[pjFixed+y] = cellOf(st.money, 0.0)
 			}
 			for _, y := range p.years {
-				row[fixed+y.year-b.minYear] = cellOf(st.money, money(y.paid))
+				row[b.yearColumn(y.year)-1] = cellOf(st.money, money(y.payable))
 			}
 		}
-		row[len(row)-1] = safeText(p.note)
-		rw.line(row...)
+		note := safeText(p.note)
+		row[len(row)-1] = cellOf(st.wrap, note)
+		n := max(lines(note, notesWidth, false), lines(p.project, widths[pjProject-1], false),
+			lines(statusLabels[p.status].in(b.lang), widths[pjStatus-1], true))
+		if n > 1 {
+			rw.tall(rowHeight(n), row...)
+		} else {
+			rw.line(row...)
+		}
 	}
 	return b.end(sw, rw, len(header))
 }
+
+// Columns of the Allocation sheet.
+const (
+	alYear = iota + 1
+	alOrder
+	alRow
+	alID
+	alDemand
+	alAllocated
+	alShortfall
+	alCoverage
+	alColumns = alCoverage
+)
 
 func (b *BatchWriter) writeAllocation(a *Allocation) error {
 	st := b.st
@@ -486,62 +615,100 @@ func (b *BatchWriter) writeAllocation(a *Allocation) error {
 	if a != nil {
 		cur = ", " + a.Currency
 	}
-	header := []any{
+	header := []string{
 		b.t(text{"Год", "Year"}), b.t(text{"Очередь", "Order"}), b.t(text{"Строка", "Row"}), "id",
 		b.t(text{"Потребность", "Demand"}) + cur, b.t(text{"Выделено", "Allocated"}) + cur,
 		b.t(text{"Недостаёт", "Shortfall"}) + cur, b.t(text{"Покрытие", "Coverage"}),
 	}
-	sw, rw, err := b.stream(sheetAllocation, []float64{8, 8, 8, 16, 18, 18, 18, 10}, header)
+	sw, rw, err := b.stream(sheetAllocation, b.page(false, 1), []float64{7, 9, 8, 14, 18, 18, 18, 10}, header)
 	if err != nil {
 		return err
 	}
 	if a != nil {
 		for _, y := range a.Years {
 			for i, p := range y.Projects {
+				r := rw.row + 1
 				cover := any(nil)
 				if p.Demand > 0 {
-					cover = cellOf(st.percent, number(p.Allocated.Decimal().DivRound(p.Demand.Decimal(), 6)))
+					cover = formula(st.percent, fmt.Sprintf("IF(E%d>0,F%d/E%d,\"\")", r, r, r), number(p.Allocated.Decimal().DivRound(p.Demand.Decimal(), 12)))
 				}
-				rw.line(y.Year, i+1, p.Row, safeText(p.ID), cellOf(st.money, money(p.Demand)),
-					cellOf(st.money, money(p.Allocated)), cellOf(st.money, money(p.Demand-p.Allocated)), cover)
+				rw.line(cellOf(st.number, y.Year), cellOf(st.integer, i+1), cellOf(st.number, p.Row), cellOf(st.text, safeText(p.ID)),
+					cellOf(st.money, money(p.Demand)), cellOf(st.money, money(p.Allocated)),
+					formula(st.money, fmt.Sprintf("ROUND(E%d-F%d,2)", r, r), money(p.Demand-p.Allocated)), cover)
 			}
-		}
-	}
-	if err := b.end(sw, rw, len(header)); err != nil {
-		return err
-	}
-	return nil
-}
-
-func (b *BatchWriter) writeErrors() error {
-	header := []any{b.t(text{"Строка", "Row"}), "id", b.t(text{"Столбец", "Column"}),
-		b.t(text{"Значение", "Value"}), b.t(text{"Причина", "Reason"})}
-	sw, rw, err := b.stream(sheetErrors, []float64{8, 16, 18, 24, 100}, header)
-	if err != nil {
-		return err
-	}
-	for _, e := range b.errs {
-		if len(e.problems) == 0 {
-			rw.line(e.row, safeText(e.id), "", "", b.t(text{"строка отклонена", "row rejected"}))
-		}
-		for _, p := range e.problems {
-			rw.line(e.row, safeText(e.id), p.Column, safeText(p.Value), cellOf(b.st.wrap, p.Message(b.lang)))
 		}
 	}
 	return b.end(sw, rw, len(header))
 }
 
-func (b *BatchWriter) writeSummary(s BatchSummary) error {
-	st := b.st
-	sw, rw, err := b.stream(sheetSummary, []float64{40, 16, 20, 20, 20, 20, 20, 14}, nil)
+// allocationLast is the last data row of the Allocation sheet.
+func allocationLast(a *Allocation) int {
+	n := 1
+	for _, y := range a.Years {
+		n += len(y.Projects)
+	}
+	return max(n, 2)
+}
+
+func (b *BatchWriter) writeErrors() error {
+	header := []string{b.t(text{"Строка", "Row"}), "id", b.t(text{"Столбец", "Column"}),
+		b.t(text{"Значение", "Value"}), b.t(text{"Причина", "Reason"})}
+	widths := []float64{8, 14, 26, 24, 62}
+	sw, rw, err := b.stream(sheetErrors, b.page(true, 1), widths, header)
 	if err != nil {
 		return err
 	}
+	for _, e := range b.errs {
+		if len(e.problems) == 0 {
+			rw.line(cellOf(b.st.number, e.row), cellOf(b.st.text, safeText(e.id)), "", "", b.t(text{"строка отклонена", "row rejected"}))
+		}
+		for _, p := range e.problems {
+			msg := p.Message(b.lang)
+			column := p.Column
+			if c := columnByKey[p.Column]; c != nil {
+				column = c.Label(b.lang) // "Сумма кредита (amount)": the name, and the key as in the template
+			}
+			rw.tall(rowHeight(max(lines(msg, widths[4], false), lines(p.Value, widths[3], false), lines(column, widths[2], false))),
+				cellOf(b.st.number, e.row), cellOf(b.st.text, safeText(e.id)), cellOf(b.st.wrap, column),
+				cellOf(b.st.wrap, safeText(p.Value)), cellOf(b.st.wrap, msg))
+		}
+	}
+	return b.end(sw, rw, len(header))
+}
+
+// summaryBatchWidths are the Summary sheet's columns: labels, then
+// figures.
+var summaryBatchWidths = []float64{34, 17, 17, 17, 17, 17, 17}
+
+var methodLabels = map[string]text{
+	calc.ProRata:   {"пропорционально потребности", "pro rata to demand"},
+	calc.FirstCome: {"в порядке очереди заявок", "first come, first served"},
+}
+
+func programmeName(id, lang string) string {
+	if p, ok := calc.LookupProgramme(id); ok {
+		return text{p.NameRu, p.NameEn}.in(lang)
+	}
+	return id
+}
+
+func (b *BatchWriter) writeSummary(s BatchSummary) error {
+	st := b.st
+	widths := summaryBatchWidths
+	sw, rw, err := b.stream(sheetSummary, b.page(false, 0), widths, nil)
+	if err != nil {
+		return err
+	}
+	rest := 0.0
+	for _, w := range widths[1:] {
+		rest += w
+	}
+	last := len(widths)
 	kv := func(label text, v any) { rw.line(b.t(label), v) }
-	rw.line(cellOf(st.title, b.t(text{"Пакетный расчёт субсидий", "Batch subsidy calculation"})))
-	kv(text{"Сформировано (UTC)", "Generated (UTC)"}, time.Now().UTC().Format("2006-01-02 15:04:05"))
+	rw.tall(20, cellOf(st.title, b.t(text{"Пакетный расчёт субсидий", "Batch subsidy calculation"})))
+	kv(text{"Сформировано (UTC)", "Generated (UTC)"}, b.now.UTC().Format("2006-01-02 15:04:05"))
 	if s.Source != "" {
-		kv(text{"Файл", "File"}, safeText(s.Source))
+		rw.merged(b.t(text{"Файл", "File"}), st.wrap, safeText(s.Source), last, rest)
 	}
 	if s.Format != "" {
 		desc := s.Format
@@ -554,81 +721,276 @@ func (b *BatchWriter) writeSummary(s BatchSummary) error {
 		kv(text{"Формат", "Format"}, safeText(desc))
 	}
 	if s.Programme != "" {
-		kv(text{"Программа по умолчанию", "Default programme"}, s.Programme)
+		rw.merged(b.t(text{"Программа строк без программы", "Programme of rows naming none"}), st.wrap, programmeName(s.Programme, b.lang), last, rest)
+	}
+	for _, id := range sortedKeys(b.programs) {
+		rw.merged(b.t(text{"Программа в расчётах", "Programme computed"}), st.wrap, programmeName(id, b.lang)+" ("+id+")", last, rest)
+	}
+	if len(b.rules) > 0 {
+		kv(text{"Версия правил", "Rules version"}, strings.Join(sortedKeys(b.rules), ", "))
+	}
+	if s.Budget != nil {
+		rw.line(b.t(text{"Годовой бюджет", "Annual budget"}), cellOf(st.moneyBold, money(*s.Budget)), s.Currency)
+		method := s.Method
+		if l, ok := methodLabels[s.Method]; ok {
+			method = l.in(b.lang)
+		}
+		rw.merged(b.t(text{"Способ распределения", "Allocation method"}), st.wrap, method, last, rest)
+	} else {
+		kv(text{"Годовой бюджет", "Annual budget"}, b.t(text{"не задан: без распределения", "none: no allocation"}))
 	}
 	if !s.Started.IsZero() && !s.Finished.IsZero() {
-		kv(text{"Время расчёта, с", "Run time, s"}, s.Finished.Sub(s.Started).Round(time.Millisecond).Seconds())
+		kv(text{"Время расчёта, с", "Run time, s"}, cellOf(st.number, s.Finished.Sub(s.Started).Round(time.Millisecond).Seconds()))
 	}
+
+	// Counts, as formulas over the Projects sheet.
 	rw.skip()
-	rw.line(cellOf(st.title, b.t(text{"Строки", "Rows"})))
-	total := b.computed + b.rejected
-	kv(text{"Строк с кредитами в файле", "Loan rows in the file"}, cellOf(st.integerBold, total))
-	kv(text{"Рассчитано", "Computed"}, cellOf(st.integer, b.computed))
-	kv(text{"  из них условия программы выполнены", "  of which meet the programme's conditions"}, cellOf(st.integer, b.eligible))
-	kv(text{"  из них условия не выполнены", "  of which fail a condition"}, cellOf(st.integer, b.computed-b.eligible))
-	kv(text{"Отклонено (см. лист «Ошибки»)", "Rejected (see the Errors sheet)"}, cellOf(st.integer, b.rejected))
+	rw.line(cellOf(st.title, b.t(text{"Кредиты", "Loans"})))
+	status, elig := b.projectsRange(pjStatus), b.projectsRange(pjEligible)
+	yes, no := yesNo(true, b.lang), yesNo(false, b.lang)
+	rEl := rw.line(b.t(text{"Условия выполнены: субсидия выплачивается", "Eligible: the subsidy is payable"}),
+		formula(st.integerBold, fmt.Sprintf(`COUNTIF(%s,"%s")`, elig, yes), b.eligible))
+	rIn := rw.line(b.t(text{"Условия не выполнены: не выплачивается", "Ineligible: nothing is payable"}),
+		formula(st.integerBold, fmt.Sprintf(`COUNTIF(%s,"%s")`, elig, no), b.computed-b.eligible))
+	rRe := rw.line(b.t(text{"Отклонено (см. лист «Ошибки»)", "Rejected (see the Errors sheet)"}),
+		formula(st.integerBold, fmt.Sprintf(`COUNTIF(%s,"%s")`, status, statusLabels[StatusRejected].in(b.lang)), b.rejected))
+	rw.line(b.t(text{"Всего строк с кредитами", "Loan rows in all"}),
+		formula(st.integerBold, fmt.Sprintf("B%d+B%d+B%d", rEl, rIn, rRe), b.computed+b.rejected))
 	if s.EmptyRows > 0 {
 		kv(text{"Пустых строк пропущено", "Empty rows skipped"}, cellOf(st.integer, s.EmptyRows))
+	}
+	if len(b.failed) > 0 {
+		rw.header(st.header, widths, b.t(text{"Не выплачивается: условие", "Not payable: condition"}),
+			b.t(text{"Кредитов", "Loans"}))
+		codes := make([]string, 0, len(b.failed))
+		for c := range b.failed {
+			codes = append(codes, c)
+		}
+		sort.Slice(codes, func(i, j int) bool {
+			if b.failed[codes[i]] != b.failed[codes[j]] {
+				return b.failed[codes[i]] > b.failed[codes[j]]
+			}
+			return codes[i] < codes[j]
+		})
+		for _, c := range codes {
+			rw.line(CheckName(c, b.lang), cellOf(st.integer, b.failed[c]))
+		}
 	}
 	if len(s.Warnings) > 0 {
 		rw.skip()
 		rw.line(cellOf(st.title, b.t(text{"Предупреждения", "Warnings"})))
 		for _, w := range s.Warnings {
-			rw.line(cellOf(st.wrap, w.Message(b.lang)))
+			msg := w.Message(b.lang)
+			r := rw.tall(rowHeight(lines(msg, rest+widths[0], false)), cellOf(st.wrap, msg))
+			if rw.err == nil {
+				rw.err = sw.MergeCell(ref(1, r), ref(last, r))
+			}
 		}
 	}
 
-	rw.skip()
-	rw.line(cellOf(st.title, b.t(text{"Итоги по годам (год платежа)", "Totals by year (of payment)"})))
-	rw.line(cellOf(st.header, b.t(text{"Валюта", "Currency"})), cellOf(st.header, b.t(text{"Год", "Year"})),
-		cellOf(st.header, b.t(text{"Кредитов с субсидией", "Loans with a subsidy"})),
-		cellOf(st.header, b.t(text{"Проценты", "Interest"})), cellOf(st.header, b.t(text{"Субсидия по правилу", "Subsidy (rule)"})),
-		cellOf(st.header, b.t(text{"Субсидия к выплате", "Subsidy paid"})), cellOf(st.header, b.t(text{"Проценты заёмщика", "Borrower interest"})))
-	yk := make([]yearKey, 0, len(b.years))
-	for k := range b.years {
-		yk = append(yk, k)
+	b.summaryByCurrency(rw)
+	b.summaryByYear(rw)
+	b.summaryGrid(rw)
+	b.summaryCountries(rw)
+	if a := s.Allocation; b.opt.Allocation && a != nil {
+		b.summaryAllocation(rw, sw, a, rest)
 	}
-	sort.Slice(yk, func(i, j int) bool {
-		if yk[i].currency != yk[j].currency {
-			return yk[i].currency < yk[j].currency
-		}
-		return yk[i].year < yk[j].year
-	})
-	var curTotal *yearTotals
-	flushTotal := func(cur string) {
-		if curTotal == nil {
-			return
-		}
-		rw.line(cellOf(st.bold, cur), cellOf(st.bold, b.t(text{"итого", "total"})), "",
-			cellOf(st.moneyBold, curTotal.interest.float()), cellOf(st.moneyBold, curTotal.subsidy.float()),
-			cellOf(st.moneyBold, curTotal.paid.float()), cellOf(st.moneyBold, curTotal.borrowerInt.float()))
-		curTotal = nil
+	if rw.err != nil {
+		return rw.err
 	}
-	for i, k := range yk {
-		if i > 0 && yk[i-1].currency != k.currency {
-			flushTotal(yk[i-1].currency)
-		}
-		if curTotal == nil {
-			curTotal = &yearTotals{}
-		}
-		y := b.years[k]
-		curTotal.interest.AddSum(y.interest)
-		curTotal.subsidy.AddSum(y.subsidy)
-		curTotal.paid.AddSum(y.paid)
-		curTotal.borrowerInt.AddSum(y.borrowerInt)
-		rw.line(k.currency, k.year, cellOf(st.integer, y.loans), cellOf(st.money, y.interest.float()),
-			cellOf(st.money, y.subsidy.float()), cellOf(st.money, y.paid.float()), cellOf(st.money, y.borrowerInt.float()))
-	}
-	if len(yk) > 0 {
-		flushTotal(yk[len(yk)-1].currency)
-	}
+	return sw.Flush()
+}
 
+// currencies returns the currencies of the eligible loans, sorted, with
+// the eligible loans' totals of each.
+func (b *BatchWriter) currencies() ([]string, map[string]*[6]Sum) {
+	tot := map[string]*[6]Sum{}
+	for i := range b.projects {
+		p := &b.projects[i]
+		if p.status != StatusOK {
+			continue
+		}
+		t := tot[p.currency]
+		if t == nil {
+			t = &[6]Sum{}
+			tot[p.currency] = t
+		}
+		t[0].Add(1)
+		if m, err := calc.MoneyFromDecimal(p.amount); err == nil {
+			t[1].Add(m)
+		}
+		t[2].Add(p.interest)
+		t[3].Add(p.payable)
+		t[4].Add(p.borrower)
+	}
+	curs := make([]string, 0, len(tot))
+	for c := range tot {
+		curs = append(curs, c)
+	}
+	sort.Strings(curs)
+	return curs, tot
+}
+
+// summaryByCurrency writes the eligible loans' totals by currency, each a
+// SUMIFS over the Projects sheet.
+func (b *BatchWriter) summaryByCurrency(rw *rowWriter) {
+	st := b.st
+	curs, tot := b.currencies()
 	rw.skip()
-	rw.line(cellOf(st.title, b.t(text{"Итоги по государствам", "Totals by member state"})))
-	rw.line(cellOf(st.header, b.t(text{"Валюта", "Currency"})), cellOf(st.header, b.t(text{"Государство", "Member state"})),
-		cellOf(st.header, b.t(text{"Получают предприятия", "Benefit"})),
-		cellOf(st.header, b.t(text{"Платит в бюджет", "Contribution"})),
-		cellOf(st.header, b.t(text{"Чистая позиция", "Net position"})))
+	rw.line(cellOf(st.title, b.t(text{"Итоги по кредитам, условия которых выполнены", "Totals of the eligible loans"})))
+	rw.header(st.header, summaryBatchWidths, b.t(text{"Валюта", "Currency"}), b.t(text{"Кредитов", "Loans"}),
+		b.t(text{"Сумма кредитов", "Loan amounts"}), b.t(text{"Проценты", "Interest"}),
+		b.t(text{"Субсидия к выплате", "Subsidy payable"}), b.t(text{"Проценты заёмщиков", "Borrower interest"}))
+	cur, elig := b.projectsRange(pjCurrency), b.projectsRange(pjEligible)
+	yes := yesNo(true, b.lang)
+	for _, c := range curs {
+		t := tot[c]
+		r := rw.row + 1
+		crit := fmt.Sprintf(`,%s,$A%d,%s,"%s"`, cur, r, elig, yes)
+		n, _ := t[0].Money()
+		cells := []any{cellOf(st.text, c), formula(st.integer, "COUNTIFS("+crit[1:]+")", int64(n))}
+		for i, pc := range []int{pjAmount, pjInterest, pjPayable, pjBorrower} {
+			style := st.money
+			if pc == pjPayable {
+				style = st.moneyBold
+			}
+			cells = append(cells, formula(style, fmt.Sprintf("ROUND(SUMIFS(%s%s),2)", b.projectsRange(pc), crit), t[i+1].float()))
+		}
+		rw.line(cells...)
+	}
+	if len(curs) == 0 {
+		rw.line(cellOf(st.note, b.t(text{"нет кредитов, условия которых выполнены", "no eligible loans"})))
+	}
+}
+
+// summaryByYear writes the payable subsidy by year and currency, each a
+// SUMIF over the year's column of the Projects sheet.
+func (b *BatchWriter) summaryByYear(rw *rowWriter) {
+	st := b.st
+	if b.nYears() == 0 {
+		return
+	}
+	curs, _ := b.currencies()
+	rw.skip()
+	rw.line(cellOf(st.title, b.t(text{"Субсидия к выплате по годам платежа", "Subsidy payable by year of payment"})))
+	labels := []string{b.t(text{"Год", "Year"})}
+	labels = append(labels, curs...)
+	rw.header(st.header, summaryBatchWidths, labels...)
+	// The figures, by year and currency.
+	sums := map[yearKey]*Sum{}
+	for i := range b.projects {
+		p := &b.projects[i]
+		for _, y := range p.years {
+			k := yearKey{p.currency, y.year}
+			if sums[k] == nil {
+				sums[k] = &Sum{}
+			}
+			sums[k].Add(y.payable)
+		}
+	}
+	first := rw.row + 1
+	for y := b.minYear; y <= b.maxYear; y++ {
+		cells := []any{cellOf(st.number, y)}
+		for _, c := range curs {
+			var v float64
+			if s := sums[yearKey{c, y}]; s != nil {
+				v = s.float()
+			}
+			cells = append(cells, formula(st.money, fmt.Sprintf(`ROUND(SUMIF(%s,"%s",%s),2)`,
+				b.projectsRange(pjCurrency), c, b.projectsRange(b.yearColumn(y))), v))
+		}
+		rw.line(cells...)
+	}
+	lastRow := rw.row
+	cells := []any{cellOf(st.bold, b.t(text{"Итого", "Total"}))}
+	_, tot := b.currencies()
+	for i, c := range curs {
+		cells = append(cells, formula(st.moneyBold, fmt.Sprintf("ROUND(SUM(%s%d:%s%d),2)", col(i+2), first, col(i+2), lastRow), tot[c][3].float()))
+	}
+	rw.line(cells...)
+}
+
+// summaryGrid writes the payable subsidy by year and member state (who
+// pays it into the budget), a grid per currency with totals as formulas.
+func (b *BatchWriter) summaryGrid(rw *rowWriter) {
+	st := b.st
+	if len(b.grid) == 0 {
+		return
+	}
+	curs := map[string]bool{}
+	states := map[string]bool{}
+	for k := range b.grid {
+		curs[k.currency] = true
+		states[k.country] = true
+	}
+	var order []string
+	for _, m := range calc.MemberStates {
+		if states[m] {
+			order = append(order, m)
+		}
+	}
+	for s := range states {
+		if memberOrder(s) == len(calc.MemberStates) {
+			order = append(order, s)
+		}
+	}
+	for _, c := range sortedKeys(curs) {
+		rw.skip()
+		rw.line(cellOf(st.title, b.t(text{"Кто платит: доли государств-членов по годам, ", "Who pays: member states' shares by year, "})+c))
+		labels := []string{b.t(text{"Год", "Year"})}
+		for _, s := range order {
+			labels = append(labels, CountryName(s, b.lang))
+		}
+		labels = append(labels, b.t(text{"Итого", "Total"}))
+		rw.header(st.header, summaryBatchWidths, labels...)
+		first := rw.row + 1
+		totalCol := len(order) + 2
+		for y := b.minYear; y <= b.maxYear; y++ {
+			r := rw.row + 1
+			cells := []any{cellOf(st.number, y)}
+			var rowSum Sum
+			for _, s := range order {
+				var v Sum
+				if g := b.grid[gridKey{c, s, y}]; g != nil {
+					v = *g
+				}
+				rowSum.AddSum(v)
+				cells = append(cells, cellOf(st.money, v.float()))
+			}
+			cells = append(cells, formula(st.moneyBold, fmt.Sprintf("ROUND(SUM(B%d:%s%d),2)", r, col(totalCol-1), r), rowSum.float()))
+			rw.line(cells...)
+		}
+		lastRow := rw.row
+		cells := []any{cellOf(st.bold, b.t(text{"Итого", "Total"}))}
+		for i := 2; i <= totalCol; i++ {
+			var v Sum
+			for y := b.minYear; y <= b.maxYear; y++ {
+				for j, s := range order {
+					if i == totalCol || i == j+2 {
+						if g := b.grid[gridKey{c, s, y}]; g != nil {
+							v.AddSum(*g)
+						}
+					}
+				}
+			}
+			cells = append(cells, formula(st.moneyBold, fmt.Sprintf("ROUND(SUM(%s%d:%s%d),2)", col(i), first, col(i), lastRow), v.float()))
+		}
+		rw.line(cells...)
+	}
+}
+
+// summaryCountries writes the member states' net positions.
+func (b *BatchWriter) summaryCountries(rw *rowWriter) {
+	st := b.st
+	if len(b.countries) == 0 {
+		return
+	}
+	rw.skip()
+	rw.line(cellOf(st.title, b.t(text{"Чистая позиция государств", "Member states' net position"})))
+	rw.header(st.header, summaryBatchWidths, b.t(text{"Государство", "Member state"}), b.t(text{"Валюта", "Currency"}),
+		b.t(text{"Получают предприятия", "Benefit"}),
+		b.t(text{"Платит в бюджет", "Contribution"}),
+		b.t(text{"Чистая позиция = получают − платит", "Net = benefit − contribution"}))
 	ck := make([]countryKey, 0, len(b.countries))
 	for k := range b.countries {
 		ck = append(ck, k)
@@ -641,44 +1003,52 @@ func (b *BatchWriter) writeSummary(s BatchSummary) error {
 	})
 	for _, k := range ck {
 		c := b.countries[k]
-		rw.line(k.currency, k.country, cellOf(st.money, c.benefit.float()), cellOf(st.money, c.contribution.float()),
-			cellOf(st.money, c.net.float()))
+		net := c.benefit
+		net.Sub(c.contribution)
+		r := rw.row + 1
+		rw.line(CountryName(k.country, b.lang), cellOf(st.text, k.currency), cellOf(st.money, c.benefit.float()), cellOf(st.money, c.contribution.float()),
+			formula(st.money, fmt.Sprintf("ROUND(C%d-D%d,2)", r, r), net.float()))
 	}
+}
 
-	if a := s.Allocation; b.opt.Allocation && a != nil {
-		rw.skip()
-		method := a.Method
-		if l, ok := map[string]text{calc.ProRata: {"пропорционально", "pro rata"}, calc.FirstCome: {"в порядке очереди", "first come"}}[a.Method]; ok {
-			method = l.in(b.lang) + " (" + a.Method + ")"
+// summaryAllocation writes the allocation by year: demand and allocation
+// as SUMIFs over the Allocation sheet, shortfall, budget left and coverage
+// as formulas.
+func (b *BatchWriter) summaryAllocation(rw *rowWriter, sw *excelize.StreamWriter, a *Allocation, rest float64) {
+	st := b.st
+	rw.skip()
+	rw.line(cellOf(st.title, b.t(text{"Распределение бюджета", "Allocation of the budget"})+", "+a.Currency))
+	rw.header(st.header, summaryBatchWidths, b.t(text{"Год", "Year"}), b.t(text{"Бюджет", "Budget"}),
+		b.t(text{"Потребность", "Demand"}), b.t(text{"Выделено", "Allocated"}),
+		b.t(text{"Недостаёт", "Shortfall"}), b.t(text{"Остаток бюджета", "Budget left"}),
+		b.t(text{"Покрытие", "Coverage"}))
+	sheet := b.t(sheetAllocation)
+	lastA := allocationLast(a)
+	years := absRange(sheet, alYear, 2, lastA)
+	for _, y := range a.Years {
+		r := rw.row + 1
+		short := y.Demand
+		short.Sub(y.Allocated)
+		var left Sum
+		left.Add(a.Budget)
+		left.Sub(y.Allocated)
+		cover := any(nil)
+		if !y.Demand.IsZero() {
+			cover = formula(st.percent, fmt.Sprintf(`IF(C%d>0,D%d/C%d,"")`, r, r, r), number(y.Allocated.Decimal().DivRound(y.Demand.Decimal(), 12)))
 		}
-		rw.line(cellOf(st.title, b.t(text{"Распределение бюджета", "Allocation of the budget"})))
-		kv(text{"Способ", "Method"}, method)
-		rw.line(b.t(text{"Бюджет на год", "Budget a year"}), cellOf(st.money, money(a.Budget)), a.Currency)
-		rw.line(cellOf(st.header, b.t(text{"Год", "Year"})), cellOf(st.header, b.t(text{"Бюджет", "Budget"})),
-			cellOf(st.header, b.t(text{"Потребность", "Demand"})), cellOf(st.header, b.t(text{"Выделено", "Allocated"})),
-			cellOf(st.header, b.t(text{"Недостаёт", "Shortfall"})), cellOf(st.header, b.t(text{"Остаток бюджета", "Budget left"})),
-			cellOf(st.header, b.t(text{"Покрытие", "Coverage"})))
-		for _, y := range a.Years {
-			short := y.Demand
-			short.Sub(y.Allocated)
-			var left Sum
-			left.Add(a.Budget)
-			left.Sub(y.Allocated)
-			cover := any(nil)
-			if !y.Demand.IsZero() {
-				cover = cellOf(st.percent, number(y.Allocated.Decimal().DivRound(y.Demand.Decimal(), 6)))
-			}
-			rw.line(y.Year, cellOf(st.money, money(a.Budget)), cellOf(st.money, y.Demand.float()),
-				cellOf(st.money, y.Allocated.float()), cellOf(st.money, short.float()), cellOf(st.money, left.float()), cover)
-		}
-		for _, e := range a.Excluded {
-			rw.line(cellOf(st.wrap, fmt.Sprintf("%s %d (%s): %s", b.t(text{"Строка", "Row"}), e.Row, safeText(e.ID), text{e.Ru, e.En}.in(b.lang))))
+		rw.line(cellOf(st.number, y.Year), cellOf(st.money, money(a.Budget)),
+			formula(st.money, fmt.Sprintf("ROUND(SUMIF(%s,A%d,%s),2)", years, r, absRange(sheet, alDemand, 2, lastA)), y.Demand.float()),
+			formula(st.money, fmt.Sprintf("ROUND(SUMIF(%s,A%d,%s),2)", years, r, absRange(sheet, alAllocated, 2, lastA)), y.Allocated.float()),
+			formula(st.money, fmt.Sprintf("ROUND(C%d-D%d,2)", r, r), short.float()),
+			formula(st.money, fmt.Sprintf("ROUND(B%d-D%d,2)", r, r), left.float()), cover)
+	}
+	for _, e := range a.Excluded {
+		msg := fmt.Sprintf("%s %d (%s): %s", b.t(text{"Строка", "Row"}), e.Row, safeText(e.ID), text{e.Ru, e.En}.in(b.lang))
+		r := rw.tall(rowHeight(lines(msg, rest+summaryBatchWidths[0], false)), cellOf(st.wrap, msg))
+		if rw.err == nil {
+			rw.err = sw.MergeCell(ref(1, r), ref(len(summaryBatchWidths), r))
 		}
 	}
-	if rw.err != nil {
-		return rw.err
-	}
-	return sw.Flush()
 }
 
 func memberOrder(c string) int {

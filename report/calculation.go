@@ -24,56 +24,61 @@ var (
 	sheetChart    = text{"Диаграмма", "Chart"}
 )
 
-// Columns of the Schedule sheet (1-based).
+// Columns of the workbook's Schedule sheet (1-based): what the programme
+// would pay (after the cap) and what is payable stand side by side.
 const (
-	scN = iota + 1
-	scStart
-	scEnd
-	scDays
-	scOpening
-	scDrawdown
-	scInterest
-	scPrincipal
-	scPayment
-	scClosing
-	scContractRate
-	scBaseRate
-	scSubsidyRate
-	scSubsidy
-	scSubsidyPaid
-	scBorrowerInterest
-	scBorrowerPayment
-	scRatesVary
-	scColumns = scRatesVary
+	wcN = iota + 1
+	wcStart
+	wcEnd
+	wcDays
+	wcOpening
+	wcDrawdown
+	wcInterest
+	wcPrincipal
+	wcPayment
+	wcClosing
+	wcContractRate
+	wcBaseRate
+	wcSubsidyRate
+	wcSubsidy
+	wcSubsidyPaid
+	wcSubsidyPayable
+	wcBorrowerInterest
+	wcBorrowerPayment
+	wcRatesVary
+	wcColumns = wcRatesVary
 )
 
-var scheduleHeader = [...]text{
-	scN - 1:                {"№", "No."},
-	scStart - 1:            {"Начало периода", "Period start"},
-	scEnd - 1:              {"Дата платежа", "Payment date"},
-	scDays - 1:             {"Дней", "Days"},
-	scOpening - 1:          {"Остаток на начало", "Opening balance"},
-	scDrawdown - 1:         {"Выдача в периоде", "Drawdown"},
-	scInterest - 1:         {"Проценты", "Interest"},
-	scPrincipal - 1:        {"Основной долг", "Principal"},
-	scPayment - 1:          {"Платёж = проценты + долг", "Payment = interest + principal"},
-	scClosing - 1:          {"Остаток на конец = начало + выдача − долг", "Closing balance = opening + drawdown − principal"},
-	scContractRate - 1:     {"Ставка по кредиту", "Contract rate"},
-	scBaseRate - 1:         {"Ставка центрального банка", "Policy rate"},
-	scSubsidyRate - 1:      {"Ставка субсидии", "Subsidy rate"},
-	scSubsidy - 1:          {"Субсидия по правилу", "Subsidy (rule)"},
-	scSubsidyPaid - 1:      {"Субсидия к выплате", "Subsidy paid"},
-	scBorrowerInterest - 1: {"Проценты заёмщика = проценты − субсидия", "Borrower interest = interest − subsidy paid"},
-	scBorrowerPayment - 1:  {"Платёж заёмщика = платёж − субсидия", "Borrower payment = payment − subsidy paid"},
-	scRatesVary - 1:        {"Ставки менялись в периоде", "Rates changed in the period"},
+var bookHeader = [...]text{
+	wcN - 1:                {"№", "No."},
+	wcStart - 1:            {"Начало периода", "Period start"},
+	wcEnd - 1:              {"Дата платежа", "Payment date"},
+	wcDays - 1:             {"Дней", "Days"},
+	wcOpening - 1:          {"Остаток на начало", "Opening balance"},
+	wcDrawdown - 1:         {"Выдача в периоде", "Drawdown"},
+	wcInterest - 1:         {"Проценты", "Interest"},
+	wcPrincipal - 1:        {"Основной долг", "Principal"},
+	wcPayment - 1:          {"Платёж = проценты + долг", "Payment = interest + principal"},
+	wcClosing - 1:          {"Остаток на конец = начало + выдача − долг", "Closing balance = opening + drawdown − principal"},
+	wcContractRate - 1:     {"Ставка по кредиту", "Contract rate"},
+	wcBaseRate - 1:         {"Ставка ЦБ", "Policy rate"},
+	wcSubsidyRate - 1:      {"Ставка субсидии", "Subsidy rate"},
+	wcSubsidy - 1:          {"Субсидия по правилу", "Subsidy under the rule"},
+	wcSubsidyPaid - 1:      {"Субсидия после лимита (если условия выполнены)", "Subsidy after the cap (if the conditions are met)"},
+	wcSubsidyPayable - 1:   {"Субсидия к выплате", "Subsidy payable"},
+	wcBorrowerInterest - 1: {"Проценты заёмщика = проценты − к выплате", "Borrower interest = interest − payable"},
+	wcBorrowerPayment - 1:  {"Платёж заёмщика = платёж − к выплате", "Borrower payment = payment − payable"},
+	wcRatesVary - 1:        {"Ставки менялись в периоде", "Rates changed in the period"},
 }
 
-var scheduleWidths = []float64{6, 12, 12, 7, 18, 16, 16, 18, 18, 20, 10, 10, 10, 16, 16, 18, 18, 11}
+// bookWidths fit a money figure up to 999 999 999 999,99 and the
+// wrapped headers in both languages.
+var bookWidths = []float64{5, 11, 11, 6, 17, 16, 16, 17, 17, 17, 9, 9, 9, 16, 16, 16, 17, 17, 10}
 
-// isMoneyColumn reports whether a schedule column holds money (its header
+// isBookMoney reports whether a Schedule sheet column holds money (its header
 // then names the currency).
-func isMoneyColumn(c int) bool {
-	return c >= scOpening && c <= scClosing || c >= scSubsidy && c <= scBorrowerPayment
+func isBookMoney(c int) bool {
+	return c >= wcOpening && c <= wcClosing || c >= wcSubsidy && c <= wcBorrowerPayment
 }
 
 // WriteCalculation writes the workbook of one calculation to w: the sheets
@@ -105,7 +110,10 @@ func writeCalculation(w io.Writer, req *calc.Request, res *calc.Result, lang str
 	if err != nil {
 		return err
 	}
-	b := &calcBook{f: f, st: st, req: req, res: res, lang: lang, spillRows: rows}
+	if err := st.localDates(f, lang); err != nil {
+		return err
+	}
+	b := &calcBook{f: f, st: st, req: req, res: res, lang: lang, spillRows: rows, now: time.Now()}
 	if err := b.write(); err != nil {
 		return err
 	}
@@ -118,21 +126,29 @@ type calcBook struct {
 	req  *calc.Request
 	res  *calc.Result
 	lang string
+	now  time.Time
 
 	sched     *spill
 	spillRows int
-	// yearsTotalRow is the row of the totals on the Years sheet.
+	// yearsFirst and yearsLast are the first and last data rows of the
+	// Years sheet.
 	yearsFirst, yearsLast int
 }
 
 func (b *calcBook) t(t text) string { return t.in(b.lang) }
+
+// page returns the print settings of a sheet of this workbook.
+func (b *calcBook) page(landscape bool, titleRows int) page {
+	return page{Landscape: landscape, TitleRows: titleRows, Lang: b.lang,
+		Footer: footerLine(b.res.Programme.RulesVersion, b.now, b.lang)}
+}
 
 func (b *calcBook) write() error {
 	summary := b.t(sheetSummary)
 	if err := b.f.SetSheetName("Sheet1", summary); err != nil {
 		return err
 	}
-	if err := printSetup(b.f, summary); err != nil {
+	if err := setPage(b.f, summary, b.page(false, 0)); err != nil {
 		return err
 	}
 	sumSW, err := b.f.NewStreamWriter(summary)
@@ -142,11 +158,15 @@ func (b *calcBook) write() error {
 	if err := b.writeSchedule(); err != nil {
 		return err
 	}
-	for _, name := range []text{sheetYears, sheetShares, sheetChart} {
-		if _, err := b.f.NewSheet(b.t(name)); err != nil {
+	for _, s := range []struct {
+		name      text
+		landscape bool
+		titles    int
+	}{{sheetYears, true, 1}, {sheetShares, false, 0}, {sheetChart, false, 0}} {
+		if _, err := b.f.NewSheet(b.t(s.name)); err != nil {
 			return err
 		}
-		if err := printSetup(b.f, b.t(name)); err != nil {
+		if err := setPage(b.f, b.t(s.name), b.page(s.landscape, s.titles)); err != nil {
 			return err
 		}
 	}
@@ -175,15 +195,14 @@ func (b *calcBook) moneyHeader(t text) string { return b.t(t) + ", " + b.res.Cur
 
 func (b *calcBook) writeSchedule() error {
 	st := b.st
-	header := make([]any, scColumns)
-	for i, h := range scheduleHeader {
-		label := b.t(h)
-		if isMoneyColumn(i + 1) {
-			label += ", " + b.res.Currency
+	header := make([]string, wcColumns)
+	for i, h := range bookHeader {
+		header[i] = b.t(h)
+		if isBookMoney(i + 1) {
+			header[i] += ", " + b.res.Currency
 		}
-		header[i] = cellOf(st.header, label)
 	}
-	b.sched = newSpill(b.f, b.t(sheetSchedule), header, scheduleWidths)
+	b.sched = newSpill(b.f, b.t(sheetSchedule), header, st.header, bookWidths, b.page(true, 1))
 	b.sched.capacity = b.spillRows
 	for i := range b.res.Schedule {
 		p := &b.res.Schedule[i]
@@ -208,9 +227,10 @@ func (b *calcBook) writeSchedule() error {
 				cellOf(st.percent, fraction(p.SubsidyRate)),
 				cellOf(st.money, money(p.Subsidy)),
 				cellOf(st.money, money(p.SubsidyPaid)),
-				formula(st.money, fmt.Sprintf("ROUND(G%d-O%d,2)", r, r), money(p.BorrowerInterest)),
-				formula(st.money, fmt.Sprintf("ROUND(I%d-O%d,2)", r, r), money(p.BorrowerPayment)),
-				vary,
+				cellOf(st.money, money(p.SubsidyPayable)),
+				formula(st.money, fmt.Sprintf("ROUND(G%d-%s%d,2)", r, col(wcSubsidyPayable), r), money(p.BorrowerInterest)),
+				formula(st.money, fmt.Sprintf("ROUND(I%d-%s%d,2)", r, col(wcSubsidyPayable), r), money(p.BorrowerPayment)),
+				cellOf(st.center, vary),
 			}
 		})
 		if err != nil {
@@ -219,14 +239,14 @@ func (b *calcBook) writeSchedule() error {
 	}
 	t := b.res.Totals
 	totals := map[int]calc.Money{
-		scDrawdown: b.sumDrawdown(), scInterest: t.Interest, scPrincipal: t.Principal,
-		scPayment: t.Payments, scSubsidy: t.Subsidy, scSubsidyPaid: t.SubsidyPaid,
-		scBorrowerInterest: t.BorrowerInterest, scBorrowerPayment: t.BorrowerPayments,
+		wcDrawdown: b.sumDrawdown(), wcInterest: t.Interest, wcPrincipal: t.Principal,
+		wcPayment: t.Payments, wcSubsidy: t.Subsidy, wcSubsidyPaid: t.SubsidyPaid, wcSubsidyPayable: t.SubsidyPayable,
+		wcBorrowerInterest: t.BorrowerInterest, wcBorrowerPayment: t.BorrowerPayments,
 	}
 	return b.sched.close(func(r int) []any {
-		row := make([]any, scColumns)
+		row := make([]any, wcColumns)
 		row[0] = cellOf(st.bold, b.t(text{"Итого", "Total"}))
-		row[scDays-1] = formula(st.integerBold, "SUM("+b.sched.ranges(scDays)+")", b.totalDays())
+		row[wcDays-1] = formula(st.integerBold, "SUM("+b.sched.ranges(wcDays)+")", b.totalDays())
 		for c, m := range totals {
 			row[c-1] = formula(st.moneyBold, "ROUND(SUM("+b.sched.ranges(c)+"),2)", money(m))
 		}
@@ -264,6 +284,7 @@ const (
 	yrPrincipal
 	yrSubsidy
 	yrSubsidyPaid
+	yrSubsidyPayable
 	yrBorrowerInterest
 	yrCap
 	yrCapUsed
@@ -276,8 +297,8 @@ const (
 // yearSource maps a Years column summed from the schedule to the schedule
 // column it sums.
 var yearSource = map[int]int{
-	yrInterest: scInterest, yrPrincipal: scPrincipal, yrSubsidy: scSubsidy,
-	yrSubsidyPaid: scSubsidyPaid, yrBorrowerInterest: scBorrowerInterest,
+	yrInterest: wcInterest, yrPrincipal: wcPrincipal, yrSubsidy: wcSubsidy,
+	yrSubsidyPaid: wcSubsidyPaid, yrSubsidyPayable: wcSubsidyPayable, yrBorrowerInterest: wcBorrowerInterest,
 }
 
 func (b *calcBook) writeYears() error {
@@ -287,7 +308,7 @@ func (b *calcBook) writeYears() error {
 	if err != nil {
 		return err
 	}
-	widths := []float64{8, 18, 18, 18, 18, 18, 18, 18, 12, 12, 20}
+	widths := []float64{7, 17, 18, 17, 18, 17, 17, 17, 17, 10, 10, 18}
 	for i, w := range widths {
 		if err := sw.SetColWidth(i+1, i+1, w); err != nil {
 			return err
@@ -297,29 +318,30 @@ func (b *calcBook) writeYears() error {
 		return err
 	}
 	rw := &rowWriter{sw: sw}
-	rw.line(
-		cellOf(st.header, b.t(text{"Год", "Year"})),
-		cellOf(st.header, b.moneyHeader(text{"Проценты", "Interest"})),
-		cellOf(st.header, b.moneyHeader(text{"Основной долг", "Principal"})),
-		cellOf(st.header, b.moneyHeader(text{"Субсидия по правилу", "Subsidy (rule)"})),
-		cellOf(st.header, b.moneyHeader(text{"Субсидия к выплате", "Subsidy paid"})),
-		cellOf(st.header, b.moneyHeader(text{"Проценты заёмщика", "Borrower interest"})),
-		cellOf(st.header, b.moneyHeader(text{"Годовой лимит", "Annual cap"})),
-		cellOf(st.header, b.moneyHeader(text{"Использовано лимита", "Cap used"})),
-		cellOf(st.header, b.t(text{"Лимит достигнут", "Cap reached"})),
-		cellOf(st.header, b.t(text{"Курс для лимита", "FX rate for the cap"})),
-		cellOf(st.header, b.moneyHeader(text{"Остаток долга на конец года", "Balance at year end"})),
+	rw.header(st.header, widths,
+		b.t(text{"Год", "Year"}),
+		b.moneyHeader(text{"Проценты", "Interest"}),
+		b.moneyHeader(text{"Основной долг", "Principal"}),
+		b.moneyHeader(text{"Субсидия по правилу", "Subsidy under the rule"}),
+		b.moneyHeader(text{"После лимита (если условия выполнены)", "After the cap (if the conditions are met)"}),
+		b.moneyHeader(text{"Субсидия к выплате", "Subsidy payable"}),
+		b.moneyHeader(text{"Проценты заёмщика", "Borrower interest"}),
+		b.moneyHeader(text{"Годовой лимит", "Annual cap"}),
+		b.moneyHeader(text{"Использовано лимита", "Cap used"}),
+		b.t(text{"Лимит достигнут", "Cap reached"}),
+		b.t(text{"Курс для лимита", "FX rate for the cap"}),
+		b.moneyHeader(text{"Остаток долга на конец года", "Balance at year end"}),
 	)
 	// The payment date (column C of the schedule) decides a period's year.
-	dates := b.sched.rangesOf(scEnd)
+	dates := b.sched.rangesOf(wcEnd)
 	b.yearsFirst = rw.row + 1
 	for _, y := range b.res.Years {
 		r := rw.row + 1
 		row := make([]any, yrColumns)
-		row[yrYear-1] = cellOf(st.integer, y.Year)
+		row[yrYear-1] = cellOf(st.number, y.Year)
 		figures := map[int]calc.Money{
 			yrInterest: y.Interest, yrPrincipal: y.Principal, yrSubsidy: y.Subsidy,
-			yrSubsidyPaid: y.SubsidyPaid, yrBorrowerInterest: y.BorrowerInterest,
+			yrSubsidyPaid: y.SubsidyPaid, yrSubsidyPayable: y.SubsidyPayable, yrBorrowerInterest: y.BorrowerInterest,
 		}
 		for c, sc := range yearSource {
 			sums := b.sched.rangesOf(sc)
@@ -332,10 +354,10 @@ func (b *calcBook) writeYears() error {
 		if y.Cap != nil {
 			row[yrCap-1] = cellOf(st.money, money(*y.Cap))
 		} else {
-			row[yrCap-1] = b.t(text{"нет", "none"})
+			row[yrCap-1] = cellOf(st.center, b.t(text{"нет", "none"}))
 		}
 		row[yrCapUsed-1] = cellOf(st.money, money(y.CapUsed))
-		row[yrCapReached-1] = yesNo(y.CapReached, b.lang)
+		row[yrCapReached-1] = cellOf(st.center, yesNo(y.CapReached, b.lang))
 		if y.FXRate != nil {
 			row[yrFX-1] = cellOf(st.fx, number(*y.FXRate))
 		}
@@ -353,7 +375,7 @@ func (b *calcBook) writeYears() error {
 	totals[0] = cellOf(st.bold, b.t(text{"Итого", "Total"}))
 	for c, m := range map[int]calc.Money{
 		yrInterest: t.Interest, yrPrincipal: t.Principal, yrSubsidy: t.Subsidy,
-		yrSubsidyPaid: t.SubsidyPaid, yrBorrowerInterest: t.BorrowerInterest, yrCapUsed: capUsed,
+		yrSubsidyPaid: t.SubsidyPaid, yrSubsidyPayable: t.SubsidyPayable, yrBorrowerInterest: t.BorrowerInterest, yrCapUsed: capUsed,
 	} {
 		totals[c-1] = formula(st.moneyBold, b.yearSum(c), money(m))
 	}
@@ -413,7 +435,41 @@ func (w *rowWriter) line(values ...any) int {
 	return w.row
 }
 
+// tall writes a row of the given height in points.
+func (w *rowWriter) tall(height float64, values ...any) int {
+	w.row++
+	if w.err == nil {
+		w.err = w.sw.SetRow(ref(1, w.row), values, excelize.RowOpts{Height: height})
+	}
+	return w.row
+}
+
+// header writes a header row tall enough for its wrapped labels.
+func (w *rowWriter) header(style int, widths []float64, labels ...string) int {
+	cells, opts := headerRow(style, labels, widths)
+	w.row++
+	if w.err == nil {
+		w.err = w.sw.SetRow(ref(1, w.row), cells, opts)
+	}
+	return w.row
+}
+
+// merged writes label in column A and text in columns B…last merged and
+// wrapped, the row as tall as the text needs in width (the merged
+// columns' width).
+func (w *rowWriter) merged(label any, style int, s string, last int, width float64) int {
+	r := w.tall(rowHeight(lines(s, width, false)), label, cellOf(style, s))
+	if w.err == nil && last > 2 {
+		w.err = w.sw.MergeCell(ref(2, r), ref(last, r))
+	}
+	return r
+}
+
 func (w *rowWriter) skip() { w.row++ }
+
+// sharesWidths are the columns of the Budget shares sheet: a label or
+// year, then amounts.
+var sharesWidths = []float64{24, 16, 16, 16, 16, 16, 17}
 
 func (b *calcBook) writeShares() error {
 	st := b.st
@@ -422,7 +478,7 @@ func (b *calcBook) writeShares() error {
 	if err != nil {
 		return err
 	}
-	for i, w := range []float64{30, 12, 12, 20, 20, 20} {
+	for i, w := range sharesWidths {
 		if err := sw.SetColWidth(i+1, i+1, w); err != nil {
 			return err
 		}
@@ -430,54 +486,65 @@ func (b *calcBook) writeShares() error {
 	rw := &rowWriter{sw: sw}
 	res := b.res
 
-	// Who pays: each year's paid subsidy split among the member states.
+	// Who pays: each year's payable subsidy split among the member states,
+	// a year a row, a state a column.
 	rw.line(cellOf(st.title, b.t(text{"Кто платит: доли государств-членов в бюджете", "Who pays: member states' shares in the budget"})))
-	rw.line(
-		cellOf(st.header, b.t(text{"Год", "Year"})),
-		cellOf(st.header, b.t(text{"Государство", "Member state"})),
-		cellOf(st.header, b.t(text{"Доля", "Share"})),
-		cellOf(st.header, b.moneyHeader(text{"Сумма", "Amount"})),
-	)
+	rw.line(cellOf(st.note, b.t(text{"Субсидия к выплате по годам платежа, ", "Subsidy payable by year of payment, "})+res.Currency))
+	states := make([]string, len(res.BudgetShares))
+	labels := []string{b.t(text{"Год", "Year"})}
+	for i, s := range res.BudgetShares {
+		states[i] = s.Country
+		labels = append(labels, CountryName(s.Country, b.lang))
+	}
+	labels = append(labels, b.t(text{"Итого", "Total"}))
+	totalCol := len(states) + 2
+	rw.header(st.header, sharesWidths, labels...)
 	first := rw.row + 1
 	for _, y := range res.Years {
-		for _, s := range y.BudgetShares {
-			rw.line(cellOf(st.integer, y.Year), s.Country, cellOf(st.percent, fraction(s.Share)), cellOf(st.money, money(s.Amount)))
+		r := rw.row + 1
+		row := make([]any, totalCol)
+		row[0] = cellOf(st.number, y.Year)
+		for i, c := range states {
+			var m calc.Money
+			for _, s := range y.BudgetShares {
+				if s.Country == c {
+					m = s.Amount
+				}
+			}
+			row[i+1] = cellOf(st.money, money(m))
 		}
+		row[totalCol-1] = formula(st.moneyBold, fmt.Sprintf("ROUND(SUM(B%d:%s%d),2)", r, col(totalCol-1), r), money(y.SubsidyPayable))
+		rw.line(row...)
 	}
 	last := max(rw.row, first)
-	countries := fmt.Sprintf("$B$%d:$B$%d", first, last)
-	amounts := fmt.Sprintf("$D$%d:$D$%d", first, last)
-	rw.skip()
-	rw.line(
-		cellOf(st.header, b.t(text{"Итого по государствам", "Total by member state"})),
-		cellOf(st.header, b.t(text{"Государство", "Member state"})),
-		cellOf(st.header, b.t(text{"Доля", "Share"})),
-		cellOf(st.header, b.moneyHeader(text{"Сумма", "Amount"})),
-	)
-	tFirst := rw.row + 1
-	for _, s := range res.BudgetShares {
-		r := rw.row + 1
-		rw.line("", s.Country, cellOf(st.percent, fraction(s.Share)),
-			formula(st.money, fmt.Sprintf(`ROUND(SUMIF(%s,B%d,%s),2)`, countries, r, amounts), money(s.Amount)))
+	row := make([]any, totalCol)
+	row[0] = cellOf(st.bold, b.t(text{"Итого", "Total"}))
+	for i, s := range res.BudgetShares {
+		row[i+1] = formula(st.moneyBold, fmt.Sprintf("ROUND(SUM(%s%d:%s%d),2)", col(i+2), first, col(i+2), last), money(s.Amount))
 	}
-	tLast := max(rw.row, tFirst)
-	rw.line(cellOf(st.bold, b.t(text{"Итого", "Total"})), "", "",
-		formula(st.moneyBold, fmt.Sprintf("ROUND(SUM(D%d:D%d),2)", tFirst, tLast), money(sumShares(res.BudgetShares))))
+	row[totalCol-1] = formula(st.moneyBold, fmt.Sprintf("ROUND(SUM(%s%d:%s%d),2)", col(totalCol), first, col(totalCol), last), money(sumShares(res.BudgetShares)))
+	rw.line(row...)
+	row = make([]any, totalCol)
+	row[0] = b.t(text{"Доля в бюджете", "Share of the budget"})
+	for i, s := range res.BudgetShares {
+		row[i+1] = cellOf(st.percent, fraction(s.Share))
+	}
+	rw.line(row...)
 
 	// Who benefits: the participants.
 	rw.skip()
 	rw.line(cellOf(st.title, b.t(text{"Кто получает: участники проекта", "Who benefits: the project's participants"})))
-	rw.line(
-		cellOf(st.header, b.t(text{"Участник", "Participant"})),
-		cellOf(st.header, b.t(text{"Государство", "Member state"})),
-		cellOf(st.header, b.t(text{"Доля", "Share"})),
-		cellOf(st.header, b.moneyHeader(text{"Субсидия", "Subsidy"})),
+	rw.header(st.header, sharesWidths,
+		b.t(text{"Участник", "Participant"}),
+		b.t(text{"Государство", "Member state"}),
+		b.t(text{"Доля", "Share"}),
+		b.moneyHeader(text{"Субсидия к выплате", "Subsidy payable"}),
 	)
 	pFirst := rw.row + 1
 	var pSum calc.Money
 	for _, p := range res.Participants {
 		pSum += p.Subsidy
-		rw.line(safeText(p.Name), p.Country, cellOf(st.percent, fraction(p.Share)), cellOf(st.money, money(p.Subsidy)))
+		rw.line(cellOf(st.wrap, safeText(p.Name)), CountryName(p.Country, b.lang), cellOf(st.percent, fraction(p.Share)), cellOf(st.money, money(p.Subsidy)))
 	}
 	pLast := max(rw.row, pFirst)
 	rw.line(cellOf(st.bold, b.t(text{"Итого", "Total"})), "", "",
@@ -486,15 +553,15 @@ func (b *calcBook) writeShares() error {
 	// Net positions.
 	rw.skip()
 	rw.line(cellOf(st.title, b.t(text{"Чистая позиция государств", "Member states' net position"})))
-	rw.line(
-		cellOf(st.header, b.t(text{"Государство", "Member state"})),
-		cellOf(st.header, b.moneyHeader(text{"Получают предприятия", "Benefit"})),
-		cellOf(st.header, b.moneyHeader(text{"Платит в бюджет", "Contribution"})),
-		cellOf(st.header, b.moneyHeader(text{"Чистая позиция = получают − платит", "Net = benefit − contribution"})),
+	rw.header(st.header, sharesWidths,
+		b.t(text{"Государство", "Member state"}),
+		b.moneyHeader(text{"Получают предприятия", "Benefit"}),
+		b.moneyHeader(text{"Платит в бюджет", "Contribution"}),
+		b.moneyHeader(text{"Чистая позиция = получают − платит", "Net = benefit − contribution"}),
 	)
 	for _, c := range res.Countries {
 		r := rw.row + 1
-		rw.line(c.Country, cellOf(st.money, money(c.Benefit)), cellOf(st.money, money(c.Contribution)),
+		rw.line(CountryName(c.Country, b.lang), cellOf(st.money, money(c.Benefit)), cellOf(st.money, money(c.Contribution)),
 			formula(st.money, fmt.Sprintf("ROUND(B%d-C%d,2)", r, r), money(c.Net)))
 	}
 	if rw.err != nil {
@@ -523,43 +590,83 @@ var enumLabels = map[string]text{
 	"daily":           {"на каждый день", "daily"},
 	"period_start":    {"на начало периода", "period start"},
 	"payment_date":    {"на дату платежа", "payment date"},
+	"act/act":         {"фактические дни / дни в году", "actual/actual"},
+	"act/365":         {"фактические дни / 365", "actual/365"},
+	"act/360":         {"фактические дни / 360", "actual/360"},
+	"30/360":          {"30/360", "30/360"},
 	"eligibility":     {"условие программы", "eligibility"},
 	"warning":         {"предупреждение", "warning"},
 	"info":            {"сведения", "info"},
 }
 
-// enum returns "label (code)", or the default's label marked as default
+// enum returns the label of v, or the default's label marked as default
 // when v is empty.
 func (b *calcBook) enum(v, def string) string {
 	suffix := ""
 	if v == "" {
-		v, suffix = def, b.t(text{" — по умолчанию", " — default"})
+		v, suffix = def, b.t(text{" (по умолчанию)", " (default)"})
 	}
 	if l, ok := enumLabels[v]; ok {
-		return l.in(b.lang) + " (" + v + ")" + suffix
+		return l.in(b.lang) + suffix
 	}
 	return v + suffix
 }
 
+// Widths of the Summary sheet's columns.
+var summaryWidths = []float64{40, 22, 14, 46}
+
+// failedChecks returns the eligibility checks that failed.
+func failedChecks(res *calc.Result) []calc.Check {
+	var out []calc.Check
+	for _, c := range res.Checks {
+		if !c.OK && c.Kind == calc.KindEligibility {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
 func (b *calcBook) writeSummary(sw *excelize.StreamWriter) error {
 	st, req, res := b.st, b.req, b.res
-	for i, w := range []float64{44, 30, 18, 90} {
+	for i, w := range summaryWidths {
 		if err := sw.SetColWidth(i+1, i+1, w); err != nil {
 			return err
 		}
 	}
+	rest := summaryWidths[1] + summaryWidths[2] + summaryWidths[3]
 	rw := &rowWriter{sw: sw}
 	kv := func(label text, v any) { rw.line(b.t(label), v) }
-	rw.line(cellOf(st.title, b.t(text{"Расчёт субсидии по кредиту", "Interest subsidy calculation"})))
-	kv(text{"Сформировано (UTC)", "Generated (UTC)"}, time.Now().UTC().Format("2006-01-02 15:04:05"))
+	rw.tall(20, cellOf(st.title, b.t(text{"Расчёт субсидии по кредиту", "Interest subsidy calculation"})))
+
+	// The verdict comes first: an ineligible loan is paid nothing.
+	if res.Eligible {
+		r := rw.tall(18, cellOf(st.banner, b.t(text{"Кредит соответствует условиям программы: субсидия выплачивается", "The loan meets the programme's conditions: the subsidy is payable"})))
+		if rw.err == nil {
+			rw.err = sw.MergeCell(ref(1, r), ref(4, r))
+		}
+	} else {
+		r := rw.tall(18, cellOf(st.bannerBad, b.t(text{"Кредит НЕ соответствует условиям программы: субсидия не выплачивается (0)", "The loan does NOT meet the programme's conditions: nothing is payable (0)"})))
+		if rw.err == nil {
+			rw.err = sw.MergeCell(ref(1, r), ref(4, r))
+		}
+		for _, c := range failedChecks(res) {
+			rw.merged(cellOf(st.bad, CheckName(c.Code, b.lang)), st.wrap, safeText(c.Message), 4, rest)
+		}
+	}
+	rw.line(b.t(text{"Субсидия к выплате", "Subsidy payable"}), formula(st.moneyBold, b.scheduleTotal(wcSubsidyPayable), money(res.Totals.SubsidyPayable)), res.Currency)
+	if !res.Eligible {
+		rw.line(cellOf(st.note, b.t(text{"Справочно: при выполнении условий", "For reference, if the conditions were met"})),
+			formula(st.money, b.scheduleTotal(wcSubsidyPaid), money(res.Totals.SubsidyPaid)), res.Currency,
+			cellOf(st.note, b.t(text{"не к выплате", "not payable"})))
+	}
+	kv(text{"Сформировано (UTC)", "Generated (UTC)"}, b.now.UTC().Format("2006-01-02 15:04:05"))
 	rw.skip()
 
 	rw.line(cellOf(st.title, b.t(text{"Исходные данные", "Inputs"})))
-	kv(text{"Проект", "Project"}, safeText(req.Project.Name))
-	kv(text{"Сумма кредита", "Loan amount"}, cellOf(st.money, number(req.Loan.Amount)))
-	kv(text{"Валюта", "Currency"}, req.Loan.Currency)
+	rw.merged(b.t(text{"Проект", "Project"}), st.wrap, safeText(req.Project.Name), 4, rest)
+	rw.line(b.t(text{"Сумма кредита", "Loan amount"}), cellOf(st.money, number(req.Loan.Amount)), req.Loan.Currency)
 	if req.Loan.Rate != nil {
-		kv(text{"Ставка по кредиту", "Contract rate"}, cellOf(st.percent, fraction(*req.Loan.Rate)))
+		kv(text{"Ставка по кредиту, % годовых", "Contract rate, % a year"}, cellOf(st.percent, fraction(*req.Loan.Rate)))
 	}
 	kv(text{"Дата выдачи", "Issue date"}, cellOf(st.date, serial(req.Loan.IssueDate)))
 	kv(text{"Срок, месяцев", "Term, months"}, cellOf(st.integer, req.Loan.TermMonths))
@@ -571,29 +678,27 @@ func (b *calcBook) writeSummary(sw *excelize.StreamWriter) error {
 		kv(text{"Ставка дисконтирования", "Discount rate"}, cellOf(st.percent, fraction(*req.DiscountRate)))
 	}
 	if len(req.Project.Participants) > 0 {
-		rw.line(cellOf(st.header, b.t(text{"Участник", "Participant"})),
-			cellOf(st.header, b.t(text{"Государство", "Member state"})),
-			cellOf(st.header, b.t(text{"Доля", "Share"})))
+		rw.header(st.header, summaryWidths, b.t(text{"Участник", "Participant"}),
+			b.t(text{"Государство", "Member state"}), b.t(text{"Доля", "Share"}))
 		for _, p := range req.Project.Participants {
-			rw.line(safeText(p.Name), p.Country, cellOf(st.percent, fraction(p.Share)))
+			rw.line(cellOf(st.wrap, safeText(p.Name)), CountryName(p.Country, b.lang), cellOf(st.percent, fraction(p.Share)))
 		}
 	}
 	if len(req.Loan.Disbursements) > 0 {
-		rw.line(cellOf(st.header, b.t(text{"Выдача", "Drawdown"})),
-			cellOf(st.header, b.t(text{"Дата", "Date"})),
-			cellOf(st.header, b.t(text{"Сумма", "Amount"})))
+		rw.header(st.header, summaryWidths, b.t(text{"Выдача", "Drawdown"}),
+			b.t(text{"Дата", "Date"}), b.t(text{"Сумма", "Amount"}))
 		for i, d := range req.Loan.Disbursements {
-			rw.line(i+1, cellOf(st.date, serial(d.Date)), cellOf(st.money, number(d.Amount)))
+			rw.line(cellOf(st.number, i+1), cellOf(st.date, serial(d.Date)), cellOf(st.money, number(d.Amount)))
 		}
 	}
 	b.ratePoints(rw, text{"Изменение ставки по кредиту", "Contract rate change"}, req.Loan.RateChanges)
-	b.ratePoints(rw, text{"Ставка центрального банка (задана в запросе)", "Policy rate (given in the request)"}, req.Subsidy.BaseRates)
+	b.ratePoints(rw, text{"Ставка ЦБ (задана в запросе)", "Policy rate (given in the request)"}, req.Subsidy.BaseRates)
 	for _, fx := range req.Subsidy.FX {
 		year := b.t(text{"остальные годы", "other years"})
 		if fx.Year != nil {
 			year = fmt.Sprint(*fx.Year)
 		}
-		kv(text{"Курс для лимита, " + year, "FX rate for the cap, " + year}, cellOf(st.fx, number(fx.Rate)))
+		rw.line(b.t(text{"Курс для лимита, ", "FX rate for the cap, "})+year, cellOf(st.fx, number(fx.Rate)))
 	}
 	rw.skip()
 
@@ -603,11 +708,11 @@ func (b *calcBook) writeSummary(sw *excelize.StreamWriter) error {
 	if p, ok := calc.LookupProgramme(pr.ID); ok {
 		name = text{p.NameRu, p.NameEn}.in(b.lang)
 	}
-	kv(text{"Программа", "Programme"}, pr.ID)
-	kv(text{"Название", "Name"}, name)
+	rw.merged(b.t(text{"Название", "Name"}), st.wrap, name, 4, rest)
 	kv(text{"Версия правил", "Rules version"}, pr.RulesVersion)
-	rw.line(b.t(text{"Правило ставки субсидии", "Subsidy rate rule"}),
-		"max(0, min(a × base + b − e × loan, c × loan, loan − floor))")
+	rw.merged(b.t(text{"Ставка субсидии", "Subsidy rate"}), st.wrap,
+		b.t(text{"наибольшее из 0 и наименьшего из: a × ставка ЦБ + b − e × ставка кредита; c × ставка кредита; ставка кредита − m",
+			"the larger of 0 and the least of: a × policy rate + b − e × loan rate; c × loan rate; loan rate − m"}), 4, rest)
 	optDec := func(label text, d *decimal.Decimal, style int, v func(decimal.Decimal) float64) {
 		if d == nil {
 			kv(label, b.t(text{"не применяется", "not applied"}))
@@ -615,17 +720,21 @@ func (b *calcBook) writeSummary(sw *excelize.StreamWriter) error {
 		}
 		kv(label, cellOf(style, v(*d)))
 	}
-	optDec(text{"a — доля ставки ЦБ", "a — share of the policy rate"}, pr.Rule.BaseShare, 0, number)
-	optDec(text{"b — надбавка, п.п.", "b — plus points, pp"}, pr.Rule.PlusPoints, 0, number)
-	kv(text{"e — вычитать ставку по кредиту", "e — minus the loan rate"}, yesNo(pr.Rule.MinusLoan, b.lang))
-	optDec(text{"c — доля ставки по кредиту", "c — share of the loan rate"}, pr.Rule.LoanShare, 0, number)
-	optDec(text{"floor — минимальная ставка заёмщика", "floor — borrower's minimum rate"}, pr.Rule.BorrowerFloor, st.percent, fraction)
+	optDec(text{"a — доля ставки ЦБ", "a — share of the policy rate"}, pr.Rule.BaseShare, st.number, number)
+	optDec(text{"b — надбавка, п. п.", "b — plus points, pp"}, pr.Rule.PlusPoints, st.number, number)
+	minus := 0
+	if pr.Rule.MinusLoan {
+		minus = 1
+	}
+	kv(text{"e — вычитать ставку кредита (1/0)", "e — subtract the loan rate (1/0)"}, cellOf(st.number, minus))
+	optDec(text{"c — доля ставки по кредиту", "c — share of the loan rate"}, pr.Rule.LoanShare, st.number, number)
+	optDec(text{"m — наименьшая ставка для заёмщика", "m — borrower's minimum rate"}, pr.Rule.BorrowerFloor, st.percent, fraction)
 	if pr.Rule.FloorBaseShare != nil || len(pr.Rule.Steps) > 0 { // SPEC §9's terms, in words (calc.RuleText)
-		kv(text{"Правило словами", "The rule in words"}, strings.Join(calc.RuleText(pr.Rule, b.lang), "; "))
+		rw.merged(b.t(text{"Правило словами", "The rule in words"}), st.wrap, strings.Join(calc.RuleText(pr.Rule, b.lang), "; "), 4, rest)
 	}
 	kv(text{"Ставка ЦБ берётся", "Policy rate fixed"}, b.enum(pr.Rule.BaseFixing, ""))
 	if pr.BaseCountry != "" {
-		kv(text{"Ставка ЦБ государства", "Policy rate of"}, pr.BaseCountry)
+		kv(text{"Ставка ЦБ государства", "Policy rate of"}, CountryName(pr.BaseCountry, b.lang))
 	}
 	if pr.Cap != nil {
 		rw.line(b.t(text{"Годовой лимит на проект", "Annual cap per project"}), cellOf(st.money, number(pr.Cap.Amount)), pr.Cap.Currency)
@@ -635,40 +744,43 @@ func (b *calcBook) writeSummary(sw *excelize.StreamWriter) error {
 	kv(text{"Субсидия с", "Subsidy from"}, cellOf(st.date, serial(pr.WindowStart)))
 	kv(text{"Субсидия до (не включая)", "Subsidy until (exclusive)"}, cellOf(st.date, serial(pr.WindowEnd)))
 	if len(pr.Overridden) > 0 {
-		kv(text{"Отступления от программы", "Departures from the programme"}, strings.Join(pr.Overridden, ", "))
+		rw.merged(b.t(text{"Отступления от программы", "Departures from the programme"}), st.wrap, strings.Join(pr.Overridden, ", "), 4, rest)
 	}
 	rw.skip()
 
-	rw.line(cellOf(st.title, b.t(text{"Итоги", "Headline figures"})), cellOf(st.bold, res.Currency))
+	rw.line(cellOf(st.title, b.t(text{"Итоги", "Figures"})), cellOf(st.bold, res.Currency))
 	t := res.Totals
 	total := func(label text, c int, m calc.Money) {
 		rw.line(b.t(label), formula(st.moneyBold, b.scheduleTotal(c), money(m)))
 	}
-	total(text{"Проценты за весь срок", "Interest over the term"}, scInterest, t.Interest)
-	total(text{"Основной долг", "Principal repaid"}, scPrincipal, t.Principal)
-	total(text{"Платежи банку", "Payments to the bank"}, scPayment, t.Payments)
-	total(text{"Субсидия по правилу", "Subsidy under the rule"}, scSubsidy, t.Subsidy)
-	total(text{"Субсидия к выплате (после лимита)", "Subsidy paid (after the cap)"}, scSubsidyPaid, t.SubsidyPaid)
-	total(text{"Проценты, которые платит заёмщик", "Interest the borrower pays"}, scBorrowerInterest, t.BorrowerInterest)
-	total(text{"Платежи заёмщика", "Borrower's payments"}, scBorrowerPayment, t.BorrowerPayments)
+	total(text{"Проценты за весь срок", "Interest over the term"}, wcInterest, t.Interest)
+	total(text{"Основной долг", "Principal repaid"}, wcPrincipal, t.Principal)
+	total(text{"Платежи банку", "Payments to the bank"}, wcPayment, t.Payments)
+	total(text{"Субсидия по правилу", "Subsidy under the rule"}, wcSubsidy, t.Subsidy)
+	if res.Eligible {
+		total(text{"Субсидия после годового лимита", "Subsidy after the annual cap"}, wcSubsidyPaid, t.SubsidyPaid)
+	} else {
+		total(text{"Справочно: при выполнении условий", "For reference, if the conditions were met"}, wcSubsidyPaid, t.SubsidyPaid)
+	}
+	total(text{"Субсидия к выплате", "Subsidy payable"}, wcSubsidyPayable, t.SubsidyPayable)
+	total(text{"Проценты, которые платит заёмщик", "Interest the borrower pays"}, wcBorrowerInterest, t.BorrowerInterest)
+	total(text{"Платежи заёмщика", "Borrower's payments"}, wcBorrowerPayment, t.BorrowerPayments)
 	er := res.EffectiveRates
 	kv(text{"Эффективная ставка без субсидии", "Effective rate without the subsidy"}, cellOf(st.percent, fraction(er.WithoutSubsidy)))
-	kv(text{"Эффективная ставка с субсидией", "Effective rate with the subsidy"}, cellOf(st.percent, fraction(er.WithSubsidy)))
+	kv(text{"Эффективная ставка с субсидией", "Effective rate with the payable subsidy"}, cellOf(st.percent, fraction(er.WithSubsidy)))
 	kv(text{"Ставка дисконтирования", "Discount rate"}, cellOf(st.percent, fraction(res.DiscountRate)))
-	kv(text{"Приведённая стоимость субсидии", "Present value of the subsidy"}, cellOf(st.money, money(res.SubsidyPresentValue)))
+	kv(text{"Приведённая стоимость субсидии", "Present value of the payable subsidy"}, cellOf(st.money, money(res.SubsidyPresentValue)))
 	kv(text{"Грант-элемент", "Grant element"}, cellOf(st.percent, fraction(res.GrantElement)))
 	rw.skip()
 
 	rw.line(cellOf(st.title, b.t(text{"Проверки", "Checks"})))
-	rw.line(cellOf(st.header, b.t(text{"Код", "Code"})),
-		cellOf(st.header, b.t(text{"Результат", "Result"})),
-		cellOf(st.header, b.t(text{"Вид", "Kind"})),
-		cellOf(st.header, b.t(text{"Пояснение", "Message"})))
+	rw.header(st.header, summaryWidths, b.t(text{"Проверка", "Check"}), b.t(text{"Результат", "Result"}),
+		b.t(text{"Вид", "Kind"}), b.t(text{"Пояснение", "Explanation"}))
 	for _, c := range res.Checks {
 		result, style := b.t(text{"выполнено", "passed"}), st.good
 		if !c.OK {
 			result, style = b.t(text{"НЕ выполнено", "FAILED"}), st.bad
-			if c.Kind != "eligibility" {
+			if c.Kind != calc.KindEligibility {
 				result = b.t(text{"внимание", "attention"})
 			}
 		}
@@ -676,7 +788,10 @@ func (b *calcBook) writeSummary(sw *excelize.StreamWriter) error {
 		if l, ok := enumLabels[kind]; ok {
 			kind = l.in(b.lang)
 		}
-		rw.line(c.Code, cellOf(style, result), kind, cellOf(st.wrap, safeText(c.Message)))
+		name, msg := CheckName(c.Code, b.lang), safeText(c.Message)
+		n := max(lines(name, summaryWidths[0], false), lines(msg, summaryWidths[3], false),
+			lines(result, summaryWidths[1], true), lines(kind, summaryWidths[2], false))
+		rw.tall(rowHeight(n), cellOf(st.wrap, name), cellOf(style, result), cellOf(st.wrap, kind), cellOf(st.wrap, msg))
 	}
 	if rw.err != nil {
 		return rw.err
@@ -688,62 +803,101 @@ func (b *calcBook) ratePoints(rw *rowWriter, label text, pts []calc.RatePoint) {
 	if len(pts) == 0 {
 		return
 	}
-	rw.line(cellOf(b.st.header, b.t(label)),
-		cellOf(b.st.header, b.t(text{"С даты", "From"})),
-		cellOf(b.st.header, b.t(text{"Ставка", "Rate"})))
+	rw.header(b.st.header, summaryWidths, b.t(label), b.t(text{"С даты", "From"}), b.t(text{"Ставка", "Rate"}))
 	for i, p := range pts {
-		rw.line(i+1, cellOf(b.st.date, serial(p.Date)), cellOf(b.st.percent, fraction(p.Rate)))
+		rw.line(cellOf(b.st.number, i+1), cellOf(b.st.date, serial(p.Date)), cellOf(b.st.percent, fraction(p.Rate)))
 	}
 }
 
-// writeChart puts two native charts on the Chart sheet, a normal
-// (not streamed) sheet: interest and paid subsidy by year, and the
-// closing balance by period.
+// chartFont is the font of a chart's texts: the workbook's family, black.
+func chartFont(size float64, bold bool) excelize.Font {
+	return excelize.Font{Family: fontFamily, Size: size, Bold: bold, Color: "000000"}
+}
+
+// chartAxis returns an axis with black labels in the workbook's font and
+// the given title.
+func chartAxis(title, numFmt string, grid bool) excelize.ChartAxis {
+	tf := chartFont(9, false)
+	return excelize.ChartAxis{
+		MajorGridLines: grid,
+		Font:           chartFont(9, false),
+		NumFmt:         excelize.ChartNumFmt{CustomNumFmt: numFmt},
+		Title:          excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: title, Font: &tf}}},
+	}
+}
+
+// chartRows is the height of each chart in rows of the Chart sheet
+// (rows there are 15 points, 20 pixels, tall).
+const chartRows = 19
+
+// writeChart puts two native charts on the Chart sheet, a normal (not
+// streamed) sheet, one below the other: interest, payable subsidy and
+// borrower interest by year, and the balance at each year's end. Both have
+// years on the category axis, a visible legend and axis titles, black
+// labels in the workbook's font.
 func (b *calcBook) writeChart() error {
 	name := b.t(sheetChart)
 	years := b.t(sheetYears)
-	if len(b.res.Years) > 0 {
-		cats := absRange(years, yrYear, b.yearsFirst, b.yearsLast)
-		series := []excelize.ChartSeries{
-			{Name: quote(years) + "!$B$1", Categories: cats, Values: absRange(years, yrInterest, b.yearsFirst, b.yearsLast)},
-			{Name: quote(years) + "!$E$1", Categories: cats, Values: absRange(years, yrSubsidyPaid, b.yearsFirst, b.yearsLast)},
-			{Name: quote(years) + "!$F$1", Categories: cats, Values: absRange(years, yrBorrowerInterest, b.yearsFirst, b.yearsLast)},
-		}
-		err := b.f.AddChart(name, "A1", &excelize.Chart{
-			Type:      excelize.Col,
-			Series:    series,
-			Title:     b.chartTitle(text{"Проценты и субсидия по годам, ", "Interest and subsidy by year, "}),
-			Dimension: excelize.ChartDimension{Width: 900, Height: 400},
-			Legend:    excelize.ChartLegend{Position: "bottom"},
-			YAxis:     excelize.ChartAxis{MajorGridLines: true, NumFmt: excelize.ChartNumFmt{CustomNumFmt: "#,##0"}},
-		})
-		if err != nil {
+	if len(b.res.Years) == 0 {
+		return nil
+	}
+	h := uint(chartRows * 20)
+	vary := false
+	// Rows of a fixed height (15 points, 20 pixels), so that the charts'
+	// anchors fall where every program computes them.
+	for r := 1; r <= 2*chartRows+12; r++ {
+		if err := b.f.SetRowHeight(name, r, 15); err != nil {
 			return err
 		}
 	}
-	if n := len(b.res.Schedule); n > 0 {
-		sheet := b.sched.sheets[0]
-		last := b.sched.rows[0]
-		err := b.f.AddChart(name, "A22", &excelize.Chart{
-			Type: excelize.Line,
-			Series: []excelize.ChartSeries{{
-				Name:       quote(sheet) + "!$J$1",
-				Categories: absRange(sheet, scEnd, 2, last),
-				Values:     absRange(sheet, scClosing, 2, last),
-			}},
-			Title:     b.chartTitle(text{"Остаток долга по периодам, ", "Balance by period, "}),
-			Dimension: excelize.ChartDimension{Width: 900, Height: 400},
-			Legend:    excelize.ChartLegend{Position: "none"},
-			XAxis:     excelize.ChartAxis{NumFmt: excelize.ChartNumFmt{CustomNumFmt: "mm.yyyy"}, TickLabelSkip: max(1, n/24)},
-			YAxis:     excelize.ChartAxis{MajorGridLines: true, NumFmt: excelize.ChartNumFmt{CustomNumFmt: "#,##0"}},
-		})
-		if err != nil {
-			return err
-		}
+	lf := chartFont(9, false)
+	cats := absRange(years, yrYear, b.yearsFirst, b.yearsLast)
+	series := []excelize.ChartSeries{
+		{Name: quote(years) + "!$B$1", Categories: cats, Values: absRange(years, yrInterest, b.yearsFirst, b.yearsLast)},
+		{Name: quote(years) + "!$F$1", Categories: cats, Values: absRange(years, yrSubsidyPayable, b.yearsFirst, b.yearsLast)},
+		{Name: quote(years) + "!$G$1", Categories: cats, Values: absRange(years, yrBorrowerInterest, b.yearsFirst, b.yearsLast)},
 	}
-	return nil
+	yearLabel := b.t(text{"Год платежа", "Year of payment"})
+	err := b.f.AddChart(name, "A1", &excelize.Chart{
+		Type:       excelize.Col,
+		VaryColors: &vary,
+		Series:     series,
+		Title:      b.chartTitle(text{"Проценты и субсидия к выплате по годам", "Interest and payable subsidy by year"}),
+		Dimension:  excelize.ChartDimension{Width: 680, Height: h},
+		Legend:     excelize.ChartLegend{Position: "bottom", Font: &lf},
+		XAxis:      chartAxis(yearLabel, "0", false),
+		YAxis:      chartAxis(b.res.Currency, "#,##0", true),
+	})
+	if err != nil {
+		return err
+	}
+	return b.f.AddChart(name, ref(1, chartRows+7), &excelize.Chart{
+		Type:       excelize.Col,
+		VaryColors: &vary,
+		Series: []excelize.ChartSeries{{
+			Name:       quote(years) + "!$" + col(yrBalance) + "$1",
+			Categories: cats,
+			Values:     absRange(years, yrBalance, b.yearsFirst, b.yearsLast),
+		}},
+		Title:     b.chartTitle(text{"Остаток долга на конец года", "Balance at the end of each year"}),
+		Dimension: excelize.ChartDimension{Width: 680, Height: h},
+		Legend:    excelize.ChartLegend{Position: "bottom", Font: &lf},
+		XAxis:     chartAxis(yearLabel, "0", false),
+		YAxis:     chartAxis(b.res.Currency, "#,##0", true),
+	})
 }
 
 func (b *calcBook) chartTitle(t text) excelize.ChartTitle {
-	return excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: b.t(t) + b.res.Currency}}}
+	f := chartFont(11, true)
+	return excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: b.t(t) + ", " + b.res.Currency, Font: &f}}}
+}
+
+// bookPlain are the Schedule sheet's headers without the formulas they
+// spell out, for the batch report's Schedules sheet, whose cells are
+// values.
+var bookPlain = map[int]text{
+	wcPayment:          {"Платёж", "Payment"},
+	wcClosing:          {"Остаток на конец", "Closing balance"},
+	wcBorrowerInterest: {"Проценты заёмщика", "Borrower interest"},
+	wcBorrowerPayment:  {"Платёж заёмщика", "Borrower payment"},
 }

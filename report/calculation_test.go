@@ -4,8 +4,11 @@ import (
 	"archive/zip"
 	"bytes"
 	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -55,6 +58,19 @@ func apiExample() *calc.Request {
 		DiscountRate: decp("16"),
 		Lang:         "en",
 	}
+}
+
+// twoStates is apiExample with participants from two member states only:
+// the programme asks for three, so nothing is payable (SPEC §6).
+func twoStates() *calc.Request {
+	r := apiExample()
+	r.Project.Name = "Two-state project"
+	r.Project.Participants = []calc.Participant{
+		{Name: "Plant A", Country: "BY", Share: dec("40")},
+		{Name: "Plant B", Country: "RU", Share: dec("60")},
+	}
+	r.Lang = "ru"
+	return r
 }
 
 // kztCapped is a tenge loan under the rouble cap, large enough for the cap
@@ -144,6 +160,7 @@ func TestWriteCalculationRecalculated(t *testing.T) {
 	}{
 		{name: "APIExampleEn", req: apiExample, lang: "en", spills: 1},
 		{name: "KZTCapRuSpilled", req: kztCapped, lang: "ru", sheetRows: 20, spills: 3},
+		{name: "IneligibleRu", req: twoStates, lang: "ru", spills: 1},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -208,7 +225,7 @@ func TestWriteCalculationRecalculated(t *testing.T) {
 			if rowsPer == 0 {
 				rowsPer = len(res.Schedule) + 1
 			}
-			schedCols := map[int]string{9: "payment", 10: "closing_balance", 16: "borrower_interest", 17: "borrower_payment"}
+			schedCols := map[int]string{9: "payment", 10: "closing_balance", 16: "subsidy_payable", 17: "borrower_interest", 18: "borrower_payment"}
 			for i, p := range js.Schedule {
 				sheet, row := schedSheets[i/rowsPer], i%rowsPer+2
 				for c, key := range schedCols {
@@ -219,14 +236,14 @@ func TestWriteCalculationRecalculated(t *testing.T) {
 			}
 			last := got[schedSheets[len(schedSheets)-1]]
 			lastData := (len(js.Schedule)-1)%rowsPer + 2
-			totalCols := map[int]string{7: "interest", 8: "principal", 9: "payments", 14: "subsidy", 15: "subsidy_paid", 16: "borrower_interest", 17: "borrower_payments"}
+			totalCols := map[int]string{7: "interest", 8: "principal", 9: "payments", 14: "subsidy", 15: "subsidy_paid", 16: "subsidy_payable", 17: "borrower_interest", 18: "borrower_payments"}
 			for c, key := range totalCols {
 				if lo := lookup(last, lastData+2, c); !sameNumber(lo, js.Totals[key].(string)) {
 					t.Errorf("schedule total %s: LibreOffice %q, JSON %q", key, lo, js.Totals[key])
 				}
 			}
 			years := got[sheets[len(schedSheets)+1]]
-			yearCols := map[int]string{2: "interest", 3: "principal", 4: "subsidy", 5: "subsidy_paid", 6: "borrower_interest"}
+			yearCols := map[int]string{2: "interest", 3: "principal", 4: "subsidy", 5: "subsidy_paid", 6: "subsidy_payable", 7: "borrower_interest"}
 			for i, y := range js.Years {
 				for c, key := range yearCols {
 					if lo := lookup(years, i+2, c); !sameNumber(lo, y[key].(string)) {
@@ -307,6 +324,24 @@ func TestWriteCalculationLayout(t *testing.T) {
 			}
 			if charts != 2 {
 				t.Errorf("%d charts, want 2", charts)
+			}
+			// The second chart starts below the end of the first.
+			for _, zf := range zr.File {
+				if zf.Name != "xl/drawings/drawing1.xml" {
+					continue
+				}
+				rc, _ := zf.Open()
+				b, _ := io.ReadAll(rc)
+				rc.Close()
+				m := regexp.MustCompile(`<xdr:from><xdr:col>\d+</xdr:col><xdr:colOff>\d+</xdr:colOff><xdr:row>(\d+)</xdr:row>.*?<xdr:to><xdr:col>\d+</xdr:col><xdr:colOff>\d+</xdr:colOff><xdr:row>(\d+)</xdr:row>`).FindAllStringSubmatch(string(b), -1)
+				if len(m) != 2 {
+					t.Fatalf("%d chart anchors", len(m))
+				}
+				end, _ := strconv.Atoi(m[0][2])
+				start, _ := strconv.Atoi(m[1][1])
+				if start <= end {
+					t.Errorf("the second chart starts at row %d, the first ends at row %d", start, end)
+				}
 			}
 		})
 	}

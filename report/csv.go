@@ -133,15 +133,6 @@ func (d csvDialect) bool(b bool) string {
 	return yesNo(b, d.lang)
 }
 
-// plainHeader are the headers of the schedule's formula columns without
-// the formula the workbook spells out (the batch report's Schedules sheet).
-var plainHeader = map[int]text{
-	scPayment:          {"Платёж", "Payment"},
-	scClosing:          {"Остаток на конец", "Closing balance"},
-	scBorrowerInterest: {"Проценты заёмщика", "Borrower interest"},
-	scBorrowerPayment:  {"Платёж заёмщика", "Borrower payment"},
-}
-
 // csvColumn is one column of the schedule CSV: its JSON key (the raw
 // header), its headers, whether it holds money (its header then names the
 // currency) and its cell.

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"errors"
 	"math"
 	"strconv"
 	"strings"
@@ -18,62 +19,20 @@ func (e *cellError) Error() string { return e.en }
 
 func badCell(en, ru string) error { return &cellError{en, ru} }
 
-// thousandsSpaces are the characters people and spreadsheet programs put
-// between thousands: space, no-break space, narrow no-break space, thin
-// space, and the apostrophe of Swiss formats.
-func isThousandsSpace(r rune) bool {
-	return r == ' ' || r == '\u00a0' || r == '\u202f' || r == '\u2009' || r == '\''
-}
-
-// parseNumber reads a decimal number as people type it: spaces between
-// thousands (1 000 000), a decimal comma (1000,50) or point (1000.50), and
-// both (1.000.000,50 or 1,000,000.50: the separator that comes last is the
-// decimal one). A lone comma or point is the decimal separator; repeated
-// ones are thousands separators. A leading + or − is allowed.
+// parseNumber reads a number written in a file's cell with
+// [calc.ParseNumber], the one grammar of typed numbers. A file's convention
+// is unknown (any program in any language may have written it), so "5,000"
+// is refused as ambiguous rather than guessed.
 func parseNumber(s string) (decimal.Decimal, error) {
-	var b strings.Builder
-	for _, r := range strings.TrimSpace(s) {
-		if isThousandsSpace(r) {
-			continue
-		}
-		if r == '−' { // minus sign
-			r = '-'
-		}
-		b.WriteRune(r)
-	}
-	t := b.String()
-	if t == "" {
+	if strings.TrimSpace(s) == "" {
 		return decimal.Zero, badCell("empty", "пусто")
 	}
-	if len(t) > 64 {
-		return decimal.Zero, badCell("not a number", "не число")
-	}
-	commas, points := strings.Count(t, ","), strings.Count(t, ".")
-	switch {
-	case commas > 0 && points > 0:
-		if strings.LastIndexByte(t, ',') > strings.LastIndexByte(t, '.') {
-			t = strings.ReplaceAll(t, ".", "")
-			t = strings.Replace(t, ",", ".", 1)
-		} else {
-			t = strings.ReplaceAll(t, ",", "")
-		}
-		if strings.Count(t, ".") > 1 {
-			return decimal.Zero, badCell("not a number", "не число")
-		}
-	case commas == 1:
-		t = strings.Replace(t, ",", ".", 1)
-	case commas > 1:
-		t = strings.ReplaceAll(t, ",", "")
-	case points > 1:
-		t = strings.ReplaceAll(t, ".", "")
-	}
-	for i, r := range t {
-		if !(r >= '0' && r <= '9' || r == '.' || (i == 0 && (r == '-' || r == '+'))) {
-			return decimal.Zero, badCell("not a number", "не число")
-		}
-	}
-	d, err := decimal.NewFromString(t)
+	d, err := calc.ParseNumber(s, "")
 	if err != nil {
+		var ne *calc.NumberError
+		if errors.As(err, &ne) && ne.Kind != calc.NumberSyntax {
+			return decimal.Zero, badCell(ne.En, ne.Ru)
+		}
 		return decimal.Zero, badCell("not a number", "не число")
 	}
 	return d, nil
@@ -93,11 +52,6 @@ func spreadsheetNumber(s string) (decimal.Decimal, bool) {
 	}
 	return d, true
 }
-
-// ParseNumber reads a decimal number as people type it; see the rules of
-// the batch input: "1 000 000,50", "1,000,000.50" and "1000000.5" are all
-// 1000000.5.
-func ParseNumber(s string) (decimal.Decimal, error) { return parseNumber(s) }
 
 // Spreadsheet date serials this reader accepts: 1990-01-01 to 2100-12-31
 // in the 1900 date system (a larger or smaller number in a date column is
@@ -190,6 +144,10 @@ func parseParticipants(s string) ([]calc.Participant, error) {
 				"участник "+strconv.Itoa(i+1)+" не в виде СТРАНА:ДОЛЯ (BY:40;RU:35;KZ:25)")
 		}
 		d, err := parseNumber(strings.TrimSuffix(strings.TrimSpace(share), "%"))
+		var ce *cellError
+		if errors.As(err, &ce) && ce.en != "not a number" {
+			return nil, badCell("share of participant "+strconv.Itoa(i+1)+": "+ce.en, "доля участника "+strconv.Itoa(i+1)+": "+ce.ru)
+		}
 		if err != nil {
 			return nil, badCell(
 				"share of participant "+strconv.Itoa(i+1)+" is not a number",

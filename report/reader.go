@@ -826,8 +826,33 @@ func (r *LoanReader) decode(cells []string, row int) *Loan {
 	l.ApplicationDate = date(ColApplicationDate)
 	if len(l.Problems) == 0 {
 		l.Request = req
+	} else {
+		l.validateRest(req)
 	}
 	return l
+}
+
+// validateRest adds the engine's objections to the cells that were read
+// well, so that a rejected row lists every bad cell at once, not only
+// those the reader caught. A column already reported is not reported
+// again (its value stood in as zero).
+func (l *Loan) validateRest(req *calc.Request) {
+	var ce *calc.Error
+	if !errors.As(calc.Validate(req), &ce) {
+		return
+	}
+	seen := map[string]bool{}
+	for _, p := range l.Problems {
+		seen[p.Column] = true
+	}
+	for _, f := range ce.Fields {
+		c := fieldColumn(f.Field)
+		if seen[c] || columnByKey[c] == nil {
+			continue
+		}
+		seen[c] = true
+		l.Problems = append(l.Problems, Problem{Column: c, Value: cut(l.cells[c], 100), En: f.En, Ru: f.Ru})
+	}
 }
 
 // cut shortens s to n runes.

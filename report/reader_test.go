@@ -104,6 +104,26 @@ func TestReadLoansCSV(t *testing.T) {
 			}
 		},
 	}, {
+		// A cell the reader cannot read and a cell the engine refuses, in
+		// one row: both are reported (the page and the Errors sheet list
+		// every bad cell of a row, not the first).
+		name: "EveryBadCellOfARow",
+		data: []byte("id,amount,currency,rate,issue_date,term_months,programme\n" +
+			"A,lots,RUB,250,2025-03-14,60,eaeu-industrial\n"),
+		check: func(t *testing.T, r *report.LoanReader, loans []*report.Loan) {
+			l := loans[0]
+			if l.Request != nil {
+				t.Fatal("row accepted")
+			}
+			cols := map[string]bool{}
+			for _, p := range l.Problems {
+				cols[p.Column] = true
+			}
+			if !cols["amount"] || !cols["rate"] || len(l.Problems) != 2 {
+				t.Errorf("problems %v, want amount and rate", problemsOf(l))
+			}
+		},
+	}, {
 		name: "UTF8BOMCommasSerialDate",
 		data: []byte("\uFEFFid,amount,currency,rate,issue_date,term_months,programme,frequency,cap_fx,extra\r\n" +
 			"A,\"1,000,000.00\",KZT,19.5,45730,24,eaeu-industrial,quarterly,\"0,18\",x\r\n" +

@@ -85,3 +85,29 @@ func recalc(t *testing.T, xlsxPath string, sheets []string) map[string][][]strin
 	}
 	return got
 }
+
+// convertPDF renders xlsxPath to PDF with LibreOffice (a fresh profile)
+// and returns the PDF's path.
+func convertPDF(t *testing.T, bin, xlsxPath, outDir string) string {
+	t.Helper()
+	profile := t.TempDir()
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, bin,
+		"-env:UserInstallation="+(&url.URL{Scheme: "file", Path: profile}).String(),
+		"--headless", "--norestore", "--nolockcheck",
+		"--convert-to", "pdf", "--outdir", outDir, xlsxPath)
+	cmd.Env = append(os.Environ(), "HOME="+profile, "LC_ALL=C.UTF-8")
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
+	cmd.WaitDelay = 5 * time.Second
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("soffice: %v\n%s", err, out)
+	}
+	p := filepath.Join(outDir, strings.TrimSuffix(filepath.Base(xlsxPath), filepath.Ext(xlsxPath))+".pdf")
+	if _, err := os.Stat(p); err != nil {
+		t.Fatalf("no PDF written: %v\n%s", err, out)
+	}
+	return p
+}

@@ -7,6 +7,8 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"time"
+	"unicode/utf8"
 
 	"github.com/eaeu-subsidy/subsidy/calc"
 	"github.com/shopspring/decimal"
@@ -28,41 +30,66 @@ const (
 // maxSheetRows is the number of rows a worksheet holds.
 const maxSheetRows = excelize.TotalRows
 
+// fontFamily is the one font of every workbook, cells and charts alike:
+// Arial is on every office machine, and LibreOffice without it takes its
+// metric twin Liberation Sans (or DejaVu Sans), never a serif face.
+const fontFamily = "Arial"
+
+// fontSize is the size of body text, in points.
+const fontSize = 10
+
 // styles are the cell styles of one workbook.
 type styles struct {
-	title, header, bold, text, wrap        int
-	money, moneyBold, date, percent, fx    int
-	integer, integerBold, good, bad, muted int
+	title, header, bold, text, wrap         int
+	money, moneyBold, date, percent, fx     int
+	integer, integerBold, good, bad, muted  int
+	center, banner, bannerBad, number, note int
+}
+
+func font(bold bool, size float64, color string) *excelize.Font {
+	return &excelize.Font{Family: fontFamily, Bold: bold, Size: size, Color: color}
 }
 
 func newStyles(f *excelize.File) (*styles, error) {
+	if err := f.SetDefaultFont(fontFamily); err != nil {
+		return nil, err
+	}
 	var s styles
 	pf, fxf := percentFormat, fxFormat
 	border := []excelize.Border{{Type: "bottom", Color: "808080", Style: 1}}
+	plain := font(false, fontSize, "000000")
+	top := &excelize.Alignment{Vertical: "top"}
 	defs := []struct {
 		dst *int
 		st  excelize.Style
 	}{
-		{&s.title, excelize.Style{Font: &excelize.Font{Bold: true, Size: 14}}},
+		{&s.title, excelize.Style{Font: font(true, 13, "000000")}},
 		{&s.header, excelize.Style{
-			Font:      &excelize.Font{Bold: true},
+			Font:      font(true, fontSize, "000000"),
 			Fill:      excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"DDEBF7"}},
 			Alignment: &excelize.Alignment{WrapText: true, Vertical: "top"},
 			Border:    border,
 		}},
-		{&s.bold, excelize.Style{Font: &excelize.Font{Bold: true}}},
-		{&s.text, excelize.Style{NumFmt: 49}}, // "@": text, so a code such as 0012 stays text
-		{&s.wrap, excelize.Style{Alignment: &excelize.Alignment{WrapText: true, Vertical: "top"}}},
-		{&s.money, excelize.Style{NumFmt: numFmtMoney}},
-		{&s.moneyBold, excelize.Style{NumFmt: numFmtMoney, Font: &excelize.Font{Bold: true}}},
-		{&s.date, excelize.Style{NumFmt: numFmtDate}},
-		{&s.percent, excelize.Style{CustomNumFmt: &pf}},
-		{&s.fx, excelize.Style{CustomNumFmt: &fxf}},
-		{&s.integer, excelize.Style{NumFmt: numFmtInteger}},
-		{&s.integerBold, excelize.Style{NumFmt: numFmtInteger, Font: &excelize.Font{Bold: true}}},
-		{&s.good, excelize.Style{Font: &excelize.Font{Color: "1E7B34"}}},
-		{&s.bad, excelize.Style{Font: &excelize.Font{Color: "C00000", Bold: true}}},
-		{&s.muted, excelize.Style{Font: &excelize.Font{Color: "666666", Italic: true}}},
+		{&s.bold, excelize.Style{Font: font(true, fontSize, "000000"), Alignment: top}},
+		{&s.text, excelize.Style{NumFmt: 49, Font: plain, Alignment: top}}, // "@": text, so a code such as 0012 stays text
+		{&s.wrap, excelize.Style{Font: plain, Alignment: &excelize.Alignment{WrapText: true, Vertical: "top"}}},
+		{&s.money, excelize.Style{NumFmt: numFmtMoney, Font: plain, Alignment: top}},
+		{&s.moneyBold, excelize.Style{NumFmt: numFmtMoney, Font: font(true, fontSize, "000000"), Alignment: top}},
+		{&s.date, excelize.Style{NumFmt: numFmtDate, Font: plain, Alignment: &excelize.Alignment{Horizontal: "right", Vertical: "top"}}},
+		{&s.percent, excelize.Style{CustomNumFmt: &pf, Font: plain, Alignment: top}},
+		{&s.fx, excelize.Style{CustomNumFmt: &fxf, Font: plain, Alignment: top}},
+		{&s.integer, excelize.Style{NumFmt: numFmtInteger, Font: plain, Alignment: top}},
+		{&s.integerBold, excelize.Style{NumFmt: numFmtInteger, Font: font(true, fontSize, "000000"), Alignment: top}},
+		{&s.good, excelize.Style{Font: font(false, fontSize, "1E7B34"), Alignment: top}},
+		{&s.bad, excelize.Style{Font: font(true, fontSize, "C00000"), Alignment: &excelize.Alignment{WrapText: true, Vertical: "top"}}},
+		{&s.muted, excelize.Style{Font: &excelize.Font{Family: fontFamily, Size: fontSize, Color: "555555", Italic: true}, Alignment: &excelize.Alignment{WrapText: true, Vertical: "top"}}},
+		{&s.center, excelize.Style{Font: plain, Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "top"}}},
+		{&s.banner, excelize.Style{Font: font(true, 11, "1E7B34"),
+			Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"E2EFDA"}}}},
+		{&s.bannerBad, excelize.Style{Font: font(true, 11, "C00000"),
+			Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"FCE4E4"}}}},
+		{&s.note, excelize.Style{Font: &excelize.Font{Family: fontFamily, Size: fontSize, Color: "555555", Italic: true}}},
+		{&s.number, excelize.Style{Font: plain, Alignment: &excelize.Alignment{Horizontal: "left", Vertical: "top"}}},
 	}
 	for _, d := range defs {
 		id, err := f.NewStyle(&d.st)
@@ -72,6 +99,21 @@ func newStyles(f *excelize.File) (*styles, error) {
 		*d.dst = id
 	}
 	return &s, nil
+}
+
+// localDates makes the workbook's dates read the way its language writes
+// them: 14.03.2025 in Russian, 2025-03-14 in English (a built-in short
+// date would follow the reader's locale, and a Russian workbook opened on
+// an English machine would show 3/14/2025).
+func (s *styles) localDates(f *excelize.File, lang string) error {
+	layout := "dd.mm.yyyy"
+	if Lang(lang) == "en" {
+		layout = "yyyy-mm-dd"
+	}
+	id, err := f.NewStyle(&excelize.Style{CustomNumFmt: &layout, Font: font(false, fontSize, "000000"),
+		Alignment: &excelize.Alignment{Horizontal: "right", Vertical: "top"}})
+	s.date = id
+	return err
 }
 
 // serial returns d as a spreadsheet date serial (1900 date system: 1 is
@@ -180,8 +222,10 @@ func (c *countWriter) Write(p []byte) (int, error) {
 type spill struct {
 	f        *excelize.File
 	base     string
-	header   []any
+	header   []string
+	style    int // of the header
 	widths   []float64
+	page     page
 	capacity int // data rows per sheet
 
 	sheets []string
@@ -197,8 +241,9 @@ type spill struct {
 // lower it to see the spill without a million rows.
 var spillRows = maxSheetRows - 3
 
-func newSpill(f *excelize.File, base string, header []any, widths []float64) *spill {
-	return &spill{f: f, base: base, header: header, widths: widths, capacity: spillRows}
+func newSpill(f *excelize.File, base string, header []string, style int, widths []float64, pg page) *spill {
+	pg.TitleRows = 1
+	return &spill{f: f, base: base, header: header, style: style, widths: widths, page: pg, capacity: spillRows}
 }
 
 // sheetName returns the name of the n-th sheet (1-based).
@@ -242,7 +287,7 @@ func (s *spill) open() error {
 			return err
 		}
 	}
-	if err := printSetup(s.f, name); err != nil {
+	if err := setPage(s.f, name, s.page); err != nil {
 		return err
 	}
 	sw, err := s.f.NewStreamWriter(name)
@@ -257,7 +302,8 @@ func (s *spill) open() error {
 	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
 		return err
 	}
-	if err := sw.SetRow("A1", s.header, excelize.RowOpts{Height: 45}); err != nil {
+	cells, opts := headerRow(s.style, s.header, s.widths)
+	if err := sw.SetRow("A1", cells, opts); err != nil {
 		return err
 	}
 	s.sheets = append(s.sheets, name)
@@ -316,11 +362,136 @@ func (s *spill) ranges(c int) string {
 // lastSheet returns the name of the last sheet.
 func (s *spill) lastSheet() string { return s.sheets[len(s.sheets)-1] }
 
-// printSetup makes a sheet print landscape and one page wide (as many pages
-// long as it needs), so that a printed schedule keeps its columns
-// together. It must run before the sheet's StreamWriter is opened: the
-// writer keeps these settings, and setting them after a flush would make
-// excelize read the whole streamed sheet back.
+// page is how a sheet prints: A4, Landscape or portrait, as many pages wide
+// as Wide (1 unless set), TitleRows (rows 1…TitleRows) repeated at the top
+// of every page, and a footer with the sheet's name, Footer (the rules
+// version and generation time) and the page number.
+type page struct {
+	Landscape bool
+	Wide      int
+	TitleRows int
+	Footer    string
+	Lang      string
+}
+
+// paperA4 is the paper size code of A4 in SpreadsheetML.
+const paperA4 = 9
+
+// setPage applies p to sheet. It must run before the sheet's StreamWriter
+// is opened: the writer keeps these settings, and setting them after a
+// flush would make excelize read the whole streamed sheet back.
+func setPage(f *excelize.File, sheet string, p page) error {
+	orient, size, long, fit := "portrait", paperA4, 0, true
+	if p.Landscape {
+		orient = "landscape"
+	}
+	wide := max(p.Wide, 1)
+	if err := f.SetPageLayout(sheet, &excelize.PageLayoutOptions{Size: &size, Orientation: &orient, FitToWidth: &wide, FitToHeight: &long}); err != nil {
+		return err
+	}
+	if err := f.SetSheetProps(sheet, &excelize.SheetPropsOptions{FitToPage: &fit}); err != nil {
+		return err
+	}
+	lr, tb, hf := 0.4, 0.5, 0.25
+	bottom := 0.65
+	if err := f.SetPageMargins(sheet, &excelize.PageLayoutMarginsOptions{Left: &lr, Right: &lr, Top: &tb, Bottom: &bottom, Header: &hf, Footer: &hf}); err != nil {
+		return err
+	}
+	ft := `&"` + fontFamily + `,Regular"&8`
+	pageOf := text{"Стр. &P из &N", "Page &P of &N"}.in(p.Lang)
+	footer := "&L" + ft + "&A&C" + ft + footerText(p.Footer) + "&R" + ft + pageOf
+	if err := f.SetHeaderFooter(sheet, &excelize.HeaderFooterOptions{OddFooter: footer}); err != nil {
+		return err
+	}
+	if p.TitleRows > 0 {
+		return f.SetDefinedName(&excelize.DefinedName{
+			Name: "_xlnm.Print_Titles", Scope: sheet,
+			RefersTo: fmt.Sprintf("%s!$1:$%d", quote(sheet), p.TitleRows),
+		})
+	}
+	return nil
+}
+
+// footerText escapes s for a header or footer (& starts a code there) and
+// cuts it so that the whole footer stays within the 255 characters a
+// footer holds.
+func footerText(s string) string {
+	s = strings.ReplaceAll(s, "&", "&&")
+	if r := []rune(s); len(r) > 150 {
+		s = string(r[:150])
+	}
+	return s
+}
+
+// footerLine is the footer's middle: the programme's rules version and the
+// generation time, in lang.
+func footerLine(rules string, at time.Time, lang string) string {
+	gen := text{"сформировано ", "generated "}.in(lang) + at.UTC().Format("2006-01-02 15:04") + " UTC"
+	if rules == "" {
+		return gen
+	}
+	return text{"правила ", "rules "}.in(lang) + rules + " · " + gen
+}
+
+// lines returns how many lines s takes in a cell width characters wide
+// when the cell wraps its text; bold text is wider. The estimate errs on
+// the generous side (fonts differ between programs: Arial, Liberation
+// Sans, DejaVu Sans), so a row sized by it never cuts its text.
+func lines(s string, width float64, bold bool) int {
+	if s == "" {
+		return 1
+	}
+	per := 1.05 // characters of the column's unit a character takes
+	if bold {
+		per = 1.12
+	}
+	room := max(width-1, 1)
+	n := 0
+	for _, para := range strings.Split(s, "\n") {
+		n++
+		used := 0.0
+		for i, w := range strings.Fields(para) {
+			lw := float64(utf8.RuneCountInString(w)) * per
+			if i > 0 && used+per+lw > room {
+				n++
+				used = 0
+			} else if i > 0 {
+				used += per
+			}
+			for lw > room { // a word longer than the column breaks
+				n++
+				lw -= room
+			}
+			used += lw
+		}
+	}
+	return n
+}
+
+// rowHeight is the height in points of a row whose tallest cell has n
+// lines of body text.
+func rowHeight(n int) float64 { return float64(max(n, 1))*13 + 3 }
+
+// headerRow returns the header cells for labels in style st and the row
+// options that make the row tall enough for the wrapped labels in their
+// column widths.
+func headerRow(st int, labels []string, widths []float64) ([]any, excelize.RowOpts) {
+	cells := make([]any, len(labels))
+	n := 1
+	for i, l := range labels {
+		cells[i] = cellOf(st, l)
+		w := 10.0
+		if i < len(widths) {
+			w = widths[i]
+		}
+		n = max(n, lines(l, w, true))
+	}
+	return cells, excelize.RowOpts{Height: rowHeight(n)}
+}
+
+// printSetup makes a sheet print landscape and one page wide (as many
+// pages long as it needs). Like setPage it must run before the sheet's
+// StreamWriter is opened.
 func printSetup(f *excelize.File, sheet string) error {
 	landscape, wide, long, fit := "landscape", 1, 0, true
 	if err := f.SetPageLayout(sheet, &excelize.PageLayoutOptions{Orientation: &landscape, FitToWidth: &wide, FitToHeight: &long}); err != nil {

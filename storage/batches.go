@@ -17,6 +17,7 @@ const (
 	BatchRunning   = "running"
 	BatchDone      = "done"
 	BatchFailed    = "failed"
+	BatchCancelled = "cancelled"
 )
 
 // Kinds of a batch job's stored files.
@@ -221,13 +222,35 @@ func (db *DB) ReleaseBatchJob(ctx context.Context, id, owner string, data []byte
 	return held(res, err)
 }
 
+// CancelBatchJob makes a queued or running job cancelled (finished at
+// finished, with data), whichever replica runs it: that replica's next
+// write finds the job no longer its own. False when the job is not queued
+// or running.
+func (db *DB) CancelBatchJob(ctx context.Context, id string, finished time.Time, data []byte) (bool, error) {
+	res, err := db.sql.ExecContext(ctx, db.q(`UPDATE batch_jobs
+		SET status = ?, finished_at = ?, job = ?, owner = NULL, lease_until = NULL, version = version + 1
+		WHERE id = ? AND status IN (?, ?)`), BatchCancelled, stamp(finished), string(data), id, BatchQueued, BatchRunning)
+	return held(res, err)
+}
+
+// BatchQueuePosition returns the place of a queued job in the queue (1:
+// next to run), or 0 when it is not queued.
+func (db *DB) BatchQueuePosition(ctx context.Context, id string) (int, error) {
+	var n int
+	err := db.sql.QueryRowContext(ctx, db.q(`SELECT COUNT(*) FROM batch_jobs q, batch_jobs j
+		WHERE j.id = ? AND j.status = ? AND q.status = ?
+		AND (q.created_at < j.created_at OR (q.created_at = j.created_at AND q.id <= j.id))`),
+		id, BatchQueued, BatchQueued).Scan(&n)
+	return n, err
+}
+
 // StaleBatchJobs returns the ids of the jobs finished before finishedBefore
 // and of uploads still being received since before receivedBefore (their
 // replica died while copying).
 func (db *DB) StaleBatchJobs(ctx context.Context, finishedBefore, receivedBefore time.Time) ([]string, error) {
 	rows, err := db.sql.QueryContext(ctx, db.q(`SELECT id FROM batch_jobs
-		WHERE (status IN (?, ?) AND finished_at < ?) OR (status = ? AND created_at < ?)`),
-		BatchDone, BatchFailed, stamp(finishedBefore), BatchReceiving, stamp(receivedBefore))
+		WHERE (status IN (?, ?, ?) AND finished_at < ?) OR (status = ? AND created_at < ?)`),
+		BatchDone, BatchFailed, BatchCancelled, stamp(finishedBefore), BatchReceiving, stamp(receivedBefore))
 	if err != nil {
 		return nil, err
 	}

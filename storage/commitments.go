@@ -69,14 +69,26 @@ func (db *DB) Commitments(ctx context.Context, programme string) ([]CommitmentYe
 		env := b.Amount
 		c.Envelope = &env
 	}
+	// A year without a budget is summed in the currency of the programme's
+	// cap (the envelope's in practice), or RUB for a programme without one.
+	fallback := "RUB"
+	if p, ok := calc.LookupProgramme(programme); ok && p.Cap != nil {
+		fallback = p.Cap.Currency
+	}
+	yearCurrency := func(y int) string {
+		if b := budgetOf[y]; b != nil {
+			return b.Currency
+		}
+		return fallback
+	}
 	// into converts an amount in currency cur (with the year's fx into
-	// fxCur) into the envelope's currency of year y.
+	// fxCur) into the currency of year y; false when it cannot.
 	into := func(y int, cur string, amt calc.Money, fx, fxCur string) (calc.Money, bool) {
-		b := budgetOf[y]
-		if b == nil || b.Currency == cur {
+		want := yearCurrency(y)
+		if cur == want {
 			return amt, true
 		}
-		if fx == "" || fxCur != b.Currency {
+		if fx == "" || fxCur != want {
 			return 0, false
 		}
 		rate, err := decimal.NewFromString(fx)
@@ -103,10 +115,8 @@ func (db *DB) Commitments(ctx context.Context, programme string) ([]CommitmentYe
 			return nil, fmt.Errorf("storage: %w", err)
 		}
 		c := get(y)
-		if c.Currency == "" {
-			c.Currency = cur
-		}
-		if m, ok := into(y, cur, calc.Money(sum), fx, fxCur); ok && (c.Currency == cur || budgetOf[y] != nil) {
+		c.Currency = yearCurrency(y)
+		if m, ok := into(y, cur, calc.Money(sum), fx, fxCur); ok {
 			c.Committed += m
 			c.Agreements += n
 		} else {
@@ -164,9 +174,7 @@ func (db *DB) Commitments(ctx context.Context, programme string) ([]CommitmentYe
 			return nil, fmt.Errorf("storage: %w", err)
 		}
 		c := get(y)
-		if c.Currency == "" {
-			c.Currency = cur
-		}
+		c.Currency = yearCurrency(y)
 		if c.Currency != cur {
 			continue // claims are in the loan currency; only like is added
 		}

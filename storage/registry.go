@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/eaeu-subsidy/subsidy/calc"
 )
@@ -114,9 +115,9 @@ func (db *DB) PutBudget(ctx context.Context, b *Budget) error {
 		if _, err := tx.ExecContext(ctx, db.q(`DELETE FROM budgets WHERE programme = ? AND year = ?`), b.Programme, b.Year); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, db.q(`INSERT INTO budgets (programme, year, amount, currency, contributions, rules_version, input_hash, created_by, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`),
-			b.Programme, b.Year, int64(b.Amount), b.Currency, string(contrib), b.RulesVersion, b.InputHash, b.CreatedBy, b.CreatedAt); err != nil {
+		if _, err := tx.ExecContext(ctx, db.q(`INSERT INTO budgets (programme, year, amount, currency, contributions, rules_version, rates_hash, input_hash, created_by, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+			b.Programme, b.Year, int64(b.Amount), b.Currency, string(contrib), b.RulesVersion, b.RatesHash, b.InputHash, b.CreatedBy, b.CreatedAt); err != nil {
 			return err
 		}
 		return db.audit(ctx, tx, "put", "budget", fmt.Sprintf("%s/%d", b.Programme, b.Year), b.Stamp,
@@ -126,7 +127,7 @@ func (db *DB) PutBudget(ctx context.Context, b *Budget) error {
 
 // Budgets lists a programme's budgets by year.
 func (db *DB) Budgets(ctx context.Context, programme string) ([]Budget, error) {
-	rows, err := db.sql.QueryContext(ctx, db.q(`SELECT programme, year, amount, currency, contributions, rules_version, input_hash, created_by, created_at
+	rows, err := db.sql.QueryContext(ctx, db.q(`SELECT programme, year, amount, currency, contributions, rules_version, rates_hash, input_hash, created_by, created_at
 		FROM budgets WHERE programme = ? ORDER BY year`), programme)
 	if err != nil {
 		return nil, fmt.Errorf("storage: %w", err)
@@ -137,7 +138,7 @@ func (db *DB) Budgets(ctx context.Context, programme string) ([]Budget, error) {
 		var b Budget
 		var amount int64
 		var contrib string
-		if err := rows.Scan(&b.Programme, &b.Year, &amount, &b.Currency, &contrib, &b.RulesVersion, &b.InputHash, &b.CreatedBy, &b.CreatedAt); err != nil {
+		if err := rows.Scan(&b.Programme, &b.Year, &amount, &b.Currency, &contrib, &b.RulesVersion, &b.RatesHash, &b.InputHash, &b.CreatedBy, &b.CreatedAt); err != nil {
 			return nil, fmt.Errorf("storage: %w", err)
 		}
 		b.Amount = calc.Money(amount)
@@ -241,15 +242,25 @@ func (db *DB) Agreement(ctx context.Context, id string) (Agreement, error) {
 // SetAgreementStatus changes an agreement's status and logs who did it.
 func (db *DB) SetAgreementStatus(ctx context.Context, id, status, actor string) error {
 	return db.tx(ctx, func(tx *sql.Tx) error {
-		var old string
-		err := tx.QueryRowContext(ctx, db.q(`SELECT status FROM agreements WHERE id = ?`), id).Scan(&old)
-		if errors.Is(err, sql.ErrNoRows) {
-			return ErrNotFound
-		}
+		// The row is locked by an update before its old status is read,
+		// so two changes at once on PostgreSQL (read committed) cannot both
+		// take the same old status out of the running sums; SQLite's
+		// write transactions are serial already.
+		r, err := tx.ExecContext(ctx, db.q(`UPDATE agreements SET updated_at = ? WHERE id = ?`), stamp(db.now()), id)
 		if err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, db.q(`UPDATE agreements SET status = ?, updated_at = ? WHERE id = ?`), status, stamp(db.now()), id); err != nil {
+		if n, _ := r.RowsAffected(); n == 0 {
+			return ErrNotFound
+		}
+		var old string
+		if err := tx.QueryRowContext(ctx, db.q(`SELECT status FROM agreements WHERE id = ?`), id).Scan(&old); err != nil {
+			return err
+		}
+		if old == status {
+			return db.audit(ctx, tx, "status", "agreement", id, Stamp{CreatedBy: actor}, status+" (unchanged)")
+		}
+		if _, err := tx.ExecContext(ctx, db.q(`UPDATE agreements SET status = ? WHERE id = ?`), status, id); err != nil {
 			return err
 		}
 		if err := db.rollup(ctx, tx, id, old, -1); err != nil {
@@ -330,11 +341,15 @@ func (db *DB) SetClaimStatus(ctx context.Context, agreementID, id, status, actor
 	})
 }
 
-// Audit lists the audit log from since (an RFC 3339 time or "" for the
+// Audit lists the audit log from since (the zero time: from the
 // beginning), oldest first, at most limit entries.
-func (db *DB) Audit(ctx context.Context, since string, limit int) ([]AuditEntry, error) {
+func (db *DB) Audit(ctx context.Context, since time.Time, limit int) ([]AuditEntry, error) {
+	from := ""
+	if !since.IsZero() {
+		from = stamp(since)
+	}
 	rows, err := db.sql.QueryContext(ctx, db.q(`SELECT id, at, actor, action, entity, entity_id, rules_version, rates_hash, input_hash, detail
-		FROM audit WHERE at >= ? ORDER BY at, id LIMIT ?`), since, limit)
+		FROM audit WHERE at >= ? ORDER BY at, id LIMIT ?`), from, limit)
 	if err != nil {
 		return nil, fmt.Errorf("storage: %w", err)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"testing"
+	"time"
 
 	"github.com/eaeu-subsidy/subsidy/calc"
 	"github.com/eaeu-subsidy/subsidy/storage"
@@ -137,7 +138,7 @@ func TestRegistry(t *testing.T) {
 			if err := db.SetAgreementStatus(ctx, a1, "closed", "officer"); err != nil {
 				t.Fatal(err)
 			}
-			log, err := db.Audit(ctx, "", 100)
+			log, err := db.Audit(ctx, time.Time{}, 100)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -145,9 +146,80 @@ func TestRegistry(t *testing.T) {
 			if len(log) != 11 || log[len(log)-1].Action != "status" || log[len(log)-1].Entity != "agreement" {
 				t.Errorf("audit: %d entries, last %+v", len(log), log[len(log)-1])
 			}
-			later, _ := db.Audit(ctx, log[len(log)-1].At, 100)
+			lastAt, err := time.Parse(time.RFC3339Nano, log[len(log)-1].At)
+			if err != nil {
+				t.Fatal(err)
+			}
+			later, _ := db.Audit(ctx, lastAt, 100)
 			if len(later) != 1 {
 				t.Errorf("audit since the last: %d entries", len(later))
+			}
+		})
+	}
+}
+
+// Two officers changing one agreement's status at once must leave the
+// running sums counting it once (PostgreSQL's read committed would let
+// both take the same old status out of them).
+func TestConcurrentStatusChanges(t *testing.T) {
+	for name, db := range storagetest.Engines(t) {
+		t.Run(name, func(t *testing.T) {
+			ctx := context.Background()
+			a := storage.Agreement{Number: "KD", Date: "2025-01-01", Status: "applied", Programme: "eaeu-industrial", Currency: "RUB",
+				Eligible: true, SubsidyPayable: money("100.00"), Request: []byte(`{}`), Result: []byte(`{}`),
+				Years:    []storage.AgreementYear{{Year: 2025, Payable: money("100.00")}},
+				Benefits: []storage.CountryYear{{Year: 2025, Country: "RU", Amount: money("100.00")}}}
+			if err := db.CreateAgreement(ctx, &a); err != nil {
+				t.Fatal(err)
+			}
+			for range 10 {
+				done := make(chan error, 2)
+				for _, st := range []string{"approved", "closed"} {
+					go func() { done <- db.SetAgreementStatus(ctx, a.ID, st, "officer") }()
+				}
+				for range 2 {
+					if err := <-done; err != nil {
+						t.Fatal(err)
+					}
+				}
+				if err := db.SetAgreementStatus(ctx, a.ID, "applied", "officer"); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := db.SetAgreementStatus(ctx, a.ID, "approved", "officer"); err != nil {
+				t.Fatal(err)
+			}
+			com, err := db.Commitments(ctx, "eaeu-industrial")
+			if err != nil || len(com) != 1 || com[0].Committed != money("100.00") || com[0].Agreements != 1 || com[0].Countries[0].Benefit != money("100.00") {
+				t.Fatalf("after the races: %+v, %v", com, err)
+			}
+		})
+	}
+}
+
+// A year without a budget sums in the programme's cap currency: a loan in
+// another currency with no exchange rate into it is left out, its
+// enterprises' benefit too.
+func TestCommitmentsCurrencyWithoutBudget(t *testing.T) {
+	for name, db := range storagetest.Engines(t) {
+		t.Run(name, func(t *testing.T) {
+			ctx := context.Background()
+			for _, cur := range []string{"KZT", "RUB"} { // KZT first: row order must not matter
+				a := storage.Agreement{Number: cur, Date: "2025-01-01", Status: "approved", Programme: "eaeu-industrial", Currency: cur,
+					Eligible: true, Request: []byte(`{}`), Result: []byte(`{}`),
+					Years:    []storage.AgreementYear{{Year: 2027, Payable: money("100.00")}},
+					Benefits: []storage.CountryYear{{Year: 2027, Country: "KZ", Amount: money("100.00")}}}
+				if err := db.CreateAgreement(ctx, &a); err != nil {
+					t.Fatal(err)
+				}
+			}
+			com, err := db.Commitments(ctx, "eaeu-industrial")
+			if err != nil || len(com) != 1 {
+				t.Fatalf("%+v, %v", com, err)
+			}
+			y := com[0]
+			if y.Currency != "RUB" || y.Committed != money("100.00") || y.Unconverted != 1 || len(y.Countries) != 1 || y.Countries[0].Benefit != money("100.00") {
+				t.Errorf("2027: %+v", y)
 			}
 		})
 	}

@@ -4,12 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
-	"strings"
 
 	"github.com/eaeu-subsidy/subsidy/calc"
 	"github.com/eaeu-subsidy/subsidy/handlers"
@@ -31,103 +28,89 @@ const maxRequestBytes = 1 << 20
 // the result: JSON to standard output by default, the Excel report for
 // -o result.xlsx, the schedule as CSV for -o result.csv.
 func runCalc(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("calc", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	out := fs.String("o", "", "output file: .xlsx (Excel report), .csv (schedule) or .json; empty or - is JSON on standard output")
-	format := fs.String("format", "", "json, xlsx or csv (default: from the output file's extension, else json)")
-	lang := fs.String("lang", "ru", "language of messages and headers: ru or en")
-	rates := fs.String("rates", "", "policy rate CSV file (the format of the built-in record); empty: the built-in record")
-	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: subsidy calc request.json [-o result.xlsx|result.csv|result.json] [--lang ru|en]\n\nComputes one calculation request (the JSON body of POST /api/v1/calculations;\n- reads standard input) and writes the result.\n\nflags:")
-		fs.PrintDefaults()
-	}
-	if err := fs.Parse(reorder(args, map[string]bool{"o": true, "format": true, "lang": true, "rates": true})); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
+	c := newCmdline("calc", "request.json [-o result.json|result.xlsx|result.csv] [flags]", `
+Computes one calculation request (the JSON body of POST /api/v1/calculations;
+- reads standard input) and writes the result: JSON on standard output, or
+the file -o names, in the format of its extension (or --format).`, stdout, stderr)
+	out := c.fs.String("o", "", "output `FILE`: .json, .xlsx (Excel report) or .csv (schedule); - or none: JSON on standard output")
+	format := c.fs.String("format", "", "output `FORMAT` whatever the file's name: json, xlsx or csv")
+	lang := c.withLang("the report")
+	rates := c.fs.String("rates", "", "policy rate CSV `FILE` (the format of the built-in record); none: the built-in record")
+	return c.run(args, 1, 1, func() error {
+		f, err := chooseFormat(*out, *format, formatJSON, formatXLSX, formatCSV)
+		if err != nil {
+			return err
 		}
-		return exitCode(2)
-	}
-	if fs.NArg() != 1 {
-		fs.Usage()
-		return exitCode(2)
-	}
-	if *lang != "ru" && *lang != "en" {
-		fmt.Fprintf(stderr, "subsidy calc: --lang %q: want ru or en\n", *lang)
-		return exitCode(2)
-	}
-	f := strings.ToLower(*format)
-	if f == "" {
-		f = strings.TrimPrefix(strings.ToLower(filepath.Ext(*out)), ".")
-		if f != "xlsx" && f != "csv" {
-			f = "json"
+		book, err := loadRates(*rates)
+		if err != nil {
+			return err
 		}
-	}
-	if f != "json" && f != "xlsx" && f != "csv" {
-		fmt.Fprintf(stderr, "subsidy calc: --format %q: want json, xlsx or csv\n", *format)
-		return exitCode(2)
-	}
-	if f == "xlsx" && (*out == "" || *out == "-") && isTerminal(stdout) {
-		fmt.Fprintln(stderr, "subsidy calc: refusing to write a workbook to a terminal; use -o result.xlsx")
-		return exitCode(2)
-	}
-	book, err := loadRates(*rates)
-	if err != nil {
-		return err
-	}
-	body, err := readInput(fs.Arg(0), maxRequestBytes)
-	if err != nil {
-		return err
-	}
-	req, err := handlers.DecodeRequest(body, *lang)
-	if err != nil {
-		printProblem(stderr, err, *lang)
-		return exitCode(1)
-	}
-	if req.Lang == "" {
-		req.Lang = *lang
-	}
-	res, err := calc.Calculate(req, calc.Options{Rates: book})
-	if err != nil {
-		printProblem(stderr, err, *lang)
-		return exitCode(1)
-	}
-	return writeOutput(*out, stdout, func(w io.Writer) error {
-		switch f {
-		case "xlsx":
-			return report.WriteCalculation(w, req, res, *lang)
-		case "csv":
-			return report.WriteScheduleCSV(w, res, *lang)
+		body, err := readInput(c.fs.Arg(0), maxRequestBytes)
+		if err != nil {
+			return err
 		}
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		return enc.Encode(res)
+		req, err := handlers.DecodeRequest(body, *lang)
+		if err != nil {
+			explainProblem(c, err)
+			return exitCode(1)
+		}
+		// One language for the result, the report and the messages:
+		// --lang when given, else the request's "lang", else Russian.
+		switch {
+		case c.flagGiven("lang"), req.Lang != "ru" && req.Lang != "en":
+			req.Lang = *lang
+		default:
+			*lang, c.lang = req.Lang, req.Lang
+		}
+		res, err := calc.Calculate(req, calc.Options{Rates: book})
+		if err != nil {
+			explainProblem(c, err)
+			return exitCode(1)
+		}
+		return writeFile(*out, stdout, f, func(w io.Writer) error {
+			switch f {
+			case formatXLSX:
+				return report.WriteCalculation(w, req, res, *lang)
+			case formatCSV:
+				return report.WriteScheduleCSV(w, res, *lang)
+			}
+			enc := json.NewEncoder(w)
+			enc.SetIndent("", "  ")
+			return enc.Encode(res)
+		})
 	})
 }
 
-// printProblem explains an invalid request on stderr, one field a line.
+// printProblem explains an invalid request on w, one field a line, in
+// lang, for subsidy calc (see explainProblem).
 func printProblem(w io.Writer, err error, lang string) {
+	explainProblem(&cmdline{name: "calc", stderr: w, lang: lang}, err)
+}
+
+// explainProblem explains an invalid request on the command's stderr, one
+// field a line, in its language.
+func explainProblem(c *cmdline, err error) {
 	var ce *calc.Error
 	var p *handlers.Problem
 	switch {
 	case errors.As(err, &ce):
-		fmt.Fprintln(w, "subsidy calc: invalid request:")
+		c.say("subsidy "+c.name+": invalid request:", "subsidy "+c.name+": запрос с ошибками:")
 		for _, f := range ce.Fields {
-			fmt.Fprintf(w, "  %s: %s\n", f.Field, f.Message(lang))
+			fmt.Fprintf(c.stderr, "  %s: %s\n", f.Field, f.Message(c.lang))
 		}
 		if len(ce.Fields) == 0 {
-			fmt.Fprintln(w, " ", ce.Detail)
+			fmt.Fprintln(c.stderr, " ", ce.Detail)
 		}
 	case errors.As(err, &p):
-		fmt.Fprintf(w, "subsidy calc: %s", p.Title)
+		c.say("subsidy "+c.name+": the request cannot be read:", "subsidy "+c.name+": запрос не читается:")
 		if p.Detail != "" {
-			fmt.Fprintf(w, ": %s", p.Detail)
+			fmt.Fprintln(c.stderr, " ", p.Detail)
 		}
-		fmt.Fprintln(w)
 		for _, f := range p.Errors {
-			fmt.Fprintf(w, "  %s: %s\n", f.Field, f.Message)
+			fmt.Fprintf(c.stderr, "  %s: %s\n", f.Field, f.Message)
 		}
 	default:
-		fmt.Fprintln(w, "subsidy calc:", err)
+		fmt.Fprintln(c.stderr, "subsidy "+c.name+":", localizeError(err, c.lang))
 	}
 }
 
@@ -149,7 +132,7 @@ func readInput(path string, max int64) ([]byte, error) {
 		return nil, err
 	}
 	if int64(len(b)) > max {
-		return nil, fmt.Errorf("%s is larger than %d bytes", path, max)
+		return nil, failf("%s is larger than %d bytes", "%s больше %d байт", path, max)
 	}
 	return b, nil
 }
@@ -162,72 +145,12 @@ func loadRates(path string) (*calc.RateBook, error) {
 	}
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, fmt.Errorf("policy rates: %w", err)
+		return nil, err // names the file
 	}
 	defer f.Close()
 	book, err := calc.ParseRateBook(f)
 	if err != nil {
-		return nil, fmt.Errorf("policy rates %s: %w", path, err)
+		return nil, failf("policy rates %s: %v", "ставки %s: %v", path, err)
 	}
 	return book, nil
-}
-
-// writeOutput runs write into the file path (through a temporary file
-// renamed at the end, so a failed run leaves no half-written file), or
-// into stdout for "" and "-".
-func writeOutput(path string, stdout io.Writer, write func(io.Writer) error) error {
-	if path == "" || path == "-" {
-		return write(stdout)
-	}
-	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp")
-	if err != nil {
-		return err
-	}
-	err = write(tmp)
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), path)
-	}
-	if err != nil {
-		os.Remove(tmp.Name())
-	}
-	return err
-}
-
-// isTerminal reports whether w is a character device (a terminal).
-func isTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
-	if !ok {
-		return false
-	}
-	fi, err := f.Stat()
-	return err == nil && fi.Mode()&os.ModeCharDevice != 0
-}
-
-// reorder moves flags given after the positional arguments to the front,
-// so that "subsidy calc req.json -o out.xlsx" works like "-o out.xlsx
-// req.json". valued names the flags that take a value.
-func reorder(args []string, valued map[string]bool) []string {
-	var flags, pos []string
-	for i := 0; i < len(args); i++ {
-		a := args[i]
-		if a == "--" {
-			pos = append(pos, args[i+1:]...)
-			break
-		}
-		if strings.HasPrefix(a, "-") && a != "-" {
-			flags = append(flags, a)
-			name := strings.TrimLeft(a, "-")
-			if !strings.Contains(name, "=") && valued[name] && i+1 < len(args) {
-				flags = append(flags, args[i+1])
-				i++
-			}
-			continue
-		}
-		pos = append(pos, a)
-	}
-	return append(flags, pos...)
 }

@@ -3,12 +3,8 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
-	"path/filepath"
-	"strings"
 	"text/tabwriter"
 
 	"github.com/eaeu-subsidy/subsidy/calc"
@@ -30,80 +26,57 @@ var compareWorkbook handlers.CompareWorkbookFunc
 // standard output by default, JSON for -o x.json or --format json, the
 // workbook for -o x.xlsx.
 func runCompare(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("compare", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	out := fs.String("o", "", "output file: .xlsx (workbook) or .json; empty or - writes to standard output")
-	format := fs.String("format", "", "text, json or xlsx (default: from the output file's extension, else text)")
-	lang := fs.String("lang", "ru", "language: ru or en")
-	rates := fs.String("rates", "", "policy rate CSV file; empty: the built-in record")
-	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: subsidy compare request.json [-o comparison.xlsx|comparison.json] [--lang ru|en]\n\nComputes one loan (the JSON of POST /api/v1/comparisons; - reads standard input)\nunder every built-in programme, or those its \"programmes\" lists, best first.\n\nflags:")
-		fs.PrintDefaults()
-	}
-	if err := fs.Parse(reorder(args, map[string]bool{"o": true, "format": true, "lang": true, "rates": true})); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
+	c := newCmdline("compare", "request.json [-o comparison.txt|comparison.json|comparison.xlsx] [--lang ru|en]", `
+Computes one loan (the JSON of POST /api/v1/comparisons; - reads standard input)
+under every built-in programme, or those its "programmes" lists, best first: a
+table on standard output, or the file -o names, in the format of its
+extension (or --format).`, stdout, stderr)
+	out := c.fs.String("o", "", "output `FILE`: .txt (table), .json or .xlsx (workbook); - or none: the table on standard output")
+	format := c.fs.String("format", "", "output `FORMAT` whatever the file's name: text, json or xlsx")
+	lang := c.withLang("the output")
+	rates := c.fs.String("rates", "", "policy rate CSV `FILE`; none: the built-in record")
+	return c.run(args, 1, 1, func() error {
+		f, err := chooseFormat(*out, *format, formatText, formatJSON, formatXLSX)
+		if err != nil {
+			return err
 		}
-		return exitCode(2)
-	}
-	if fs.NArg() != 1 {
-		fs.Usage()
-		return exitCode(2)
-	}
-	if *lang != "ru" && *lang != "en" {
-		fmt.Fprintf(stderr, "subsidy compare: --lang %q: want ru or en\n", *lang)
-		return exitCode(2)
-	}
-	f := strings.ToLower(*format)
-	if f == "" {
-		switch strings.ToLower(filepath.Ext(*out)) {
-		case ".xlsx":
-			f = "xlsx"
-		case ".json":
-			f = "json"
+		book, err := loadRates(*rates)
+		if err != nil {
+			return err
+		}
+		body, err := readInput(c.fs.Arg(0), maxRequestBytes)
+		if err != nil {
+			return err
+		}
+		req, err := handlers.DecodeRequest(body, *lang)
+		if err != nil {
+			explainProblem(c, err)
+			return exitCode(1)
+		}
+		// One language, as for calc: --lang when given, else the
+		// request's.
+		switch {
+		case c.flagGiven("lang"), req.Lang != "ru" && req.Lang != "en":
+			req.Lang = *lang
 		default:
-			f = "text"
+			*lang, c.lang = req.Lang, req.Lang
 		}
-	}
-	if f != "text" && f != "json" && f != "xlsx" {
-		fmt.Fprintf(stderr, "subsidy compare: --format %q: want text, json or xlsx\n", *format)
-		return exitCode(2)
-	}
-	if f == "xlsx" && (*out == "" || *out == "-") && isTerminal(stdout) {
-		fmt.Fprintln(stderr, "subsidy compare: refusing to write a workbook to a terminal; use -o comparison.xlsx")
-		return exitCode(2)
-	}
-	book, err := loadRates(*rates)
-	if err != nil {
-		return err
-	}
-	body, err := readInput(fs.Arg(0), maxRequestBytes)
-	if err != nil {
-		return err
-	}
-	req, err := handlers.DecodeRequest(body, *lang)
-	if err != nil {
-		printProblem(stderr, err, *lang)
-		return exitCode(1)
-	}
-	if req.Lang == "" {
-		req.Lang = *lang
-	}
-	cmp, err := calc.Compare(req, calc.Options{Rates: book})
-	if err != nil {
-		printProblem(stderr, err, *lang)
-		return exitCode(1)
-	}
-	return writeOutput(*out, stdout, func(w io.Writer) error {
-		switch f {
-		case "xlsx":
-			return report.WriteComparison(w, req, cmp, *lang)
-		case "json":
-			enc := json.NewEncoder(w)
-			enc.SetIndent("", "  ")
-			return enc.Encode(cmp)
+		cmp, err := calc.Compare(req, calc.Options{Rates: book})
+		if err != nil {
+			explainProblem(c, err)
+			return exitCode(1)
 		}
-		return writeComparisonTable(w, cmp, *lang)
+		return writeFile(*out, stdout, f, func(w io.Writer) error {
+			switch f {
+			case formatXLSX:
+				return report.WriteComparison(w, req, cmp, *lang)
+			case formatJSON:
+				enc := json.NewEncoder(w)
+				enc.SetIndent("", "  ")
+				return enc.Encode(cmp)
+			}
+			return writeComparisonTable(w, cmp, *lang)
+		})
 	})
 }
 

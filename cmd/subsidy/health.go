@@ -2,13 +2,13 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -19,45 +19,89 @@ func init() {
 
 // runHealth asks the service on this machine for /healthz (or /readyz with
 // --ready) and exits 0 when it answers 200, 1 otherwise. The address comes
-// from --addr or SUBSIDY_ADDR like serve's; a host that listens on every
-// interface (":8080", "0.0.0.0:8080") is probed on the loopback.
+// from --addr, else from the command line of the serve process --pid
+// names (what a container's health check needs: the server is process 1
+// and may have been given --addr), else from SUBSIDY_ADDR like serve's; a
+// host that listens on every interface (":8080", "0.0.0.0:8080") and a
+// port alone ("18101") are probed on the loopback.
 func runHealth(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("health", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	addr := fs.String("addr", envOr("SUBSIDY_ADDR", ":8080"), "address the service listens on ($SUBSIDY_ADDR)")
-	ready := fs.Bool("ready", false, "probe /readyz instead of /healthz")
-	timeout := fs.Duration("timeout", 3*time.Second, "give up after this long")
-	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: subsidy health [--addr host:port] [--ready] [--timeout 3s]\n\nExits 0 when the local service answers 200, 1 otherwise.\n\nflags:")
-		fs.PrintDefaults()
-	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
+	c := newCmdline("health", "[--addr host:port] [--pid 1] [--ready] [--timeout 3s]", `
+Probes the local service: exits 0 when /healthz (or /readyz with --ready)
+answers 200, 1 otherwise. Made for container health checks.`, stdout, stderr)
+	addr := c.fs.String("addr", "", "`ADDR` the service listens on, host:port or a port (default: $SUBSIDY_ADDR, else :8080)")
+	pid := c.fs.Int("pid", 0, "take the address from the command line and environment of the 'subsidy serve' process with this `PID` (in a container: 1), unless --addr is given; when that process is no 'subsidy serve', $SUBSIDY_ADDR")
+	ready := c.fs.Bool("ready", false, "probe /readyz instead of /healthz")
+	timeout := c.fs.Duration("timeout", 3*time.Second, "give up after this `DURATION`")
+	return c.run(args, 0, 0, func() error {
+		a := *addr
+		if a == "" && *pid > 0 {
+			// Not a serve process (docker run --init puts an init process
+			// first): the environment's address, as without --pid.
+			a, _ = serveAddrOf(*pid)
 		}
-		return exitCode(2)
-	}
-	url := probeURL(*addr, *ready)
-	ctx, cancel := context.WithTimeout(ctx, *timeout)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+		if a == "" {
+			a = envOr("SUBSIDY_ADDR", ":8080")
+		}
+		url := probeURL(a, *ready)
+		ctx, cancel := context.WithTimeout(ctx, *timeout)
+		defer cancel()
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+		if err != nil {
+			return err
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			return err
+		}
+		defer resp.Body.Close()
+		body, _ := io.ReadAll(io.LimitReader(resp.Body, 4096))
+		if resp.StatusCode != http.StatusOK {
+			return fmt.Errorf("%s answered %s: %s", url, resp.Status, strings.TrimSpace(string(body)))
+		}
+		fmt.Fprintf(stdout, "%s\n", strings.TrimSpace(string(body)))
+		return nil
+	})
+}
+
+// serveAddrOf reads the listen address of the serve process pid from
+// /proc: its --addr flag, else its SUBSIDY_ADDR, else the default.
+func serveAddrOf(pid int) (string, error) {
+	dir := "/proc/" + strconv.Itoa(pid)
+	cmdline, err := os.ReadFile(dir + "/cmdline")
 	if err != nil {
-		fmt.Fprintln(stderr, "subsidy health:", err)
-		return exitCode(1)
+		return "", err
 	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		fmt.Fprintln(stderr, "subsidy health:", err)
-		return exitCode(1)
+	environ, _ := os.ReadFile(dir + "/environ") // unreadable: this process's environment
+	return serveAddrFrom(cmdline, environ)
+}
+
+// serveAddrFrom parses a process's NUL-separated command line and
+// environment as serve would and returns its listen address.
+func serveAddrFrom(cmdline, environ []byte) (string, error) {
+	args := strings.Split(strings.TrimRight(string(cmdline), "\x00"), "\x00")
+	if len(args) < 2 || args[1] != "serve" {
+		return "", fmt.Errorf("process is not 'subsidy serve': %q", args)
 	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(io.LimitReader(resp.Body, 4096))
-	if resp.StatusCode != http.StatusOK {
-		fmt.Fprintf(stderr, "subsidy health: %s answered %s: %s\n", url, resp.Status, strings.TrimSpace(string(body)))
-		return exitCode(1)
+	getenv := os.Getenv
+	if len(environ) > 0 {
+		env := map[string]string{}
+		for _, kv := range strings.Split(string(environ), "\x00") {
+			if k, v, ok := strings.Cut(kv, "="); ok {
+				env[k] = v
+			}
+		}
+		getenv = func(k string) string { return env[k] }
 	}
-	fmt.Fprintf(stdout, "%s\n", strings.TrimSpace(string(body)))
-	return nil
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	var cfg serveConfig
+	if _, err := serveFlags(fs, &cfg, getenv); err != nil {
+		return "", err
+	}
+	if err := fs.Parse(reorderFlags(fs, args[2:])); err != nil {
+		return "", fmt.Errorf("serve's command line: %v", err)
+	}
+	return cfg.addr, nil
 }
 
 // probeURL turns a listen address into the URL to probe.
@@ -69,7 +113,7 @@ func probeURL(addr string, ready bool) string {
 	if strings.HasPrefix(addr, "http://") || strings.HasPrefix(addr, "https://") {
 		return strings.TrimSuffix(addr, "/") + path
 	}
-	host, port, err := net.SplitHostPort(addr)
+	host, port, err := net.SplitHostPort(listenAddr(addr))
 	if err != nil {
 		host, port = addr, "8080"
 	}

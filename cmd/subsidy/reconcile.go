@@ -4,17 +4,13 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
-	"path/filepath"
-	"strings"
 	"text/tabwriter"
 
 	"github.com/eaeu-subsidy/subsidy/calc"
 	"github.com/eaeu-subsidy/subsidy/handlers"
 	"github.com/eaeu-subsidy/subsidy/report"
-	"github.com/shopspring/decimal"
 )
 
 func init() {
@@ -30,112 +26,94 @@ const exitDifferences = 3
 // schedule file, and writes the conventions found and every difference:
 // a table on standard output by default, JSON or the workbook with -o.
 func runReconcile(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("reconcile", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	out := fs.String("o", "", "output file: .xlsx (workbook) or .json; empty or - is a table on standard output")
-	format := fs.String("format", "", "text, json or xlsx (default: from the output file's extension, else text)")
-	lang := fs.String("lang", "ru", "language of messages and headers: ru or en")
-	rates := fs.String("rates", "", "policy rate CSV file; empty: the built-in record")
-	tolerance := fs.String("tolerance", "", "largest difference accepted in a cell, in the loan currency (default 0.02, or the request's)")
-	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: subsidy reconcile request.json [bank.xlsx|bank.csv] [-o result.xlsx|result.json] [--lang ru|en]\n\nRecomputes the loan of request.json (the body of POST /api/v1/reconciliations;\nthe bank's rows in its bank_schedule or in the file) under every common\nconvention and lists every row of the bank's schedule that still differs.\nExit status: 0 no differences, 3 differences found, 1 error, 2 usage.\n\nflags:")
-		fs.PrintDefaults()
-	}
-	if err := fs.Parse(reorder(args, map[string]bool{"o": true, "format": true, "lang": true, "rates": true, "tolerance": true})); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
-		return exitCode(2)
-	}
-	if fs.NArg() < 1 || fs.NArg() > 2 {
-		fs.Usage()
-		return exitCode(2)
-	}
-	if *lang != "ru" && *lang != "en" {
-		fmt.Fprintf(stderr, "subsidy reconcile: --lang %q: want ru or en\n", *lang)
-		return exitCode(2)
-	}
-	f := strings.ToLower(*format)
-	if f == "" {
-		f = strings.TrimPrefix(strings.ToLower(filepath.Ext(*out)), ".")
-		if f != "xlsx" && f != "json" {
-			f = "text"
-		}
-	}
-	if f != "text" && f != "json" && f != "xlsx" {
-		fmt.Fprintf(stderr, "subsidy reconcile: --format %q: want text, json or xlsx\n", *format)
-		return exitCode(2)
-	}
-	if f == "xlsx" && (*out == "" || *out == "-") && isTerminal(stdout) {
-		fmt.Fprintln(stderr, "subsidy reconcile: refusing to write a workbook to a terminal; use -o result.xlsx")
-		return exitCode(2)
-	}
-	book, err := loadRates(*rates)
-	if err != nil {
-		return err
-	}
-	body, err := readInput(fs.Arg(0), maxRequestBytes)
-	if err != nil {
-		return err
-	}
-	rreq, err := handlers.DecodeReconcileRequest(body, *lang)
-	if err != nil {
-		reconcileProblem(stderr, err, *lang)
-		return exitCode(1)
-	}
-	if rreq.Lang == "" {
-		rreq.Lang = *lang
-	}
-	if *tolerance != "" {
-		d, err := decimal.NewFromString(*tolerance)
-		if err != nil {
-			fmt.Fprintf(stderr, "subsidy reconcile: --tolerance %q: not a number\n", *tolerance)
-			return exitCode(2)
-		}
-		rreq.Tolerance = &d
-	}
-	if fs.NArg() == 2 {
-		if len(rreq.BankSchedule) > 0 {
-			fmt.Fprintln(stderr, "subsidy reconcile: the request has bank_schedule and a bank file is given too: give one")
-			return exitCode(2)
-		}
-		data, err := readInput(fs.Arg(1), report.MaxBankFileBytes)
+	c := newCmdline("reconcile", "request.json [bank.xlsx|bank.csv] [-o result.txt|result.json|result.xlsx] [flags]", `
+Recomputes the loan of request.json (the body of POST /api/v1/reconciliations;
+the bank's rows in its bank_schedule or in the file) under every common
+convention and lists every row of the bank's schedule that still differs: a
+table on standard output, or the file -o names, in the format of its
+extension (or --format).
+Exit status: 0 no differences, 3 differences found, 1 error, 2 usage.`, stdout, stderr)
+	out := c.fs.String("o", "", "output `FILE`: .txt (table), .json or .xlsx (workbook); - or none: the table on standard output")
+	format := c.fs.String("format", "", "output `FORMAT` whatever the file's name: text, json or xlsx")
+	lang := c.withLang("the output")
+	rates := c.fs.String("rates", "", "policy rate CSV `FILE`; none: the built-in record")
+	tolerance := c.fs.String("tolerance", "", "largest difference accepted in a cell, in the loan currency, `AMOUNT` (default 0.02, or the request's)")
+	return c.run(args, 1, 2, func() error {
+		f, err := chooseFormat(*out, *format, formatText, formatJSON, formatXLSX)
 		if err != nil {
 			return err
 		}
-		bs, err := report.ReadBankSchedule(data)
+		book, err := loadRates(*rates)
 		if err != nil {
-			reconcileProblem(stderr, handlers.BankFileProblem(err, *lang), *lang)
+			return err
+		}
+		body, err := readInput(c.fs.Arg(0), maxRequestBytes)
+		if err != nil {
+			return err
+		}
+		rreq, err := handlers.DecodeReconcileRequest(body, *lang)
+		if err != nil {
+			reconcileProblem(c, err)
 			return exitCode(1)
 		}
-		rreq.BankSchedule = bs.Rows
-		for _, w := range bs.Warnings {
-			fmt.Fprintln(stderr, "subsidy reconcile:", w.Message(*lang))
+		// One language, as for calc: --lang when given, else the
+		// request's.
+		switch {
+		case c.flagGiven("lang"), rreq.Lang != "ru" && rreq.Lang != "en":
+			rreq.Lang = *lang
+		default:
+			*lang, c.lang = rreq.Lang, rreq.Lang
 		}
-	}
-	rec, err := calc.Reconcile(rreq, calc.Options{Rates: book})
-	if err != nil {
-		reconcileProblem(stderr, err, *lang)
-		return exitCode(1)
-	}
-	err = writeOutput(*out, stdout, func(w io.Writer) error {
-		switch f {
-		case "xlsx":
-			return report.WriteReconciliation(w, rec, *lang)
-		case "json":
-			enc := json.NewEncoder(w)
-			enc.SetIndent("", "  ")
-			return enc.Encode(rec)
+		if *tolerance != "" {
+			d, err := calc.ParseNumber(*tolerance, c.lang)
+			if err != nil {
+				return usagef("--tolerance %q: not a number", "--tolerance %q: не число", *tolerance)
+			}
+			rreq.Tolerance = &d
 		}
-		return writeReconcileText(w, rec, *lang)
+		if c.fs.NArg() == 2 {
+			if len(rreq.BankSchedule) > 0 {
+				return usagef("the request has bank_schedule and a bank file is given too: give one",
+					"в запросе есть bank_schedule, и указан файл банка: укажите что-то одно")
+			}
+			data, err := readInput(c.fs.Arg(1), report.MaxBankFileBytes)
+			if err != nil {
+				return err
+			}
+			bs, err := report.ReadBankSchedule(data)
+			if err != nil {
+				reconcileProblem(c, handlers.BankFileProblem(err, *lang))
+				return exitCode(1)
+			}
+			rreq.BankSchedule = bs.Rows
+			for _, w := range bs.Warnings {
+				fmt.Fprintln(stderr, "subsidy reconcile:", w.Message(*lang))
+			}
+		}
+		rec, err := calc.Reconcile(rreq, calc.Options{Rates: book})
+		if err != nil {
+			reconcileProblem(c, err)
+			return exitCode(1)
+		}
+		err = writeFile(*out, stdout, f, func(w io.Writer) error {
+			switch f {
+			case formatXLSX:
+				return report.WriteReconciliation(w, rec, *lang)
+			case formatJSON:
+				enc := json.NewEncoder(w)
+				enc.SetIndent("", "  ")
+				return enc.Encode(rec)
+			}
+			return writeReconcileText(w, rec, *lang)
+		})
+		if err != nil {
+			return err
+		}
+		if len(rec.Differences) > 0 {
+			return exitCode(exitDifferences)
+		}
+		return nil
 	})
-	if err != nil {
-		return err
-	}
-	if len(rec.Differences) > 0 {
-		return exitCode(exitDifferences)
-	}
-	return nil
 }
 
 // writeReconcileText writes the result as a plain table. Every text
@@ -175,15 +153,16 @@ func writeReconcileText(w io.Writer, rec *calc.Reconciliation, lang string) erro
 }
 
 // reconcileProblem explains an invalid request or file on stderr, one
-// field a line.
-func reconcileProblem(w io.Writer, err error, lang string) {
+// field a line, in the command's language.
+func reconcileProblem(c *cmdline, err error) {
+	w := c.stderr
 	var ce *calc.Error
 	var p *handlers.Problem
 	switch {
 	case errors.As(err, &ce):
-		fmt.Fprintln(w, "subsidy reconcile: invalid request:")
+		c.say("subsidy reconcile: invalid request:", "subsidy reconcile: запрос с ошибками:")
 		for _, f := range ce.Fields {
-			fmt.Fprintf(w, "  %s: %s\n", f.Field, f.Message(lang))
+			fmt.Fprintf(w, "  %s: %s\n", f.Field, f.Message(c.lang))
 		}
 	case errors.As(err, &p):
 		fmt.Fprintf(w, "subsidy reconcile: %s", p.Title)
@@ -195,6 +174,6 @@ func reconcileProblem(w io.Writer, err error, lang string) {
 			fmt.Fprintf(w, "  %s: %s\n", f.Field, f.Message)
 		}
 	default:
-		fmt.Fprintln(w, "subsidy reconcile:", err)
+		fmt.Fprintln(w, "subsidy reconcile:", localizeError(err, c.lang))
 	}
 }

@@ -37,6 +37,7 @@ type serveConfig struct {
 	idleTimeout     time.Duration
 	shutdownTimeout time.Duration
 	maxInFlight     int
+	calcTimeout     time.Duration
 	maxConns        int
 	dataDir         string
 	jobTTL          time.Duration
@@ -62,12 +63,13 @@ func serveFlags(fs *flag.FlagSet, cfg *serveConfig, getenv func(string) string) 
 		writeTimeout:    handlers.DefaultWriteTimeout,
 		idleTimeout:     handlers.DefaultIdleTimeout,
 		shutdownTimeout: 8 * time.Second,
+		calcTimeout:     handlers.DefaultCalcTimeout,
 		maxConns:        handlers.DefaultMaxConns,
 		jobTTL:          handlers.DefaultJobTTL,
 		gcPercent:       400,
 	}
 	flags := []envFlag{
-		{"addr", "SUBSIDY_ADDR", "listen address, host:port", (*stringValue)(&cfg.addr)},
+		{"addr", "SUBSIDY_ADDR", "listen address, host:port (a port alone listens on every interface: 8080 is :8080)", (*stringValue)(&cfg.addr)},
 		{"rates", "SUBSIDY_RATES", "policy rate CSV file (the format of the built-in policy-rates.csv); empty: the built-in record", (*stringValue)(&cfg.rates)},
 		{"log-level", "SUBSIDY_LOG_LEVEL", "log level: debug, info, warn, error (JSON logs on stderr)", (*stringValue)(&cfg.logLevel)},
 		{"body-limit", "SUBSIDY_BODY_LIMIT", "largest JSON or form body (bytes, or with KiB/MiB); larger is 413", &cfg.bodyLimit},
@@ -77,6 +79,7 @@ func serveFlags(fs *flag.FlagSet, cfg *serveConfig, getenv func(string) string) 
 		{"idle-timeout", "SUBSIDY_IDLE_TIMEOUT", "how long an idle keep-alive connection stays open", (*durationValue)(&cfg.idleTimeout)},
 		{"shutdown-timeout", "SUBSIDY_SHUTDOWN_TIMEOUT", "on SIGTERM, how long requests in flight may take to finish (keep it under the container's stop timeout, 10s in Docker)", (*durationValue)(&cfg.shutdownTimeout)},
 		{"max-in-flight", "SUBSIDY_MAX_IN_FLIGHT", "calculations computed at once; more wait up to 5s, then 503 (0: 4 × CPUs)", (*intValue)(&cfg.maxInFlight)},
+		{"calc-timeout", "SUBSIDY_CALC_TIMEOUT", "time budget of one calculation or reconciliation; past it the answer is 503 with Retry-After", (*durationValue)(&cfg.calcTimeout)},
 		{"max-conns", "SUBSIDY_MAX_CONNS", "open connections at most", (*intValue)(&cfg.maxConns)},
 		{"data-dir", "SUBSIDY_DATA_DIR", "directory for batch jobs (uploads, reports); empty: the user cache directory/subsidy (~/.cache/subsidy), else $TMPDIR/subsidy", (*stringValue)(&cfg.dataDir)},
 		{"database", "SUBSIDY_DATABASE", "the registry's database: postgres://user:pass@host/db for PostgreSQL (several replicas share it); empty: an SQLite file subsidy.db in the data directory", (*stringValue)(&cfg.database)},
@@ -100,29 +103,25 @@ func lookupEnv(getenv func(string) string, name string) (string, bool) {
 }
 
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	c := newCmdline("serve", "[flags]", `
+Serves the calculator page (GET /), the JSON API (/api/v1/...), /healthz,
+/readyz, /metrics and /openapi.yaml. Every flag has an environment variable
+equivalent; a flag given on the command line wins over the variable.
+Stops gracefully on SIGTERM or SIGINT.`, stdout, stderr)
 	var cfg serveConfig
-	flags, err := serveFlags(fs, &cfg, os.Getenv)
+	flags, err := serveFlags(c.fs, &cfg, os.Getenv)
 	if err != nil {
-		fmt.Fprintln(stderr, "subsidy serve:", err)
-		return exitCode(2)
+		return c.report(usagef("%v", "%v", err))
 	}
-	fs.Usage = func() { serveUsage(fs.Output(), fs, flags) }
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
-		return exitCode(2)
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "subsidy serve: unexpected argument %q\n", fs.Arg(0))
-		return exitCode(2)
-	}
+	c.flagHelp = func(w io.Writer) { serveUsage(w, c.fs, flags) }
+	return c.run(args, 0, 0, func() error { return serve(ctx, cfg, stderr) })
+}
+
+// serve runs the service until ctx is done, then shuts it down.
+func serve(ctx context.Context, cfg serveConfig, stderr io.Writer) error {
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(cfg.logLevel)); err != nil {
-		fmt.Fprintf(stderr, "subsidy serve: --log-level %q: want debug, info, warn or error\n", cfg.logLevel)
-		return exitCode(2)
+		return usagef("--log-level %q: want debug, info, warn or error", "--log-level %q: want debug, info, warn or error", cfg.logLevel)
 	}
 	logger := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: level}))
 	if os.Getenv("GOGC") == "" && cfg.gcPercent > 0 {
@@ -161,17 +160,18 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		IdleTimeout:      cfg.idleTimeout,
 		MaxConns:         cfg.maxConns,
 		MaxInFlight:      cfg.maxInFlight,
+		CalcTimeout:      cfg.calcTimeout,
 		DataDir:          cfg.dataDir,
 		JobTTL:           cfg.jobTTL,
 		Workbook:         workbook,
-		Version:          version,
+		Version:          buildVersion(),
 
 		CompareWorkbook: compareWorkbook, // compare.go
 	})
 	if err != nil {
 		return err
 	}
-	ln, err := net.Listen("tcp", cfg.addr)
+	ln, err := net.Listen("tcp", listenAddr(cfg.addr))
 	if err != nil {
 		return err
 	}
@@ -200,20 +200,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 // page's download button).
 var workbook handlers.WorkbookFunc = report.WriteCalculation
 
-// version is set at build time (-ldflags "-X main.version=v1.2.3"); empty
-// takes the module version from the build info.
-var version string
-
+// serveUsage lists serve's flags with their environment variables.
 func serveUsage(w io.Writer, fs *flag.FlagSet, flags []envFlag) {
-	fmt.Fprint(w, `usage: subsidy serve [flags]
-
-Serves the calculator page (GET /), the JSON API (/api/v1/...), /healthz,
-/readyz, /metrics and /openapi.yaml. Every flag has an environment variable
-equivalent; a flag given on the command line wins over the variable.
-Stops gracefully on SIGTERM or SIGINT.
-
-flags:
-`)
 	for _, f := range flags {
 		def := fs.Lookup(f.name).DefValue
 		if def == "" {
@@ -286,4 +274,13 @@ func (b *byteSize) String() string {
 		return strconv.FormatInt(n>>10, 10) + "KiB"
 	}
 	return strconv.FormatInt(n, 10)
+}
+
+// listenAddr reads a listen address as serve and health take it: host:port,
+// or a port alone ("8080", which is ":8080").
+func listenAddr(addr string) string {
+	if addr != "" && strings.Trim(addr, "0123456789") == "" {
+		return ":" + addr
+	}
+	return addr
 }

@@ -37,13 +37,14 @@ func TestServeFlagsFromEnvironment(t *testing.T) {
 		"SUBSIDY_READ_TIMEOUT":  "3s",
 		"SUBSIDY_MAX_IN_FLIGHT": "7",
 		"SUBSIDY_DATA_DIR":      "/srv/jobs",
+		"SUBSIDY_CALC_TIMEOUT":  "250ms",
 	}
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	var cfg serveConfig
 	if _, err := serveFlags(fs, &cfg, func(k string) string { return env[k] }); err != nil {
 		t.Fatal(err)
 	}
-	if cfg.addr != "127.0.0.1:9000" || cfg.bodyLimit != 2<<20 || cfg.readTimeout != 3*time.Second || cfg.maxInFlight != 7 || cfg.dataDir != "/srv/jobs" {
+	if cfg.addr != "127.0.0.1:9000" || cfg.bodyLimit != 2<<20 || cfg.readTimeout != 3*time.Second || cfg.maxInFlight != 7 || cfg.dataDir != "/srv/jobs" || cfg.calcTimeout != 250*time.Millisecond {
 		t.Errorf("environment not applied: %+v", cfg)
 	}
 	// A flag wins over its variable.
@@ -83,7 +84,7 @@ func TestServeBadEnvironment(t *testing.T) {
 
 func TestServeHelp(t *testing.T) {
 	var out bytes.Buffer
-	if err := runServe(context.Background(), []string{"--help"}, io.Discard, &out); err != nil {
+	if err := runServe(context.Background(), []string{"--help"}, &out, io.Discard); err != errHelp {
 		t.Fatal(err)
 	}
 	for _, want := range []string{"SUBSIDY_ADDR", "SUBSIDY_RATES", "SUBSIDY_LOG_LEVEL", "SUBSIDY_BODY_LIMIT", "SUBSIDY_UPLOAD_LIMIT",
@@ -167,6 +168,8 @@ func TestProbeURL(t *testing.T) {
 		"10.1.2.3:80":       "http://10.1.2.3:80/healthz",
 		"http://example:1/": "http://example:1/healthz",
 		"localhost":         "http://localhost:8080/healthz",
+		"18101":             "http://127.0.0.1:18101/healthz",
+		"127.0.0.1:18101":   "http://127.0.0.1:18101/healthz",
 	} {
 		if got := probeURL(addr, false); got != want {
 			t.Errorf("probeURL(%q) = %q, want %q", addr, got, want)
@@ -188,6 +191,37 @@ func TestByteSize(t *testing.T) {
 		var b byteSize
 		if err := b.Set(bad); err == nil {
 			t.Errorf("byteSize(%q) accepted", bad)
+		}
+	}
+}
+
+// TestServeAddrFrom: health --pid reads the listen address from the serve
+// process's command line and environment, as serve itself reads them.
+func TestServeAddrFrom(t *testing.T) {
+	nul := func(s ...string) []byte { return []byte(strings.Join(s, "\x00") + "\x00") }
+	for _, c := range []struct {
+		cmdline, environ []byte
+		want             string
+	}{
+		{nul("/usr/local/bin/subsidy", "serve"), nul("PATH=/bin"), ":8080"},
+		{nul("/usr/local/bin/subsidy", "serve"), nul("SUBSIDY_ADDR=:9000"), ":9000"},
+		{nul("subsidy", "serve", "--addr", "127.0.0.1:7000"), nul("SUBSIDY_ADDR=:9000"), "127.0.0.1:7000"},
+		{nul("subsidy", "serve", "--log-level=debug", "-addr=18101"), nil, "18101"},
+	} {
+		got, err := serveAddrFrom(c.cmdline, c.environ)
+		if err != nil || got != c.want {
+			t.Errorf("serveAddrFrom(%q, %q) = %q, %v; want %q", c.cmdline, c.environ, got, err, c.want)
+		}
+	}
+	if _, err := serveAddrFrom(nul("/bin/sh", "-c", "x"), nil); err == nil {
+		t.Error("a process that is not subsidy serve was taken")
+	}
+	if got := listenAddr("18101"); got != ":18101" {
+		t.Errorf("listenAddr(18101) = %q", got)
+	}
+	for _, a := range []string{":8080", "127.0.0.1:80", "localhost:1", ""} {
+		if got := listenAddr(a); got != a {
+			t.Errorf("listenAddr(%q) = %q", a, got)
 		}
 	}
 }

@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -28,43 +26,35 @@ func openDatabase(ctx context.Context, url, dataDir string) (*storage.DB, error)
 // runToken is "subsidy token create": it stores a new token's hash and
 // prints the token once, on standard output.
 func runToken(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	if len(args) == 0 || args[0] != "create" {
-		fmt.Fprintln(stderr, "usage: subsidy token create --name NAME --role viewer|officer [--database URL] [--data-dir DIR]")
-		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
-			return nil
+	c := newCmdline("token", "create --name NAME --role viewer|officer [--database URL] [--data-dir DIR]", `
+Creates an access token for the registry: stores its hash and prints the
+token once, on standard output. viewer reads the registry; officer also
+writes.`, stdout, stderr)
+	name := c.fs.String("name", "", "`NAME` of who the token is for (shown in the audit log)")
+	role := c.fs.String("role", storage.RoleViewer, "`ROLE`: viewer (reads the registry) or officer (also writes)")
+	database := c.fs.String("database", os.Getenv("SUBSIDY_DATABASE"), "the registry's database `URL`, as for serve ($SUBSIDY_DATABASE)")
+	dataDir := c.fs.String("data-dir", os.Getenv("SUBSIDY_DATA_DIR"), "the data directory `DIR`, as for serve ($SUBSIDY_DATA_DIR)")
+	return c.run(args, 1, 1, func() error {
+		if c.fs.Arg(0) != "create" {
+			return usagef("unknown subcommand %q: want create", "неизвестная подкоманда %q: допустимо create", c.fs.Arg(0))
 		}
-		return exitCode(2)
-	}
-	fs := flag.NewFlagSet("token create", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	name := fs.String("name", "", "who the token is for (shown in the audit log)")
-	role := fs.String("role", storage.RoleViewer, "viewer (reads the registry) or officer (also writes)")
-	database := fs.String("database", os.Getenv("SUBSIDY_DATABASE"), "the registry's database, as for serve ($SUBSIDY_DATABASE)")
-	dataDir := fs.String("data-dir", os.Getenv("SUBSIDY_DATA_DIR"), "the data directory, as for serve ($SUBSIDY_DATA_DIR)")
-	if err := fs.Parse(args[1:]); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
+		if *name == "" {
+			return usagef("--name is required", "--name is required")
 		}
-		return exitCode(2)
-	}
-	if *name == "" {
-		fmt.Fprintln(stderr, "subsidy token create: --name is required")
-		return exitCode(2)
-	}
-	if *role != storage.RoleViewer && *role != storage.RoleOfficer {
-		fmt.Fprintf(stderr, "subsidy token create: --role %q: want viewer or officer\n", *role)
-		return exitCode(2)
-	}
-	db, err := openDatabase(ctx, *database, *dataDir)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	_, secret, err := db.CreateToken(ctx, *name, *role)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintln(stdout, secret)
-	fmt.Fprintf(stderr, "token for %s (%s) created; it is shown only now\n", *name, *role)
-	return nil
+		if *role != storage.RoleViewer && *role != storage.RoleOfficer {
+			return usagef("--role %q: want viewer or officer", "--role %q: want viewer or officer", *role)
+		}
+		db, err := openDatabase(ctx, *database, *dataDir)
+		if err != nil {
+			return err
+		}
+		defer db.Close()
+		_, secret, err := db.CreateToken(ctx, *name, *role)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(stdout, secret)
+		fmt.Fprintf(stderr, "token for %s (%s) created; it is shown only now\n", *name, *role)
+		return nil
+	})
 }

@@ -27,6 +27,7 @@ CREATE TABLE budgets (
     currency      TEXT    NOT NULL,
     contributions TEXT    NOT NULL,
     rules_version TEXT    NOT NULL,
+    rates_hash    TEXT    NOT NULL,
     input_hash    TEXT    NOT NULL,
     created_by    TEXT    NOT NULL,
     created_at    TEXT    NOT NULL,

@@ -22,13 +22,27 @@
       var j;
       try { j = JSON.parse(e.data); } catch (err) { return; }
       var n = j.rows.done + j.rows.failed;
-      var total = Math.max(j.rows.total, n, 1);
-      bar.max = total;
-      bar.value = n;
-      bar.textContent = Math.floor(n * 100 / total) + "%";
-      text.textContent = n + " / " + j.rows.total;
+      var pct = j.percent || 0;
+      bar.max = 100;
+      bar.value = pct;
+      bar.textContent = pct + "%";
+      text.textContent = pct + "% · " + n + " / " + j.rows.total;
       if (labels[j.status]) label.textContent = labels[j.status];
-      if (j.status === "done" || j.status === "failed") {
+      var queue = document.getElementById("queue");
+      if (queue) {
+        queue.hidden = !j.queue_position;
+        if (j.queue_position) queue.textContent = "· " + job.getAttribute("data-l-queue").replace("%d", j.queue_position);
+      }
+      var left = document.getElementById("left"), wrap = document.getElementById("left-wrap");
+      if (left && wrap) {
+        wrap.hidden = j.seconds_left == null;
+        if (j.seconds_left != null) {
+          var s = j.seconds_left;
+          left.textContent = s < 90 ? job.getAttribute("data-l-s").replace("%d", Math.max(1, Math.round(s)))
+            : job.getAttribute("data-l-min").replace("%d", Math.round(s / 60));
+        }
+      }
+      if (j.status === "done" || j.status === "failed" || j.status === "cancelled") {
         es.close();
         window.location.reload();
       }

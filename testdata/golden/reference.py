@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Independent reference implementation of SPEC.md sections 2 (schedule) and 3 (subsidy).
 
-Written from /work/shared/SPEC.md and /work/shared/API.md only, without looking at the Go
-engine, so that the golden files in this directory are an independent statement of the rules.
+Written from the domain specification (SPEC; its rules as implemented are docs/rules.md) and
+the API contract (docs/api.md) only, without looking at the Go engine, so that the golden files
+in this directory are an independent statement of the rules.
 
 All arithmetic is exact (fractions.Fraction); the only roundings are the ones the SPEC asks for:
   * interest and subsidy of a period: exact sum of its pieces, rounded ONCE, half away from zero,

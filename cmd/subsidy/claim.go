@@ -1,0 +1,75 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+
+	"github.com/eaeu-subsidy/subsidy/calc"
+	"github.com/eaeu-subsidy/subsidy/handlers"
+	"github.com/eaeu-subsidy/subsidy/report"
+)
+
+func init() {
+	register(command{name: "claim", summary: "compute a subsidy claim (JSON) into JSON, xlsx or csv", run: runClaim})
+}
+
+// runClaim reads a claim on actual figures (the JSON of POST
+// /api/v1/claims, decoded as strictly as the API does) and writes the
+// claim: JSON to standard output by default, the printable form for
+// -o claim.xlsx, the rows as CSV for -o claim.csv.
+func runClaim(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	c := newCmdline("claim", "request.json [-o claim.json|claim.xlsx|claim.csv] [flags]", `
+Computes a claim on actual figures (the JSON body of POST /api/v1/claims:
+the loan, its ledger and the claim periods; - reads standard input) and
+writes it: JSON on standard output, or the file -o names, in the format of
+its extension (or --format): the printable form "Расчёт размера субсидии"
+for .xlsx, the rows for .csv.`, stdout, stderr)
+	out := c.fs.String("o", "", "output `FILE`: .json, .xlsx (the printable form) or .csv (the rows); - or none: JSON on standard output")
+	format := c.fs.String("format", "", "output `FORMAT` whatever the file's name: json, xlsx or csv")
+	lang := c.withLang("the form")
+	rates := c.fs.String("rates", "", "policy rate CSV `FILE` (the format of the built-in record); none: the built-in record")
+	return c.run(args, 1, 1, func() error {
+		f, err := chooseFormat(*out, *format, formatJSON, formatXLSX, formatCSV)
+		if err != nil {
+			return err
+		}
+		book, err := loadRates(*rates)
+		if err != nil {
+			return err
+		}
+		body, err := readInput(c.fs.Arg(0), maxRequestBytes)
+		if err != nil {
+			return err
+		}
+		req, err := handlers.DecodeClaim(body, *lang)
+		if err != nil {
+			explainProblem(c, err)
+			return exitCode(1)
+		}
+		// One language for the claim, the form and the messages: --lang
+		// when given, else the request's "lang", else Russian.
+		switch {
+		case c.flagGiven("lang"), req.Lang != "ru" && req.Lang != "en":
+			req.Lang = *lang
+		default:
+			*lang, c.lang = req.Lang, req.Lang
+		}
+		res, err := calc.Claim(req, calc.Options{Rates: book})
+		if err != nil {
+			explainProblem(c, err)
+			return exitCode(1)
+		}
+		return writeFile(*out, stdout, f, func(w io.Writer) error {
+			switch f {
+			case formatXLSX:
+				return report.WriteClaim(w, req, res, *lang)
+			case formatCSV:
+				return report.WriteClaimCSV(w, res, *lang)
+			}
+			enc := json.NewEncoder(w)
+			enc.SetIndent("", "  ")
+			return enc.Encode(res)
+		})
+	})
+}

@@ -1,0 +1,629 @@
+package handlers
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/eaeu-subsidy/subsidy/calc"
+	"github.com/eaeu-subsidy/subsidy/report"
+	gojson "github.com/go-json-experiment/json"
+	"github.com/gofiber/fiber/v2"
+	"github.com/shopspring/decimal"
+)
+
+// Claims on actual figures (API.md "Claims on actual figures", SPEC §7):
+// the JSON API, the register, the page /claims and its downloads.
+
+// claimRoutes registers the claim routes on api (/api/v1) and app.
+func (s *Server) claimRoutes(api fiber.Router, app *fiber.App) {
+	api.Post("/claims", s.limit, s.postClaimAPI)
+	api.Post("/claims/register", s.limit, s.postRegister)
+	app.Get("/claims", s.getClaimsPage)
+	app.Post("/claims", s.limit, s.postClaimsPage)
+	app.Post("/claims/download", s.limit, s.postClaimDownload)
+	app.Get("/claims/ledger-template.xlsx", s.getLedgerTemplate)
+	app.Get("/claims/ledger-template.csv", s.getLedgerTemplate)
+}
+
+// maxLedgerUpload bounds the page's multipart body (a ledger file).
+const maxLedgerUpload = 4 << 20
+
+// DecodeClaim decodes a claim request as [DecodeRequest] decodes a
+// calculation (the reflection decoder, strict, every bad number and date
+// listed, 400 problems naming the field).
+func DecodeClaim(body []byte, lang string) (*calc.ClaimRequest, error) {
+	v := new(calc.ClaimRequest)
+	return v, decodeClaimJSON(body, lang, v)
+}
+
+// DecodeRegister decodes a register request (see [DecodeClaim]).
+func DecodeRegister(body []byte, lang string) (*calc.RegisterRequest, error) {
+	v := new(calc.RegisterRequest)
+	return v, decodeClaimJSON(body, lang, v)
+}
+
+// decodeClaimJSON is decodeReflect for any request type.
+func decodeClaimJSON(body []byte, lang string, v any) error {
+	st := decodeStates.Get().(*decodeState)
+	st.lang, st.errs = lang, st.errs[:0]
+	defer decodeStates.Put(st)
+	if len(bytes.TrimSpace(body)) == 0 {
+		return malformed(lang, tr(lang, "", "пустое тело запроса: ожидается JSON-объект", "empty body: a JSON object is expected"), nil)
+	}
+	if err := gojson.Unmarshal(body, v, st.opts); err != nil {
+		fp, detail := describeJSONError(err, lang)
+		var fields []FieldProblem
+		if fp != nil {
+			fields = append(fields, *fp)
+		}
+		fields = append(fields, st.errs...)
+		return malformed(lang, detail, fields)
+	}
+	if len(st.errs) > 0 {
+		fields := make([]FieldProblem, len(st.errs))
+		copy(fields, st.errs)
+		return malformed(lang, tr(lang, "", "значения некоторых полей не удалось прочитать", "some values could not be read"), fields)
+	}
+	return nil
+}
+
+// claimFormat reads ?format= or Accept for a claim: json, csv or xlsx.
+func claimFormat(c *fiber.Ctx, lang string, csvOK bool) (string, error) {
+	f := strings.ToLower(c.Query("format"))
+	if f == "" {
+		accept := c.Get(fiber.HeaderAccept)
+		switch {
+		case strings.Contains(accept, mimeXLSX):
+			f = formatXLSX
+		case csvOK && strings.Contains(accept, mimeCSV) && !strings.Contains(accept, mimeJSON):
+			f = formatCSV
+		default:
+			f = formatJSON
+		}
+	}
+	if f == formatJSON || f == formatXLSX || csvOK && f == formatCSV {
+		return f, nil
+	}
+	allowed := "json, xlsx"
+	if csvOK {
+		allowed = "json, csv, xlsx"
+	}
+	p := NewProblem(http.StatusNotAcceptable, TypeUnsupportedFormat, lang,
+		tr(lang, "", "неизвестный формат; допустимые: "+allowed, "unknown format; allowed: "+allowed))
+	p.Errors = []FieldProblem{{Field: "format", Message: tr(lang, "", "допустимые значения: "+allowed, "allowed values: "+allowed)}}
+	return "", p
+}
+
+// reqLang is the language a request's own "lang" asks for, else lang.
+func reqLang(own, lang string) string {
+	if own == LangEn || own == LangRu {
+		return own
+	}
+	return lang
+}
+
+// claim runs calc.Claim with the server's rate book; its error keeps the
+// request's language.
+func (s *Server) claim(req *calc.ClaimRequest) (*calc.ClaimResult, error) {
+	res, err := calc.Claim(req, calc.Options{Rates: s.cfg.Rates})
+	if err != nil {
+		return nil, &langError{err: err, lang: reqLang(req.Lang, LangRu)}
+	}
+	return res, nil
+}
+
+// postClaimAPI is POST /api/v1/claims.
+func (s *Server) postClaimAPI(c *fiber.Ctx) error {
+	lang := Lang(c)
+	format, err := claimFormat(c, lang, true)
+	if err != nil {
+		return err
+	}
+	if err := s.checkBody(c, lang, isJSONType, mimeJSON); err != nil {
+		return err
+	}
+	req, err := DecodeClaim(c.Body(), lang)
+	if err != nil {
+		return err
+	}
+	if req.Lang == "" {
+		req.Lang = lang
+	}
+	res, err := s.claim(req)
+	if err != nil {
+		return err
+	}
+	return writeClaim(c, format, req, res)
+}
+
+// writeClaim answers a claim in format.
+func writeClaim(c *fiber.Ctx, format string, req *calc.ClaimRequest, res *calc.ClaimResult) error {
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	var b bytes.Buffer
+	switch format {
+	case formatCSV:
+		if err := report.WriteClaimCSV(&b, res, req.Lang); err != nil {
+			return err
+		}
+		c.Set(fiber.HeaderContentType, mimeCSV+"; charset=utf-8; header=present")
+		c.Set(fiber.HeaderContentDisposition, `attachment; filename="subsidy-claim.csv"`)
+	case formatXLSX:
+		if err := report.WriteClaim(&b, req, res, req.Lang); err != nil {
+			return err
+		}
+		c.Set(fiber.HeaderContentType, mimeXLSX)
+		c.Set(fiber.HeaderContentDisposition, `attachment; filename="subsidy-claim.xlsx"`)
+	default:
+		if err := json.NewEncoder(&b).Encode(res); err != nil {
+			return err
+		}
+		c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSON)
+	}
+	return c.Send(b.Bytes())
+}
+
+// postRegister is POST /api/v1/claims/register. Its body may be as large
+// as Config.UploadLimit (10,000 loans with their ledgers).
+func (s *Server) postRegister(c *fiber.Ctx) error {
+	lang := Lang(c)
+	format, err := claimFormat(c, lang, false)
+	if err != nil {
+		return err
+	}
+	if len(c.Body()) > s.cfg.UploadLimit {
+		return NewProblem(http.StatusRequestEntityTooLarge, TypeBlank, lang,
+			tr(lang, "", "тело запроса больше "+strconv.Itoa(s.cfg.UploadLimit)+" байт", "the body is larger than "+strconv.Itoa(s.cfg.UploadLimit)+" bytes"))
+	}
+	if ct := c.Get(fiber.HeaderContentType); ct != "" && !strings.HasPrefix(ct, mimeJSON) {
+		return NewProblem(http.StatusUnsupportedMediaType, TypeBlank, lang,
+			tr(lang, "", "ожидается "+mimeJSON+" (UTF-8)", "send "+mimeJSON+" (UTF-8)"))
+	}
+	req, err := DecodeRegister(c.Body(), lang)
+	if err != nil {
+		return err
+	}
+	if req.Lang == "" {
+		req.Lang = lang
+	}
+	reg, err := calc.Register(req, calc.Options{Rates: s.cfg.Rates})
+	if err != nil {
+		return &langError{err: err, lang: reqLang(req.Lang, lang)}
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	var b bytes.Buffer
+	if format == formatXLSX {
+		if err := report.WriteRegister(&b, reg, req.Lang); err != nil {
+			return err
+		}
+		c.Set(fiber.HeaderContentType, mimeXLSX)
+		c.Set(fiber.HeaderContentDisposition, `attachment; filename="subsidy-register.xlsx"`)
+		return c.Send(b.Bytes())
+	}
+	if err := json.NewEncoder(&b).Encode(reg); err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSON)
+	return c.Send(b.Bytes())
+}
+
+// getLedgerTemplate is GET /claims/ledger-template.xlsx and .csv.
+func (s *Server) getLedgerTemplate(c *fiber.Ctx) error {
+	lang := Lang(c)
+	asCSV := strings.HasSuffix(c.Path(), ".csv")
+	var b bytes.Buffer
+	if err := report.WriteLedgerTemplate(&b, lang, asCSV); err != nil {
+		return err
+	}
+	if asCSV {
+		c.Set(fiber.HeaderContentType, mimeCSV+"; charset=utf-8; header=present")
+		c.Set(fiber.HeaderContentDisposition, `attachment; filename="ledger-template.csv"`)
+	} else {
+		c.Set(fiber.HeaderContentType, mimeXLSX)
+		c.Set(fiber.HeaderContentDisposition, `attachment; filename="ledger-template.xlsx"`)
+	}
+	return c.Send(b.Bytes())
+}
+
+// claimForm holds the page's fields as typed, by name.
+type claimForm map[string]string
+
+// claimFields are the page's text fields, in the order of the form.
+var claimFields = []string{
+	"programme", "p0.country", "p0.share", "p1.country", "p1.share", "p2.country", "p2.share",
+	"amount", "currency", "rate", "issue_date", "term_months", "repayment", "frequency", "day_count",
+	"borrower", "tax_id", "bank", "bank_code", "contract", "contract_date",
+	"ledger", "claims_frequency", "claims_from", "claims_to",
+}
+
+func defaultClaimForm(lang string) claimForm {
+	return claimForm{
+		"programme": "eaeu-industrial", "p0.country": "RU", "p0.share": "40", "p1.country": "BY", "p1.share": "30",
+		"p2.country": "KZ", "p2.share": "30", "amount": FormatMoney(calc.Money(100_000_000_000), lang), "currency": "RUB",
+		"rate": FormatDecimal(decimal.RequireFromString("22"), lang), "issue_date": "2025-03-14", "term_months": "36",
+		"repayment": "annuity", "frequency": "monthly", "day_count": "act/act",
+		"borrower": "", "tax_id": "", "bank": "", "bank_code": "", "contract": "", "contract_date": "",
+		"ledger":           "type,date,amount,rate,from,to\ndrawdown,2025-03-14,1000000000.00,,,\nrepayment,2025-06-14,50000000.00,,,\noverdue,,15000000.00,,2025-07-14,2025-07-20\nrate_change,2025-09-01,,23,,\n",
+		"claims_frequency": "quarterly", "claims_from": "2025-03-14", "claims_to": "2026-01-01",
+	}
+}
+
+// claimsPage is the data of claims.html.
+type claimsPage struct {
+	pageData
+	Values      claimForm
+	Errors      []string
+	Programmes  []option
+	Countries   []option
+	Currencies  []string
+	Selects     map[string][]option
+	Parts       []partView
+	Parties     []textField
+	Res         *calc.ClaimResult
+	Periods     []claimPeriodView
+	RequestJSON string
+}
+
+type partView struct {
+	N          int
+	Key, Share string
+	Countries  []option
+}
+
+type textField struct{ Name, Label, Value string }
+
+type claimPeriodView struct {
+	calc.ClaimPeriod
+	N      int
+	Last   calc.Date
+	Causes string
+	Rows   []claimRowView
+}
+
+type claimRowView struct {
+	calc.ClaimRow
+	Last calc.Date
+	Base string // the policy rate, formatted; "" when the rule uses none
+}
+
+func (s *Server) claimsPageData(lang string, v claimForm) claimsPage {
+	p := claimsPage{pageData: newPageData(lang, "/claims"), Values: v, Currencies: calc.Currencies}
+	for _, pr := range calc.Programmes() {
+		p.Programmes = append(p.Programmes, option{Value: pr.ID, Label: programmeName(pr, lang), Selected: pr.ID == v["programme"]})
+	}
+	for _, c := range calc.MemberStates {
+		p.Countries = append(p.Countries, option{Value: c, Label: countryName(c, lang)})
+	}
+	sel := func(field string, values ...string) []option {
+		var o []option
+		for _, x := range values {
+			label := x
+			if field == "claims_frequency" {
+				label = T(lang, "claims."+x)
+			}
+			o = append(o, option{Value: x, Label: label, Selected: v[field] == x})
+		}
+		return o
+	}
+	p.Selects = map[string][]option{
+		"repayment":        sel("repayment", calc.RepayAnnuity, calc.RepayEqualPrincipal, calc.RepayBullet),
+		"frequency":        sel("frequency", "monthly", "quarterly", "semiannual", "annual"),
+		"day_count":        sel("day_count", calc.DayCountActAct, calc.DayCountAct365, calc.DayCountAct360, calc.DayCount30E360),
+		"claims_frequency": sel("claims_frequency", "monthly", "quarterly"),
+	}
+	for i := range 3 {
+		key := "p" + strconv.Itoa(i)
+		pv := partView{N: i + 1, Key: key, Share: v[key+".share"]}
+		for _, c := range calc.MemberStates {
+			pv.Countries = append(pv.Countries, option{Value: c, Label: countryName(c, lang), Selected: v[key+".country"] == c})
+		}
+		p.Parts = append(p.Parts, pv)
+	}
+	for _, f := range []string{"borrower", "tax_id", "bank", "bank_code", "contract"} {
+		p.Parties = append(p.Parties, textField{Name: f, Label: T(lang, "claims.field."+f), Value: v[f]})
+	}
+	return p
+}
+
+// getClaimsPage is GET /claims: the claim form.
+func (s *Server) getClaimsPage(c *fiber.Ctx) error {
+	lang := Lang(c)
+	v := defaultClaimForm(lang)
+	return s.render(c, http.StatusOK, "claims.html", s.claimsPageData(lang, v))
+}
+
+// postClaimsPage is POST /claims: the form's submission (urlencoded or
+// multipart with a ledger file). It answers the page with the claim, or
+// the form again with the errors (422).
+func (s *Server) postClaimsPage(c *fiber.Ctx) error {
+	lang := Lang(c)
+	if len(c.Body()) > maxLedgerUpload {
+		return NewProblem(http.StatusRequestEntityTooLarge, TypeBlank, lang,
+			tr(lang, "", "форма больше 4 МиБ", "the form is larger than 4 MiB"))
+	}
+	ct := c.Get(fiber.HeaderContentType)
+	if !strings.HasPrefix(ct, fiber.MIMEApplicationForm) && !strings.HasPrefix(ct, fiber.MIMEMultipartForm) {
+		return NewProblem(http.StatusUnsupportedMediaType, TypeBlank, lang,
+			tr(lang, "", "ожидается форма (application/x-www-form-urlencoded или multipart/form-data)", "send a form (application/x-www-form-urlencoded or multipart/form-data)"))
+	}
+	v := claimForm{}
+	for _, f := range claimFields {
+		v[f] = strings.TrimSpace(c.FormValue(f))
+	}
+	var file []byte
+	if fh, err := c.FormFile("ledger_file"); err == nil && fh.Size > 0 {
+		fr, err := fh.Open()
+		if err == nil {
+			file, err = io.ReadAll(io.LimitReader(fr, maxLedgerUpload+1))
+			fr.Close()
+		}
+		if err != nil {
+			file = nil
+		}
+	}
+	req, errs := parseClaimForm(v, file, lang)
+	page := s.claimsPageData(lang, v)
+	if len(errs) == 0 {
+		res, err := calc.Claim(req, calc.Options{Rates: s.cfg.Rates})
+		if err != nil {
+			var ce *calc.Error
+			if !errors.As(err, &ce) {
+				return err
+			}
+			for _, f := range ce.Fields {
+				errs = append(errs, claimFieldLabel(f.Field, lang)+": "+f.Message(lang))
+			}
+		} else {
+			b, _ := json.Marshal(req)
+			page.Res, page.RequestJSON = res, string(b)
+			for i, p := range res.Periods {
+				pv := claimPeriodView{ClaimPeriod: p, N: i + 1, Last: p.To - 1}
+				var cs []string
+				for _, k := range p.Causes {
+					cs = append(cs, T(lang, "claims.cause."+k))
+				}
+				pv.Causes = strings.Join(cs, ", ")
+				for _, r := range p.Rows {
+					rv := claimRowView{ClaimRow: r, Last: r.To - 1}
+					if r.BaseRate != nil {
+						rv.Base = FormatPercent(*r.BaseRate, lang)
+					}
+					pv.Rows = append(pv.Rows, rv)
+				}
+				page.Periods = append(page.Periods, pv)
+			}
+			// A ledger read from a file is shown in the text area, so that
+			// the next submission keeps it.
+			if file != nil {
+				page.Values["ledger"] = ledgerText(req.Ledger)
+			}
+			return s.render(c, http.StatusOK, "claims.html", page)
+		}
+	}
+	page.Errors = errs
+	return s.render(c, http.StatusUnprocessableEntity, "claims.html", page)
+}
+
+// claimFieldLabel names a calc field path for the page: ledger entries
+// by their line in the table (line 1 is the header).
+func claimFieldLabel(path, lang string) string {
+	if rest, ok := strings.CutPrefix(path, "ledger["); ok {
+		if idx, tail, ok := strings.Cut(rest, "]"); ok {
+			if i, err := strconv.Atoi(idx); err == nil {
+				return tr(lang, "", "операции, строка "+strconv.Itoa(i+2)+" ("+strings.TrimPrefix(tail, ".")+")",
+					"ledger, line "+strconv.Itoa(i+2)+" ("+strings.TrimPrefix(tail, ".")+")")
+			}
+		}
+	}
+	return path
+}
+
+// ledgerText writes a ledger as the page's CSV text.
+func ledgerText(l []calc.LedgerEntry) string {
+	var b strings.Builder
+	b.WriteString("type,date,amount,rate,from,to\n")
+	d := func(x calc.Date) string {
+		if x == 0 {
+			return ""
+		}
+		return x.String()
+	}
+	for _, e := range l {
+		amt, rate := "", ""
+		if !e.Amount.IsZero() {
+			amt = e.Amount.String()
+		}
+		if e.Rate != nil {
+			rate = e.Rate.String()
+		}
+		b.WriteString(strings.Join([]string{e.Type, d(e.Date), amt, rate, d(e.From), d(e.To)}, ",") + "\n")
+	}
+	return b.String()
+}
+
+// parseClaimForm builds the claim request of the page's fields; file,
+// when given, is the uploaded ledger and replaces the text area.
+func parseClaimForm(v claimForm, file []byte, lang string) (*calc.ClaimRequest, []string) {
+	var errs []string
+	bad := func(label, msg string) { errs = append(errs, label+": "+msg) }
+	num := func(field string, required bool) decimal.Decimal {
+		s := v[field]
+		if s == "" {
+			if required {
+				bad(T(lang, "claims.field."+field), T(lang, "err.parse.required"))
+			}
+			return decimal.Decimal{}
+		}
+		d, err := calc.ParseNumber(s, lang)
+		if err != nil {
+			bad(T(lang, "claims.field."+field), T(lang, "err.parse.decimal"))
+		}
+		return d
+	}
+	date := func(field string, required bool) calc.Date {
+		s := v[field]
+		if s == "" {
+			if required {
+				bad(T(lang, "claims.field."+field), T(lang, "err.parse.required"))
+			}
+			return 0
+		}
+		d, err := parseFormDate(s)
+		if err != nil {
+			bad(T(lang, "claims.field."+field), T(lang, "err.parse.date"))
+		}
+		return d
+	}
+	req := &calc.ClaimRequest{Lang: lang}
+	req.Subsidy.Programme = v["programme"]
+	for i := range 3 {
+		c, sh := v["p"+strconv.Itoa(i)+".country"], v["p"+strconv.Itoa(i)+".share"]
+		if c == "" && sh == "" {
+			continue
+		}
+		req.Project.Participants = append(req.Project.Participants, calc.Participant{Country: c, Share: num("p"+strconv.Itoa(i)+".share", true)})
+	}
+	req.Loan.Amount = num("amount", true)
+	req.Loan.Currency = v["currency"]
+	rate := num("rate", true)
+	req.Loan.Rate = &rate
+	req.Loan.IssueDate = date("issue_date", true)
+	if n, err := strconv.Atoi(v["term_months"]); err == nil {
+		req.Loan.TermMonths = n
+	} else {
+		bad(T(lang, "claims.field.term_months"), T(lang, "err.parse.int"))
+	}
+	req.Loan.Repayment, req.Loan.Frequency, req.Loan.DayCount = v["repayment"], v["frequency"], v["day_count"]
+	req.Borrower = calc.Party{Name: v["borrower"], TaxID: v["tax_id"]}
+	req.Bank = calc.Party{Name: v["bank"], Code: v["bank_code"]}
+	req.Contract.Number = v["contract"]
+	if d := date("contract_date", false); d != 0 {
+		req.Contract.Date = &d
+	}
+	req.Claims = calc.ClaimPeriods{Frequency: v["claims_frequency"], From: date("claims_from", true), To: date("claims_to", true)}
+	src := file
+	if src == nil {
+		src = []byte(v["ledger"])
+	}
+	ledger, err := report.ReadLedger(src)
+	if err != nil {
+		var ce *calc.Error
+		if errors.As(err, &ce) {
+			for _, f := range ce.Fields {
+				bad(T(lang, "claims.ledger"), f.Field+": "+f.Message(lang))
+			}
+		} else {
+			bad(T(lang, "claims.ledger"), err.Error())
+		}
+	}
+	req.Ledger = ledger
+	return req, errs
+}
+
+// postClaimDownload is POST /claims/download?format=xlsx|csv: the page's
+// download buttons, which post the claim request as JSON in the field
+// "request".
+func (s *Server) postClaimDownload(c *fiber.Ctx) error {
+	lang := Lang(c)
+	format, err := claimFormat(c, lang, true)
+	if err != nil {
+		return err
+	}
+	if err := s.checkBody(c, lang, isFormType, fiber.MIMEApplicationForm); err != nil {
+		return err
+	}
+	req, err := DecodeClaim([]byte(c.FormValue("request")), lang)
+	if err != nil {
+		return err
+	}
+	if req.Lang == "" {
+		req.Lang = lang
+	}
+	res, err := s.claim(req)
+	if err != nil {
+		return err
+	}
+	return writeClaim(c, format, req, res)
+}
+
+// claimsMessages are the texts of the claims page.
+var claimsMessages = map[string][2]string{
+	"nav.claims":                    {"Заявка на субсидию", "Subsidy claim"},
+	"claims.title":                  {"Заявка на субсидию по фактическим данным", "Subsidy claim on actual figures"},
+	"claims.lead":                   {"Расчёт размера субсидии за месяц или квартал по тому, что произошло на самом деле: выдачи, погашения (в том числе досрочные), изменения ставки, просрочка. Остатки долга берутся только из операций; план (график) показан для сравнения.", "The subsidy claimed for a month or quarter on what really happened: drawdowns, repayments (early ones too), rate notices, overdue principal. Balances come from the ledger alone; the plan (the schedule) is shown for comparison."},
+	"claims.loan":                   {"Кредит и программа", "Loan and programme"},
+	"claims.parties":                {"Стороны (для печатной формы)", "Parties (for the printed form)"},
+	"claims.ledger":                 {"Операции по кредиту", "Ledger"},
+	"claims.ledger.hint":            {"Одна строка — одна операция, по порядку дат; столбцы type,date,amount,rate,from,to. type: drawdown (выдача), repayment (погашение), rate_change (ставка), overdue (просрочка: from, to — первый день после просрочки, amount).", "One line per fact, in date order; columns type,date,amount,rate,from,to. type: drawdown, repayment, rate_change, overdue (from, to = the first day no longer overdue, amount)."},
+	"claims.ledger.file":            {"или файл операций (xlsx или CSV)", "or a ledger file (xlsx or CSV)"},
+	"claims.ledger.file.hint":       {"Файл заменяет текст выше. Столбцы по ключам, как в шаблоне.", "A file replaces the text above. Columns by key, as in the template."},
+	"claims.template":               {"Шаблон операций (xlsx)", "Ledger template (xlsx)"},
+	"claims.template.csv":           {"Шаблон операций (CSV)", "Ledger template (CSV)"},
+	"claims.periods":                {"Периоды заявки", "Claim periods"},
+	"claims.submit":                 {"Рассчитать заявку", "Compute the claim"},
+	"claims.errors":                 {"Исправьте ошибки", "Please correct the errors"},
+	"claims.result":                 {"Заявка по периодам", "The claim by period"},
+	"claims.ineligible":             {"Кредит не соответствует условиям программы: к выплате 0. Суммы «заявлено» показывают, что программа выплатила бы при выполнении условий.", "The loan does not meet the programme's conditions: nothing is payable. The claimed amounts show what the programme would pay if the conditions were met."},
+	"claims.col.period":             {"Период", "Period"},
+	"claims.col.claimed":            {"Заявлено", "Claimed"},
+	"claims.col.payable":            {"К выплате", "Payable"},
+	"claims.col.planned":            {"По плану", "Planned"},
+	"claims.col.difference":         {"Отклонение", "Difference"},
+	"claims.col.causes":             {"Причины", "Causes"},
+	"claims.col.cap":                {"Лимит", "Cap"},
+	"claims.col.from":               {"С", "From"},
+	"claims.col.to":                 {"По", "To"},
+	"claims.col.days":               {"Дней", "Days"},
+	"claims.col.balance":            {"Остаток", "Balance"},
+	"claims.col.overdue":            {"Просрочено", "Overdue"},
+	"claims.col.base":               {"Ставка ЦБ", "Policy rate"},
+	"claims.col.rule":               {"Ставка субсидии", "Subsidy rate"},
+	"claims.col.amount_rule":        {"По правилу", "By the rule"},
+	"claims.col.loan":               {"Ставка по кредиту", "Loan rate"},
+	"claims.col.amount_limit":       {"По предельной ставке", "At the limit"},
+	"claims.col.amount":             {"Субсидия", "Subsidy"},
+	"claims.total":                  {"Итого", "Total"},
+	"claims.rows":                   {"Расчёт по строкам", "Rows"},
+	"claims.download.xlsx":          {"Скачать форму расчёта (xlsx)", "Download the form (xlsx)"},
+	"claims.download.csv":           {"Скачать строки (CSV)", "Download the rows (CSV)"},
+	"claims.checks":                 {"Проверки", "Checks"},
+	"claims.cause.repayment":        {"погашение", "repayment"},
+	"claims.cause.drawdown":         {"выдача", "drawdown"},
+	"claims.cause.rate_change":      {"ставка по кредиту", "loan rate"},
+	"claims.cause.overdue":          {"просрочка", "overdue"},
+	"claims.cause.cap":              {"годовой лимит", "annual cap"},
+	"claims.field.programme":        {"Программа", "Programme"},
+	"claims.field.participants":     {"Участники (страна, доля %)", "Participants (country, share %)"},
+	"claims.field.p0.share":         {"Доля участника 1", "Share of participant 1"},
+	"claims.field.p1.share":         {"Доля участника 2", "Share of participant 2"},
+	"claims.field.p2.share":         {"Доля участника 3", "Share of participant 3"},
+	"claims.field.amount":           {"Сумма кредита", "Loan amount"},
+	"claims.field.currency":         {"Валюта", "Currency"},
+	"claims.field.rate":             {"Ставка по кредиту, % годовых", "Loan rate, % a year"},
+	"claims.field.issue_date":       {"Дата выдачи", "Issue date"},
+	"claims.field.term_months":      {"Срок, месяцев", "Term, months"},
+	"claims.field.repayment":        {"Погашение по графику", "Scheduled repayment"},
+	"claims.field.frequency":        {"Периодичность платежей", "Payment frequency"},
+	"claims.field.day_count":        {"База начисления", "Day count"},
+	"claims.field.borrower":         {"Заёмщик", "Borrower"},
+	"claims.field.tax_id":           {"ИНН заёмщика", "Borrower's taxpayer number"},
+	"claims.field.bank":             {"Банк", "Bank"},
+	"claims.field.bank_code":        {"БИК банка", "Bank code"},
+	"claims.field.contract":         {"Номер кредитного договора", "Contract number"},
+	"claims.field.contract_date":    {"Дата договора", "Contract date"},
+	"claims.field.claims_frequency": {"Период заявки", "Claim period"},
+	"claims.field.claims_from":      {"С", "From"},
+	"claims.field.claims_to":        {"По (не включая)", "To (exclusive)"},
+	"claims.monthly":                {"месяц", "month"},
+	"claims.quarterly":              {"квартал", "quarter"},
+}
+
+func init() {
+	for k, v := range claimsMessages {
+		messages[k] = v
+	}
+}
