@@ -937,7 +937,7 @@ func (m *Manager) run(rec *storage.BatchJob) {
 	}()
 	ctx, stop := context.WithCancelCause(m.ctx)
 	defer stop(nil)
-	go m.hold(ctx, id, stop)
+	m.wg.Go(func() { m.hold(ctx, id, stop) })
 	m.mu.Lock()
 	en.cancel = func() { stop(errCancelled) }
 	m.mu.Unlock()
