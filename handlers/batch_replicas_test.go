@@ -36,7 +36,7 @@ func TestBatchReplicas(t *testing.T) {
 		}
 		t.Cleanup(func() { db.Close() })
 		return newServer(t, handlers.Config{Registry: db, DataDir: t.TempDir(),
-			Batch:  handlers.BatchOptions{Parallel: 1, Events: time.Minute},
+			Batch:  handlers.BatchOptions{Parallel: 1, Events: 20 * time.Second},
 			Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	}
 	s1 := replica()
@@ -76,29 +76,39 @@ func TestBatchReplicas(t *testing.T) {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	stream, err := http.Get(base2 + j.StatusURL + "/events")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer stream.Body.Close()
+	// The events of the second replica, followed as a browser does: a
+	// stream that ends (BatchOptions.Events) before the job is reopened.
 	type event struct {
 		Status string
 		Done   int
 	}
-	events := make(chan event, 1000)
+	events := make(chan event, 10000)
 	go func() {
 		defer close(events)
-		sc := bufio.NewScanner(stream.Body)
-		sc.Buffer(make([]byte, 1<<20), 1<<20)
-		for sc.Scan() {
-			if d, ok := strings.CutPrefix(sc.Text(), "data: "); ok && d != "{}" {
-				var v struct {
-					Status string
-					Rows   struct{ Done int }
+		end := time.Now().Add(5 * time.Minute)
+		for time.Now().Before(end) {
+			stream, err := http.Get(base2 + j.StatusURL + "/events")
+			if err != nil {
+				return
+			}
+			last := ""
+			sc := bufio.NewScanner(stream.Body)
+			sc.Buffer(make([]byte, 1<<20), 1<<20)
+			for sc.Scan() {
+				if d, ok := strings.CutPrefix(sc.Text(), "data: "); ok && d != "{}" {
+					var v struct {
+						Status string
+						Rows   struct{ Done int }
+					}
+					if json.Unmarshal([]byte(d), &v) == nil {
+						events <- event{v.Status, v.Rows.Done}
+						last = v.Status
+					}
 				}
-				if json.Unmarshal([]byte(d), &v) == nil {
-					events <- event{v.Status, v.Rows.Done}
-				}
+			}
+			stream.Body.Close()
+			if last != "running" && last != "queued" {
+				return
 			}
 		}
 	}()
