@@ -989,7 +989,7 @@ func (m *Manager) run(rec *storage.BatchJob) {
 		case errors.Is(err, errFailed):
 		case errors.Is(cause, errCancelled):
 			m.log.Info("batch: running job cancelled, stopped here", "id", id)
-		case errors.Is(cause, errLeaseLost):
+		case errors.Is(cause, errLeaseLost) || errors.Is(err, errLeaseLost):
 			m.log.Warn("batch: job no longer held here (cancelled, or taken over by another replica); stopped", "id", id)
 		case m.ctx.Err() != nil:
 			// Stopped by Close: the job goes back to the queue, for
@@ -1105,6 +1105,11 @@ func (m *Manager) compute(ctx context.Context, stop context.CancelCauseFunc, en 
 			}
 		}
 	})
+	// Every row is computed: other replicas see it while the reports are
+	// written and stored (seconds for a large batch).
+	if err == nil && !m.update(en, true, func(*Job) {}) {
+		err = errLeaseLost
+	}
 	for _, f := range []File{out, other} {
 		if err == nil {
 			err = f.Sync()
