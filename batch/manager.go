@@ -108,8 +108,10 @@ func (p *Params) Check() (*Budget, error) {
 		fields = append(fields, calc.FieldError{Field: "allocation",
 			En: "allowed: pro_rata, first_come", Ru: "допустимы: pro_rata, first_come"})
 	}
-	if _, fe := ParseScenarios(p.Scenarios); fe != nil {
+	if names, fe := ParseScenarios(p.Scenarios); fe != nil {
 		fields = append(fields, *fe)
+	} else {
+		p.Scenarios = strings.Join(names, ",")
 	}
 	var budget *Budget
 	if strings.TrimSpace(p.AnnualBudget) != "" {
