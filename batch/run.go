@@ -169,6 +169,9 @@ const maxOutcomeErrors = 100
 // panic) is rejected with an internal-error reason and logged.
 func Run(ctx context.Context, path string, cfg Config, out io.Writer, progress func(Progress)) (*Outcome, error) {
 	cfg.defaults()
+	if _, fe := ParseScenarios(strings.Join(cfg.Scenarios, ",")); fe != nil {
+		return nil, &calc.Error{Kind: calc.Invalid, Detail: "invalid batch options", Fields: []calc.FieldError{*fe}}
+	}
 	cfg.Read.Programme = cfg.Programme
 	cfg.Read.Lang = cfg.Lang
 	r, err := report.OpenLoans(path, cfg.Read)
