@@ -226,6 +226,8 @@ type formPage struct {
 	// RuleError is the error of the rule as a whole.
 	RuleCurrent bool
 	RuleError   string
+	// Scenarios are the policy-rate scenario checkboxes (form_scenarios.go).
+	Scenarios []option
 }
 
 // fieldID turns a field name into an element id: loan.amount is
@@ -534,6 +536,7 @@ func (s *Server) getForm(c *fiber.Ctx) error {
 	}
 	page := s.buildFormPage(lang, v, formErrors{})
 	page.Langs = newPageData(lang, switchTo).Langs
+	page.Scenarios = formScenarioOptions(formScenarioField(c, true), lang)
 	return s.render(c, http.StatusOK, "form.html", page)
 }
 
@@ -610,7 +613,7 @@ func (s *Server) postCalculate(c *fiber.Ctx) error {
 		}
 		return s.renderFormErrors(c, lang, v, errs)
 	}
-	req.Scenarios = formScenarios(c.FormValue("scenarios")) // compare.go
+	req.Scenarios = formScenarios(formScenarioField(c, false)) // compare.go, form_scenarios.go
 	res, err := s.calculate(req, nil)
 	if err != nil {
 		var ce *calc.Error
@@ -654,6 +657,7 @@ func mergeCalcErrors(errs formErrors, err error, rowOf []int, lang string, skipB
 func (s *Server) renderFormErrors(c *fiber.Ctx, lang string, v formValues, errs formErrors) error {
 	page := s.buildFormPage(lang, v, errs)
 	page.Langs = newPageData(lang, "/?"+v.encode()).Langs
+	page.Scenarios = formScenarioOptions(formScenarioField(c, false), lang)
 	return s.render(c, http.StatusUnprocessableEntity, "form.html", page)
 }
 
