@@ -37,3 +37,24 @@ func TestFormScenarioControl(t *testing.T) {
 		t.Errorf("refused form: %d, ticks not kept", a.Status)
 	}
 }
+
+// TestFormForeignRule: the form's programme info of am-points gives its
+// rule for a loan in a foreign currency (6 pp) beside the AMD one (8 pp).
+func TestFormForeignRule(t *testing.T) {
+	s := newServer(t, handlers.Config{})
+	for lang, want := range map[string]string{
+		"en": "8 pp for a loan in AMD; 6 pp in another currency",
+		"ru": "8 п.п. — кредит в AMD; 6 п.п. — в иной валюте",
+	} {
+		body := string(do(t, s, http.MethodGet, "/?lang="+lang, "").Body)
+		i := strings.Index(body, `data-programme="am-points"`)
+		if i < 0 {
+			t.Fatalf("%s: no am-points info", lang)
+		}
+		sec := body[i:]
+		sec = sec[:strings.Index(sec, "</section>")]
+		if !strings.Contains(sec, want) {
+			t.Errorf("%s: am-points info lacks %q:\n%s", lang, want, sec)
+		}
+	}
+}

@@ -408,7 +408,7 @@ func programmeName(p calc.Programme, lang string) string {
 // programmeInfo describes a programme's rule and conditions in lang.
 func programmeInfo(p calc.Programme, lang string, current bool) programmeView {
 	v := programmeView{ID: p.ID, Name: programmeName(p, lang), Source: p.Source, Current: current}
-	v.Rule = ruleText(p.Rule, lang)
+	v.Rule = withForeignRule(p, ruleText(p.Rule, lang), lang) // programme_foreign.go
 	if p.ID == customProgramme {
 		v.Source = T(lang, "prog.source.custom")
 	} else if p.Confidence != "" { // "(confidence: medium (operator's page, news))", compare.go
