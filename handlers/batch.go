@@ -759,7 +759,7 @@ func (h *batchHandlers) formPage(lang string, v batch.Params, errs []string) bat
 	if rows <= 0 {
 		rows = report.DefaultMaxRows
 	}
-	p.Limits = fmt.Sprintf(T(lang, "batch.limits"), rows, h.s.cfg.UploadLimit>>20)
+	p.Limits = fmt.Sprintf(T(lang, "batch.limits"), calc.GroupDigits(strconv.Itoa(rows), lang != LangEn), h.s.cfg.UploadLimit>>20)
 	p.Programmes = append(p.Programmes, option{Value: "", Label: T(lang, "batch.programme.file"), Selected: v.Programme == ""})
 	for _, pr := range calc.Programmes() {
 		p.Programmes = append(p.Programmes, option{Value: pr.ID, Label: programmeName(pr, lang), Selected: v.Programme == pr.ID})
@@ -965,7 +965,7 @@ var batchMessages = map[string][2]string{
 	"batch.programme":             {"Программа для строк без программы", "Programme of rows that name none"},
 	"batch.programme.file":        {"из файла", "from the file"},
 	"batch.budget":                {"Годовой бюджет программы", "The programme's annual budget"},
-	"batch.budget.hint":           {"Необязательно. Сумма на каждый год, например 5 000 000 000 RUB: бюджет распределяется между проектами.", "Optional. The amount for each year, e.g. 5000000000 RUB: it is shared among the projects."},
+	"batch.budget.hint":           {"Необязательно. Сумма на каждый год, например 5 000 000 000 RUB: бюджет распределяется между проектами.", "Optional. The amount for each year, e.g. 5,000,000,000 RUB: it is shared among the projects."},
 	"batch.allocation":            {"Способ распределения", "Allocation"},
 	"batch.allocation.pro_rata":   {"пропорционально потребности", "pro rata to demand"},
 	"batch.allocation.first_come": {"в порядке очереди заявок", "first come, first served"},
@@ -973,7 +973,7 @@ var batchMessages = map[string][2]string{
 	"batch.submit":                {"Загрузить и рассчитать", "Upload and compute"},
 	"batch.errors":                {"Файл не принят", "The file was not accepted"},
 	"batch.columns":               {"Столбцы файла", "Columns of the file"},
-	"batch.limits":                {"Не более %d кредитов и %d МиБ в одном файле.", "At most %d loans and %d MiB a file."},
+	"batch.limits":                {"Не более %s кредитов и %d МиБ в одном файле.", "At most %s loans and %d MiB a file."},
 	"batch.col.header":            {"Заголовок", "Header"},
 	"batch.col.required":          {"обязательно", "required"},
 	"batch.col.help":              {"Что указать", "What to enter"},

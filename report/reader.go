@@ -855,10 +855,16 @@ func (l *Loan) validateRest(req *calc.Request) {
 	}
 }
 
-// cut shortens s to n runes.
+// cut shortens s to n runes, looking at no more of s than that: a cell
+// may be megabytes long, and turning all of it into runes for every
+// message cost 28 MB a call.
 func cut(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
+	i := 0
+	for k := range s {
+		if i == n {
+			return s[:k] + "…"
+		}
+		i++
 	}
-	return string([]rune(s)[:n]) + "…"
+	return s
 }
