@@ -85,6 +85,9 @@ type Params struct {
 	Lang string `json:"lang"`
 	// Filename is the uploaded file's name, shown in the report.
 	Filename string `json:"filename,omitempty"`
+	// Scenarios names built-in policy-rate scenarios, comma-separated
+	// ("low,base,high"; see ParseScenarios); empty: none.
+	Scenarios string `json:"scenarios,omitempty"`
 }
 
 // Check validates p and returns the budget it gives (nil: none). Problems
@@ -104,6 +107,11 @@ func (p *Params) Check() (*Budget, error) {
 	if p.Allocation != "" && p.Allocation != calc.ProRata && p.Allocation != calc.FirstCome {
 		fields = append(fields, calc.FieldError{Field: "allocation",
 			En: "allowed: pro_rata, first_come", Ru: "допустимы: pro_rata, first_come"})
+	}
+	if names, fe := ParseScenarios(p.Scenarios); fe != nil {
+		fields = append(fields, *fe)
+	} else {
+		p.Scenarios = strings.Join(names, ",")
 	}
 	var budget *Budget
 	if strings.TrimSpace(p.AnnualBudget) != "" {
@@ -979,6 +987,7 @@ func (m *Manager) run(rec *storage.BatchJob) {
 		Read: m.opt.Read, Calculate: m.opt.Calculate, Source: params.Filename,
 		TempDir: m.tmp(), Logger: m.log,
 	}
+	cfg.Scenarios, _ = ParseScenarios(params.Scenarios)
 	var rows int
 	started := time.Now()
 	outcome, err := m.execute(ctx, stop, en, cfg, &rows)

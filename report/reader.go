@@ -680,6 +680,9 @@ func (r *LoanReader) count() error {
 	return nil
 }
 
+// maxCellBytes is the longest cell of a loan row, in bytes.
+const maxCellBytes = 4096
+
 // decode turns the cells of one row into a Loan.
 func (r *LoanReader) decode(cells []string, row int) *Loan {
 	l := &Loan{Row: row}
@@ -699,6 +702,16 @@ func (r *LoanReader) decode(cells []string, row int) *Loan {
 			p.En, p.Ru = err.Error(), err.Error()
 		}
 		l.Problems = append(l.Problems, p)
+	}
+	// No cell of a loan is long (50 participants fit in 2 KiB); a longer
+	// one is refused and not kept, so that a file of many rows pointing at
+	// one huge shared string cannot fill the report or the memory.
+	for col, v := range val {
+		if len(v) > maxCellBytes {
+			problem(col, badCell(fmt.Sprintf("too long: at most %d characters", maxCellBytes),
+				fmt.Sprintf("слишком длинное значение: не более %d символов", maxCellBytes)))
+			val[col] = cut(v, 100)
+		}
 	}
 	req := &calc.Request{Lang: Lang(r.opt.Lang)}
 	l.ID = val[ColID]
