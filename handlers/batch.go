@@ -66,9 +66,12 @@ type batchHandlers struct {
 // (/api/v1) and the batch pages on pages (/): GET /batch (upload form),
 // POST /batch (the form's upload), GET /batch/{id} (progress and result).
 //
-// The job manager keeps jobs under Config.DataDir/batches, runs jobs that
-// were running when the process last stopped, and is closed by
-// Server.Shutdown (a running job stops and runs again at the next start).
+// The job manager keeps jobs, uploads and reports in Config.Registry's
+// database (shared by every replica; without one, SQLite under
+// Config.DataDir/batches) and only temporary files under
+// Config.DataDir/batches; it is closed by Server.Shutdown (a running job
+// stops and goes back to the queue, for another replica or the next
+// start).
 func (s *Server) batchRoutes(api fiber.Router, pages fiber.Router) {
 	h := &batchHandlers{s: s}
 	switch o := s.cfg.Batch.(type) {
@@ -87,6 +90,7 @@ func (s *Server) batchRoutes(api fiber.Router, pages fiber.Router) {
 	}
 	rates := s.cfg.Rates
 	h.m, h.err = batch.Open(batch.Options{
+		DB:       s.cfg.Registry,
 		Dir:      filepath.Join(s.cfg.DataDir, "batches"),
 		Workers:  h.opt.Workers,
 		Parallel: h.opt.Parallel,
@@ -403,15 +407,10 @@ func (h *batchHandlers) report(c *fiber.Ctx) error {
 	if err != nil {
 		return h.fail(c, err, lang)
 	}
-	fi, err := f.Stat()
-	if err != nil {
-		f.Close()
-		return err
-	}
 	c.Set(fiber.HeaderContentType, mimeXLSX)
-	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+reportName(id, fi.ModTime())+`"`)
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+reportName(id, f.ModTime())+`"`)
 	c.Set(fiber.HeaderCacheControl, "private, no-store")
-	return c.SendStream(f, int(fi.Size()))
+	return c.SendStream(f, int(f.Size()))
 }
 
 // reportName is the download name of a batch report: what it is, which
