@@ -54,19 +54,9 @@ var (
 	ErrLocked = errors.New("batch: data directory in use by another process")
 )
 
-// Message is a text in both languages.
-type Message struct {
-	En string `json:"en"`
-	Ru string `json:"ru"`
-}
-
-// In returns the message in lang.
-func (m Message) In(lang string) string {
-	if lang == "en" {
-		return m.En
-	}
-	return m.Ru
-}
+// Message is a text in both languages: the project's one [calc.Text]. Job
+// files store it as {"ru": …, "en": …}.
+type Message = calc.Text
 
 // Params are the options of an upload (API.md: programme, annual_budget,
 // allocation; and schedules, lang).
@@ -95,15 +85,15 @@ func (p *Params) Check() (*Budget, error) {
 	p.Programme = strings.TrimSpace(p.Programme)
 	if p.Programme != "" {
 		if _, ok := calc.LookupProgramme(p.Programme); !ok {
-			fields = append(fields, calc.FieldError{Field: "programme",
-				En: "unknown programme; allowed: " + strings.Join(calc.ProgrammeIDs(), ", "),
-				Ru: "неизвестная программа; допустимы: " + strings.Join(calc.ProgrammeIDs(), ", ")})
+			fields = append(fields, calc.FieldError{Field: "programme", Text: calc.Text{
+				Ru: "неизвестная программа; допустимы: " + strings.Join(calc.ProgrammeIDs(), ", "),
+				En: "unknown programme; allowed: " + strings.Join(calc.ProgrammeIDs(), ", ")}})
 		}
 	}
 	p.Allocation = strings.TrimSpace(p.Allocation)
 	if p.Allocation != "" && p.Allocation != calc.ProRata && p.Allocation != calc.FirstCome {
 		fields = append(fields, calc.FieldError{Field: "allocation",
-			En: "allowed: pro_rata, first_come", Ru: "допустимы: pro_rata, first_come"})
+			Text: calc.Text{Ru: "допустимы: pro_rata, first_come", En: "allowed: pro_rata, first_come"}})
 	}
 	var budget *Budget
 	if strings.TrimSpace(p.AnnualBudget) != "" {

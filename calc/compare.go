@@ -124,7 +124,7 @@ func Compare(req *Request, opt Options) (*Comparison, error) {
 		if err != nil {
 			cp.Rule = pr.ruleFor(base.currency)
 			for _, f := range err.(*Error).Fields {
-				cp.FailedChecks = append(cp.FailedChecks, FailedCheck{Code: CheckInvalidRequest, Field: f.Field, Message: f.Field + ": " + f.Message(base.lang)})
+				cp.FailedChecks = append(cp.FailedChecks, FailedCheck{Code: CheckInvalidRequest, Field: f.Field, Message: f.Field + ": " + f.In(base.lang)})
 			}
 			cp.Years, cp.Payable = noYears, zeros
 			cmpRes.Programmes = append(cmpRes.Programmes, cp)

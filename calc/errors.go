@@ -22,20 +22,11 @@ const (
 )
 
 // FieldError is one problem with one input field. Field is the JSON path
-// ("loan.rate", "project.participants[2].share"); the messages say what is
-// wrong and what is allowed, in Russian and English.
+// ("loan.rate", "project.participants[2].share"); the message (f.In(lang))
+// says what is wrong and what is allowed, in Russian and English.
 type FieldError struct {
 	Field string `json:"field"`
-	En    string `json:"-"`
-	Ru    string `json:"-"`
-}
-
-// Message returns the message in lang ("en", anything else is Russian).
-func (f FieldError) Message(lang string) string {
-	if lang == "en" {
-		return f.En
-	}
-	return f.Ru
+	Text  `json:"-"`
 }
 
 // Error is the package's one error type. An invalid request carries every
@@ -67,7 +58,7 @@ func (e *Error) Error() string {
 type problems struct{ list []FieldError }
 
 func (p *problems) add(field, en, ru string, args ...any) {
-	p.list = append(p.list, FieldError{Field: field, En: fmt.Sprintf(en, args...), Ru: fmt.Sprintf(ru, args...)})
+	p.list = append(p.list, FieldError{Field: field, Text: Text{Ru: fmt.Sprintf(ru, args...), En: fmt.Sprintf(en, args...)}})
 }
 
 func (p *problems) err() error {

@@ -647,7 +647,7 @@ func mergeCalcErrors(errs formErrors, err error, rowOf []int, lang string, skipB
 			errs.add(f, T(lang, "err.rule.none"))
 			continue
 		}
-		errs.add(f, fe.Message(lang))
+		errs.add(f, fe.In(lang))
 	}
 }
 

@@ -70,14 +70,14 @@ func (p BankProblem) Message(lang string) string {
 var bankColumns = []struct {
 	key   string
 	words [][]string // any of these groups, all words of a group
-	label text
+	label calc.Text
 }{
-	{"borrower_interest", [][]string{{"заемщик", "процент"}, {"заёмщик", "процент"}, {"borrower", "interest"}}, text{"Проценты заёмщика", "Borrower interest"}},
-	{"subsidy", [][]string{{"субсид"}, {"subsid"}, {"возмещ"}}, text{"Субсидия", "Subsidy"}},
-	{"opening_balance", [][]string{{"остаток"}, {"balance"}, {"outstanding"}, {"задолженност"}}, text{"Остаток долга на начало периода", "Opening balance"}},
-	{"principal", [][]string{{"основн"}, {"principal"}, {"погашение", "долг"}}, text{"Основной долг", "Principal"}},
-	{"interest", [][]string{{"процент"}, {"interest"}}, text{"Проценты", "Interest"}},
-	{"date", [][]string{{"дата"}, {"date"}, {"срок", "платеж"}}, text{"Дата платежа", "Payment date"}},
+	{"borrower_interest", [][]string{{"заемщик", "процент"}, {"заёмщик", "процент"}, {"borrower", "interest"}}, calc.Text{Ru: "Проценты заёмщика", En: "Borrower interest"}},
+	{"subsidy", [][]string{{"субсид"}, {"subsid"}, {"возмещ"}}, calc.Text{Ru: "Субсидия", En: "Subsidy"}},
+	{"opening_balance", [][]string{{"остаток"}, {"balance"}, {"outstanding"}, {"задолженност"}}, calc.Text{Ru: "Остаток долга на начало периода", En: "Opening balance"}},
+	{"principal", [][]string{{"основн"}, {"principal"}, {"погашение", "долг"}}, calc.Text{Ru: "Основной долг", En: "Principal"}},
+	{"interest", [][]string{{"процент"}, {"interest"}}, calc.Text{Ru: "Проценты", En: "Interest"}},
+	{"date", [][]string{{"дата"}, {"date"}, {"срок", "платеж"}}, calc.Text{Ru: "Дата платежа", En: "Payment date"}},
 }
 
 // BankColumnKeys are the column keys of a bank's schedule file.

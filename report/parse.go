@@ -109,7 +109,7 @@ func parseCode(s string, values []string, upper bool) (string, error) {
 		}
 	}
 	for code, l := range enumLabels {
-		if strings.EqualFold(s, l.ru) || strings.EqualFold(s, l.en) {
+		if strings.EqualFold(s, l.Ru) || strings.EqualFold(s, l.En) {
 			for _, v := range values {
 				if v == code {
 					return v, nil

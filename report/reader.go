@@ -19,16 +19,13 @@ import (
 // spreadsheet, too large, no header row, a required column missing): no
 // row of it is read. Its messages are safe to show to users.
 type InputError struct {
-	En, Ru string
+	calc.Text // the message (e.In(lang))
 }
 
 func (e *InputError) Error() string { return e.En }
 
-// Message returns the message in lang.
-func (e *InputError) Message(lang string) string { return text{e.Ru, e.En}.in(Lang(lang)) }
-
 func inputErr(en, ru string, args ...any) *InputError {
-	return &InputError{En: fmt.Sprintf(en, args...), Ru: fmt.Sprintf(ru, args...)}
+	return &InputError{Text: calc.Text{Ru: fmt.Sprintf(ru, args...), En: fmt.Sprintf(en, args...)}}
 }
 
 // Problem is why a cell of a row (or the row as a whole, Column "") was
@@ -39,12 +36,9 @@ type Problem struct {
 	Column string `json:"column"`
 	// Value is the cell as read, cut to 100 characters.
 	Value string `json:"value,omitempty"`
-	En    string `json:"en"`
-	Ru    string `json:"ru"`
+	// Text is the reason (p.In(lang)); its JSON fields are "ru" and "en".
+	calc.Text
 }
-
-// Message returns the reason in lang.
-func (p Problem) Message(lang string) string { return text{p.Ru, p.En}.in(Lang(lang)) }
 
 // Loan is one data row of a batch input.
 type Loan struct {
@@ -71,14 +65,8 @@ type Loan struct {
 func (l *Loan) Cell(key string) string { return cut(l.cells[key], 100) }
 
 // Warning is a remark about the input that rejects nothing (an unknown
-// column, a sheet that was not read).
-type Warning struct {
-	En string `json:"en"`
-	Ru string `json:"ru"`
-}
-
-// Message returns the warning in lang.
-func (w Warning) Message(lang string) string { return text{w.Ru, w.En}.in(Lang(lang)) }
+// column, a sheet that was not read), in both languages (w.In(lang)).
+type Warning = calc.Text
 
 // Defaults of [ReadOptions].
 const (
@@ -298,8 +286,8 @@ func (r *LoanReader) openXLSX(path string) error {
 		}
 		if hasData(f, s) {
 			r.warnings = append(r.warnings, Warning{
-				En: fmt.Sprintf("sheet %q was not read: loans are read from sheet %q only", s, r.Sheet),
 				Ru: fmt.Sprintf("лист «%s» не прочитан: кредиты читаются только с листа «%s»", s, r.Sheet),
+				En: fmt.Sprintf("sheet %q was not read: loans are read from sheet %q only", s, r.Sheet),
 			})
 		}
 	}
@@ -360,16 +348,16 @@ func hasData(f *excelize.File, sheet string) bool {
 
 // Names of the template's sheets, which the reader recognises.
 var (
-	sheetLoans        = text{"Кредиты", "Loans"}
-	sheetInstructions = text{"Инструкция", "Instructions"}
+	sheetLoans        = calc.Text{Ru: "Кредиты", En: "Loans"}
+	sheetInstructions = calc.Text{Ru: "Инструкция", En: "Instructions"}
 )
 
 func isDataSheetName(s string) bool {
-	return strings.EqualFold(s, sheetLoans.ru) || strings.EqualFold(s, sheetLoans.en)
+	return strings.EqualFold(s, sheetLoans.Ru) || strings.EqualFold(s, sheetLoans.En)
 }
 
 func isInstructionsSheetName(s string) bool {
-	return strings.EqualFold(s, sheetInstructions.ru) || strings.EqualFold(s, sheetInstructions.en)
+	return strings.EqualFold(s, sheetInstructions.Ru) || strings.EqualFold(s, sheetInstructions.En)
 }
 
 func (r *LoanReader) openCSV(path string) error {
@@ -402,10 +390,10 @@ func (r *LoanReader) openCSV(path string) error {
 	r.next = func() ([]string, int, error) {
 		rec, line, err := sc.next()
 		if errors.Is(err, errLongLine) {
-			return nil, line, &rowError{Problem{
-				En: fmt.Sprintf("line %d is longer than %d KiB and was not read", line, maxRecordBytes>>10),
+			return nil, line, &rowError{Problem{Text: calc.Text{
 				Ru: fmt.Sprintf("строка %d длиннее %d КиБ и не прочитана", line, maxRecordBytes>>10),
-			}}
+				En: fmt.Sprintf("line %d is longer than %d KiB and was not read", line, maxRecordBytes>>10),
+			}}}
 		}
 		return rec, line, err
 	}
@@ -521,7 +509,7 @@ func (r *LoanReader) readHeader() error {
 		cells, row, err := r.next()
 		var re *rowError
 		if errors.As(err, &re) {
-			return &InputError{En: "the header row cannot be read: " + re.p.En, Ru: "строка заголовка не читается: " + re.p.Ru}
+			return &InputError{Text: calc.Text{Ru: "строка заголовка не читается: " + re.p.Ru, En: "the header row cannot be read: " + re.p.En}}
 		}
 		if err == io.EOF {
 			return inputErr("the file has no rows: the first row must name the columns (%s)",
@@ -539,8 +527,8 @@ func (r *LoanReader) readHeader() error {
 		defer func() {
 			if unknown > maxColumnWarnings {
 				r.warnings = append(r.warnings, Warning{
-					En: fmt.Sprintf("%d more columns are not input columns and were ignored", unknown-maxColumnWarnings),
 					Ru: fmt.Sprintf("ещё %d столбцов не входят в шаблон и пропущены", unknown-maxColumnWarnings),
+					En: fmt.Sprintf("%d more columns are not input columns and were ignored", unknown-maxColumnWarnings),
 				})
 			}
 		}()
@@ -554,8 +542,8 @@ func (r *LoanReader) readHeader() error {
 				unknown++
 				if unknown <= maxColumnWarnings {
 					r.warnings = append(r.warnings, Warning{
-						En: fmt.Sprintf("column %s %q is not an input column and was ignored", col(i+1), cut(h, 100)),
 						Ru: fmt.Sprintf("столбец %s «%s» не входит в шаблон и пропущен", col(i+1), cut(h, 100)),
+						En: fmt.Sprintf("column %s %q is not an input column and was ignored", col(i+1), cut(h, 100)),
 					})
 				}
 				continue
@@ -582,10 +570,10 @@ func (r *LoanReader) readHeader() error {
 		}
 		if len(missing) > 0 {
 			m := strings.Join(missing, ", ")
-			return &InputError{
-				En: fmt.Sprintf("required columns are missing: %s (row %d was taken as the header); the first row must name the columns, as in the template", m, row),
+			return &InputError{Text: calc.Text{
 				Ru: fmt.Sprintf("нет обязательных столбцов: %s (заголовком считается строка %d); первая строка должна называть столбцы, как в шаблоне", m, row),
-			}
+				En: fmt.Sprintf("required columns are missing: %s (row %d was taken as the header); the first row must name the columns, as in the template", m, row),
+			}}
 		}
 		if r.exact {
 			r.estimate = max(r.estimate-1, 0) // the header had content
@@ -851,7 +839,7 @@ func (l *Loan) validateRest(req *calc.Request) {
 			continue
 		}
 		seen[c] = true
-		l.Problems = append(l.Problems, Problem{Column: c, Value: cut(l.cells[c], 100), En: f.En, Ru: f.Ru})
+		l.Problems = append(l.Problems, Problem{Column: c, Value: cut(l.cells[c], 100), Text: f.Text})
 	}
 }
 

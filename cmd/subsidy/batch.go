@@ -81,7 +81,7 @@ column and reason; the exit status is 0 when the report was written.`, stdout, s
 		if err != nil {
 			var ie *report.InputError
 			if errors.As(err, &ie) {
-				return &failure{en: input + ": " + ie.Message("en"), ru: input + ": " + ie.Message("ru"), code: 1}
+				return &failure{en: input + ": " + ie.In("en"), ru: input + ": " + ie.In("ru"), code: 1}
 			}
 			if errors.Is(err, context.Canceled) {
 				c.say("subsidy batch: interrupted; no report written", "subsidy batch: прервано; отчёт не записан")
@@ -93,7 +93,7 @@ column and reason; the exit status is 0 when the report was written.`, stdout, s
 			"строк: %d; рассчитано %d (условиям программы отвечают %d), отклонено %d; %s за %.1f с",
 			outcome.Rows, outcome.Computed, outcome.Eligible, outcome.Rejected, *out, time.Since(start).Seconds())
 		for _, w := range outcome.Warnings {
-			fmt.Fprintln(stderr, c.text("warning:", "предупреждение:"), w.Message(c.lang))
+			fmt.Fprintln(stderr, c.text("warning:", "предупреждение:"), w.In(c.lang))
 		}
 		return nil
 	})

@@ -96,7 +96,7 @@ func explainProblem(c *cmdline, err error) {
 	case errors.As(err, &ce):
 		c.say("subsidy "+c.name+": invalid request:", "subsidy "+c.name+": запрос с ошибками:")
 		for _, f := range ce.Fields {
-			fmt.Fprintf(c.stderr, "  %s: %s\n", f.Field, f.Message(c.lang))
+			fmt.Fprintf(c.stderr, "  %s: %s\n", f.Field, f.In(c.lang))
 		}
 		if len(ce.Fields) == 0 {
 			fmt.Fprintln(c.stderr, " ", ce.Detail)

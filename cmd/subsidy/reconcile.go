@@ -87,7 +87,7 @@ Exit status: 0 no differences, 3 differences found, 1 error, 2 usage.`, stdout, 
 			}
 			rreq.BankSchedule = bs.Rows
 			for _, w := range bs.Warnings {
-				fmt.Fprintln(stderr, "subsidy reconcile:", w.Message(*lang))
+				fmt.Fprintln(stderr, "subsidy reconcile:", w.In(*lang))
 			}
 		}
 		rec, err := calc.Reconcile(rreq, calc.Options{Rates: book})
@@ -162,7 +162,7 @@ func reconcileProblem(c *cmdline, err error) {
 	case errors.As(err, &ce):
 		c.say("subsidy reconcile: invalid request:", "subsidy reconcile: запрос с ошибками:")
 		for _, f := range ce.Fields {
-			fmt.Fprintf(w, "  %s: %s\n", f.Field, f.Message(c.lang))
+			fmt.Fprintf(w, "  %s: %s\n", f.Field, f.In(c.lang))
 		}
 	case errors.As(err, &p):
 		fmt.Fprintf(w, "subsidy reconcile: %s", p.Title)
