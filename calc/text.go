@@ -1,5 +1,7 @@
 package calc
 
+import "fmt"
+
 // Translation: the one way the project says something in two languages.
 //
 // Every user-visible text is a [Text]: its Russian and its English form,
@@ -13,7 +15,7 @@ package calc
 //     a page of its own adds its map[string]calc.Text in its own file and
 //     merges it into messages in an init function.
 //   - Texts with figures are formatted before they become a Text
-//     (fmt.Sprintf on each language), or, where only the language asked for
+//     ([Text.Format] formats both forms with the same arguments), or, where only the language asked for
 //     should be formatted (calc's checks, which run for every loan of a
 //     batch), built lazily as a [LazyText].
 //   - A result that carries its message in both languages (FieldError,
@@ -35,6 +37,12 @@ func (t Text) In(lang string) string {
 		return t.En
 	}
 	return t.Ru
+}
+
+// Format returns t with both forms formatted by fmt.Sprintf with args:
+// Text{Ru: "строка %d", En: "row %d"}.Format(7).
+func (t Text) Format(args ...any) Text {
+	return Text{Ru: fmt.Sprintf(t.Ru, args...), En: fmt.Sprintf(t.En, args...)}
 }
 
 // LazyText is a [Text] whose forms are formatted only when asked for: In

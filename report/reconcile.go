@@ -90,7 +90,6 @@ func WriteReconciliation(w io.Writer, rec *calc.Reconciliation, lang string) err
 	if err := f.SetSheetName("Sheet1", summary); err != nil {
 		return err
 	}
-	tr := func(ru, en string) string { return calc.Text{Ru: ru, En: en}.In(lang) }
 	set := func(sheet string, row int, vals ...any) error {
 		return f.SetSheetRow(sheet, "A"+strconv.Itoa(row), &vals)
 	}
@@ -100,16 +99,16 @@ func WriteReconciliation(w io.Writer, rec *calc.Reconciliation, lang string) err
 	}
 
 	// Summary: what was found, against the loan's own conventions.
-	if err := set(summary, 1, tr("Сверка графика банка", "Checking a bank's schedule")); err != nil {
+	if err := set(summary, 1, calc.Text{Ru: "Сверка графика банка", En: "Checking a bank's schedule"}.In(lang)); err != nil {
 		return err
 	}
 	_ = f.SetCellStyle(summary, "A1", "A1", st.title)
-	if err := set(summary, 3, "", tr("Найдено", "Found"), tr("Условия кредита", "The loan's own")); err != nil {
+	if err := set(summary, 3, "", calc.Text{Ru: "Найдено", En: "Found"}.In(lang), calc.Text{Ru: "Условия кредита", En: "The loan's own"}.In(lang)); err != nil {
 		return err
 	}
 	_ = f.SetCellStyle(summary, "A3", "C3", st.header)
 	found, own := conv(rec.Conventions), conv(rec.Own)
-	labels := []string{tr("Базис начисления", "Day count"), tr("Остаток для начисления", "Accrual balance"), tr("Округление", "Rounding"), tr("Ключевая ставка", "Policy rate")}
+	labels := []string{calc.Text{Ru: "Базис начисления", En: "Day count"}.In(lang), calc.Text{Ru: "Остаток для начисления", En: "Accrual balance"}.In(lang), calc.Text{Ru: "Округление", En: "Rounding"}.In(lang), calc.Text{Ru: "Ключевая ставка", En: "Policy rate"}.In(lang)}
 	for i, l := range labels {
 		if err := set(summary, 4+i, l, found[i], own[i]); err != nil {
 			return err
@@ -122,11 +121,11 @@ func WriteReconciliation(w io.Writer, rec *calc.Reconciliation, lang string) err
 		value any
 		style int
 	}{
-		{tr("Строк у банка", "Bank rows"), rec.RowsChecked, st.integer},
-		{tr("Совпали", "Matching"), rec.RowsMatching, st.integer},
-		{tr("Расходятся", "Rows off"), rec.RowsOff, st.integer},
-		{tr("Допуск", "Tolerance") + ", " + rec.Currency, money(rec.Tolerance), st.money},
-		{tr("Сравнены столбцы", "Columns compared"), joinFields(rec.Columns, lang), st.wrap},
+		{calc.Text{Ru: "Строк у банка", En: "Bank rows"}.In(lang), rec.RowsChecked, st.integer},
+		{calc.Text{Ru: "Совпали", En: "Matching"}.In(lang), rec.RowsMatching, st.integer},
+		{calc.Text{Ru: "Расходятся", En: "Rows off"}.In(lang), rec.RowsOff, st.integer},
+		{calc.Text{Ru: "Допуск", En: "Tolerance"}.In(lang) + ", " + rec.Currency, money(rec.Tolerance), st.money},
+		{calc.Text{Ru: "Сравнены столбцы", En: "Columns compared"}.In(lang), joinFields(rec.Columns, lang), st.wrap},
 	}
 	for _, fa := range facts {
 		if err := f.SetSheetRow(summary, "A"+strconv.Itoa(row), &[]any{fa.label, fa.value}); err != nil {
@@ -136,10 +135,9 @@ func WriteReconciliation(w io.Writer, rec *calc.Reconciliation, lang string) err
 		row++
 	}
 	row++
-	verdict, vstyle := tr("Расхождений нет: каждая строка банка совпала с нашей в пределах допуска.",
-		"No differences: every bank row matches ours within the tolerance."), st.good
+	verdict, vstyle := calc.Text{Ru: "Расхождений нет: каждая строка банка совпала с нашей в пределах допуска.", En: "No differences: every bank row matches ours within the tolerance."}.In(lang), st.good
 	if len(rec.Differences) > 0 {
-		verdict, vstyle = fmt.Sprintf(tr("Расхождений: %d, см. лист «%s».", "Differences: %d, see the sheet %q."), len(rec.Differences), recSheetDiff.In(lang)), st.bad
+		verdict, vstyle = fmt.Sprintf(calc.Text{Ru: "Расхождений: %d, см. лист «%s».", En: "Differences: %d, see the sheet %q."}.In(lang), len(rec.Differences), recSheetDiff.In(lang)), st.bad
 	}
 	if err := set(summary, row, verdict); err != nil {
 		return err
@@ -154,8 +152,8 @@ func WriteReconciliation(w io.Writer, rec *calc.Reconciliation, lang string) err
 	if _, err := f.NewSheet(diff); err != nil {
 		return err
 	}
-	if err := set(diff, 1, tr("№ платежа", "Payment"), tr("Строка банка", "Bank row"), tr("Дата", "Date"), tr("Показатель", "Field"),
-		tr("Банк", "Bank"), tr("Наш расчёт", "Ours"), tr("Разница", "Difference"), tr("Вероятная причина", "Likely cause")); err != nil {
+	if err := set(diff, 1, calc.Text{Ru: "№ платежа", En: "Payment"}.In(lang), calc.Text{Ru: "Строка банка", En: "Bank row"}.In(lang), calc.Text{Ru: "Дата", En: "Date"}.In(lang), calc.Text{Ru: "Показатель", En: "Field"}.In(lang),
+		calc.Text{Ru: "Банк", En: "Bank"}.In(lang), calc.Text{Ru: "Наш расчёт", En: "Ours"}.In(lang), calc.Text{Ru: "Разница", En: "Difference"}.In(lang), calc.Text{Ru: "Вероятная причина", En: "Likely cause"}.In(lang)); err != nil {
 		return err
 	}
 	_ = f.SetCellStyle(diff, "A1", "H1", st.header)
@@ -177,8 +175,8 @@ func WriteReconciliation(w io.Writer, rec *calc.Reconciliation, lang string) err
 	if _, err := f.NewSheet(alt); err != nil {
 		return err
 	}
-	if err := set(alt, 1, tr("Базис", "Day count"), tr("Остаток для начисления", "Accrual balance"), tr("Округление", "Rounding"),
-		tr("Ключевая ставка", "Policy rate"), tr("Строк расходится", "Rows off"), tr("Те же суммы", "Same figures")); err != nil {
+	if err := set(alt, 1, calc.Text{Ru: "Базис", En: "Day count"}.In(lang), calc.Text{Ru: "Остаток для начисления", En: "Accrual balance"}.In(lang), calc.Text{Ru: "Округление", En: "Rounding"}.In(lang),
+		calc.Text{Ru: "Ключевая ставка", En: "Policy rate"}.In(lang), calc.Text{Ru: "Строк расходится", En: "Rows off"}.In(lang), calc.Text{Ru: "Те же суммы", En: "Same figures"}.In(lang)); err != nil {
 		return err
 	}
 	_ = f.SetCellStyle(alt, "A1", "F1", st.header)
@@ -199,7 +197,7 @@ func WriteReconciliation(w io.Writer, rec *calc.Reconciliation, lang string) err
 	if _, err := f.NewSheet(ours); err != nil {
 		return err
 	}
-	cols := []any{"№", tr("Дата платежа", "Payment date")}
+	cols := []any{"№", calc.Text{Ru: "Дата платежа", En: "Payment date"}.In(lang)}
 	for _, k := range calc.ReconcileFields {
 		cols = append(cols, FieldText(k, lang))
 	}

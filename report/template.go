@@ -175,8 +175,7 @@ func writeInstructions(f *excelize.File, sheet string, st *styles, lang string) 
 			}
 		}
 	}
-	t := func(ru, en string) string { return calc.Text{Ru: ru, En: en}.In(lang) }
-	put(st.title, t("Пакетный расчёт субсидий: как заполнить шаблон", "Batch subsidy calculation: how to fill in the template"))
+	put(st.title, calc.Text{Ru: "Пакетный расчёт субсидий: как заполнить шаблон", En: "Batch subsidy calculation: how to fill in the template"}.In(lang))
 	row++
 	paragraphs := []calc.Text{
 		{Ru: "Одна строка листа «Кредиты» — один кредит. Первая строка — заголовки: их можно переставлять, а столбцы, которые не нужны, удалять (кроме обязательных). Заголовок может быть ключом (amount) или любым текстом с ключом в скобках: «Сумма кредита (amount)».", En: "One row of the Loans sheet is one loan. The first row holds the headers: columns may be reordered, and those not needed removed (except the required ones). A header is the key (amount) or any text with the key in parentheses: \"Loan amount (amount)\"."},
@@ -192,7 +191,7 @@ func writeInstructions(f *excelize.File, sheet string, st *styles, lang string) 
 		_ = f.SetRowHeight(sheet, row, 48)
 	}
 	row++
-	put(st.header, t("Заголовок", "Header"), t("Ключ", "Key"), t("Обязательно", "Required"), t("Формат", "Format"), t("Что указать", "What to enter"))
+	put(st.header, calc.Text{Ru: "Заголовок", En: "Header"}.In(lang), calc.Text{Ru: "Ключ", En: "Key"}.In(lang), calc.Text{Ru: "Обязательно", En: "Required"}.In(lang), calc.Text{Ru: "Формат", En: "Format"}.In(lang), calc.Text{Ru: "Что указать", En: "What to enter"}.In(lang))
 	kinds := map[string]calc.Text{
 		KindText: {Ru: "текст", En: "text"}, KindCode: {Ru: "код из списка", En: "code from the list"}, KindMoney: {Ru: "сумма", En: "amount"},
 		KindNumber: {Ru: "число", En: "number"}, KindInteger: {Ru: "целое число", En: "whole number"}, KindDate: {Ru: "дата", En: "date"},
@@ -201,7 +200,7 @@ func writeInstructions(f *excelize.File, sheet string, st *styles, lang string) 
 	for _, c := range columns {
 		help := calc.Text{Ru: c.HelpRu, En: c.HelpEn}.In(lang)
 		if len(c.Values) > 0 {
-			help += " " + t("Допустимо: ", "Allowed: ") + strings.Join(c.Values, ", ") + "."
+			help += " " + calc.Text{Ru: "Допустимо: ", En: "Allowed: "}.In(lang) + strings.Join(c.Values, ", ") + "."
 		}
 		put(st.wrap, calc.Text{Ru: c.Ru, En: c.En}.In(lang), c.Key, yesNo(c.Required, lang), kinds[c.Kind].In(lang), help)
 	}

@@ -300,10 +300,10 @@ func TestBinaryOutputRefusedOnTerminal(t *testing.T) {
 	go io.Copy(io.Discard, master)
 	err := writeFile("", slave, formatXLSX, writeString("PK"))
 	var f *failure
-	if !errors.As(err, &f) || f.code != 2 || !strings.Contains(f.en, "terminal") {
+	if !errors.As(err, &f) || f.code != 2 || !strings.Contains(f.En, "terminal") {
 		t.Errorf("xlsx to a terminal on stdout: %v", err)
 	}
-	if err := writeFile(slaveName, io.Discard, formatXLSX, writeString("PK")); !errors.As(err, &f) || !strings.Contains(f.en, "terminal") {
+	if err := writeFile(slaveName, io.Discard, formatXLSX, writeString("PK")); !errors.As(err, &f) || !strings.Contains(f.En, "terminal") {
 		t.Errorf("xlsx to a terminal by -o: %v", err)
 	}
 	if err := writeFile("", slave, formatJSON, writeString("{}\n")); err != nil {
