@@ -230,7 +230,7 @@ func comparedIDs(req *Request) ([]string, error) {
 	}
 	c := &checker{}
 	if len(req.Programmes) > len(programmes) {
-		c.add("programmes", "at most %d programmes", "не более %d программ", len(programmes))
+		c.add("programmes", Text{Ru: "не более %d программ", En: "at most %d programmes"}, len(programmes))
 		return nil, c.err()
 	}
 	for i, id := range req.Programmes {
@@ -239,7 +239,7 @@ func comparedIDs(req *Request) ([]string, error) {
 			continue
 		}
 		if slices.Index(req.Programmes, id) < i {
-			c.add(f, "programme %q is listed twice", "программа %q указана дважды", id)
+			c.add(f, Text{Ru: "программа %q указана дважды", En: "programme %q is listed twice"}, id)
 		}
 	}
 	if err := c.err(); err != nil {

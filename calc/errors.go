@@ -1,9 +1,6 @@
 package calc
 
-import (
-	"fmt"
-	"strings"
-)
+import "strings"
 
 // ErrorKind classifies an [Error].
 type ErrorKind int
@@ -57,8 +54,8 @@ func (e *Error) Error() string {
 // problems collects field errors during validation.
 type problems struct{ list []FieldError }
 
-func (p *problems) add(field, en, ru string, args ...any) {
-	p.list = append(p.list, FieldError{Field: field, Text: Text{Ru: fmt.Sprintf(ru, args...), En: fmt.Sprintf(en, args...)}})
+func (p *problems) add(field string, t Text, args ...any) {
+	p.list = append(p.list, FieldError{Field: field, Text: t.Format(args...)})
 }
 
 func (p *problems) err() error {
