@@ -121,9 +121,9 @@ func bankHeaderKey(h string) (string, bool) {
 func ReadBankSchedule(data []byte) (*BankSchedule, error) {
 	switch {
 	case len(data) == 0:
-		return nil, inputErr("the file is empty", "файл пуст")
+		return nil, inputErr(calc.Text{Ru: "файл пуст", En: "the file is empty"})
 	case len(data) > MaxBankFileBytes:
-		return nil, inputErr("the file is %d bytes, more than the %d allowed", "файл занимает %d байт, больше допустимых %d", len(data), MaxBankFileBytes)
+		return nil, inputErr(calc.Text{Ru: "файл занимает %d байт, больше допустимых %d", En: "the file is %d bytes, more than the %d allowed"}, len(data), MaxBankFileBytes)
 	}
 	var (
 		rows     [][]string
@@ -136,8 +136,7 @@ func ReadBankSchedule(data []byte) (*BankSchedule, error) {
 		format = "xlsx"
 		rows, date1904, err = bankXLSXRows(data)
 	case bytes.HasPrefix(data, []byte{0xD0, 0xCF, 0x11, 0xE0}):
-		err = inputErr("Excel 97-2003 (.xls) and password-protected workbooks are not read: save the file as .xlsx without a password, or as CSV",
-			"книги Excel 97-2003 (.xls) и книги с паролем не читаются: сохраните файл как .xlsx без пароля или как CSV")
+		err = inputErr(calc.Text{Ru: "книги Excel 97-2003 (.xls) и книги с паролем не читаются: сохраните файл как .xlsx без пароля или как CSV", En: "Excel 97-2003 (.xls) and password-protected workbooks are not read: save the file as .xlsx without a password, or as CSV"})
 	case looksLikeText(data[:min(len(data), sniffSize)]):
 		format = "csv"
 		rows, err = bankCSVRows(data)
@@ -159,9 +158,9 @@ func bankXLSXRows(data []byte) ([][]string, bool, error) {
 	})
 	if err != nil {
 		if strings.Contains(err.Error(), "unzip size exceeds") {
-			return nil, false, inputErr("the workbook unpacks to more than %d MiB", "книга в распакованном виде больше %d МиБ", DefaultUnzipSizeLimit>>20)
+			return nil, false, inputErr(calc.Text{Ru: "книга в распакованном виде больше %d МиБ", En: "the workbook unpacks to more than %d MiB"}, DefaultUnzipSizeLimit>>20)
 		}
-		return nil, false, inputErr("the file is not a readable .xlsx workbook (%v)", "файл не читается как книга .xlsx (%v)", err)
+		return nil, false, inputErr(calc.Text{Ru: "файл не читается как книга .xlsx (%v)", En: "the file is not a readable .xlsx workbook (%v)"}, err)
 	}
 	defer f.Close()
 	date1904 := false
@@ -181,14 +180,14 @@ func bankXLSXRows(data []byte) ([][]string, bool, error) {
 			cells, err := it.Columns(excelize.Options{RawCellValue: true})
 			if err != nil {
 				it.Close()
-				return nil, false, inputErr("row %d of sheet %q cannot be read (%v)", "строка %d листа «%s» не читается (%v)", len(out)+1, sheet, err)
+				return nil, false, inputErr(calc.Text{Ru: "строка %d листа «%s» не читается (%v)", En: "row %d of sheet %q cannot be read (%v)"}, len(out)+1, sheet, err)
 			}
 			out = append(out, slicesClone(cells))
 		}
 		rerr := it.Error()
 		it.Close()
 		if rerr != nil {
-			return nil, false, inputErr("sheet %q is damaged (%v)", "лист «%s» повреждён (%v)", sheet, rerr)
+			return nil, false, inputErr(calc.Text{Ru: "лист «%s» повреждён (%v)", En: "sheet %q is damaged (%v)"}, sheet, rerr)
 		}
 		for _, r := range out {
 			if !isEmptyRow(r) {
@@ -196,7 +195,7 @@ func bankXLSXRows(data []byte) ([][]string, bool, error) {
 			}
 		}
 	}
-	return nil, false, inputErr("the workbook has no rows", "в книге нет строк")
+	return nil, false, inputErr(calc.Text{Ru: "в книге нет строк", En: "the workbook has no rows"})
 }
 
 // maxBankColumns is how many cells of a row are kept: a schedule has a
@@ -233,7 +232,7 @@ func bankCSVRows(data []byte) ([][]string, error) {
 		if err != nil {
 			var pe *csv.ParseError
 			if errors.As(err, &pe) && rec == nil {
-				return nil, inputErr("CSV record %d cannot be read (%v)", "запись CSV %d не читается (%v)", len(out)+1, pe.Err)
+				return nil, inputErr(calc.Text{Ru: "запись CSV %d не читается (%v)", En: "CSV record %d cannot be read (%v)"}, len(out)+1, pe.Err)
 			}
 			if rec == nil {
 				return nil, err
@@ -267,8 +266,7 @@ func decodeBankRows(rows [][]string, format string, date1904 bool) (*BankSchedul
 		}
 	}
 	if header < 0 {
-		return nil, inputErr("no header row naming the columns: the first rows must name date and the amount columns (%s)",
-			"нет строки заголовков: в первых строках должны быть названы дата и столбцы сумм (%s)", strings.Join(BankColumnKeys, ", "))
+		return nil, inputErr(calc.Text{Ru: "нет строки заголовков: в первых строках должны быть названы дата и столбцы сумм (%s)", En: "no header row naming the columns: the first rows must name date and the amount columns (%s)"}, strings.Join(BankColumnKeys, ", "))
 	}
 	for _, k := range BankColumnKeys {
 		for _, c := range cols {
@@ -294,7 +292,7 @@ func decodeBankRows(rows [][]string, format string, date1904 bool) (*BankSchedul
 		}
 		line := i + 1
 		if len(bs.Rows) >= calc.MaxBankRows {
-			return nil, inputErr("the schedule has more than %d rows", "в графике больше %d строк", calc.MaxBankRows)
+			return nil, inputErr(calc.Text{Ru: "в графике больше %d строк", En: "the schedule has more than %d rows"}, calc.MaxBankRows)
 		}
 		idx := len(bs.Rows)
 		var r calc.BankRow
@@ -315,7 +313,7 @@ func decodeBankRows(rows [][]string, format string, date1904 bool) (*BankSchedul
 			var ce *cellError
 			en, ru := err.Error(), err.Error()
 			if errors.As(err, &ce) {
-				en, ru = ce.en, ce.ru
+				en, ru = ce.En, ce.Ru
 			}
 			cellErr.Problems = append(cellErr.Problems, BankProblem{
 				Field: "bank_schedule[" + strconv.Itoa(idx) + "]." + key, Line: line, Value: value, En: en, Ru: ru,
@@ -363,7 +361,7 @@ func decodeBankRows(rows [][]string, format string, date1904 bool) (*BankSchedul
 		return nil, &cellErr
 	}
 	if len(bs.Rows) == 0 {
-		return nil, inputErr("the schedule has no rows under its header", "в графике нет строк под заголовком")
+		return nil, inputErr(calc.Text{Ru: "в графике нет строк под заголовком", En: "the schedule has no rows under its header"})
 	}
 	return bs, nil
 }

@@ -53,28 +53,28 @@ const (
 // them, the header being row 1); up to 50 problems are listed. Values are
 // checked only for form here; calc.Claim checks the ledger's rules.
 func ReadLedger(b []byte) ([]calc.LedgerEntry, error) {
-	fail := func(place, en, ru string) error {
-		return &calc.Error{Kind: calc.Invalid, Detail: "invalid ledger file", Fields: []calc.FieldError{{Field: place, Text: calc.Text{Ru: ru, En: en}}}}
+	fail := func(place string, t calc.Text) error {
+		return &calc.Error{Kind: calc.Invalid, Detail: "invalid ledger file", Fields: []calc.FieldError{{Field: place, Text: t}}}
 	}
 	if len(b) > maxLedgerFile {
-		return nil, fail("ledger_file", fmt.Sprintf("the file is larger than %d MiB", maxLedgerFile>>20), fmt.Sprintf("файл больше %d МиБ", maxLedgerFile>>20))
+		return nil, fail("ledger_file", calc.Text{Ru: fmt.Sprintf("файл больше %d МиБ", maxLedgerFile>>20), En: fmt.Sprintf("the file is larger than %d MiB", maxLedgerFile>>20)})
 	}
 	var rows [][]string
 	if bytes.HasPrefix(b, []byte("PK\x03\x04")) {
 		f, err := excelize.OpenReader(bytes.NewReader(b), excelize.Options{UnzipSizeLimit: 64 << 20, UnzipXMLSizeLimit: 16 << 20, RawCellValue: true})
 		if err != nil {
-			return nil, fail("ledger_file", "not a readable xlsx workbook", "не удалось прочитать книгу xlsx")
+			return nil, fail("ledger_file", calc.Text{Ru: "не удалось прочитать книгу xlsx", En: "not a readable xlsx workbook"})
 		}
 		defer f.Close()
 		rs, err := f.Rows(f.GetSheetName(0))
 		if err != nil {
-			return nil, fail("ledger_file", "not a readable xlsx workbook", "не удалось прочитать книгу xlsx")
+			return nil, fail("ledger_file", calc.Text{Ru: "не удалось прочитать книгу xlsx", En: "not a readable xlsx workbook"})
 		}
 		defer rs.Close()
 		for rs.Next() {
 			cols, err := rs.Columns()
 			if err != nil {
-				return nil, fail("ledger_file", "not a readable xlsx workbook", "не удалось прочитать книгу xlsx")
+				return nil, fail("ledger_file", calc.Text{Ru: "не удалось прочитать книгу xlsx", En: "not a readable xlsx workbook"})
 			}
 			rows = append(rows, cols)
 			if len(rows) > calc.MaxRegisterLoans {
@@ -84,7 +84,7 @@ func ReadLedger(b []byte) ([]calc.LedgerEntry, error) {
 	} else {
 		b = bytes.TrimPrefix(b, []byte("\uFEFF"))
 		if bytes.IndexByte(b, 0) >= 0 {
-			return nil, fail("ledger_file", "neither an xlsx workbook nor a CSV text file", "не книга xlsx и не текстовый файл CSV")
+			return nil, fail("ledger_file", calc.Text{Ru: "не книга xlsx и не текстовый файл CSV", En: "neither an xlsx workbook nor a CSV text file"})
 		}
 		first, _, _ := bytes.Cut(b, []byte("\n"))
 		r := csv.NewReader(bytes.NewReader(b))
@@ -98,13 +98,13 @@ func ReadLedger(b []byte) ([]calc.LedgerEntry, error) {
 				break
 			}
 			if err != nil {
-				return nil, fail("ledger_file", "not a readable CSV file: "+err.Error(), "не удалось прочитать CSV: "+err.Error())
+				return nil, fail("ledger_file", calc.Text{Ru: "не удалось прочитать CSV: " + err.Error(), En: "not a readable CSV file: " + err.Error()})
 			}
 			rows = append(rows, rec)
 		}
 	}
 	if len(rows) == 0 {
-		return nil, fail("ledger_file", "the file is empty: a header row is required", "файл пуст: нужна строка заголовка")
+		return nil, fail("ledger_file", calc.Text{Ru: "файл пуст: нужна строка заголовка", En: "the file is empty: a header row is required"})
 	}
 	cols := map[string]int{}
 	for i, h := range rows[0] {
@@ -115,7 +115,7 @@ func ReadLedger(b []byte) ([]calc.LedgerEntry, error) {
 		}
 	}
 	if _, ok := cols["type"]; !ok {
-		return nil, fail("row 1", "no column type: the header row names the columns type, date, amount, rate, from, to", "нет столбца type: строка заголовка называет столбцы type, date, amount, rate, from, to")
+		return nil, fail("row 1", calc.Text{Ru: "нет столбца type: строка заголовка называет столбцы type, date, amount, rate, from, to", En: "no column type: the header row names the columns type, date, amount, rate, from, to"})
 	}
 	var p problems
 	var out []calc.LedgerEntry
@@ -136,15 +136,15 @@ func ReadLedger(b []byte) ([]calc.LedgerEntry, error) {
 		if empty {
 			continue
 		}
-		bad := func(k, en, ru string) {
+		bad := func(k string, t calc.Text) {
 			if len(p.list) < maxLedgerProblems {
-				p.list = append(p.list, calc.FieldError{Field: "row " + strconv.Itoa(rowNo) + ", column " + k, Text: calc.Text{Ru: ru, En: en}})
+				p.list = append(p.list, calc.FieldError{Field: "row " + strconv.Itoa(rowNo) + ", column " + k, Text: t})
 			}
 		}
 		var e calc.LedgerEntry
 		t, ok := ledgerTypeWords[strings.ToLower(cell("type"))]
 		if !ok {
-			bad("type", "unknown type: drawdown, repayment, rate_change or overdue", "неизвестный тип: drawdown (выдача), repayment (погашение), rate_change (ставка) или overdue (просрочка)")
+			bad("type", calc.Text{Ru: "неизвестный тип: drawdown (выдача), repayment (погашение), rate_change (ставка) или overdue (просрочка)", En: "unknown type: drawdown, repayment, rate_change or overdue"})
 			continue
 		}
 		e.Type = t
@@ -154,7 +154,7 @@ func ReadLedger(b []byte) ([]calc.LedgerEntry, error) {
 				if err != nil {
 					var ce *cellError
 					if errors.As(err, &ce) {
-						bad(k, ce.en, ce.ru)
+						bad(k, ce.Text)
 					}
 					return
 				}
@@ -170,7 +170,7 @@ func ReadLedger(b []byte) ([]calc.LedgerEntry, error) {
 			if err != nil {
 				var ce *cellError
 				if errors.As(err, &ce) {
-					bad(k, ce.en, ce.ru)
+					bad(k, ce.Text)
 				}
 				return nil
 			}

@@ -24,8 +24,8 @@ type InputError struct {
 
 func (e *InputError) Error() string { return e.En }
 
-func inputErr(en, ru string, args ...any) *InputError {
-	return &InputError{Text: calc.Text{Ru: fmt.Sprintf(ru, args...), En: fmt.Sprintf(en, args...)}}
+func inputErr(t calc.Text, args ...any) *InputError {
+	return &InputError{Text: t.Format(args...)}
 }
 
 // Problem is why a cell of a row (or the row as a whole, Column "") was
@@ -165,11 +165,11 @@ func OpenLoans(path string, opt ReadOptions) (*LoanReader, error) {
 		return nil, err
 	}
 	if fi.Size() > opt.MaxBytes {
-		return nil, inputErr("the file is %d bytes, more than the %d allowed", "файл занимает %d байт, больше допустимых %d",
+		return nil, inputErr(calc.Text{Ru: "файл занимает %d байт, больше допустимых %d", En: "the file is %d bytes, more than the %d allowed"},
 			fi.Size(), opt.MaxBytes)
 	}
 	if fi.Size() == 0 {
-		return nil, inputErr("the file is empty", "файл пуст")
+		return nil, inputErr(calc.Text{Ru: "файл пуст", En: "the file is empty"})
 	}
 	head := make([]byte, min(fi.Size(), sniffSize))
 	fh, err := os.Open(path)
@@ -186,11 +186,9 @@ func OpenLoans(path string, opt ReadOptions) (*LoanReader, error) {
 	case bytes.HasPrefix(head, []byte("PK\x03\x04")) || bytes.HasPrefix(head, []byte("PK\x05\x06")):
 		err = r.openXLSX(path)
 	case bytes.HasPrefix(head, []byte{0xD0, 0xCF, 0x11, 0xE0}):
-		err = inputErr("Excel 97-2003 (.xls) and password-protected workbooks are not read: save the file as .xlsx without a password, or as CSV",
-			"книги Excel 97-2003 (.xls) и книги с паролем не читаются: сохраните файл как .xlsx без пароля или как CSV")
+		err = inputErr(calc.Text{Ru: "книги Excel 97-2003 (.xls) и книги с паролем не читаются: сохраните файл как .xlsx без пароля или как CSV", En: "Excel 97-2003 (.xls) and password-protected workbooks are not read: save the file as .xlsx without a password, or as CSV"})
 	case bytes.HasPrefix(head, []byte{0xFF, 0xFE}) || bytes.HasPrefix(head, []byte{0xFE, 0xFF}):
-		err = inputErr("UTF-16 text is not read: save the CSV as UTF-8 or Windows-1251",
-			"текст в UTF-16 не читается: сохраните CSV в UTF-8 или Windows-1251")
+		err = inputErr(calc.Text{Ru: "текст в UTF-16 не читается: сохраните CSV в UTF-8 или Windows-1251", En: "UTF-16 text is not read: save the CSV as UTF-8 or Windows-1251"})
 	case looksLikeText(head):
 		err = r.openCSV(path)
 	default:
@@ -206,15 +204,13 @@ func OpenLoans(path string, opt ReadOptions) (*LoanReader, error) {
 	}
 	if r.exact && r.estimate > opt.MaxRows {
 		r.Close()
-		return nil, inputErr("the file has %d loans, more than the %d allowed: split it into smaller files",
-			"в файле %d кредитов, больше допустимых %d: разделите его на файлы поменьше", r.estimate, opt.MaxRows)
+		return nil, inputErr(calc.Text{Ru: "в файле %d кредитов, больше допустимых %d: разделите его на файлы поменьше", En: "the file has %d loans, more than the %d allowed: split it into smaller files"}, r.estimate, opt.MaxRows)
 	}
 	return r, nil
 }
 
 func notSpreadsheet() *InputError {
-	return inputErr("the file is not a spreadsheet: upload an .xlsx workbook or a CSV file",
-		"файл не является таблицей: загрузите книгу .xlsx или файл CSV")
+	return inputErr(calc.Text{Ru: "файл не является таблицей: загрузите книгу .xlsx или файл CSV", En: "the file is not a spreadsheet: upload an .xlsx workbook or a CSV file"})
 }
 
 // looksLikeText reports whether b can be the start of a CSV file: no
@@ -246,13 +242,12 @@ func (r *LoanReader) openXLSX(path string) error {
 	if err != nil {
 		switch {
 		case strings.Contains(err.Error(), "unzip size exceeds"):
-			return inputErr("the workbook unpacks to more than %d MiB: split it into smaller files",
-				"книга в распакованном виде больше %d МиБ: разделите её на файлы поменьше", r.opt.UnzipSizeLimit>>20)
+			return inputErr(calc.Text{Ru: "книга в распакованном виде больше %d МиБ: разделите её на файлы поменьше", En: "the workbook unpacks to more than %d MiB: split it into smaller files"}, r.opt.UnzipSizeLimit>>20)
 		case errors.Is(err, zip.ErrFormat), errors.Is(err, zip.ErrAlgorithm), errors.Is(err, zip.ErrChecksum),
 			errors.Is(err, excelize.ErrWorkbookFileFormat), errors.Is(err, io.ErrUnexpectedEOF):
-			return inputErr("the file is not a readable .xlsx workbook (%v)", "файл не читается как книга .xlsx (%v)", err)
+			return inputErr(calc.Text{Ru: "файл не читается как книга .xlsx (%v)", En: "the file is not a readable .xlsx workbook (%v)"}, err)
 		}
-		return inputErr("the workbook cannot be read (%v)", "книгу не удалось прочитать (%v)", err)
+		return inputErr(calc.Text{Ru: "книгу не удалось прочитать (%v)", En: "the workbook cannot be read (%v)"}, err)
 	}
 	r.closers = append(r.closers, f.Close)
 	if p, err := f.GetWorkbookProps(); err == nil && p.Date1904 != nil {
@@ -260,7 +255,7 @@ func (r *LoanReader) openXLSX(path string) error {
 	}
 	sheets := f.GetSheetList()
 	if len(sheets) == 0 {
-		return inputErr("the workbook has no sheets", "в книге нет листов")
+		return inputErr(calc.Text{Ru: "в книге нет листов", En: "the workbook has no sheets"})
 	}
 	r.Sheet = ""
 	for _, s := range sheets {
@@ -304,7 +299,7 @@ func (r *LoanReader) openXLSX(path string) error {
 	}
 	rows, err := f.Rows(r.Sheet)
 	if err != nil {
-		return inputErr("sheet %q cannot be read (%v)", "лист «%s» не читается (%v)", r.Sheet, err)
+		return inputErr(calc.Text{Ru: "лист «%s» не читается (%v)", En: "sheet %q cannot be read (%v)"}, r.Sheet, err)
 	}
 	r.closers = append(r.closers, rows.Close)
 	raw := excelize.Options{RawCellValue: true}
@@ -312,14 +307,14 @@ func (r *LoanReader) openXLSX(path string) error {
 	r.next = func() ([]string, int, error) {
 		if !rows.Next() {
 			if err := rows.Error(); err != nil {
-				return nil, n, inputErr("sheet %q is damaged after row %d (%v)", "лист «%s» повреждён после строки %d (%v)", r.Sheet, n, err)
+				return nil, n, inputErr(calc.Text{Ru: "лист «%s» повреждён после строки %d (%v)", En: "sheet %q is damaged after row %d (%v)"}, r.Sheet, n, err)
 			}
 			return nil, n, io.EOF
 		}
 		n++
 		cells, err := rows.Columns(raw)
 		if err != nil {
-			return nil, n, inputErr("row %d of sheet %q cannot be read (%v)", "строка %d листа «%s» не читается (%v)", n, r.Sheet, err)
+			return nil, n, inputErr(calc.Text{Ru: "строка %d листа «%s» не читается (%v)", En: "row %d of sheet %q cannot be read (%v)"}, n, r.Sheet, err)
 		}
 		return cells, n, nil
 	}
@@ -512,8 +507,7 @@ func (r *LoanReader) readHeader() error {
 			return &InputError{Text: calc.Text{Ru: "строка заголовка не читается: " + re.p.Ru, En: "the header row cannot be read: " + re.p.En}}
 		}
 		if err == io.EOF {
-			return inputErr("the file has no rows: the first row must name the columns (%s)",
-				"в файле нет строк: первая строка должна называть столбцы (%s)", requiredKeys())
+			return inputErr(calc.Text{Ru: "в файле нет строк: первая строка должна называть столбцы (%s)", En: "the file has no rows: the first row must name the columns (%s)"}, requiredKeys())
 		}
 		if err != nil {
 			return err
@@ -549,7 +543,7 @@ func (r *LoanReader) readHeader() error {
 				continue
 			}
 			if j, dup := where[key]; dup {
-				return inputErr("column %s appears twice (columns %s and %s)", "столбец %s указан дважды (столбцы %s и %s)",
+				return inputErr(calc.Text{Ru: "столбец %s указан дважды (столбцы %s и %s)", En: "column %s appears twice (columns %s and %s)"},
 					key, col(j+1), col(i+1))
 			}
 			where[key] = i
@@ -662,8 +656,7 @@ func (r *LoanReader) Next() (*Loan, error) {
 func (r *LoanReader) count() error {
 	r.rows++
 	if r.rows > r.opt.MaxRows {
-		return inputErr("the file has more than %d loans (stopped after %d rows): split it into smaller files",
-			"в файле больше %d кредитов (чтение остановлено после %d строк): разделите его на файлы поменьше", r.opt.MaxRows, r.rows-1)
+		return inputErr(calc.Text{Ru: "в файле больше %d кредитов (чтение остановлено после %d строк): разделите его на файлы поменьше", En: "the file has more than %d loans (stopped after %d rows): split it into smaller files"}, r.opt.MaxRows, r.rows-1)
 	}
 	return nil
 }
@@ -682,7 +675,7 @@ func (r *LoanReader) decode(cells []string, row int) *Loan {
 		p := Problem{Column: col, Value: cut(val[col], 100)}
 		var ce *cellError
 		if errors.As(err, &ce) {
-			p.En, p.Ru = ce.en, ce.ru
+			p.Text = ce.Text
 		} else {
 			p.En, p.Ru = err.Error(), err.Error()
 		}
@@ -693,11 +686,10 @@ func (r *LoanReader) decode(cells []string, row int) *Loan {
 	l.Project = val[ColProject]
 	req.Project.Name = l.Project
 	if l.ID == "" {
-		problem(ColID, badCell("empty: every loan needs its reference", "пусто: у каждого кредита должен быть номер"))
+		problem(ColID, badCell(calc.Text{Ru: "пусто: у каждого кредита должен быть номер", En: "empty: every loan needs its reference"}))
 	} else if first, dup := r.seen[l.ID]; dup {
 		problem(ColID, badCell(
-			fmt.Sprintf("the same id as row %d: ids must be unique in the file", first),
-			fmt.Sprintf("такой же номер, как в строке %d: номера в файле не должны повторяться", first)))
+			calc.Text{Ru: fmt.Sprintf("такой же номер, как в строке %d: номера в файле не должны повторяться", first), En: fmt.Sprintf("the same id as row %d: ids must be unique in the file", first)}))
 	} else {
 		r.seen[l.ID] = row
 	}
@@ -706,7 +698,7 @@ func (r *LoanReader) decode(cells []string, row int) *Loan {
 			continue
 		}
 		if val[c.Key] == "" && !(c.Key == ColProgramme && r.opt.Programme != "") {
-			problem(c.Key, badCell("empty: the column is required", "пусто: столбец обязателен"))
+			problem(c.Key, badCell(calc.Text{Ru: "пусто: столбец обязателен", En: "empty: the column is required"}))
 		}
 	}
 	num := func(key string) (decimal.Decimal, bool) {
@@ -732,7 +724,7 @@ func (r *LoanReader) decode(cells []string, row int) *Loan {
 			return 0
 		}
 		if !d.IsInteger() || d.Abs().GreaterThan(decimal.NewFromInt(1_000_000)) {
-			problem(key, badCell("not a whole number", "не целое число"))
+			problem(key, badCell(calc.Text{Ru: "не целое число", En: "not a whole number"}))
 			return 0
 		}
 		return int(d.IntPart())
@@ -792,8 +784,7 @@ func (r *LoanReader) decode(cells []string, row int) *Loan {
 		switch {
 		case ok && r.xlsx && !pct && d.IsPositive() && d.LessThan(decimal.NewFromInt(1)):
 			problem(ColRate, badCell(
-				"looks like a percent-formatted cell (24.5 % is stored as 0.245): type the rate as a number of percent, 24.5",
-				"похоже на ячейку в формате «процент» (24,5 % хранится как 0,245): укажите ставку числом процентов, 24,5"))
+				calc.Text{Ru: "похоже на ячейку в формате «процент» (24,5 % хранится как 0,245): укажите ставку числом процентов, 24,5", En: "looks like a percent-formatted cell (24.5 % is stored as 0.245): type the rate as a number of percent, 24.5"}))
 		case ok:
 			req.Loan.Rate = &d
 		}

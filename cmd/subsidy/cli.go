@@ -202,15 +202,15 @@ func scanLang(args []string) string {
 
 // translateFlagError puts the flag package's messages into Russian.
 func translateFlagError(s string) string {
-	for _, t := range []struct{ en, ru string }{
-		{"flag provided but not defined: ", "неизвестный флаг: "},
-		{"flag needs an argument: ", "у флага нет значения: "},
-		{"invalid value ", "недопустимое значение "},
-		{"invalid boolean value ", "недопустимое значение "},
-		{"bad flag syntax: ", "неверный флаг: "},
+	for _, t := range []calc.Text{
+		{Ru: "неизвестный флаг: ", En: "flag provided but not defined: "},
+		{Ru: "у флага нет значения: ", En: "flag needs an argument: "},
+		{Ru: "недопустимое значение ", En: "invalid value "},
+		{Ru: "недопустимое значение ", En: "invalid boolean value "},
+		{Ru: "неверный флаг: ", En: "bad flag syntax: "},
 	} {
-		if rest, ok := strings.CutPrefix(s, t.en); ok {
-			return t.ru + strings.Replace(rest, " for flag ", " флага ", 1)
+		if rest, ok := strings.CutPrefix(s, t.En); ok {
+			return t.Ru + strings.Replace(rest, " for flag ", " флага ", 1)
 		}
 	}
 	return s
