@@ -114,12 +114,9 @@ func Compare(req *Request, opt Options) (*Comparison, error) {
 	var computed []done
 	for i, id := range ids {
 		pr, _ := LookupProgramme(id)
-		cp := ComparedProgramme{ID: pr.ID, Name: pr.NameRu, Source: pr.Source, Confidence: pr.Confidence,
+		cp := ComparedProgramme{ID: pr.ID, Name: pr.Name().In(base.lang), Source: pr.Source, Confidence: pr.Confidence,
 			FailedChecks: []FailedCheck{}, order: i,
 			EffectiveRateWithSubsidy: shared.EffectiveRates.WithSubsidy, GrantElement: decimal.Zero}
-		if base.lang == "en" {
-			cp.Name = pr.NameEn
-		}
 		q, err := planFor(base, pr, opt)
 		if err != nil {
 			cp.Rule = pr.ruleFor(base.currency)

@@ -622,7 +622,7 @@ func newJobView(j *batch.Job, lang string) *jobView {
 		Created: j.Created, Started: j.Started, Finished: j.Finished,
 	}
 	if p, ok := calc.LookupProgramme(j.Params.Programme); ok {
-		v.ProgrammeName = programmeName(p, lang)
+		v.ProgrammeName = p.Name().In(lang)
 	}
 	if strings.TrimSpace(j.Params.AnnualBudget) != "" && v.Allocation == "" {
 		v.Allocation = calc.ProRata
@@ -750,16 +750,13 @@ func (h *batchHandlers) formPage(lang string, v batch.Params, errs []string) bat
 	p.Limits = fmt.Sprintf(T(lang, "batch.limits"), rows, h.s.cfg.UploadLimit>>20)
 	p.Programmes = append(p.Programmes, option{Value: "", Label: T(lang, "batch.programme.file"), Selected: v.Programme == ""})
 	for _, pr := range calc.Programmes() {
-		p.Programmes = append(p.Programmes, option{Value: pr.ID, Label: programmeName(pr, lang), Selected: v.Programme == pr.ID})
+		p.Programmes = append(p.Programmes, option{Value: pr.ID, Label: pr.Name().In(lang), Selected: v.Programme == pr.ID})
 	}
 	for _, a := range []string{calc.ProRata, calc.FirstCome} {
 		p.Allocations = append(p.Allocations, option{Value: a, Label: T(lang, "batch.allocation."+a), Selected: v.Allocation == a})
 	}
 	for _, c := range report.Columns() {
-		help := c.HelpRu
-		if lang == LangEn {
-			help = c.HelpEn
-		}
+		help := calc.Text{Ru: c.HelpRu, En: c.HelpEn}.In(lang)
 		p.Columns = append(p.Columns, batchColumn{Label: c.Label(lang), Key: c.Key, Help: help, Required: c.Required})
 	}
 	return p

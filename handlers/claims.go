@@ -293,7 +293,7 @@ type claimRowView struct {
 func (s *Server) claimsPageData(lang string, v claimForm) claimsPage {
 	p := claimsPage{pageData: newPageData(lang, "/claims"), Values: v, Currencies: calc.Currencies}
 	for _, pr := range calc.Programmes() {
-		p.Programmes = append(p.Programmes, option{Value: pr.ID, Label: programmeName(pr, lang), Selected: pr.ID == v["programme"]})
+		p.Programmes = append(p.Programmes, option{Value: pr.ID, Label: pr.Name().In(lang), Selected: pr.ID == v["programme"]})
 	}
 	for _, c := range calc.MemberStates {
 		p.Countries = append(p.Countries, option{Value: c, Label: countryName(c, lang)})

@@ -184,7 +184,7 @@ func (s *Server) fillComparePage(page *comparePage, req *calc.Request, cmp *calc
 	for _, p := range cmp.Programmes {
 		row := compareRow{ComparedProgramme: p, Rule: calc.RuleText(p.Rule, lang), Confidence: T(lang, "cmp.confidence."+p.Confidence)}
 		if pr, ok := calc.LookupProgramme(p.ID); ok {
-			row.Name = programmeName(pr, lang)
+			row.Name = pr.Name().In(lang)
 		}
 		if p.Eligible && best && p.SubsidyPayable > 0 {
 			row.Best, best = true, false
