@@ -1099,11 +1099,13 @@ func (cl *claimer) checks(plan []Check, out *ClaimResult) []Check {
 		}
 		cp := cp
 		list.add(CheckClaimCap, KindInfo, false,
-			func() string {
-				return "the annual cap for " + itoa(cp.Year) + " is reached in the claim for " + cp.From.String() + " – " + (cp.To - 1).String() + ": " + cp.Claimed.String() + " claimed, " + cp.Payable.String() + " payable"
-			},
-			func() string {
-				return "годовой лимит " + itoa(cp.Year) + " г. достигнут в заявке за " + ruDate(cp.From) + " – " + ruDate(cp.To-1) + ": заявлено " + GroupDigits(cp.Claimed.String(), true) + ", к выплате " + GroupDigits(cp.Payable.String(), true)
+			LazyText{
+				Ru: func() string {
+					return "годовой лимит " + itoa(cp.Year) + " г. достигнут в заявке за " + ruDate(cp.From) + " – " + ruDate(cp.To-1) + ": заявлено " + GroupDigits(cp.Claimed.String(), true) + ", к выплате " + GroupDigits(cp.Payable.String(), true)
+				},
+				En: func() string {
+					return "the annual cap for " + itoa(cp.Year) + " is reached in the claim for " + cp.From.String() + " – " + (cp.To - 1).String() + ": " + cp.Claimed.String() + " claimed, " + cp.Payable.String() + " payable"
+				},
 			})
 	}
 	return list.list
