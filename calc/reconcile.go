@@ -496,8 +496,11 @@ type explainer struct {
 // cause returns the likely cause of bank row i differing from our period
 // index k in field j. The order: an ineligible loan (subsidy columns);
 // a balance that already differs; one
-// convention that, changed alone, gives the bank's figure; a rate change
-// or a drawdown inside the period; the cap; unexplained.
+// convention that, changed alone, gives the bank's figure; the cap, when
+// it cut this period and the bank's figure lies between ours with and
+// without it; a rate change or a drawdown inside the period; the cap, when
+// it cut the year; unexplained. The causes that can be checked against the
+// figure come before those that are only likely.
 func (e *explainer) cause(i, k, j int) string {
 	r := e.rows[i]
 	if j >= 3 && !e.eligible { // our subsidy is 0 in every row
@@ -518,6 +521,9 @@ func (e *explainer) cause(i, k, j int) string {
 		}
 	}
 	per := &e.sched[k]
+	if j >= 3 && per.SubsidyPaid < per.Subsidy && e.capExplains(r.v[j], per, j) {
+		return "cap"
+	}
 	start, end := per.Start, per.End
 	for _, lr := range e.p.loanRates[1:] {
 		if lr.date > start && lr.date < end {
@@ -540,6 +546,18 @@ func (e *explainer) cause(i, k, j int) string {
 		return "cap"
 	}
 	return "unexplained"
+}
+
+// capExplains reports whether the bank's figure v of field j (subsidy or
+// borrower interest) lies between ours after the annual cap and ours
+// without it (within the tolerance), in a period the cap cut: a bank that
+// ignores the cap, or applies it otherwise.
+func (e *explainer) capExplains(v Money, per *Period, j int) bool {
+	lo, hi := per.SubsidyPayable, per.Subsidy // the subsidy: after the cap, without it
+	if j == 4 {
+		lo, hi = per.Interest-per.Subsidy, per.Interest-per.SubsidyPayable
+	}
+	return v >= lo-e.tol && v <= hi+e.tol
 }
 
 // onlyDiffers reports whether a and b differ in the named convention and

@@ -747,7 +747,7 @@ func (h *batchHandlers) formPage(lang string, v batch.Params, errs []string) bat
 	if rows <= 0 {
 		rows = report.DefaultMaxRows
 	}
-	p.Limits = fmt.Sprintf(T(lang, "batch.limits"), rows, h.s.cfg.UploadLimit>>20)
+	p.Limits = fmt.Sprintf(T(lang, "batch.limits"), calc.GroupDigits(strconv.Itoa(rows), lang != LangEn), h.s.cfg.UploadLimit>>20)
 	p.Programmes = append(p.Programmes, option{Value: "", Label: T(lang, "batch.programme.file"), Selected: v.Programme == ""})
 	for _, pr := range calc.Programmes() {
 		p.Programmes = append(p.Programmes, option{Value: pr.ID, Label: pr.Name().In(lang), Selected: v.Programme == pr.ID})
@@ -948,7 +948,7 @@ var batchMessages = map[string]calc.Text{
 	"batch.programme":             {Ru: "Программа для строк без программы", En: "Programme of rows that name none"},
 	"batch.programme.file":        {Ru: "из файла", En: "from the file"},
 	"batch.budget":                {Ru: "Годовой бюджет программы", En: "The programme's annual budget"},
-	"batch.budget.hint":           {Ru: "Необязательно. Сумма на каждый год, например 5 000 000 000 RUB: бюджет распределяется между проектами.", En: "Optional. The amount for each year, e.g. 5000000000 RUB: it is shared among the projects."},
+	"batch.budget.hint":           {Ru: "Необязательно. Сумма на каждый год, например 5 000 000 000 RUB: бюджет распределяется между проектами.", En: "Optional. The amount for each year, e.g. 5,000,000,000 RUB: it is shared among the projects."},
 	"batch.allocation":            {Ru: "Способ распределения", En: "Allocation"},
 	"batch.allocation.pro_rata":   {Ru: "пропорционально потребности", En: "pro rata to demand"},
 	"batch.allocation.first_come": {Ru: "в порядке очереди заявок", En: "first come, first served"},
@@ -956,7 +956,7 @@ var batchMessages = map[string]calc.Text{
 	"batch.submit":                {Ru: "Загрузить и рассчитать", En: "Upload and compute"},
 	"batch.errors":                {Ru: "Файл не принят", En: "The file was not accepted"},
 	"batch.columns":               {Ru: "Столбцы файла", En: "Columns of the file"},
-	"batch.limits":                {Ru: "Не более %d кредитов и %d МиБ в одном файле.", En: "At most %d loans and %d MiB a file."},
+	"batch.limits":                {Ru: "Не более %s кредитов и %d МиБ в одном файле.", En: "At most %s loans and %d MiB a file."},
 	"batch.col.header":            {Ru: "Заголовок", En: "Header"},
 	"batch.col.required":          {Ru: "обязательно", En: "required"},
 	"batch.col.help":              {Ru: "Что указать", En: "What to enter"},

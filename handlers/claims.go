@@ -310,9 +310,9 @@ func (s *Server) claimsPageData(lang string, v claimForm) claimsPage {
 		return o
 	}
 	p.Selects = map[string][]option{
-		"repayment":        sel("repayment", calc.RepayAnnuity, calc.RepayEqualPrincipal, calc.RepayBullet),
-		"frequency":        sel("frequency", "monthly", "quarterly", "semiannual", "annual"),
-		"day_count":        sel("day_count", calc.DayCountActAct, calc.DayCountAct365, calc.DayCountAct360, calc.DayCount30E360),
+		"repayment":        sel("repayment", calc.Repayments()...),
+		"frequency":        sel("frequency", calc.Frequencies()...),
+		"day_count":        sel("day_count", calc.DayCounts()...),
 		"claims_frequency": sel("claims_frequency", "monthly", "quarterly"),
 	}
 	for i := range 3 {

@@ -47,10 +47,11 @@ const (
 	maxNameLen    = 300
 )
 
+// The form offers calc's codes, in calc's order.
 var (
-	repayments  = []string{"annuity", "equal_principal", "bullet"}
-	frequencies = []string{"monthly", "quarterly", "semiannual", "annual"}
-	dayCounts   = []string{"act/act", "act/365", "act/360", "30/360"}
+	repayments  = calc.Repayments()
+	frequencies = calc.Frequencies()
+	dayCounts   = calc.DayCounts()
 )
 
 func participantField(i int, part string) string {

@@ -396,7 +396,6 @@ func (s *Server) buildFormPage(lang string, v formValues, errs formErrors) formP
 	return p
 }
 
-
 // programmeInfo describes a programme's rule and conditions in lang.
 func programmeInfo(p calc.Programme, lang string, current bool) programmeView {
 	v := programmeView{ID: p.ID, Name: p.Name().In(lang), Source: p.Source, Current: current}

@@ -173,6 +173,10 @@ func TestSpreadsheetBombs(t *testing.T) {
 		{"SharedStringsCount", func(t *testing.T) string {
 			return workbookZip(t, 2, part{name: "xl/sharedStrings.xml", data: sst(2000)})
 		}, report.ReadOptions{MaxSharedStrings: 1000}, "holds 2000 different texts, more than the 1000"},
+		{"OneHugeString", func(t *testing.T) string {
+			return workbookZip(t, 2, part{name: "xl/sharedStrings.xml", data: `<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>` +
+				strings.Repeat("A", 7<<20) + `</t></si></sst>`})
+		}, report.ReadOptions{}, "xl/sharedStrings.xml: one of its texts takes 7340"},
 		{"SheetOverLimit", func(t *testing.T) string {
 			return workbookZip(t, 2, bomb(t, "xl/worksheets/sheet2.xml", " ", 1<<30, 0))
 		}, report.ReadOptions{}, "xl/worksheets/sheet2.xml: it unpacks to 1024 MiB, more than the 512 MiB"},

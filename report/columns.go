@@ -76,10 +76,11 @@ const (
 	ColApplicationDate = "application_date"
 )
 
+// The template's drop-down lists are calc's codes, in calc's order.
 var (
-	repayments  = []string{calc.RepayAnnuity, calc.RepayEqualPrincipal, calc.RepayBullet}
-	frequencies = []string{"monthly", "quarterly", "semiannual", "annual"}
-	dayCounts   = []string{calc.DayCountActAct, calc.DayCountAct365, calc.DayCountAct360, calc.DayCount30E360}
+	repayments  = calc.Repayments()
+	frequencies = calc.Frequencies()
+	dayCounts   = calc.DayCounts()
 )
 
 var columns = []Column{

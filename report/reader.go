@@ -661,6 +661,9 @@ func (r *LoanReader) count() error {
 	return nil
 }
 
+// maxCellBytes is the longest cell of a loan row, in bytes.
+const maxCellBytes = 4096
+
 // decode turns the cells of one row into a Loan.
 func (r *LoanReader) decode(cells []string, row int) *Loan {
 	l := &Loan{Row: row}
@@ -680,6 +683,18 @@ func (r *LoanReader) decode(cells []string, row int) *Loan {
 			p.En, p.Ru = err.Error(), err.Error()
 		}
 		l.Problems = append(l.Problems, p)
+	}
+	// No cell of a loan is long (50 participants fit in 2 KiB); a longer
+	// one is refused and not kept, so that a file of many rows pointing at
+	// one huge shared string cannot fill the report or the memory.
+	for col, v := range val {
+		if len(v) > maxCellBytes {
+			problem(col, badCell(calc.Text{
+				Ru: fmt.Sprintf("слишком длинное значение: не более %d символов", maxCellBytes),
+				En: fmt.Sprintf("too long: at most %d characters", maxCellBytes),
+			}))
+			val[col] = cut(v, 100)
+		}
 	}
 	req := &calc.Request{Lang: Lang(r.opt.Lang)}
 	l.ID = val[ColID]
@@ -834,10 +849,16 @@ func (l *Loan) validateRest(req *calc.Request) {
 	}
 }
 
-// cut shortens s to n runes.
+// cut shortens s to n runes, looking at no more of s than that: a cell
+// may be megabytes long, and turning all of it into runes for every
+// message cost 28 MB a call.
 func cut(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
+	i := 0
+	for k := range s {
+		if i == n {
+			return s[:k] + "…"
+		}
+		i++
 	}
-	return string([]rune(s)[:n]) + "…"
+	return s
 }

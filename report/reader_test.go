@@ -562,3 +562,37 @@ func TestTemplateWorkbook(t *testing.T) {
 		t.Errorf("instructions have %d rows", len(instr))
 	}
 }
+
+// A cell longer than any loan needs is refused and not kept: many rows
+// pointing at one long text must not fill the report.
+func TestLongCellRefused(t *testing.T) {
+	long := strings.Repeat("x", 5000)
+	csv := "id;programme;amount;currency;rate;issue_date;term_months\n" +
+		long + ";eaeu-industrial;1000000;RUB;20;2025-01-10;24\n" +
+		"L2;eaeu-industrial;1000000;RUB;20;2025-01-10;" + long + "\n"
+	r, err := report.OpenLoans(writeFile(t, "loans.csv", []byte(csv)), report.ReadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for row := 0; ; row++ {
+		l, err := r.Next()
+		if err != nil {
+			if row != 2 {
+				t.Fatalf("after %d rows: %v", row, err)
+			}
+			break
+		}
+		found := false
+		for _, p := range l.Problems {
+			if strings.Contains(p.En, "too long") {
+				found = true
+			}
+			if len(p.Value) > 200 {
+				t.Errorf("row %d keeps a %d-byte value", l.Row, len(p.Value))
+			}
+		}
+		if !found || len(l.ID) > 200 {
+			t.Errorf("row %d: problems %+v, id of %d bytes", l.Row, l.Problems, len(l.ID))
+		}
+	}
+}

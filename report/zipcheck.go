@@ -38,11 +38,38 @@ const (
 	ratioFloor = 8 << 20
 )
 
+// maxStringBytes bounds the XML of one shared string of a batch file.
+// Excel holds at most 32,767 characters in a cell (at most 164 KiB of XML,
+// every character an entity); one 7 MB text that 2,000 rows point at made
+// a 22 KB batch file take gigabytes.
+const maxStringBytes = 256 << 10
+
 // zipInfo is what checkZip learns of a workbook.
 type zipInfo struct {
 	// rows counts, by sheet name, the rows that hold at least one value
 	// (a formatted empty row does not count). Missing when unknown.
 	rows map[string]int
+	// parts maps each sheet's name to its worksheet part (lower case).
+	parts map[string]string
+	// stringLens are the XML bytes of each shared string, in order (when
+	// zipLimits.lengths asked for them).
+	stringLens []int32
+}
+
+// zipLimits are the bounds checkZipReader holds a workbook to.
+type zipLimits struct {
+	// unzip bounds all parts together, and each worksheet.
+	unzip int64
+	// sstBytes bounds the shared strings part (0: unzip).
+	sstBytes int64
+	// sharedStrings bounds the number of shared strings.
+	sharedStrings int
+	// stringBytes bounds one shared string, as XML bytes (0: no bound):
+	// every cell that points at a string gets its own copy of it from
+	// excelize when the strings are rich text or unpacked to a file.
+	stringBytes int64
+	// lengths asks for zipInfo.stringLens.
+	lengths bool
 }
 
 // partKind tells how excelize treats a part.
@@ -77,29 +104,57 @@ func checkZip(p string, opt ReadOptions) (*zipInfo, error) {
 		return nil, nil // not a zip after all: excelize says what is wrong
 	}
 	defer zr.Close()
+	return checkZipReader(&zr.Reader, zipLimits{unzip: opt.UnzipSizeLimit, sharedStrings: opt.MaxSharedStrings, stringBytes: maxStringBytes})
+}
+
+// checkZipReader is checkZip on an open zip, with the limits lim (the
+// bank's schedule has its own: see bankZipLimits); it also refuses a
+// shared strings part over lim.sstBytes and a shared string over
+// lim.stringBytes.
+func checkZipReader(zr *zip.Reader, lim zipLimits) (*zipInfo, error) {
 	if len(zr.File) > maxZipEntries {
-		return nil, inputErr(calc.Text{Ru: "в книге %d частей, больше допустимых %d: это не обычная таблица", En: "the workbook has %d parts, more than the %d allowed: it is not a plain spreadsheet"}, len(zr.File), maxZipEntries)
+		return nil, inputErr(calc.Text{
+			Ru: "в книге %d частей, больше допустимых %d: это не обычная таблица",
+			En: "the workbook has %d parts, more than the %d allowed: it is not a plain spreadsheet",
+		}, len(zr.File), maxZipEntries)
 	}
 	var total, memory uint64
 	for _, f := range zr.File {
 		size := f.UncompressedSize64
 		total += size
-		limit := uint64(opt.UnzipSizeLimit)
-		if partKind(f.Name) == "memory" {
+		limit := uint64(lim.unzip)
+		switch partKind(f.Name) {
+		case "memory":
 			limit = DefaultMaxPartSize
 			memory += size
+		case "sst":
+			if lim.sstBytes > 0 {
+				limit = uint64(min(lim.sstBytes, lim.unzip))
+			}
 		}
 		if size > limit {
-			return nil, partErr(f.Name, calc.Text{Ru: "в распакованном виде %d МиБ, больше допустимых %d МиБ", En: "it unpacks to %d MiB, more than the %d MiB allowed"}, size>>20, limit>>20)
+			return nil, partErr(f.Name, calc.Text{
+				Ru: "в распакованном виде %d МиБ, больше допустимых %d МиБ",
+				En: "it unpacks to %d MiB, more than the %d MiB allowed",
+			}, size>>20, limit>>20)
 		}
 		if memory > DefaultMaxMemoryParts {
-			return nil, partErr(f.Name, calc.Text{Ru: "части книги, кроме листов, в распакованном виде больше %d МиБ", En: "the workbook's parts other than sheets unpack to more than %d MiB"}, DefaultMaxMemoryParts>>20)
+			return nil, partErr(f.Name, calc.Text{
+				Ru: "части книги, кроме листов, в распакованном виде больше %d МиБ",
+				En: "the workbook's parts other than sheets unpack to more than %d MiB",
+			}, DefaultMaxMemoryParts>>20)
 		}
-		if total > uint64(opt.UnzipSizeLimit) {
-			return nil, inputErr(calc.Text{Ru: "книга в распакованном виде больше %d МиБ: разделите её на файлы поменьше", En: "the workbook unpacks to more than %d MiB: split it into smaller files"}, opt.UnzipSizeLimit>>20)
+		if total > uint64(lim.unzip) {
+			return nil, inputErr(calc.Text{
+				Ru: "книга в распакованном виде больше %d МиБ: разделите её на файлы поменьше",
+				En: "the workbook unpacks to more than %d MiB: split it into smaller files",
+			}, lim.unzip>>20)
 		}
 		if size > ratioFloor && size > maxRatio*f.CompressedSize64 {
-			return nil, partErr(f.Name, calc.Text{Ru: "сжата в %d раз (%d МиБ в распакованном виде), сильнее, чем сжимаются таблицы: файл похож на zip-бомбу", En: "it packs %d times (%d MiB unpacked), more than a spreadsheet does: the file looks like a zip bomb"},
+			return nil, partErr(f.Name, calc.Text{
+				Ru: "сжата в %d раз (%d МиБ в распакованном виде), сильнее, чем сжимаются таблицы: файл похож на zip-бомбу",
+				En: "it packs %d times (%d MiB unpacked), more than a spreadsheet does: the file looks like a zip bomb",
+			},
 				size/max(f.CompressedSize64, 1), size>>20)
 		}
 	}
@@ -113,7 +168,7 @@ func checkZip(p string, opt ReadOptions) (*zipInfo, error) {
 		case partKind(f.Name) == "sheet":
 			sc.rows = true
 		case partKind(f.Name) == "sst":
-			sc.strings = true
+			sc.strings, sc.lengths = true, lim.lengths
 		case n == "xl/workbook.xml":
 			keep = &workbook
 		case n == "xl/_rels/workbook.xml.rels":
@@ -123,20 +178,39 @@ func checkZip(p string, opt ReadOptions) (*zipInfo, error) {
 		sc.end()
 		switch {
 		case errors.Is(err, errPartTooLong):
-			return nil, partErr(f.Name, calc.Text{Ru: "в распакованном виде больше заявленных %d байт", En: "it unpacks to more than the %d bytes it declares"}, f.UncompressedSize64)
+			return nil, partErr(f.Name, calc.Text{
+				Ru: "в распакованном виде больше заявленных %d байт",
+				En: "it unpacks to more than the %d bytes it declares",
+			}, f.UncompressedSize64)
 		case err != nil:
 			return nil, partErr(f.Name, calc.Text{Ru: "она не распаковывается (%v)", En: "it cannot be unpacked (%v)"}, err)
 		case n < int64(f.UncompressedSize64):
-			return nil, partErr(f.Name, calc.Text{Ru: "в распакованном виде %d байт, а не заявленные %d", En: "it unpacks to %d bytes, not the %d it declares"}, n, f.UncompressedSize64)
+			return nil, partErr(f.Name, calc.Text{
+				Ru: "в распакованном виде %d байт, а не заявленные %d",
+				En: "it unpacks to %d bytes, not the %d it declares",
+			}, n, f.UncompressedSize64)
 		}
-		if sc.strings && sc.count > opt.MaxSharedStrings {
-			return nil, partErr(f.Name, calc.Text{Ru: "в ней %d разных текстов, больше допустимых %d", En: "it holds %d different texts, more than the %d allowed"}, sc.count, opt.MaxSharedStrings)
+		if sc.strings && sc.count > lim.sharedStrings {
+			return nil, partErr(f.Name, calc.Text{
+				Ru: "в ней %d разных текстов, больше допустимых %d",
+				En: "it holds %d different texts, more than the %d allowed",
+			}, sc.count, lim.sharedStrings)
+		}
+		if sc.strings && lim.stringBytes > 0 && sc.longest > lim.stringBytes {
+			return nil, partErr(f.Name, calc.Text{
+				Ru: "один из её текстов занимает %d байт, больше допустимых для ячейки %d",
+				En: "one of its texts takes %d bytes, more than the %d a cell may hold",
+			}, sc.longest, lim.stringBytes)
+		}
+		if sc.strings {
+			info.stringLens = sc.lens
 		}
 		if sc.rows {
 			partRows[path.Clean(strings.ToLower(f.Name))] = sc.count
 		}
 	}
-	for name, target := range sheetParts(workbook, rels) {
+	info.parts = sheetParts(workbook, rels)
+	for name, target := range info.parts {
 		if n, ok := partRows[target]; ok {
 			info.rows[name] = n
 		}
@@ -194,26 +268,38 @@ type xmlCounter struct {
 	rows, strings bool
 	count         int
 
+	// longest is the most bytes of XML one shared string (si) takes;
+	// lens each one's, when lengths is set.
+	longest int64
+	lengths bool
+	lens    []int32
+
 	inName   bool
 	name     []byte
 	rowValue bool // the current row has a value
 	inRow    bool
+	pos      int64 // bytes written before the current Write
+	at       int64 // where the current element's name starts
+	siStart  int64
 }
 
 func (c *xmlCounter) Write(b []byte) (int, error) {
 	n := len(b)
-	for len(b) > 0 {
+	base := c.pos
+	c.pos += int64(n)
+	for i := 0; i < n; {
 		if !c.inName {
-			i := bytes.IndexByte(b, '<')
-			if i < 0 {
+			k := bytes.IndexByte(b[i:], '<')
+			if k < 0 {
 				break
 			}
 			c.inName, c.name = true, c.name[:0]
-			b = b[i+1:]
+			c.at = base + int64(i+k)
+			i += k + 1
 			continue
 		}
-		ch := b[0]
-		b = b[1:]
+		ch := b[i]
+		i++
 		if ch == ' ' || ch == '>' || (ch == '/' && len(c.name) > 0) || ch == '\t' || ch == '\n' || ch == '\r' {
 			c.inName = false
 			c.element()
@@ -236,19 +322,40 @@ func (c *xmlCounter) end() {
 
 func (c *xmlCounter) element() {
 	local := c.name
+	closing := len(local) > 0 && local[0] == '/'
+	if closing {
+		local = local[1:]
+	}
 	if i := bytes.LastIndexByte(local, ':'); i >= 0 {
 		local = local[i+1:]
 	}
-	switch {
-	case c.strings && string(local) == "si":
-		c.count++
-	case c.rows && string(local) == "row":
+	switch string(local) {
+	case "si":
+		if !c.strings {
+			break
+		}
+		if closing {
+			c.longest = max(c.longest, c.at-c.siStart)
+			if c.lengths && c.count > 0 {
+				c.lens[c.count-1] = int32(min(c.at-c.siStart, 1<<30))
+			}
+		} else {
+			c.count++
+			c.siStart = c.at
+			if c.lengths {
+				c.lens = append(c.lens, 0)
+			}
+		}
+	case "row":
+		if !c.rows {
+			break
+		}
 		c.end()
-		c.inRow, c.rowValue = true, false
-	case c.rows && (string(local) == "v" || string(local) == "is"):
-		c.rowValue = true
-	case c.rows && string(local) == "/row":
-		c.end()
+		c.inRow, c.rowValue = !closing, false
+	case "v", "is":
+		if c.rows && !closing {
+			c.rowValue = true
+		}
 	}
 }
 

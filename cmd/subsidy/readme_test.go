@@ -17,6 +17,15 @@ import (
 	"github.com/eaeu-subsidy/subsidy/handlers"
 )
 
+// assignment is an example that keeps a command's output in a shell
+// variable (TOKEN=$(./subsidy token create …)), used as $TOKEN later.
+type assignment struct {
+	name string
+	args []string
+}
+
+var assignRE = regexp.MustCompile(`^([A-Z_][A-Z0-9_]*)=\$\((.*)\)$`)
+
 // repoRoot is the repository, seen from this package's directory.
 const repoRoot = "../.."
 
@@ -37,8 +46,18 @@ func TestDocumentedExamples(t *testing.T) {
 	copyDir(t, filepath.Join(repoRoot, "docs/examples"), filepath.Join(work, "docs/examples"))
 
 	var curls, subsidies [][]string
+	var assigns []assignment
 	for _, doc := range documented {
 		for _, line := range shellExamples(t, filepath.Join(repoRoot, doc)) {
+			if m := assignRE.FindStringSubmatch(line); m != nil { // TOKEN=$(./subsidy token create …)
+				words := shellWords(t, m[2])
+				if len(words) < 2 || words[0] != "./subsidy" {
+					t.Errorf("%s: an assignment this test cannot run: %s", doc, line)
+					continue
+				}
+				assigns = append(assigns, assignment{m[1], words[1:]})
+				continue
+			}
 			words := shellWords(t, line)
 			switch {
 			case len(words) == 0:
@@ -57,6 +76,19 @@ func TestDocumentedExamples(t *testing.T) {
 		t.Fatalf("found %d curl and %d subsidy examples: the extraction is broken", len(curls), len(subsidies))
 	}
 	t.Chdir(work)
+	// The commands and the server share one data directory, as they do
+	// for a user who runs both with the defaults.
+	data := t.TempDir()
+	t.Setenv("SUBSIDY_DATA_DIR", data)
+	vars := map[string]string{}
+	for _, a := range assigns {
+		var stdout, stderr bytes.Buffer
+		if code := dispatch(context.Background(), a.args, &stdout, &stderr); code != 0 {
+			t.Errorf("%s=$(subsidy %s): exit %d: %s", a.name, strings.Join(a.args, " "), code, stderr.String())
+			continue
+		}
+		vars[a.name] = strings.TrimSpace(stdout.String())
+	}
 
 	for _, args := range subsidies {
 		var stdout, stderr bytes.Buffer
@@ -73,11 +105,15 @@ func TestDocumentedExamples(t *testing.T) {
 		}
 		t.Skip("curl missing; the curl examples were not run")
 	}
-	addr := startServer(t)
+	addr := startServer(t, data)
 	for _, words := range curls {
 		args := make([]string, 0, len(words)+3)
 		for _, w := range words[1:] {
-			args = append(args, strings.ReplaceAll(w, "localhost:8080", addr))
+			w = strings.ReplaceAll(w, "localhost:8080", addr)
+			for name, v := range vars {
+				w = strings.ReplaceAll(w, "$"+name, v)
+			}
+			args = append(args, w)
 		}
 		args = append(args, "-w", "\n%{http_code}")
 		out, err := exec.Command("curl", args...).Output()
@@ -90,6 +126,9 @@ func TestDocumentedExamples(t *testing.T) {
 		want := "200"
 		if strings.Contains(cmd, `"amount": "-1"`) { // the example of an invalid request
 			want = "422"
+		}
+		if strings.Contains(cmd, "/api/v1/agreements") && strings.Contains(cmd, " -d ") { // created
+			want = "201"
 		}
 		if status != want {
 			t.Errorf("%s: status %s, want %s: %.300s", cmd, status, want, body)
@@ -111,6 +150,25 @@ func TestDocumentedExampleRequests(t *testing.T) {
 		b, err := os.ReadFile(f)
 		if err != nil {
 			t.Fatal(err)
+		}
+		if bytes.Contains(b, []byte(`"bank_schedule"`)) { // a bank's schedule to check
+			rr, err := handlers.DecodeReconcileRequest(b, "en")
+			if err != nil {
+				t.Errorf("%s: %v", f, err)
+				continue
+			}
+			if _, err := calc.Reconcile(rr, calc.Options{}); err != nil {
+				t.Errorf("%s: %v", f, err)
+			}
+			continue
+		}
+		if bytes.Contains(b, []byte(`"request"`)) { // a registry agreement: its calculation request
+			var ag struct{ Request json.RawMessage }
+			if err := json.Unmarshal(b, &ag); err != nil {
+				t.Errorf("%s: %v", f, err)
+				continue
+			}
+			b = ag.Request
 		}
 		if bytes.Contains(b, []byte(`"ledger"`)) { // a claim on actual figures
 			cr, err := handlers.DecodeClaim(b, "en")
@@ -320,13 +378,13 @@ func cutStatus(out []byte) (body []byte, status string) {
 
 // startServer runs serve on a free port until the test ends and returns
 // its address.
-func startServer(t *testing.T) string {
+func startServer(t *testing.T, dataDir string) string {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	logs := &lockedBuffer{}
 	done := make(chan error, 1)
 	go func() {
-		done <- runServe(ctx, []string{"--addr", "127.0.0.1:0", "--data-dir", t.TempDir()}, io.Discard, logs)
+		done <- runServe(ctx, []string{"--addr", "127.0.0.1:0", "--data-dir", dataDir}, io.Discard, logs)
 	}()
 	t.Cleanup(func() {
 		cancel()
