@@ -100,7 +100,10 @@ func ParseRateBook(r io.Reader) (*RateBook, error) {
 	header, err := cr.Read()
 	if err != nil {
 		if errors.Is(err, io.EOF) {
-			p.add("line 1", Text{Ru: "файл пуст: нужна строка заголовка", En: "the file is empty: a header row is required"})
+			p.add("line 1", Text{
+				Ru: "файл пуст: нужна строка заголовка",
+				En: "the file is empty: a header row is required",
+			})
 		} else {
 			addCSVError(&p, err)
 		}
@@ -117,14 +120,20 @@ func ParseRateBook(r io.Reader) (*RateBook, error) {
 			continue
 		}
 		if _, dup := cols[h]; dup {
-			add(1, h, Text{Ru: "столбец указан в заголовке дважды", En: "the column appears twice in the header"})
+			add(1, h, Text{
+				Ru: "столбец указан в заголовке дважды",
+				En: "the column appears twice in the header",
+			})
 			continue
 		}
 		cols[h] = i
 	}
 	for _, c := range rateBookRequired {
 		if _, ok := cols[c]; !ok {
-			add(1, c, Text{Ru: "в заголовке нет такого столбца; обязательные столбцы: %s", En: "the header has no such column; required columns are %s"}, strings.Join(rateBookRequired, ", "))
+			add(1, c, Text{
+				Ru: "в заголовке нет такого столбца; обязательные столбцы: %s",
+				En: "the header has no such column; required columns are %s",
+			}, strings.Join(rateBookRequired, ", "))
 		}
 	}
 	if len(p.list) > 0 {
@@ -150,7 +159,10 @@ func ParseRateBook(r io.Reader) (*RateBook, error) {
 		line, _ := cr.FieldPos(0)
 		nrows++
 		if len(rec) != width {
-			add(line, "", Text{Ru: "в строке %d полей, в заголовке %d", En: "the row has %d fields, the header %d"}, len(rec), width)
+			add(line, "", Text{
+				Ru: "в строке %d полей, в заголовке %d",
+				En: "the row has %d fields, the header %d",
+			}, len(rec), width)
 			continue
 		}
 		field := func(col string) (string, int, bool) {
@@ -167,7 +179,10 @@ func ParseRateBook(r io.Reader) (*RateBook, error) {
 		s, l, _ := field(rateColCountry)
 		row.Country = strings.ToUpper(s)
 		if !slices.Contains(MemberStates, row.Country) {
-			add(l, rateColCountry, Text{Ru: "%q не государство-член; допустимы AM, BY, KZ, KG, RU", En: "%q is not a member state; use AM, BY, KZ, KG or RU"}, s)
+			add(l, rateColCountry, Text{
+				Ru: "%q не государство-член; допустимы AM, BY, KZ, KG, RU",
+				En: "%q is not a member state; use AM, BY, KZ, KG or RU",
+			}, s)
 			ok = false
 		}
 
@@ -184,7 +199,10 @@ func ParseRateBook(r io.Reader) (*RateBook, error) {
 			v, err := decimal.NewFromString(s)
 			switch {
 			case err != nil:
-				add(l, rateColRate, Text{Ru: "%q не число; для пробела оставьте ячейку пустой", En: "%q is not a number; leave the cell empty for a gap"}, s)
+				add(l, rateColRate, Text{
+					Ru: "%q не число; для пробела оставьте ячейку пустой",
+					En: "%q is not a number; leave the cell empty for a gap",
+				}, s)
 				ok = false
 			case v.Sign() < 0 || v.GreaterThan(maxPolicyRate):
 				add(l, rateColRate, Text{Ru: "%s вне диапазона 0..100 %%", En: "%s is outside 0..100 percent"}, s)
@@ -220,7 +238,10 @@ func ParseRateBook(r io.Reader) (*RateBook, error) {
 		k := key{row.Country, row.Effective}
 		if prev, dup := seen[k]; dup {
 			_, l, _ := field(rateColEffective)
-			add(l, rateColEffective, Text{Ru: "%s %s повторяет строку %d", En: "%s %s repeats line %d"}, row.Country, row.Effective, prev)
+			add(l, rateColEffective, Text{
+				Ru: "%s %s повторяет строку %d",
+				En: "%s %s repeats line %d",
+			}, row.Country, row.Effective, prev)
 			continue
 		}
 		seen[k] = line
@@ -230,7 +251,10 @@ func ParseRateBook(r io.Reader) (*RateBook, error) {
 		return nil, fail()
 	}
 	if nrows == 0 {
-		p.add("line 2", Text{Ru: "в файле есть заголовок, но нет строк", En: "the file has a header but no rows"})
+		p.add("line 2", Text{
+			Ru: "в файле есть заголовок, но нет строк",
+			En: "the file has a header but no rows",
+		})
 		return nil, fail()
 	}
 	for c, rows := range b.rows {
@@ -248,7 +272,10 @@ func addCSVError(p *problems, err error) {
 	if errors.As(err, &pe) {
 		place := fmt.Sprintf("line %d, column %d", pe.Line, pe.Column)
 		if pe.StartLine != pe.Line {
-			p.add(place, Text{Ru: "неверный формат CSV: %v (запись начинается в строке %d)", En: "malformed CSV: %v (the record starts on line %d)"}, pe.Err, pe.StartLine)
+			p.add(place, Text{
+				Ru: "неверный формат CSV: %v (запись начинается в строке %d)",
+				En: "malformed CSV: %v (the record starts on line %d)",
+			}, pe.Err, pe.StartLine)
 			return
 		}
 		p.add(place, Text{Ru: "неверный формат CSV: %v", En: "malformed CSV: %v"}, pe.Err)

@@ -146,7 +146,10 @@ func (p *plan) checkScenarios(c *checker) {
 			s := ref.Scenario
 			name = s.Name
 			if s.Name == "" || len(s.Name) > 64 {
-				c.add(f+".name", Text{Ru: "обязательное поле; не более 64 символов", En: "required; at most 64 characters"})
+				c.add(f+".name", Text{
+					Ru: "обязательное поле; не более 64 символов",
+					En: "required; at most 64 characters",
+				})
 			}
 			c.enum(f+".country", s.Country, MemberStates)
 			switch {

@@ -104,7 +104,10 @@ func (c *checker) dec(field string, v decimal.Decimal, lo, hi decimal.Decimal, p
 		return false
 	}
 	if places >= 0 && v.Exponent() < -places && !v.Equal(v.Truncate(places)) {
-		c.add(field, Text{Ru: "не более %d знаков после запятой", En: "at most %d decimal places"}, places)
+		c.add(field, Text{
+			Ru: "не более %d знаков после запятой",
+			En: "at most %d decimal places",
+		}, places)
 		return false
 	}
 	return true
@@ -115,7 +118,10 @@ func (c *checker) date(field string, d Date) bool {
 		if d == 0 {
 			c.add(field, Text{Ru: "обязательное поле (ГГГГ-ММ-ДД)", En: "required (YYYY-MM-DD)"})
 		} else {
-			c.add(field, Text{Ru: "должна быть между 01.01.1990 и 31.12.2100", En: "must be between 1990-01-01 and 2100-12-31"})
+			c.add(field, Text{
+				Ru: "должна быть между 01.01.1990 и 31.12.2100",
+				En: "must be between 1990-01-01 and 2100-12-31",
+			})
 		}
 		return false
 	}
@@ -128,9 +134,15 @@ func (c *checker) enum(field, v string, allowed []string) bool {
 	}
 	all := strings.Join(allowed, ", ")
 	if v == "" {
-		c.add(field, Text{Ru: "обязательное поле; допустимые значения: %s", En: "required; one of: %s"}, all)
+		c.add(field, Text{
+			Ru: "обязательное поле; допустимые значения: %s",
+			En: "required; one of: %s",
+		}, all)
 	} else {
-		c.add(field, Text{Ru: "неизвестное значение %q; допустимые: %s", En: "unknown value %q; allowed: %s"}, v, all)
+		c.add(field, Text{
+			Ru: "неизвестное значение %q; допустимые: %s",
+			En: "unknown value %q; allowed: %s",
+		}, v, all)
 	}
 	return false
 }
@@ -138,7 +150,10 @@ func (c *checker) enum(field, v string, allowed []string) bool {
 // shares checks a list of percentage shares adding up to 100.
 func (c *checker) sharesSum(field string, sum decimal.Decimal, ok bool) {
 	if ok && !sum.Equal(hundred) {
-		c.add(field, Text{Ru: "сумма долей %s, должна быть 100", En: "shares add up to %s, must add up to 100"}, sum.String())
+		c.add(field, Text{
+			Ru: "сумма долей %s, должна быть 100",
+			En: "shares add up to %s, must add up to 100",
+		}, sum.String())
 	}
 }
 

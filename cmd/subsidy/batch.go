@@ -84,12 +84,18 @@ column and reason; the exit status is 0 when the report was written.`, stdout, s
 				return &failure{Text: calc.Text{Ru: input + ": " + ie.Ru, En: input + ": " + ie.En}, code: 1}
 			}
 			if errors.Is(err, context.Canceled) {
-				c.say(calc.Text{Ru: "subsidy batch: прервано; отчёт не записан", En: "subsidy batch: interrupted; no report written"})
+				c.say(calc.Text{
+					Ru: "subsidy batch: прервано; отчёт не записан",
+					En: "subsidy batch: interrupted; no report written",
+				})
 				return exitCode(130)
 			}
 			return err
 		}
-		c.say(calc.Text{Ru: "строк: %d; рассчитано %d (условиям программы отвечают %d), отклонено %d; %s за %.1f с", En: "%d rows: %d computed (%d meet the programme's conditions), %d rejected; %s in %.1fs"},
+		c.say(calc.Text{
+			Ru: "строк: %d; рассчитано %d (условиям программы отвечают %d), отклонено %d; %s за %.1f с",
+			En: "%d rows: %d computed (%d meet the programme's conditions), %d rejected; %s in %.1fs",
+		},
 			outcome.Rows, outcome.Computed, outcome.Eligible, outcome.Rejected, *out, time.Since(start).Seconds())
 		for _, w := range outcome.Warnings {
 			fmt.Fprintln(stderr, calc.Text{Ru: "предупреждение:", En: "warning:"}.In(c.lang), w.In(c.lang))
@@ -115,7 +121,13 @@ type progressBar struct {
 
 func newProgressBar(c *cmdline, quiet bool) *progressBar {
 	return &progressBar{w: c.stderr, tty: isTerminal(c.stderr), off: quiet, lastTens: -1,
-		rows: calc.Text{Ru: "строк", En: "rows"}.In(c.lang), rejected: calc.Text{Ru: "отклонено", En: "rejected"}.In(c.lang)}
+		rows: calc.Text{
+			Ru: "строк",
+			En: "rows",
+		}.In(c.lang), rejected: calc.Text{
+			Ru: "отклонено",
+			En: "rejected",
+		}.In(c.lang)}
 }
 
 func (b *progressBar) update(p batch.Progress) {

@@ -94,7 +94,10 @@ func explainProblem(c *cmdline, err error) {
 	var p *handlers.Problem
 	switch {
 	case errors.As(err, &ce):
-		c.say(calc.Text{Ru: "subsidy " + c.name + ": запрос с ошибками:", En: "subsidy " + c.name + ": invalid request:"})
+		c.say(calc.Text{
+			Ru: "subsidy " + c.name + ": запрос с ошибками:",
+			En: "subsidy " + c.name + ": invalid request:",
+		})
 		for _, f := range ce.Fields {
 			fmt.Fprintf(c.stderr, "  %s: %s\n", f.Field, f.In(c.lang))
 		}
@@ -102,7 +105,10 @@ func explainProblem(c *cmdline, err error) {
 			fmt.Fprintln(c.stderr, " ", ce.Detail)
 		}
 	case errors.As(err, &p):
-		c.say(calc.Text{Ru: "subsidy " + c.name + ": запрос не читается:", En: "subsidy " + c.name + ": the request cannot be read:"})
+		c.say(calc.Text{
+			Ru: "subsidy " + c.name + ": запрос не читается:",
+			En: "subsidy " + c.name + ": the request cannot be read:",
+		})
 		if p.Detail != "" {
 			fmt.Fprintln(c.stderr, " ", p.Detail)
 		}

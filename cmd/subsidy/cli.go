@@ -80,7 +80,10 @@ func (c *cmdline) parse(args []string, minArgs, maxArgs int) error {
 	}
 	if c.langFlag != nil {
 		if *c.langFlag != "ru" && *c.langFlag != "en" {
-			return usagef(calc.Text{Ru: "--lang %q: допустимо ru или en", En: "--lang %q: want ru or en"}, *c.langFlag)
+			return usagef(calc.Text{
+				Ru: "--lang %q: допустимо ru или en",
+				En: "--lang %q: want ru or en",
+			}, *c.langFlag)
 		}
 		c.lang = *c.langFlag
 	}
@@ -88,7 +91,10 @@ func (c *cmdline) parse(args []string, minArgs, maxArgs int) error {
 		if n > maxArgs && maxArgs >= 0 {
 			return usagef(calc.Text{Ru: "лишний аргумент %q", En: "unexpected argument %q"}, c.fs.Arg(maxArgs))
 		}
-		return usagef(calc.Text{Ru: "не хватает аргумента: subsidy %s %s", En: "missing argument: subsidy %s %s"}, c.name, c.synopsis)
+		return usagef(calc.Text{
+			Ru: "не хватает аргумента: subsidy %s %s",
+			En: "missing argument: subsidy %s %s",
+		}, c.name, c.synopsis)
 	}
 	return nil
 }
@@ -105,7 +111,10 @@ func (c *cmdline) report(err error) error {
 	case errors.As(err, &f):
 		fmt.Fprintf(c.stderr, "subsidy %s: %s\n", c.name, f.In(c.lang))
 		if f.code == 2 {
-			fmt.Fprintln(c.stderr, calc.Text{Ru: "Справка: subsidy " + c.name + " --help", En: "Run 'subsidy " + c.name + " --help' for usage."}.In(c.lang))
+			fmt.Fprintln(c.stderr, calc.Text{
+				Ru: "Справка: subsidy " + c.name + " --help",
+				En: "Run 'subsidy " + c.name + " --help' for usage.",
+			}.In(c.lang))
 		}
 		return exitCode(f.code)
 	}

@@ -130,7 +130,10 @@ func orList(s []string, or string) string {
 func writeFile(path string, stdout io.Writer, f outputFormat, write func(io.Writer) error) error {
 	if path == "" || path == "-" {
 		if f.binary && isTerminal(stdout) {
-			return usagef(calc.Text{Ru: "не пишу %s в терминал; укажите -o ФАЙЛ или перенаправьте вывод", En: "refusing to write %s to a terminal; use -o FILE or redirect the output"}, f.name)
+			return usagef(calc.Text{
+				Ru: "не пишу %s в терминал; укажите -o ФАЙЛ или перенаправьте вывод",
+				En: "refusing to write %s to a terminal; use -o FILE or redirect the output",
+			}, f.name)
 		}
 		return write(stdout)
 	}
@@ -220,7 +223,10 @@ func writeInPlace(path, target string, f outputFormat, write func(io.Writer) err
 	}
 	if f.binary && isTerminal(out) {
 		out.Close()
-		return usagef(calc.Text{Ru: "не пишу %s в терминал (%s)", En: "refusing to write %s to a terminal (%s)"}, f.name, path)
+		return usagef(calc.Text{
+			Ru: "не пишу %s в терминал (%s)",
+			En: "refusing to write %s to a terminal (%s)",
+		}, f.name, path)
 	}
 	err = write(out)
 	if cerr := out.Close(); err == nil {

@@ -364,7 +364,10 @@ func TestOlderForms(t *testing.T) {
 		t.Errorf("the link's target holds %q", b)
 	}
 	var msg bytes.Buffer
-	printProblem(&msg, &calc.Error{Kind: calc.Invalid, Fields: []calc.FieldError{{Field: "loan.rate", Text: calc.Text{Ru: "от 0 до 100", En: "must be 0 to 100"}}}}, "en")
+	printProblem(&msg, &calc.Error{Kind: calc.Invalid, Fields: []calc.FieldError{{Field: "loan.rate", Text: calc.Text{
+		Ru: "от 0 до 100",
+		En: "must be 0 to 100",
+	}}}}, "en")
 	if msg.String() != "subsidy calc: invalid request:\n  loan.rate: must be 0 to 100\n" {
 		t.Errorf("printProblem: %q", msg.String())
 	}

@@ -73,7 +73,10 @@ Exit status: 0 no differences, 3 differences found, 1 error, 2 usage.`, stdout, 
 		}
 		if c.fs.NArg() == 2 {
 			if len(rreq.BankSchedule) > 0 {
-				return usagef(calc.Text{Ru: "в запросе есть bank_schedule, и указан файл банка: укажите что-то одно", En: "the request has bank_schedule and a bank file is given too: give one"})
+				return usagef(calc.Text{
+					Ru: "в запросе есть bank_schedule, и указан файл банка: укажите что-то одно",
+					En: "the request has bank_schedule and a bank file is given too: give one",
+				})
 			}
 			data, err := readInput(c.fs.Arg(1), report.MaxBankFileBytes)
 			if err != nil {
@@ -120,18 +123,54 @@ Exit status: 0 no differences, 3 differences found, 1 error, 2 usage.`, stdout, 
 // by the program, so nothing the files hold reaches the terminal as is.
 func writeReconcileText(w io.Writer, rec *calc.Reconciliation, lang string) error {
 	c := rec.Conventions
-	fmt.Fprintf(w, "%s: %s; %s; %s; %s\n", calc.Text{Ru: "Соглашения банка", En: "The bank's conventions"}.In(lang), c.DayCount,
+	fmt.Fprintf(w, "%s: %s; %s; %s; %s\n", calc.Text{
+		Ru: "Соглашения банка",
+		En: "The bank's conventions",
+	}.In(lang), c.DayCount,
 		report.ConventionText("accrual_balance", c.AccrualBalance, lang), report.ConventionText("rounding", c.Rounding, lang),
 		report.ConventionText("base_fixing", c.BaseFixing, lang))
-	fmt.Fprintf(w, "%s: %d, %s: %d, %s: %d\n", calc.Text{Ru: "Строк у банка", En: "Bank rows"}.In(lang), rec.RowsChecked,
-		calc.Text{Ru: "совпали", En: "matching"}.In(lang), rec.RowsMatching, calc.Text{Ru: "расходятся", En: "off"}.In(lang), rec.RowsOff)
+	fmt.Fprintf(w, "%s: %d, %s: %d, %s: %d\n", calc.Text{
+		Ru: "Строк у банка",
+		En: "Bank rows",
+	}.In(lang), rec.RowsChecked,
+		calc.Text{
+			Ru: "совпали",
+			En: "matching",
+		}.In(lang), rec.RowsMatching, calc.Text{
+			Ru: "расходятся",
+			En: "off",
+		}.In(lang), rec.RowsOff)
 	if len(rec.Differences) == 0 {
 		fmt.Fprintln(w, calc.Text{Ru: "Расхождений нет.", En: "No differences."}.In(lang))
 		return nil
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t %s\n", calc.Text{Ru: "№", En: "n"}.In(lang), calc.Text{Ru: "строка банка", En: "bank row"}.In(lang), calc.Text{Ru: "дата", En: "date"}.In(lang),
-		calc.Text{Ru: "показатель", En: "field"}.In(lang), calc.Text{Ru: "банк", En: "bank"}.In(lang), calc.Text{Ru: "наш расчёт", En: "ours"}.In(lang), calc.Text{Ru: "разница", En: "difference"}.In(lang), calc.Text{Ru: "причина", En: "cause"}.In(lang))
+	fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t %s\n", calc.Text{
+		Ru: "№",
+		En: "n",
+	}.In(lang), calc.Text{
+		Ru: "строка банка",
+		En: "bank row",
+	}.In(lang), calc.Text{
+		Ru: "дата",
+		En: "date",
+	}.In(lang),
+		calc.Text{
+			Ru: "показатель",
+			En: "field",
+		}.In(lang), calc.Text{
+			Ru: "банк",
+			En: "bank",
+		}.In(lang), calc.Text{
+			Ru: "наш расчёт",
+			En: "ours",
+		}.In(lang), calc.Text{
+			Ru: "разница",
+			En: "difference",
+		}.In(lang), calc.Text{
+			Ru: "причина",
+			En: "cause",
+		}.In(lang))
 	m := func(v *calc.Money) string {
 		if v == nil {
 			return "-"

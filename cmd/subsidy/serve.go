@@ -121,7 +121,10 @@ Stops gracefully on SIGTERM or SIGINT.`, stdout, stderr)
 func serve(ctx context.Context, cfg serveConfig, stderr io.Writer) error {
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(cfg.logLevel)); err != nil {
-		return usagef(calc.Text{Ru: "--log-level %q: want debug, info, warn or error", En: "--log-level %q: want debug, info, warn or error"}, cfg.logLevel)
+		return usagef(calc.Text{
+			Ru: "--log-level %q: want debug, info, warn or error",
+			En: "--log-level %q: want debug, info, warn or error",
+		}, cfg.logLevel)
 	}
 	logger := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: level}))
 	if os.Getenv("GOGC") == "" && cfg.gcPercent > 0 {

@@ -37,7 +37,10 @@ writes.`, stdout, stderr)
 	dataDir := c.fs.String("data-dir", os.Getenv("SUBSIDY_DATA_DIR"), "the data directory `DIR`, as for serve ($SUBSIDY_DATA_DIR)")
 	return c.run(args, 1, 1, func() error {
 		if c.fs.Arg(0) != "create" {
-			return usagef(calc.Text{Ru: "неизвестная подкоманда %q: допустимо create", En: "unknown subcommand %q: want create"}, c.fs.Arg(0))
+			return usagef(calc.Text{
+				Ru: "неизвестная подкоманда %q: допустимо create",
+				En: "unknown subcommand %q: want create",
+			}, c.fs.Arg(0))
 		}
 		if *name == "" {
 			return usagef(calc.Text{Ru: "--name is required", En: "--name is required"})
