@@ -2,30 +2,34 @@ package calc
 
 import "fmt"
 
-// Translation: the one way the project says something in two languages.
+// Text is a piece of user-visible text in Russian and English: the one
+// way the project says something in two languages (package calc, which
+// every other package imports).
 //
-// Every user-visible text is a [Text]: its Russian and its English form,
-// Russian first. [Text.In] picks one: "en" is English, anything else
-// (including "" and "ru") is Russian, the service's default language.
+// Russian comes first. [Text.In] picks one form: "en" is English, anything
+// else (including "" and "ru") Russian, the service's default language.
 //
 //   - A text said in one place is written where it is used:
 //     calc.Text{Ru: "нет такого адреса", En: "no such resource"}.In(lang).
-//   - Texts looked up by key (the web pages' templates: {{t .Lang "key"}})
-//     live in handlers' messages map (map[string]calc.Text, handlers/i18n.go);
-//     a page of its own adds its map[string]calc.Text in its own file and
-//     merges it into messages in an init function.
-//   - Texts with figures are formatted before they become a Text
-//     ([Text.Format] formats both forms with the same arguments), or, where only the language asked for
-//     should be formatted (calc's checks, which run for every loan of a
-//     batch), built lazily as a [LazyText].
-//   - A result that carries its message in both languages (FieldError,
-//     batch jobs' messages, report.Problem) holds a Text; its JSON field
-//     names are "ru" and "en".
+//   - Texts looked up by key (the web pages' templates: {{t .Lang "key"}},
+//     and handlers.T) live in handlers' messages map, a
+//     map[string]calc.Text in handlers/i18n.go; a page in a file of its
+//     own keeps its own map[string]calc.Text there and merges it into
+//     messages in an init function.
+//   - A text with figures is a format in both languages: [Text.Format]
+//     formats both forms with the same arguments, and helpers that build
+//     messages (FieldError via the validators, report's inputErr and
+//     badCell, cmd's usagef and failf) take a Text and the arguments.
+//     Where only the language asked for should be formatted (calc's checks,
+//     built for every loan of a batch) the text is a [LazyText].
+//   - A value that carries a message in both languages ([FieldError],
+//     [NumberError], report.Problem and InputError, batch.Message) is or
+//     embeds a Text: its JSON fields are "ru" and "en", and x.In(lang) says
+//     it.
 //
-// To add a text: write calc.Text{Ru: "…", En: "…"} where it is said, or add
-// a key to a messages map when a template needs it; never another helper.
-
-// Text is a piece of user-visible text in Russian and English.
+// To add a text, write a Text literal (Ru then En) where it is said, or a
+// key in a messages map when a template needs it. Never take a pair of
+// loose strings: their order is what went wrong before.
 type Text struct {
 	Ru string `json:"ru"`
 	En string `json:"en"`

@@ -132,8 +132,8 @@ var decodeStates = sync.Pool{New: func() any {
 	return st
 }}
 
-func (st *decodeState) add(ptr jsontext.Pointer, ru, en string) {
-	st.errs = append(st.errs, FieldProblem{Field: fieldPath(ptr), Message: calc.Text{Ru: ru, En: en}.In(st.lang)})
+func (st *decodeState) add(ptr jsontext.Pointer, msg calc.Text) {
+	st.errs = append(st.errs, FieldProblem{Field: fieldPath(ptr), Message: msg.In(st.lang)})
 }
 
 // decimal reads a decimal from a JSON string or number (API.md: money and
@@ -158,15 +158,15 @@ func (st *decodeState) decimal(dec *jsontext.Decoder, v *decimal.Decimal) error 
 		if err := skipRest(dec, tok); err != nil {
 			return err
 		}
-		st.add(ptr, `должно быть десятичным числом в строке, например "1234.56"`, `must be a decimal number in a string, such as "1234.56"`)
+		st.add(ptr, calc.Text{Ru: `должно быть десятичным числом в строке, например "1234.56"`, En: `must be a decimal number in a string, such as "1234.56"`})
 		return nil
 	}
 	d, err := ParseDecimal(s)
 	switch {
 	case errors.Is(err, ErrNumberRange):
-		st.add(ptr, "число слишком велико или содержит слишком много знаков", "the number is too large or has too many digits")
+		st.add(ptr, calc.Text{Ru: "число слишком велико или содержит слишком много знаков", En: "the number is too large or has too many digits"})
 	case err != nil:
-		st.add(ptr, fmt.Sprintf(`%q не является десятичным числом (пример: "1234.56")`, clip(s)), fmt.Sprintf(`%q is not a decimal number (example: "1234.56")`, clip(s)))
+		st.add(ptr, calc.Text{Ru: fmt.Sprintf(`%q не является десятичным числом (пример: "1234.56")`, clip(s)), En: fmt.Sprintf(`%q is not a decimal number (example: "1234.56")`, clip(s))})
 	default:
 		*v = d
 	}
@@ -188,7 +188,7 @@ func (st *decodeState) date(dec *jsontext.Decoder, v *calc.Date) error {
 		s := tok.String()
 		d, err := calc.ParseDate(s)
 		if err != nil {
-			st.add(ptr, fmt.Sprintf("%q не является датой ГГГГ-ММ-ДД", clip(s)), fmt.Sprintf("%q is not a date YYYY-MM-DD", clip(s)))
+			st.add(ptr, calc.Text{Ru: fmt.Sprintf("%q не является датой ГГГГ-ММ-ДД", clip(s)), En: fmt.Sprintf("%q is not a date YYYY-MM-DD", clip(s))})
 			return nil
 		}
 		*v = d
@@ -197,7 +197,7 @@ func (st *decodeState) date(dec *jsontext.Decoder, v *calc.Date) error {
 	if err := skipRest(dec, tok); err != nil {
 		return err
 	}
-	st.add(ptr, "должно быть датой в строке ГГГГ-ММ-ДД", "must be a date in a string YYYY-MM-DD")
+	st.add(ptr, calc.Text{Ru: "должно быть датой в строке ГГГГ-ММ-ДД", En: "must be a date in a string YYYY-MM-DD"})
 	return nil
 }
 

@@ -687,7 +687,7 @@ var methodLabels = map[string]calc.Text{
 
 func programmeName(id, lang string) string {
 	if p, ok := calc.LookupProgramme(id); ok {
-		return calc.Text{Ru: p.NameRu, En: p.NameEn}.In(lang)
+		return p.Name().In(lang)
 	}
 	return id
 }

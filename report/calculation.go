@@ -706,7 +706,7 @@ func (b *calcBook) writeSummary(sw *excelize.StreamWriter) error {
 	rw.line(cellOf(st.title, b.t(calc.Text{Ru: "Программа", En: "Programme"})))
 	name := pr.Name
 	if p, ok := calc.LookupProgramme(pr.ID); ok {
-		name = calc.Text{Ru: p.NameRu, En: p.NameEn}.In(b.lang)
+		name = p.Name().In(b.lang)
 	}
 	rw.merged(b.t(calc.Text{Ru: "Название", En: "Name"}), st.wrap, name, 4, rest)
 	kv(calc.Text{Ru: "Версия правил", En: "Rules version"}, pr.RulesVersion)

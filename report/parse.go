@@ -31,7 +31,7 @@ func parseNumber(s string) (decimal.Decimal, error) {
 	if err != nil {
 		var ne *calc.NumberError
 		if errors.As(err, &ne) && ne.Kind != calc.NumberSyntax {
-			return decimal.Zero, badCell(calc.Text{Ru: ne.Ru, En: ne.En})
+			return decimal.Zero, badCell(ne.Text)
 		}
 		return decimal.Zero, badCell(calc.Text{Ru: "не число", En: "not a number"})
 	}
