@@ -360,8 +360,8 @@ func (m *Manager) recover() error {
 				now := time.Now().UTC()
 				en.job.Status, en.job.Finished = StatusFailed, &now
 				en.job.Error = &Message{
-					En: fmt.Sprintf("the job was interrupted %d times and is not run again", j.Attempts),
 					Ru: fmt.Sprintf("задание прерывалось %d раза и больше не запускается", j.Attempts),
+					En: fmt.Sprintf("the job was interrupted %d times and is not run again", j.Attempts),
 				}
 				if err := m.save(&en.job); err != nil {
 					return err
@@ -689,7 +689,7 @@ func (m *Manager) cancelled(id string) {
 	fin := time.Now().UTC()
 	m.update(id, true, func(j *Job) {
 		j.Status, j.Finished = StatusCancelled, &fin
-		j.Error = &Message{En: "cancelled", Ru: "отменено"}
+		j.Error = &Message{Ru: "отменено", En: "cancelled"}
 	})
 	m.log.Info("batch: job cancelled", "id", id)
 }
@@ -794,7 +794,7 @@ func (m *Manager) run(id string) {
 	})
 	budget, err := params.Check()
 	if err != nil {
-		m.fail(id, Message{En: err.Error(), Ru: err.Error()})
+		m.fail(id, Message{Ru: err.Error(), En: err.Error()})
 		return
 	}
 	if err := m.checkFree(); err != nil {
@@ -824,7 +824,7 @@ func (m *Manager) run(id string) {
 		if isDiskFull(err) {
 			m.fail(id, diskFullMessage(0))
 		} else {
-			m.fail(id, Message{En: "the report could not be written", Ru: "отчёт не удалось записать"})
+			m.fail(id, Message{Ru: "отчёт не удалось записать", En: "the report could not be written"})
 		}
 		_ = os.Remove(tmp)
 		_ = os.Remove(tmpOther)
@@ -894,10 +894,10 @@ func (m *Manager) run(id string) {
 			m.log.Error("batch: job failed: disk full", "id", id, "err", err, "cause", cause)
 			m.fail(id, diskFullMessage(rows))
 		case errors.As(err, &ie):
-			m.fail(id, Message{En: ie.En, Ru: ie.Ru})
+			m.fail(id, Message{Ru: ie.Ru, En: ie.En})
 		default:
 			m.log.Error("batch: job failed", "id", id, "err", err)
-			m.fail(id, Message{En: "internal error: the batch could not be completed", Ru: "внутренняя ошибка: пакет не удалось обработать"})
+			m.fail(id, Message{Ru: "внутренняя ошибка: пакет не удалось обработать", En: "internal error: the batch could not be completed"})
 		}
 		return
 	}
@@ -914,8 +914,8 @@ func (m *Manager) run(id string) {
 // rows.
 func diskFullMessage(rows int) Message {
 	return Message{
-		En: fmt.Sprintf("disk full: the server's data directory ran out of space after %d rows; no report was written. Upload the file again later", rows),
 		Ru: fmt.Sprintf("диск заполнен: в каталоге данных сервера закончилось место после %d строк; отчёт не записан. Загрузите файл позже ещё раз", rows),
+		En: fmt.Sprintf("disk full: the server's data directory ran out of space after %d rows; no report was written. Upload the file again later", rows),
 	}
 }
 

@@ -663,7 +663,7 @@ func newJobView(j *batch.Job, lang string) *jobView {
 		}
 		v.ErrorsOmitted = o.ErrorsOmitted
 		for _, e := range o.Errors {
-			v.Errors = append(v.Errors, jobRowProblem{Row: e.Row, ID: e.ID, Column: e.Column, Message: batch.Message{En: e.En, Ru: e.Ru}.In(lang)})
+			v.Errors = append(v.Errors, jobRowProblem{Row: e.Row, ID: e.ID, Column: e.Column, Message: batch.Message{Ru: e.Ru, En: e.En}.In(lang)})
 		}
 		// The engine's messages are in the job's language.
 		same := report.Lang(lang) == report.Lang(j.Params.Lang)

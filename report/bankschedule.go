@@ -399,8 +399,8 @@ func bankXLSXRows(data []byte) (*bankSource, error) {
 	}
 	if chosen != sheets[0] {
 		src.warnings = append(src.warnings, Warning{
-			En: fmt.Sprintf("the schedule was read from sheet %q, the one with its header", cut(chosen, 40)),
 			Ru: fmt.Sprintf("график прочитан с листа «%s», на котором его заголовок", cut(chosen, 40)),
+			En: fmt.Sprintf("the schedule was read from sheet %q, the one with its header", cut(chosen, 40)),
 		})
 	}
 	return src, nil
@@ -665,13 +665,13 @@ func decodeBankRows(src *bankSource, format string) (*BankSchedule, error) {
 			k, _, _ := bankHeaderKey(h)
 			w := slices.Index(cols, k)
 			bs.Warnings = append(bs.Warnings, Warning{
-				En: fmt.Sprintf("column %s %q was ignored: column %s %q is read as %s", col(j+1), cut(h, 40), col(w+1), cut(rows[header][w], 40), k),
 				Ru: fmt.Sprintf("столбец %s «%s» пропущен: как %s читается столбец %s «%s»", col(j+1), cut(h, 40), k, col(w+1), cut(rows[header][w], 40)),
+				En: fmt.Sprintf("column %s %q was ignored: column %s %q is read as %s", col(j+1), cut(h, 40), col(w+1), cut(rows[header][w], 40), k),
 			})
 		case cols[j] == "" && strings.TrimSpace(h) != "":
 			bs.Warnings = append(bs.Warnings, Warning{
-				En: fmt.Sprintf("column %s %q is not a schedule column and was ignored", col(j+1), cut(h, 40)),
 				Ru: fmt.Sprintf("столбец %s «%s» не входит в график и пропущен", col(j+1), cut(h, 40)),
+				En: fmt.Sprintf("column %s %q is not a schedule column and was ignored", col(j+1), cut(h, 40)),
 			})
 		}
 	}
@@ -718,8 +718,8 @@ func decodeBankRows(src *bankSource, format string) (*BankSchedule, error) {
 		}
 		if !strings.ContainsAny(dateCell, "0123456789") { // empty, or a label such as "Итого"
 			bs.Warnings = append(bs.Warnings, Warning{
-				En: fmt.Sprintf("row %d has no date and was skipped (a totals row?)", line),
 				Ru: fmt.Sprintf("строка %d без даты пропущена (строка итогов?)", line),
+				En: fmt.Sprintf("row %d has no date and was skipped (a totals row?)", line),
 			})
 			continue
 		}
@@ -780,8 +780,8 @@ func decodeBankRows(src *bankSource, format string) (*BankSchedule, error) {
 			list += ", …"
 		}
 		bs.Warnings = append(bs.Warnings, Warning{
-			En: fmt.Sprintf("%d cells (%s) hold formulas saved without their values and were read as empty: open the file in a spreadsheet program and save it to store the values", len(other), list),
 			Ru: fmt.Sprintf("в %d ячейках (%s) формулы сохранены без значений и прочитаны как пустые: откройте файл в табличном редакторе и сохраните, чтобы записать значения", len(other), list),
+			En: fmt.Sprintf("%d cells (%s) hold formulas saved without their values and were read as empty: open the file in a spreadsheet program and save it to store the values", len(other), list),
 		})
 	}
 	if len(bs.Rows) == 0 {
