@@ -52,8 +52,7 @@ type BankProblem struct {
 	Field string
 	Line  int // the row number in the file
 	Value string
-	En    string
-	Ru    string
+	calc.Text
 }
 
 func (e *BankCellError) Error() string {
@@ -66,10 +65,8 @@ func (e *BankCellError) Error() string {
 
 // Message returns the problem in lang, naming the file's row.
 func (p BankProblem) Message(lang string) string {
-	if Lang(lang) == "en" {
-		return fmt.Sprintf("row %d of the file, %q: %s", p.Line, cut(p.Value, 40), p.En)
-	}
-	return fmt.Sprintf("строка %d файла, «%s»: %s", p.Line, cut(p.Value, 40), p.Ru)
+	where := calc.Text{Ru: "строка %d файла, «%s»: %s", En: "row %d of the file, %q: %s"}
+	return fmt.Sprintf(where.In(lang), p.Line, cut(p.Value, 40), p.In(lang))
 }
 
 // bankColumns are the keys of a bank's schedule, with the headers that
@@ -690,12 +687,12 @@ func decodeBankRows(src *bankSource, format string) (*BankSchedule, error) {
 		var r calc.BankRow
 		bad := func(key, value string, err error) {
 			var ce *cellError
-			en, ru := err.Error(), err.Error()
+			msg := calc.Text{Ru: err.Error(), En: err.Error()}
 			if errors.As(err, &ce) {
-				en, ru = ce.En, ce.Ru
+				msg = ce.Text
 			}
 			cellErr.Problems = append(cellErr.Problems, BankProblem{
-				Field: "bank_schedule[" + strconv.Itoa(idx) + "]." + key, Line: line, Value: value, En: en, Ru: ru,
+				Field: "bank_schedule[" + strconv.Itoa(idx) + "]." + key, Line: line, Value: value, Text: msg,
 			})
 		}
 		// uncached reports (once) a formula saved without its value in
