@@ -480,7 +480,7 @@ func (st *runState) demand(l *report.Loan, res *calc.Result) {
 	var ce *calc.Error
 	if errors.As(err, &ce) && len(ce.Fields) > 0 {
 		st.exclude = append(st.exclude, report.AllocationExcluded{
-			Row: l.Row, ID: l.ID, Currency: res.Currency, En: ce.Fields[0].En, Ru: ce.Fields[0].Ru})
+			Row: l.Row, ID: l.ID, Currency: res.Currency, Text: ce.Fields[0].Text})
 		return
 	}
 	if len(years) > 0 {

@@ -82,10 +82,10 @@ type AllocatedProject struct {
 
 // AllocationExcluded is a project left out of the allocation.
 type AllocationExcluded struct {
-	Row      int
-	ID       string
-	Currency string
-	En, Ru   string
+	Row       int
+	ID        string
+	Currency  string
+	calc.Text // why it is left out
 }
 
 // BatchSummary is what the caller knows about the run as a whole.
@@ -1043,7 +1043,7 @@ func (b *BatchWriter) summaryAllocation(rw *rowWriter, sw *excelize.StreamWriter
 			formula(st.money, fmt.Sprintf("ROUND(B%d-D%d,2)", r, r), left.float()), cover)
 	}
 	for _, e := range a.Excluded {
-		msg := fmt.Sprintf("%s %d (%s): %s", b.t(calc.Text{Ru: "Строка", En: "Row"}), e.Row, safeText(e.ID), calc.Text{Ru: e.Ru, En: e.En}.In(b.lang))
+		msg := fmt.Sprintf("%s %d (%s): %s", b.t(calc.Text{Ru: "Строка", En: "Row"}), e.Row, safeText(e.ID), e.In(b.lang))
 		r := rw.tall(rowHeight(lines(msg, rest+summaryBatchWidths[0], false)), cellOf(st.wrap, msg))
 		if rw.err == nil {
 			rw.err = sw.MergeCell(ref(1, r), ref(len(summaryBatchWidths), r))
