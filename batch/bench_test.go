@@ -109,3 +109,21 @@ func BenchmarkRunSchedules(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkRunScenarios is BenchmarkRun of 10,000 loans with and without
+// the three built-in scenarios: what the scenarios add to a batch.
+//
+//	go test ./batch -run '^$' -bench RunScenarios -benchtime 1x -count 3
+func BenchmarkRunScenarios(b *testing.B) {
+	input := benchInput(b, 10_000)
+	for _, scen := range [][]string{nil, {"low", "base", "high"}} {
+		b.Run(fmt.Sprintf("scenarios=%d", len(scen)), func(b *testing.B) {
+			for b.Loop() {
+				if _, err := batch.Run(context.Background(), input, batch.Config{Lang: "ru", Scenarios: scen}, io.Discard, nil); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(10_000*float64(b.N)/b.Elapsed().Seconds(), "loans/s")
+		})
+	}
+}

@@ -6,7 +6,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"strings"
 	"syscall"
 )
 
@@ -108,8 +107,8 @@ func (m *Manager) Ready() error {
 // behind for long.
 func (m *Manager) tmp() string { return filepath.Join(m.opt.Dir, "tmp") }
 
-// cleanTemp empties the temporary directory and removes the half-written
-// files a killed process may have left in job directories.
+// cleanTemp empties the temporary directory: uploads being received and
+// the files of jobs that were running when the process was killed.
 func (m *Manager) cleanTemp() error {
 	if err := os.RemoveAll(m.tmp()); err != nil {
 		return err
@@ -117,25 +116,18 @@ func (m *Manager) cleanTemp() error {
 	if err := os.Mkdir(m.tmp(), 0o700); err != nil {
 		return err
 	}
-	ents, err := os.ReadDir(m.opt.Dir)
-	if err != nil {
-		return err
-	}
+	// Versions before the database kept each job in a directory here;
+	// they are not carried over (nor removed: the operator decides).
+	ents, _ := os.ReadDir(m.opt.Dir)
+	var old []string
 	for _, e := range ents {
-		if !e.IsDir() || !validID(e.Name()) {
-			continue
+		if e.IsDir() && validID(e.Name()) {
+			old = append(old, e.Name())
 		}
-		files, err := os.ReadDir(m.dir(e.Name()))
-		if err != nil {
-			continue
-		}
-		for _, f := range files {
-			n := f.Name()
-			if strings.HasPrefix(n, "excelize-") || strings.HasSuffix(n, ".tmp") {
-				m.log.Info("batch: removing a stale temporary file", "file", filepath.Join(e.Name(), n))
-				_ = os.Remove(filepath.Join(m.dir(e.Name()), n))
-			}
-		}
+	}
+	if len(old) > 0 {
+		m.log.Warn("batch: job directories of an earlier version are not served any more; remove them",
+			"dir", m.opt.Dir, "jobs", len(old), "first", old[0])
 	}
 	return nil
 }

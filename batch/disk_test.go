@@ -133,8 +133,8 @@ func TestManagerNotWritable(t *testing.T) {
 }
 
 // TestManagerCleansTemp: files a killed process left half-written (an
-// excelize temporary file beside a report, a report being written, an
-// upload being received) are removed at start-up; jobs are kept.
+// excelize temporary file, a report being written, an upload being
+// received) are removed at start-up; jobs are kept.
 func TestManagerCleansTemp(t *testing.T) {
 	dir := t.TempDir()
 	m := open(t, batch.Options{Dir: dir})
@@ -142,8 +142,8 @@ func TestManagerCleansTemp(t *testing.T) {
 	j := wait(t, m, submit(t, m, input, batch.Params{}).ID)
 	m.Close(t.Context())
 	stale := []string{
-		filepath.Join(dir, j.ID, "excelize-123456"),
-		filepath.Join(dir, j.ID, "report.xlsx.tmp"),
+		filepath.Join(dir, "tmp", "report-"+j.ID+".xlsx"),
+		filepath.Join(dir, "tmp", "input-"+j.ID),
 		filepath.Join(dir, "tmp", "excelize-987"),
 		filepath.Join(dir, "tmp", "upload-abc"),
 	}

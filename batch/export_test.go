@@ -12,3 +12,14 @@ func HoldChecks(m *Manager) (release func()) {
 		}
 	}
 }
+
+// Kill stops m as a killed process would: its running jobs stay "running"
+// under its lease in the database (nothing is released) and its lease is
+// no longer renewed.
+func Kill(m *Manager) {
+	m.mu.Lock()
+	m.killed = true
+	m.mu.Unlock()
+	m.cancel()
+	m.wg.Wait()
+}

@@ -12,7 +12,6 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"sort"
 	"strings"
 	"sync"
 	"syscall"
@@ -20,6 +19,7 @@ import (
 
 	"github.com/eaeu-subsidy/subsidy/calc"
 	"github.com/eaeu-subsidy/subsidy/report"
+	"github.com/eaeu-subsidy/subsidy/storage"
 )
 
 // Statuses of a job.
@@ -50,12 +50,12 @@ var (
 	// ErrFinished: the job is finished and can no longer be cancelled.
 	ErrFinished = errors.New("batch: job already finished")
 	// ErrLocked: another manager (in this or another process) has the
-	// data directory.
+	// data directory (its temporary files).
 	ErrLocked = errors.New("batch: data directory in use by another process")
 )
 
 // Message is a text in both languages: the project's one [calc.Text]. Job
-// files store it as {"ru": …, "en": …}.
+// files and rows store it as {"ru": …, "en": …}.
 type Message = calc.Text
 
 // Params are the options of an upload (API.md: programme, annual_budget,
@@ -75,6 +75,9 @@ type Params struct {
 	Lang string `json:"lang"`
 	// Filename is the uploaded file's name, shown in the report.
 	Filename string `json:"filename,omitempty"`
+	// Scenarios names built-in policy-rate scenarios, comma-separated
+	// ("low,base,high"; see ParseScenarios); empty: none.
+	Scenarios string `json:"scenarios,omitempty"`
 }
 
 // Check validates p and returns the budget it gives (nil: none). Problems
@@ -85,15 +88,22 @@ func (p *Params) Check() (*Budget, error) {
 	p.Programme = strings.TrimSpace(p.Programme)
 	if p.Programme != "" {
 		if _, ok := calc.LookupProgramme(p.Programme); !ok {
-			fields = append(fields, calc.FieldError{Field: "programme", Text: calc.Text{
-				Ru: "неизвестная программа; допустимы: " + strings.Join(calc.ProgrammeIDs(), ", "),
-				En: "unknown programme; allowed: " + strings.Join(calc.ProgrammeIDs(), ", ")}})
+			fields = append(fields, calc.FieldError{Field: "programme",
+				Text: calc.Text{
+					Ru: "неизвестная программа; допустимы: " + strings.Join(calc.ProgrammeIDs(), ", "),
+					En: "unknown programme; allowed: " + strings.Join(calc.ProgrammeIDs(), ", "),
+				}})
 		}
 	}
 	p.Allocation = strings.TrimSpace(p.Allocation)
 	if p.Allocation != "" && p.Allocation != calc.ProRata && p.Allocation != calc.FirstCome {
 		fields = append(fields, calc.FieldError{Field: "allocation",
 			Text: calc.Text{Ru: "допустимы: pro_rata, first_come", En: "allowed: pro_rata, first_come"}})
+	}
+	if names, fe := ParseScenarios(p.Scenarios); fe != nil {
+		fields = append(fields, *fe)
+	} else {
+		p.Scenarios = strings.Join(names, ",")
 	}
 	var budget *Budget
 	if strings.TrimSpace(p.AnnualBudget) != "" {
@@ -130,7 +140,7 @@ func cleanName(s string) string {
 	return s
 }
 
-// Job is a batch job as stored in its job.json and shown by the API.
+// Job is a batch job as stored in the database and shown by the API.
 type Job struct {
 	ID     string `json:"id"`
 	Status string `json:"status"`
@@ -156,21 +166,33 @@ func (j *Job) IsFinished() bool {
 
 // Options configure a [Manager]; a zero field takes its default.
 type Options struct {
-	// Dir holds the jobs, one directory each (default: the user's cache
-	// directory, subsidy/batches, else the temp dir).
+	// DB keeps the jobs, their uploads and reports, shared by every
+	// replica (default: SQLite in Dir, owned and closed by the manager).
+	DB *storage.DB
+	// Dir is the data directory: only temporary files live there (uploads
+	// being received, a job's input and report while it runs). Default:
+	// the user's cache directory, subsidy/batches, else the temp dir.
 	Dir string
 	// Workers is the number of jobs run at once (default 1); Parallel the
 	// calculations at once within a job (default the number of CPUs).
 	Workers  int
 	Parallel int
-	// Queue is the most jobs waiting to run (default 100); more get
-	// ErrBusy.
+	// Queue is the most jobs waiting to run (default 100), counted over
+	// every replica; more get ErrBusy.
 	Queue int
 	// TTL is how long a finished job is kept (default 24 h).
 	TTL time.Duration
 	// MaxAttempts is how often a job is started before a job that keeps
 	// stopping the process is failed (default 3).
 	MaxAttempts int
+	// Lease is how long a replica holds a running job without renewing it
+	// (it renews every Lease/3): a job whose replica died is taken up by
+	// another one after at most Lease (default 30 s).
+	Lease time.Duration
+	// Poll is how often idle workers look for jobs queued by other
+	// replicas, and watchers of a job run elsewhere read its progress
+	// (default 250 ms).
+	Poll time.Duration
 	// Read bounds the uploads (bytes, rows, unzip limits). Its TempDir is
 	// always the data directory's own tmp folder.
 	Read report.ReadOptions
@@ -202,27 +224,33 @@ func DefaultDir() string {
 	return filepath.Join(os.TempDir(), "subsidy-batches")
 }
 
-// Manager keeps batch jobs on disk and runs them on a bounded pool of
-// workers. It is safe for concurrent use.
+// Manager keeps batch jobs in the database and runs them on a bounded pool
+// of workers. Several managers (replicas) can share one database: any of
+// them accepts uploads, runs queued jobs, shows a job's progress and
+// serves its report. It is safe for concurrent use.
 type Manager struct {
-	opt Options
-	log *slog.Logger
+	opt   Options
+	log   *slog.Logger
+	db    *storage.DB
+	ownDB bool
+	owner string // this manager's name in the jobs' leases
 
 	ctx    context.Context
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
 
 	mu      sync.Mutex
-	jobs    map[string]*entry
-	pending []string
+	running map[string]*entry // the jobs this manager runs
 	wake    chan struct{}
 	closed  bool
+	killed  bool // tests: stop as a killed process would, releasing nothing
 	lock    *os.File
 	checks  chan struct{} // header checks in progress, see Options.Checks
 }
 
 // lockDir takes an exclusive lock on dir/.lock, so that two managers never
-// run the same recovered job. The lock goes with the process.
+// share (and clean) one temporary directory. The lock goes with the
+// process.
 func lockDir(dir string) (*os.File, error) {
 	f, err := os.OpenFile(filepath.Join(dir, ".lock"), os.O_CREATE|os.O_RDWR, 0o600)
 	if err != nil {
@@ -238,21 +266,20 @@ func lockDir(dir string) (*os.File, error) {
 	return f, nil
 }
 
-// entry is a job in memory; changed is closed (and replaced) at every
-// change.
+// entry is a job this manager runs; changed is closed (and replaced) at
+// every change.
 type entry struct {
 	job     Job
 	changed chan struct{}
 	saved   time.Time
-	// cancel stops the job while it runs (nil otherwise); stop records a
-	// Cancel that came between the queue and the start.
+	// cancel stops the job (Cancel).
 	cancel context.CancelFunc
-	stop   bool
 }
 
-// Open opens (creating it) the data directory, takes up the jobs found
-// there — queued jobs and jobs that were running when the process stopped
-// run again — and starts the workers and the expiry of finished jobs.
+// Open opens (creating it) the data directory and the database, and starts
+// the workers, which run queued jobs, jobs released by a replica that
+// stopped and jobs whose replica died (lease ran out), and the expiry of
+// finished jobs.
 func Open(opt Options) (*Manager, error) {
 	if opt.Dir == "" {
 		opt.Dir = DefaultDir()
@@ -271,6 +298,12 @@ func Open(opt Options) (*Manager, error) {
 	}
 	if opt.MaxAttempts <= 0 {
 		opt.MaxAttempts = 3
+	}
+	if opt.Lease <= 0 {
+		opt.Lease = 30 * time.Second
+	}
+	if opt.Poll <= 0 {
+		opt.Poll = 250 * time.Millisecond
 	}
 	if opt.Logger == nil {
 		opt.Logger = slog.Default()
@@ -295,16 +328,29 @@ func Open(opt Options) (*Manager, error) {
 	if err != nil {
 		return nil, err
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	m := &Manager{opt: opt, log: opt.Logger, ctx: ctx, cancel: cancel, lock: lock,
-		jobs: map[string]*entry{}, wake: make(chan struct{}, 1), checks: make(chan struct{}, opt.Checks)}
-	err = m.cleanTemp()
-	if err == nil {
-		err = m.recover()
-	}
+	owner, err := newID()
 	if err != nil {
+		lock.Close()
+		return nil, err
+	}
+	db, ownDB := opt.DB, false
+	if db == nil {
+		db, err = storage.Open(context.Background(), "", opt.Dir)
+		if err != nil {
+			lock.Close()
+			return nil, fmt.Errorf("batch: %w", err)
+		}
+		ownDB = true
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	m := &Manager{opt: opt, log: opt.Logger, db: db, ownDB: ownDB, owner: owner, ctx: ctx, cancel: cancel, lock: lock,
+		running: map[string]*entry{}, wake: make(chan struct{}, 1), checks: make(chan struct{}, opt.Checks)}
+	if err := m.cleanTemp(); err != nil {
 		cancel()
 		lock.Close()
+		if ownDB {
+			db.Close()
+		}
 		return nil, err
 	}
 	for range opt.Workers {
@@ -316,73 +362,6 @@ func Open(opt Options) (*Manager, error) {
 
 // Dir returns the data directory.
 func (m *Manager) Dir() string { return m.opt.Dir }
-
-// recover loads every job directory: finished jobs are kept (or removed
-// when expired), queued and interrupted ones are queued again in the
-// order they were created.
-func (m *Manager) recover() error {
-	ents, err := os.ReadDir(m.opt.Dir)
-	if err != nil {
-		return err
-	}
-	var requeue []*entry
-	for _, e := range ents {
-		if !e.IsDir() || !validID(e.Name()) {
-			continue
-		}
-		dir := filepath.Join(m.opt.Dir, e.Name())
-		b, err := os.ReadFile(filepath.Join(dir, "job.json"))
-		if err != nil {
-			// An upload interrupted before it was accepted.
-			if info, err := e.Info(); err == nil && time.Since(info.ModTime()) > time.Hour {
-				_ = os.RemoveAll(dir)
-			}
-			continue
-		}
-		var j Job
-		if err := json.Unmarshal(b, &j); err != nil || j.ID != e.Name() {
-			m.log.Error("batch: unreadable job, removed", "dir", dir, "err", err)
-			_ = os.RemoveAll(dir)
-			continue
-		}
-		en := &entry{job: j, changed: make(chan struct{})}
-		switch j.Status {
-		case StatusDone, StatusFailed, StatusCancelled:
-			if j.Finished != nil && time.Since(*j.Finished) > m.opt.TTL {
-				_ = os.RemoveAll(dir)
-				continue
-			}
-		default:
-			if j.Status == StatusRunning {
-				m.log.Info("batch: job interrupted by a stop, run again", "id", j.ID, "attempts", j.Attempts)
-			}
-			if j.Attempts >= m.opt.MaxAttempts {
-				now := time.Now().UTC()
-				en.job.Status, en.job.Finished = StatusFailed, &now
-				en.job.Error = &Message{
-					Ru: fmt.Sprintf("задание прерывалось %d раза и больше не запускается", j.Attempts),
-					En: fmt.Sprintf("the job was interrupted %d times and is not run again", j.Attempts),
-				}
-				if err := m.save(&en.job); err != nil {
-					return err
-				}
-			} else {
-				en.job.Status = StatusQueued
-				en.job.Rows = Progress{Total: j.Rows.Total}
-				requeue = append(requeue, en)
-			}
-		}
-		m.jobs[j.ID] = en
-	}
-	sort.Slice(requeue, func(i, k int) bool { return requeue[i].job.Created.Before(requeue[k].job.Created) })
-	for _, en := range requeue {
-		m.pending = append(m.pending, en.job.ID)
-	}
-	if len(m.pending) > 0 {
-		m.signal()
-	}
-	return nil
-}
 
 func (m *Manager) signal() {
 	select {
@@ -401,7 +380,7 @@ func newID() (string, error) {
 }
 
 // validID reports whether id has the form of a job id (32 lower-case hex
-// digits), before it is used in a path.
+// digits).
 func validID(id string) bool {
 	if len(id) != 32 {
 		return false
@@ -415,15 +394,19 @@ func validID(id string) bool {
 	return true
 }
 
-func (m *Manager) dir(id string) string { return filepath.Join(m.opt.Dir, id) }
+// dbctx bounds one database call. Writes that must happen while the
+// manager closes (releasing a job) do not use m.ctx.
+func dbctx() (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.Background(), 30*time.Second)
+}
 
-// Submit saves the upload to disk (synced), checks that it is a batch
-// input with the required columns, and queues the job. It returns the
-// queued job; a file that is not a usable batch input gives a
-// *report.InputError, invalid params a *calc.Error, a full queue or too
-// many uploads being checked ErrBusy, a file over the byte limit
-// ErrTooLarge, a full disk ErrDiskFull. Nothing is kept of a refused
-// upload.
+// Submit saves the upload (streamed to a temporary file, then into the
+// database), checks that it is a batch input with the required columns,
+// and queues the job. It returns the queued job; a file that is not a
+// usable batch input gives a *report.InputError, invalid params a
+// *calc.Error, a full queue or too many uploads being checked ErrBusy, a
+// file over the byte limit ErrTooLarge, a full disk ErrDiskFull. Nothing
+// is kept of a refused upload.
 func (m *Manager) Submit(src io.Reader, p Params) (*Job, error) {
 	if _, err := p.Check(); err != nil {
 		return nil, err
@@ -442,42 +425,26 @@ func (m *Manager) Submit(src io.Reader, p Params) (*Job, error) {
 // SubmitUpload queues the job of a received upload, as [Manager.Submit]
 // does; the upload is consumed either way.
 func (m *Manager) SubmitUpload(u *Upload, p Params) (*Job, error) {
-	ok := false
-	defer func() {
-		if !ok {
-			u.Abort()
-		}
-	}()
+	defer u.Abort() // the temporary file goes either way
 	if _, err := p.Check(); err != nil {
 		return nil, err
 	}
 	m.mu.Lock()
-	closed, full := m.closed, len(m.pending) >= m.opt.Queue
+	closed := m.closed
 	m.mu.Unlock()
 	if closed {
 		return nil, ErrClosed
 	}
-	if full {
-		return nil, ErrBusy
-	}
-	if err := u.finish(); err != nil {
-		return nil, err
-	}
-	id, err := newID()
+	ctx, cancel := dbctx()
+	defer cancel()
+	queued, err := m.db.CountBatchJobs(ctx, StatusQueued)
 	if err != nil {
 		return nil, err
 	}
-	dir := m.dir(id)
-	if err := os.Mkdir(dir, 0o700); err != nil {
-		return nil, err
+	if queued >= m.opt.Queue {
+		return nil, ErrBusy
 	}
-	defer func() {
-		if !ok {
-			_ = os.RemoveAll(dir)
-		}
-	}()
-	input := filepath.Join(dir, "input")
-	if err := os.Rename(u.path, input); err != nil {
+	if err := u.finish(); err != nil {
 		return nil, err
 	}
 	// The header is read now, so that a file that is no batch input is
@@ -492,32 +459,73 @@ func (m *Manager) SubmitUpload(u *Upload, p Params) (*Job, error) {
 	}
 	ro := m.readOptions()
 	ro.Programme = p.Programme
-	r, err := report.OpenLoans(input, ro)
+	r, err := report.OpenLoans(u.path, ro)
 	<-m.checks
 	if err != nil {
 		return nil, err
 	}
 	est := r.Estimate()
 	r.Close()
-	j := Job{ID: id, Status: StatusQueued, Params: p, Created: time.Now().UTC(), Rows: Progress{Total: est}}
-	if err := m.save(&j); err != nil {
-		if isDiskFull(err) {
-			err = fmt.Errorf("%w: %v", ErrDiskFull, err)
-		}
+	id, err := newID()
+	if err != nil {
 		return nil, err
 	}
-	m.mu.Lock()
-	if m.closed {
-		m.mu.Unlock()
-		return nil, ErrClosed
+	j := Job{ID: id, Status: StatusQueued, Params: p, Created: time.Now().UTC(), Rows: Progress{Total: est}}
+	data, err := json.Marshal(&j)
+	if err != nil {
+		return nil, err
 	}
-	m.jobs[id] = &entry{job: j, changed: make(chan struct{})}
-	m.pending = append(m.pending, id)
-	m.mu.Unlock()
+	if err := m.db.InsertBatchJob(ctx, &storage.BatchJob{ID: id, Status: storage.BatchReceiving, Created: j.Created, Data: data}); err != nil {
+		return nil, dbFull(err)
+	}
+	ok := false
+	defer func() {
+		if !ok {
+			dctx, cancel := dbctx()
+			_ = m.db.DeleteBatchJob(dctx, id)
+			cancel()
+		}
+	}()
+	// Copying in takes a fraction of a second a MiB; a database that
+	// answers at all is not given up on for ten minutes.
+	sctx, scancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	err = m.storeFile(sctx, id, storage.ChunkInput, u.path)
+	scancel()
+	if err != nil {
+		return nil, dbFull(err)
+	}
+	if err := m.db.QueueBatchJob(ctx, id, data); err != nil {
+		return nil, err
+	}
 	ok = true
 	m.signal()
 	m.log.Info("batch: job queued", "id", id, "file", p.Filename, "rows", est)
 	return &j, nil
+}
+
+// dbFull marks a database write that failed for want of space (SQLite in
+// the data directory) as ErrDiskFull.
+func dbFull(err error) error {
+	if err != nil && (isDiskFull(err) || strings.Contains(err.Error(), "disk is full")) {
+		return fmt.Errorf("%w: %v", ErrDiskFull, err)
+	}
+	return err
+}
+
+// storeFile copies the local file path into the database as job id's file
+// of kind, chunk by chunk.
+func (m *Manager) storeFile(ctx context.Context, id, kind, path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	w := m.db.NewChunkWriter(ctx, id, kind)
+	_, err = io.Copy(w, f)
+	if cerr := w.Close(); err == nil {
+		err = cerr
+	}
+	return err
 }
 
 func (m *Manager) readOptions() report.ReadOptions {
@@ -528,28 +536,27 @@ func (m *Manager) readOptions() report.ReadOptions {
 	return ro
 }
 
-// save writes j to its job.json atomically (a temporary file renamed over
-// it), so a reader or a crash never sees half a file.
-func (m *Manager) save(j *Job) error {
-	b, err := json.MarshalIndent(j, "", "  ")
+// load reads a job from the database, with its version.
+func (m *Manager) load(ctx context.Context, id string) (*Job, int64, error) {
+	rec, err := m.db.BatchJob(ctx, id)
+	if errors.Is(err, storage.ErrNotFound) || err == nil && rec.Status == storage.BatchReceiving {
+		return nil, 0, ErrNotFound
+	}
 	if err != nil {
-		return err
+		return nil, 0, err
 	}
-	dir := m.dir(j.ID)
-	tmp, err := os.CreateTemp(dir, "job-*.tmp")
-	if err != nil {
-		return err
+	j, err := decode(rec)
+	return j, rec.Version, err
+}
+
+// decode is the job of a row: the JSON, with the queue's columns.
+func decode(rec *storage.BatchJob) (*Job, error) {
+	var j Job
+	if err := json.Unmarshal(rec.Data, &j); err != nil {
+		return nil, fmt.Errorf("batch: job %s unreadable: %w", rec.ID, err)
 	}
-	if _, err := tmp.Write(b); err != nil {
-		tmp.Close()
-		os.Remove(tmp.Name())
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		os.Remove(tmp.Name())
-		return err
-	}
-	return os.Rename(tmp.Name(), filepath.Join(dir, "job.json"))
+	j.ID, j.Status, j.Attempts = rec.ID, rec.Status, rec.Attempts
+	return &j, nil
 }
 
 // Get returns a copy of the job with id.
@@ -559,22 +566,61 @@ func (m *Manager) Get(id string) (*Job, error) {
 }
 
 // Watch returns a copy of the job and a channel that is closed at its next
-// change (progress, status). For a finished job the channel is nil.
+// change (progress, status). For a finished job the channel is nil. A job
+// this manager runs is followed in memory; one run by another replica (or
+// still queued) is read from the database every Options.Poll.
 func (m *Manager) Watch(id string) (*Job, <-chan struct{}, error) {
 	if !validID(id) {
 		return nil, nil, ErrNotFound
 	}
 	m.mu.Lock()
-	defer m.mu.Unlock()
-	en, ok := m.jobs[id]
-	if !ok {
-		return nil, nil, ErrNotFound
+	if en, ok := m.running[id]; ok {
+		j := en.job
+		ch := en.changed
+		m.mu.Unlock()
+		if j.IsFinished() {
+			return &j, nil, nil
+		}
+		return &j, ch, nil
 	}
-	j := en.job
-	if j.IsFinished() {
-		return &j, nil, nil
+	m.mu.Unlock()
+	ctx, cancel := dbctx()
+	defer cancel()
+	j, ver, err := m.load(ctx, id)
+	if err != nil || j.IsFinished() {
+		return j, nil, err
 	}
-	return &j, en.changed, nil
+	ch := make(chan struct{})
+	go m.poll(id, ver, ch)
+	return j, ch, nil
+}
+
+// poll closes ch when the job's version differs from ver, the job starts
+// running here, the manager closes or a minute passed.
+func (m *Manager) poll(id string, ver int64, ch chan struct{}) {
+	defer close(ch)
+	t := time.NewTicker(m.opt.Poll)
+	defer t.Stop()
+	end := time.Now().Add(time.Minute)
+	for time.Now().Before(end) {
+		select {
+		case <-m.ctx.Done():
+			return
+		case <-t.C:
+		}
+		m.mu.Lock()
+		_, here := m.running[id]
+		m.mu.Unlock()
+		if here {
+			return
+		}
+		ctx, cancel := dbctx()
+		v, err := m.db.BatchJobVersion(ctx, id)
+		cancel()
+		if err != nil || v != ver {
+			return
+		}
+	}
 }
 
 // Wait blocks until the job is finished or ctx is done, and returns the
@@ -595,13 +641,31 @@ func (m *Manager) Wait(ctx context.Context, id string) (*Job, error) {
 	}
 }
 
+// ReportFile is a job's report read from the database chunk by chunk.
+type ReportFile struct {
+	*storage.ChunkReader
+	finished time.Time
+}
+
+// ModTime is when the report was written (the job finished).
+func (f *ReportFile) ModTime() time.Time { return f.finished }
+
 // Report opens the report workbook of a done job, in the job's language.
-func (m *Manager) Report(id string) (*os.File, error) { return m.ReportIn(id, "") }
+func (m *Manager) Report(id string) (*ReportFile, error) { return m.ReportIn(id, "") }
+
+// reportKind is the stored file of the report in lang of a job in jobLang:
+// storage.ChunkReport in the job's own language ("" included).
+func reportKind(jobLang, lang string) string {
+	if lang == "" || report.Lang(lang) == report.Lang(jobLang) {
+		return storage.ChunkReport
+	}
+	return storage.ChunkReport + "-" + report.Lang(lang)
+}
 
 // ReportIn opens the report workbook of a done job in lang ("ru" or "en";
 // "" is the job's language). Jobs are reported in both languages; a job
 // done before that has its own language only, which is then the answer.
-func (m *Manager) ReportIn(id, lang string) (*os.File, error) {
+func (m *Manager) ReportIn(id, lang string) (*ReportFile, error) {
 	j, err := m.Get(id)
 	if err != nil {
 		return nil, err
@@ -609,94 +673,100 @@ func (m *Manager) ReportIn(id, lang string) (*os.File, error) {
 	if j.Status != StatusDone {
 		return nil, ErrNotReady
 	}
-	if lang != "" && report.Lang(lang) != report.Lang(j.Params.Lang) {
-		f, err := os.Open(filepath.Join(m.dir(id), otherReport(j.Params.Lang)))
-		if err == nil {
-			return f, nil
+	fin := j.Created
+	if j.Finished != nil {
+		fin = *j.Finished
+	}
+	if kind := reportKind(j.Params.Lang, lang); kind != storage.ChunkReport {
+		if r, err := m.db.NewChunkReader(context.Background(), id, kind); err == nil {
+			return &ReportFile{r, fin}, nil
 		}
 	}
-	f, err := os.Open(filepath.Join(m.dir(id), "report.xlsx"))
-	if errors.Is(err, os.ErrNotExist) {
+	r, err := m.db.NewChunkReader(context.Background(), id, storage.ChunkReport)
+	if errors.Is(err, storage.ErrNotFound) {
 		return nil, ErrNotFound
 	}
-	return f, err
+	if err != nil {
+		return nil, err
+	}
+	return &ReportFile{r, fin}, nil
 }
-
-// otherReport is the file name of a job's report in the language other
-// than its own.
-func otherReport(lang string) string { return "report-" + otherLang(lang) + ".xlsx" }
 
 // errCancelled is the cause of a job's stop by Cancel.
 var errCancelled = errors.New("batch: job cancelled")
 
-// Position returns the place of a queued job in the queue (1: next to
-// run), or 0 when the job is not waiting.
+// Position returns the place of a queued job in the queue shared by every
+// replica (1: next to run), or 0 when the job is not waiting.
 func (m *Manager) Position(id string) int {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	for i, p := range m.pending {
-		if p == id {
-			return i + 1
-		}
+	if !validID(id) {
+		return 0
 	}
-	return 0
+	ctx, cancel := dbctx()
+	defer cancel()
+	n, err := m.db.BatchQueuePosition(ctx, id)
+	if err != nil {
+		m.log.Error("batch: queue position", "id", id, "err", err)
+		return 0
+	}
+	return n
 }
 
-// Cancel stops a queued or running job: it becomes "cancelled", keeps no
-// report and never runs again. A finished job gives ErrFinished.
+// Cancel stops a queued or running job, on whichever replica it runs: it
+// becomes "cancelled", keeps no report and never runs again. A finished
+// job gives ErrFinished. The job is marked cancelled in the database at
+// once; the replica running it loses it at its next write (within half a
+// second) and stops; here it is stopped at once.
 func (m *Manager) Cancel(id string) (*Job, error) {
 	if !validID(id) {
 		return nil, ErrNotFound
 	}
-	m.mu.Lock()
-	en, ok := m.jobs[id]
-	if !ok {
-		m.mu.Unlock()
-		return nil, ErrNotFound
+	ctx, cancel := dbctx()
+	defer cancel()
+	j, _, err := m.load(ctx, id)
+	if err != nil {
+		return nil, err
 	}
-	if en.job.IsFinished() {
-		m.mu.Unlock()
+	if j.IsFinished() {
 		return nil, ErrFinished
 	}
-	queued := false
-	for i, p := range m.pending {
-		if p == id {
-			m.pending = append(m.pending[:i], m.pending[i+1:]...)
-			queued = true
-			break
-		}
+	fin := time.Now().UTC()
+	j.Status, j.Finished = StatusCancelled, &fin
+	j.Error = &Message{Ru: "отменено", En: "cancelled"}
+	data, err := json.Marshal(j)
+	if err != nil {
+		return nil, err
 	}
-	stop := en.cancel
-	if stop == nil && !queued {
-		en.stop = true // taken from the queue, not started yet
+	ok, err := m.db.CancelBatchJob(ctx, id, fin, data)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		// It finished (or expired) meanwhile.
+		if j, _, err := m.load(ctx, id); err != nil {
+			return nil, err
+		} else if j.IsFinished() {
+			return nil, ErrFinished
+		}
+		return nil, ErrNotFound
+	}
+	m.log.Info("batch: job cancelled", "id", id)
+	m.mu.Lock()
+	var stop context.CancelFunc
+	if en, ok := m.running[id]; ok {
+		stop = en.cancel
 	}
 	m.mu.Unlock()
-	if stop != nil || !queued {
-		if stop != nil {
-			stop() // run sees it and marks the job cancelled
-		}
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		return m.Wait(ctx, id)
+	if stop != nil {
+		stop()
 	}
-	if queued {
-		m.cancelled(id)
-	}
-	return m.Get(id)
+	wctx, wcancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer wcancel()
+	return m.Wait(wctx, id)
 }
 
-func (m *Manager) cancelled(id string) {
-	fin := time.Now().UTC()
-	m.update(id, true, func(j *Job) {
-		j.Status, j.Finished = StatusCancelled, &fin
-		j.Error = &Message{Ru: "отменено", En: "cancelled"}
-	})
-	m.log.Info("batch: job cancelled", "id", id)
-}
-
-// Close stops the workers: a running job is stopped where it is and stays
-// "running" on disk, so that the next Open runs it again. Close waits for
-// the workers to stop or ctx to end.
+// Close stops the workers: a running job is stopped where it is and put
+// back in the queue, so that another replica, or the next start, runs it
+// again. Close waits for the workers to stop or ctx to end.
 func (m *Manager) Close(ctx context.Context) error {
 	m.mu.Lock()
 	m.closed = true
@@ -709,6 +779,11 @@ func (m *Manager) Close(ctx context.Context) error {
 		if m.lock != nil {
 			m.lock.Close() // releases the lock
 			m.lock = nil
+		}
+		if m.ownDB {
+			// Calls after Close get "database is closed" errors.
+			m.db.Close()
+			m.ownDB = false
 		}
 		m.mu.Unlock()
 		close(done)
@@ -725,17 +800,19 @@ func (m *Manager) Close(ctx context.Context) error {
 // (server-sent events) to end.
 func (m *Manager) Done() <-chan struct{} { return m.ctx.Done() }
 
-// update changes the job and tells watchers. A job's updates come from
-// the one worker that runs it. When persist is true, or the last write is
-// older than half a second, the new state is written to job.json before
-// anyone can see it, so that a job seen finished is finished on disk too.
-func (m *Manager) update(id string, persist bool, f func(j *Job)) {
+// errFailed: the job was failed already, saying why.
+var errFailed = errors.New("batch: job failed")
+
+// errLeaseLost stops a job whose lease another replica took over.
+var errLeaseLost = errors.New("batch: the job's lease was lost")
+
+// update changes a job this manager runs and tells watchers. When persist
+// is true, or the last write is older than half a second, the new state is
+// written to the database before anyone here can see it, so that a job
+// seen finished is finished for every replica too. It returns false when
+// the lease was lost (nothing is written then).
+func (m *Manager) update(en *entry, persist bool, f func(j *Job)) bool {
 	m.mu.Lock()
-	en, ok := m.jobs[id]
-	if !ok {
-		m.mu.Unlock()
-		return
-	}
 	j := en.job
 	f(&j)
 	write := persist || time.Since(en.saved) > 500*time.Millisecond
@@ -743,63 +820,157 @@ func (m *Manager) update(id string, persist bool, f func(j *Job)) {
 		en.saved = time.Now()
 	}
 	m.mu.Unlock()
+	held := true
 	if write {
-		if err := m.save(&j); err != nil {
-			m.log.Error("batch: saving job status", "id", id, "err", err)
-		}
+		held = m.save(&j)
 	}
 	m.mu.Lock()
-	en.job = j
+	if held {
+		en.job = j
+	}
 	close(en.changed)
 	en.changed = make(chan struct{})
 	m.mu.Unlock()
+	return held
+}
+
+// save writes a running or finished job; false when the lease was lost.
+func (m *Manager) save(j *Job) bool {
+	data, err := json.Marshal(j)
+	if err != nil {
+		m.log.Error("batch: encoding job", "id", j.ID, "err", err)
+		return true
+	}
+	rec := &storage.BatchJob{ID: j.ID, Status: j.Status, Attempts: j.Attempts, Data: data}
+	if j.Finished != nil {
+		rec.Finished = *j.Finished
+	}
+	ctx, cancel := dbctx()
+	defer cancel()
+	held, err := m.db.SaveBatchJob(ctx, m.owner, rec)
+	if err != nil {
+		m.log.Error("batch: saving job status", "id", j.ID, "err", err)
+		return true
+	}
+	if !held {
+		m.log.Warn("batch: job no longer held here (cancelled, or taken over by another replica)", "id", j.ID)
+	}
+	return held
 }
 
 func (m *Manager) worker() {
 	for {
-		m.mu.Lock()
-		var id string
-		if len(m.pending) > 0 && !m.closed {
-			id = m.pending[0]
-			m.pending = m.pending[1:]
-		}
-		more := len(m.pending) > 0
-		m.mu.Unlock()
-		if more {
-			m.signal()
-		}
-		if id == "" {
-			select {
-			case <-m.wake:
-				continue
-			case <-m.ctx.Done():
-				return
-			}
-		}
-		m.run(id)
 		if m.ctx.Err() != nil {
 			return
+		}
+		rec, err := m.db.ClaimBatchJob(m.ctx, m.owner, time.Now(), m.opt.Lease)
+		if err != nil && m.ctx.Err() == nil {
+			m.log.Error("batch: looking for jobs", "err", err)
+		}
+		if rec == nil {
+			t := time.NewTimer(m.opt.Poll)
+			select {
+			case <-m.wake:
+			case <-t.C:
+			case <-m.ctx.Done():
+			}
+			t.Stop()
+			continue
+		}
+		m.signal() // another worker may find more
+		m.run(rec)
+	}
+}
+
+// hold renews the lease of a running job every Lease/3 until ctx ends; it
+// stops the job (errLeaseLost) when another replica has taken it, or when
+// the lease could not be renewed for a whole Lease.
+func (m *Manager) hold(ctx context.Context, id string, stop context.CancelCauseFunc) {
+	t := time.NewTicker(m.opt.Lease / 3)
+	defer t.Stop()
+	renewed := time.Now()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		dctx, cancel := dbctx()
+		held, err := m.db.RenewBatchLease(dctx, id, m.owner, time.Now().Add(m.opt.Lease))
+		cancel()
+		switch {
+		case err != nil:
+			m.log.Error("batch: renewing a job's lease", "id", id, "err", err)
+			if time.Since(renewed) > m.opt.Lease {
+				stop(errLeaseLost)
+				return
+			}
+		case !held:
+			stop(errLeaseLost)
+			return
+		default:
+			renewed = time.Now()
 		}
 	}
 }
 
-// run executes one job.
-func (m *Manager) run(id string) {
+// run executes one job this manager has claimed.
+func (m *Manager) run(rec *storage.BatchJob) {
+	id := rec.ID
+	j, err := decode(rec)
+	if err != nil {
+		m.log.Error("batch: unreadable job, removed", "id", id, "err", err)
+		ctx, cancel := dbctx()
+		_ = m.db.DeleteBatchJob(ctx, id)
+		cancel()
+		return
+	}
+	en := &entry{job: *j, changed: make(chan struct{})}
+	m.mu.Lock()
+	m.running[id] = en
+	m.mu.Unlock()
+	defer func() {
+		m.mu.Lock()
+		delete(m.running, id)
+		close(en.changed)
+		m.mu.Unlock()
+	}()
+	ctx, stop := context.WithCancelCause(m.ctx)
+	defer stop(nil)
+	m.wg.Go(func() { m.hold(ctx, id, stop) })
+	m.mu.Lock()
+	en.cancel = func() { stop(errCancelled) }
+	m.mu.Unlock()
+
+	if j.Attempts > m.opt.MaxAttempts {
+		n := j.Attempts - 1
+		m.log.Error("batch: job interrupted too often, failed", "id", id, "attempts", n)
+		m.fail(en, Message{
+			Ru: fmt.Sprintf("задание прерывалось %d раза и больше не запускается", n),
+			En: fmt.Sprintf("the job was interrupted %d times and is not run again", n),
+		}, func(j *Job) { j.Attempts = n })
+		return
+	}
+	if j.Attempts > 1 {
+		m.log.Info("batch: job interrupted before, run again", "id", id, "attempts", j.Attempts)
+	}
 	var params Params
 	now := time.Now().UTC()
-	m.update(id, true, func(j *Job) {
+	if !m.update(en, true, func(j *Job) {
 		j.Status, j.Started, j.Finished, j.Error, j.Outcome = StatusRunning, &now, nil, nil, nil
-		j.Attempts++
+		j.Rows = Progress{Total: j.Rows.Total}
 		params = j.Params
-	})
+	}) {
+		return
+	}
 	budget, err := params.Check()
 	if err != nil {
-		m.fail(id, Message{Ru: err.Error(), En: err.Error()})
+		m.fail(en, Message{Ru: err.Error(), En: err.Error()}, nil)
 		return
 	}
 	if err := m.checkFree(); err != nil {
 		m.log.Error("batch: job not started", "id", id, "err", err)
-		m.fail(id, diskFullMessage(0))
+		m.fail(en, diskFullMessage(0), nil)
 		return
 	}
 	cfg := Config{
@@ -808,9 +979,100 @@ func (m *Manager) run(id string) {
 		Read: m.opt.Read, Calculate: m.opt.Calculate, Source: params.Filename,
 		TempDir: m.tmp(), Logger: m.log,
 	}
-	dir := m.dir(id)
-	tmp := filepath.Join(dir, "report.xlsx.tmp")
-	tmpOther := filepath.Join(dir, otherReport(params.Lang)+".tmp")
+	cfg.Scenarios, _ = ParseScenarios(params.Scenarios)
+	var rows int
+	started := time.Now()
+	outcome, err := m.execute(ctx, stop, en, cfg, &rows)
+	if err != nil {
+		var ie *report.InputError
+		cause := context.Cause(ctx)
+		switch {
+		case errors.Is(err, errFailed):
+		case errors.Is(cause, errCancelled):
+			m.log.Info("batch: running job cancelled, stopped here", "id", id)
+		case errors.Is(cause, errLeaseLost) || errors.Is(err, errLeaseLost):
+			m.log.Warn("batch: job no longer held here (cancelled, or taken over by another replica); stopped", "id", id)
+		case m.ctx.Err() != nil:
+			// Stopped by Close: the job goes back to the queue, for
+			// another replica or the next start.
+			m.release(en)
+		case isDiskFull(err) || isDiskFull(cause):
+			m.log.Error("batch: job failed: disk full", "id", id, "err", err, "cause", cause)
+			m.fail(en, diskFullMessage(rows), nil)
+		case errors.As(err, &ie):
+			m.fail(en, Message{Ru: ie.Ru, En: ie.En}, nil)
+		default:
+			m.log.Error("batch: job failed", "id", id, "err", err)
+			m.fail(en, Message{Ru: "внутренняя ошибка: пакет не удалось обработать", En: "internal error: the batch could not be completed"}, nil)
+		}
+		return
+	}
+	fin := time.Now().UTC()
+	if !m.update(en, true, func(j *Job) {
+		j.Status, j.Finished, j.Outcome = StatusDone, &fin, outcome
+		j.Rows = Progress{Total: outcome.Rows, Done: outcome.Computed, Failed: outcome.Rejected}
+	}) {
+		return
+	}
+	m.log.Info("batch: job done", "id", id, "rows", outcome.Rows, "computed", outcome.Computed,
+		"rejected", outcome.Rejected, "seconds", time.Since(started).Seconds())
+}
+
+// execute runs a job: its input is copied from the database to the
+// temporary directory, the report written there (excelize reads and
+// writes files) and then copied into the database. The local files are
+// gone when it returns.
+func (m *Manager) execute(ctx context.Context, stop context.CancelCauseFunc, en *entry, cfg Config, rows *int) (*Outcome, error) {
+	id := en.job.ID
+	input := filepath.Join(m.tmp(), "input-"+id)
+	tmp := filepath.Join(m.tmp(), "report-"+id+".xlsx")
+	tmpOther := filepath.Join(m.tmp(), "report-"+id+"-"+otherLang(cfg.Lang)+".xlsx")
+	defer os.Remove(input)
+	defer os.Remove(tmp)
+	defer os.Remove(tmpOther)
+	if err := m.fetchInput(ctx, id, input); err != nil {
+		return nil, err
+	}
+	outcome, err := m.compute(ctx, stop, en, input, tmp, tmpOther, cfg, rows)
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range []struct{ kind, path string }{
+		{storage.ChunkReport, tmp},
+		{reportKind(cfg.Lang, otherLang(cfg.Lang)), tmpOther},
+	} {
+		if err := m.db.DeleteBatchChunks(ctx, id, f.kind); err != nil {
+			return nil, err
+		}
+		if err := m.storeFile(ctx, id, f.kind, f.path); err != nil {
+			return nil, dbFull(err)
+		}
+	}
+	return outcome, nil
+}
+
+// fetchInput copies job id's upload from the database to the local file
+// path.
+func (m *Manager) fetchInput(ctx context.Context, id, path string) error {
+	r, err := m.db.NewChunkReader(ctx, id, storage.ChunkInput)
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	out, err := m.opt.Disk.Create(path)
+	if err != nil {
+		return err
+	}
+	_, err = io.Copy(out, r)
+	if cerr := out.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// compute runs the job on the local input, writing the report to tmp and
+// the same report in the other language to tmpOther.
+func (m *Manager) compute(ctx context.Context, stop context.CancelCauseFunc, en *entry, input, tmp, tmpOther string, cfg Config, rows *int) (*Outcome, error) {
 	out, err := m.opt.Disk.Create(tmp)
 	var other File
 	if err == nil {
@@ -820,43 +1082,23 @@ func (m *Manager) run(id string) {
 		}
 	}
 	if err != nil {
-		m.log.Error("batch: creating report", "id", id, "err", err)
-		if isDiskFull(err) {
-			m.fail(id, diskFullMessage(0))
-		} else {
-			m.fail(id, Message{Ru: "отчёт не удалось записать", En: "the report could not be written"})
+		m.log.Error("batch: creating report", "id", en.job.ID, "err", err)
+		if !isDiskFull(err) {
+			m.fail(en, Message{Ru: "отчёт не удалось записать", En: "the report could not be written"}, nil)
+			err = errFailed
 		}
-		_ = os.Remove(tmp)
-		_ = os.Remove(tmpOther)
-		return
+		return nil, err
 	}
 	cfg.Other = other
-	started := time.Now()
 	// The free space is looked at about once a second while the job runs:
 	// a disk that fills up stops the job at once, not after every row was
-	// computed. Cancel stops it with errCancelled.
-	ctx, stop := context.WithCancelCause(m.ctx)
-	defer stop(nil)
-	m.mu.Lock()
-	if en := m.jobs[id]; en != nil {
-		en.cancel = func() { stop(errCancelled) }
-		if en.stop {
-			stop(errCancelled)
-		}
-	}
-	m.mu.Unlock()
-	defer func() {
-		m.mu.Lock()
-		if en := m.jobs[id]; en != nil {
-			en.cancel = nil
-		}
-		m.mu.Unlock()
-	}()
-	var rows int
+	// computed.
 	lastCheck := time.Now()
-	outcome, err := Run(ctx, filepath.Join(dir, "input"), cfg, out, func(p Progress) {
-		rows = p.Done + p.Failed
-		m.update(id, false, func(j *Job) { j.Rows = p })
+	outcome, err := Run(ctx, input, cfg, out, func(p Progress) {
+		*rows = p.Done + p.Failed
+		if !m.update(en, false, func(j *Job) { j.Rows = p }) {
+			stop(errLeaseLost)
+		}
 		if time.Since(lastCheck) > time.Second {
 			lastCheck = time.Now()
 			if err := m.checkFree(); err != nil {
@@ -864,6 +1106,11 @@ func (m *Manager) run(id string) {
 			}
 		}
 	})
+	// Every row is computed: other replicas see it while the reports are
+	// written and stored (seconds for a large batch).
+	if err == nil && !m.update(en, true, func(*Job) {}) {
+		err = errLeaseLost
+	}
 	for _, f := range []File{out, other} {
 		if err == nil {
 			err = f.Sync()
@@ -872,42 +1119,30 @@ func (m *Manager) run(id string) {
 			err = cerr
 		}
 	}
-	if err == nil {
-		err = os.Rename(tmpOther, filepath.Join(dir, otherReport(params.Lang)))
-	}
-	if err == nil {
-		err = os.Rename(tmp, filepath.Join(dir, "report.xlsx"))
-	}
-	if err != nil {
-		_ = os.Remove(tmp)
-		_ = os.Remove(tmpOther)
-		var ie *report.InputError
-		cause := context.Cause(ctx)
-		switch {
-		case m.ctx.Err() == nil && errors.Is(cause, errCancelled):
-			m.cancelled(id)
-		case m.ctx.Err() != nil:
-			// Stopped by Close: the job stays "running" on disk and runs
-			// again at the next start.
-			m.log.Info("batch: job stopped by shutdown", "id", id)
-		case isDiskFull(err) || isDiskFull(cause):
-			m.log.Error("batch: job failed: disk full", "id", id, "err", err, "cause", cause)
-			m.fail(id, diskFullMessage(rows))
-		case errors.As(err, &ie):
-			m.fail(id, Message{Ru: ie.Ru, En: ie.En})
-		default:
-			m.log.Error("batch: job failed", "id", id, "err", err)
-			m.fail(id, Message{Ru: "внутренняя ошибка: пакет не удалось обработать", En: "internal error: the batch could not be completed"})
-		}
+	return outcome, err
+}
+
+// release puts a job this manager runs back in the queue.
+func (m *Manager) release(en *entry) {
+	m.mu.Lock()
+	killed := m.killed
+	j := en.job
+	m.mu.Unlock()
+	if killed {
 		return
 	}
-	fin := time.Now().UTC()
-	m.update(id, true, func(j *Job) {
-		j.Status, j.Finished, j.Outcome = StatusDone, &fin, outcome
-		j.Rows = Progress{Total: outcome.Rows, Done: outcome.Computed, Failed: outcome.Rejected}
-	})
-	m.log.Info("batch: job done", "id", id, "rows", outcome.Rows, "computed", outcome.Computed,
-		"rejected", outcome.Rejected, "seconds", time.Since(started).Seconds())
+	j.Status, j.Rows = StatusQueued, Progress{Total: j.Rows.Total}
+	data, err := json.Marshal(&j)
+	if err != nil {
+		return
+	}
+	ctx, cancel := dbctx()
+	defer cancel()
+	if _, err := m.db.ReleaseBatchJob(ctx, j.ID, m.owner, data); err != nil {
+		m.log.Error("batch: releasing a job", "id", j.ID, "err", err)
+		return
+	}
+	m.log.Info("batch: job stopped by shutdown, queued again", "id", j.ID)
 }
 
 // diskFullMessage says a job failed for want of disk space, after rows
@@ -919,14 +1154,18 @@ func diskFullMessage(rows int) Message {
 	}
 }
 
-func (m *Manager) fail(id string, msg Message) {
+func (m *Manager) fail(en *entry, msg Message, also func(j *Job)) {
 	fin := time.Now().UTC()
-	m.update(id, true, func(j *Job) {
+	m.update(en, true, func(j *Job) {
 		j.Status, j.Finished, j.Error = StatusFailed, &fin, &msg
+		if also != nil {
+			also(j)
+		}
 	})
 }
 
-// janitor removes finished jobs older than the TTL.
+// janitor removes finished jobs older than the TTL, and uploads whose
+// replica died while copying them in.
 func (m *Manager) janitor() {
 	every := min(max(m.opt.TTL/4, 10*time.Millisecond), time.Minute)
 	t := time.NewTicker(every)
@@ -942,22 +1181,19 @@ func (m *Manager) janitor() {
 }
 
 func (m *Manager) expire() {
-	m.mu.Lock()
-	var gone []string
-	for id, en := range m.jobs {
-		if en.job.IsFinished() && en.job.Finished != nil && time.Since(*en.job.Finished) > m.opt.TTL {
-			gone = append(gone, id)
+	ctx, cancel := dbctx()
+	defer cancel()
+	now := time.Now()
+	ids, err := m.db.StaleBatchJobs(ctx, now.Add(-m.opt.TTL), now.Add(-time.Hour))
+	if err != nil {
+		if m.ctx.Err() == nil {
+			m.log.Error("batch: looking for expired jobs", "err", err)
 		}
+		return
 	}
-	m.mu.Unlock()
-	for _, id := range gone {
-		// The files go first: a job that can be found has its files.
-		if err := os.RemoveAll(m.dir(id)); err != nil {
+	for _, id := range ids {
+		if err := m.db.DeleteBatchJob(ctx, id); err != nil {
 			m.log.Error("batch: removing expired job", "id", id, "err", err)
-			continue
 		}
-		m.mu.Lock()
-		delete(m.jobs, id)
-		m.mu.Unlock()
 	}
 }

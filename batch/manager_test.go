@@ -20,6 +20,8 @@ import (
 	"github.com/eaeu-subsidy/subsidy/batch"
 	"github.com/eaeu-subsidy/subsidy/calc"
 	"github.com/eaeu-subsidy/subsidy/report"
+	"github.com/eaeu-subsidy/subsidy/storage"
+	"github.com/eaeu-subsidy/subsidy/storage/storagetest"
 )
 
 var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -65,8 +67,14 @@ func wait(t *testing.T, m *batch.Manager, id string) *batch.Job {
 }
 
 func TestManagerRunsJobs(t *testing.T) {
+	for engine, db := range storagetest.Engines(t) {
+		t.Run(engine, func(t *testing.T) { testManagerRunsJobs(t, db) })
+	}
+}
+
+func testManagerRunsJobs(t *testing.T, db *storage.DB) {
 	dir := t.TempDir()
-	m := open(t, batch.Options{Dir: dir, Workers: 2})
+	m := open(t, batch.Options{Dir: dir, Workers: 2, DB: db})
 	input := writeInput(t, t.TempDir(), generate(30, 11, false), "xlsx", nil)
 	ids := map[string]bool{}
 	var jobs []*batch.Job
@@ -79,9 +87,14 @@ func TestManagerRunsJobs(t *testing.T) {
 		if j.Status != batch.StatusQueued || j.Params.Filename != "loans.xlsx" {
 			t.Errorf("submitted job %+v", j)
 		}
-		// The upload is on disk when Submit returns.
-		if _, err := os.Stat(filepath.Join(dir, j.ID, "input")); err != nil {
-			t.Errorf("upload not on disk: %v", err)
+		// The upload is in the database when Submit returns, byte for byte.
+		r, err := db.NewChunkReader(t.Context(), j.ID, storage.ChunkInput)
+		if err != nil {
+			t.Fatalf("upload not stored: %v", err)
+		}
+		got, _ := io.ReadAll(r)
+		if want, _ := os.ReadFile(input); !bytes.Equal(got, want) || r.Size() != int64(len(want)) {
+			t.Errorf("stored upload: %d bytes (size %d), want %d", len(got), r.Size(), len(want))
 		}
 		jobs = append(jobs, j)
 	}
@@ -97,13 +110,25 @@ func TestManagerRunsJobs(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		b, err := io.ReadAll(f)
 		f.Close()
-		// job.json says the same.
-		var disk batch.Job
-		b, _ := os.ReadFile(filepath.Join(dir, j.ID, "job.json"))
-		if err := json.Unmarshal(b, &disk); err != nil || disk.Status != batch.StatusDone {
-			t.Errorf("job.json: %v %+v", err, disk)
+		if err != nil || int64(len(b)) != f.Size() {
+			t.Fatalf("report: %d bytes of %d: %v", len(b), f.Size(), err)
 		}
+		x, err := excelize.OpenReader(bytes.NewReader(b))
+		if err != nil {
+			t.Fatalf("report is no workbook: %v", err)
+		}
+		x.Close()
+		// The database says the same.
+		rec, err := db.BatchJob(t.Context(), j.ID)
+		if err != nil || rec.Status != storage.BatchDone || rec.Owner != "" {
+			t.Errorf("stored job: %v %+v", err, rec)
+		}
+	}
+	// Nothing but temporary files, none left, in the data directory.
+	if tmp, _ := os.ReadDir(filepath.Join(dir, "tmp")); len(tmp) > 0 {
+		t.Errorf("%d files left in tmp", len(tmp))
 	}
 	if _, err := m.Get("0123456789abcdef0123456789abcdef"); !errors.Is(err, batch.ErrNotFound) {
 		t.Errorf("unknown id: %v", err)
@@ -115,7 +140,8 @@ func TestManagerRunsJobs(t *testing.T) {
 
 func TestManagerRefuses(t *testing.T) {
 	dir := t.TempDir()
-	m := open(t, batch.Options{Dir: dir, Read: report.ReadOptions{MaxBytes: 4096}})
+	db := storagetest.Engines(t)[storage.SQLite]
+	m := open(t, batch.Options{Dir: dir, DB: db, Read: report.ReadOptions{MaxBytes: 4096}})
 	cases := []struct {
 		name   string
 		body   []byte
@@ -150,11 +176,22 @@ func TestManagerRefuses(t *testing.T) {
 	if tmp, _ := os.ReadDir(filepath.Join(dir, "tmp")); len(tmp) > 0 {
 		t.Errorf("%d files left in tmp", len(tmp))
 	}
+	for _, st := range []string{storage.BatchReceiving, storage.BatchQueued} {
+		if n, err := db.CountBatchJobs(t.Context(), st); n != 0 || err != nil {
+			t.Errorf("%d jobs %s in the database (%v)", n, st, err)
+		}
+	}
 }
 
-// TestManagerRestart stops the service while a job runs; the next start
-// runs the job again and finishes it.
+// TestManagerRestart stops the service while a job runs: the job goes
+// back to the queue, and the next start runs it again and finishes it.
 func TestManagerRestart(t *testing.T) {
+	for engine, db := range storagetest.Engines(t) {
+		t.Run(engine, func(t *testing.T) { testManagerRestart(t, db) })
+	}
+}
+
+func testManagerRestart(t *testing.T, db *storage.DB) {
 	dir := t.TempDir()
 	input := writeInput(t, t.TempDir(), generate(50, 13, true), "csv", nil)
 	started := make(chan struct{})
@@ -164,7 +201,7 @@ func TestManagerRestart(t *testing.T) {
 		time.Sleep(20 * time.Millisecond) // a slow engine: the stop comes mid-job
 		return calc.Calculate(req, calc.Options{})
 	}
-	m1, err := batch.Open(batch.Options{Dir: dir, Calculate: block, Parallel: 1, Logger: quiet})
+	m1, err := batch.Open(batch.Options{Dir: dir, DB: db, Calculate: block, Parallel: 1, Logger: quiet})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -173,16 +210,15 @@ func TestManagerRestart(t *testing.T) {
 	if err := m1.Close(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	var disk batch.Job
-	b, _ := os.ReadFile(filepath.Join(dir, j.ID, "job.json"))
-	if err := json.Unmarshal(b, &disk); err != nil || disk.Status != batch.StatusRunning || disk.Attempts != 1 {
-		t.Fatalf("after the stop job.json is %+v (%v), want running", disk, err)
+	rec, err := db.BatchJob(t.Context(), j.ID)
+	if err != nil || rec.Status != storage.BatchQueued || rec.Attempts != 1 || rec.Owner != "" {
+		t.Fatalf("after the stop the job is %+v (%v), want queued again", rec, err)
 	}
-	if _, err := os.Stat(filepath.Join(dir, j.ID, "report.xlsx")); err == nil {
-		t.Fatal("a report exists for an interrupted job")
+	if _, err := db.NewChunkReader(t.Context(), j.ID, storage.ChunkReport); !errors.Is(err, storage.ErrNotFound) {
+		t.Fatalf("a report exists for an interrupted job: %v", err)
 	}
 
-	m2 := open(t, batch.Options{Dir: dir})
+	m2 := open(t, batch.Options{Dir: dir, DB: db})
 	done := wait(t, m2, j.ID)
 	if done.Status != batch.StatusDone || done.Attempts != 2 || done.Rows.Done+done.Rows.Failed != 50 {
 		t.Fatalf("after restart: %+v", done)
@@ -194,24 +230,30 @@ func TestManagerRestart(t *testing.T) {
 	f.Close()
 }
 
-// TestManagerGivesUp: a job that was interrupted MaxAttempts times is
-// failed at the next start instead of run again.
+// TestManagerGivesUp: a job that was interrupted MaxAttempts times (its
+// replica died each time) is failed instead of run again.
 func TestManagerGivesUp(t *testing.T) {
-	dir := t.TempDir()
+	db := storagetest.Engines(t)[storage.SQLite]
 	id := "00112233445566778899aabbccddeeff"
-	os.MkdirAll(filepath.Join(dir, id), 0o700)
 	b, _ := json.Marshal(batch.Job{ID: id, Status: batch.StatusRunning, Attempts: 3, Created: time.Now()})
-	os.WriteFile(filepath.Join(dir, id, "job.json"), b, 0o600)
-	m := open(t, batch.Options{Dir: dir})
-	j, err := m.Get(id)
-	if err != nil || j.Status != batch.StatusFailed || j.Error == nil || !strings.Contains(j.Error.En, "interrupted 3 times") {
-		t.Fatalf("%+v %v", j, err)
+	if err := db.InsertBatchJob(t.Context(), &storage.BatchJob{ID: id, Status: storage.BatchRunning, Attempts: 3, Created: time.Now(), Data: b}); err != nil {
+		t.Fatal(err)
+	}
+	m := open(t, batch.Options{Dir: t.TempDir(), DB: db})
+	j := wait(t, m, id)
+	if j.Status != batch.StatusFailed || j.Error == nil || !strings.Contains(j.Error.En, "interrupted 3 times") || j.Attempts != 3 {
+		t.Fatalf("%+v %+v", j, j.Error)
 	}
 }
 
 func TestManagerExpires(t *testing.T) {
-	dir := t.TempDir()
-	m := open(t, batch.Options{Dir: dir, TTL: 200 * time.Millisecond})
+	for engine, db := range storagetest.Engines(t) {
+		t.Run(engine, func(t *testing.T) { testManagerExpires(t, db) })
+	}
+}
+
+func testManagerExpires(t *testing.T, db *storage.DB) {
+	m := open(t, batch.Options{Dir: t.TempDir(), DB: db, TTL: 300 * time.Millisecond, Poll: 20 * time.Millisecond})
 	input := writeInput(t, t.TempDir(), generate(3, 17, true), "csv", nil)
 	j := submit(t, m, input, batch.Params{})
 	wait(t, m, j.ID)
@@ -226,8 +268,10 @@ func TestManagerExpires(t *testing.T) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	if _, err := os.Stat(filepath.Join(dir, j.ID)); !os.IsNotExist(err) {
-		t.Errorf("expired job's directory still there: %v", err)
+	for _, kind := range []string{storage.ChunkInput, storage.ChunkReport} {
+		if _, err := db.NewChunkReader(t.Context(), j.ID, kind); !errors.Is(err, storage.ErrNotFound) {
+			t.Errorf("expired job's %s still stored: %v", kind, err)
+		}
 	}
 }
 
@@ -237,7 +281,8 @@ func TestManagerExpires(t *testing.T) {
 func TestManagerRowLimit(t *testing.T) {
 	release := make(chan struct{})
 	var once sync.Once
-	m := open(t, batch.Options{Dir: t.TempDir(), Read: report.ReadOptions{MaxRows: 5}, Calculate: func(r *calc.Request) (*calc.Result, error) {
+	db := storagetest.Engines(t)[storage.SQLite]
+	m := open(t, batch.Options{Dir: t.TempDir(), DB: db, Read: report.ReadOptions{MaxRows: 5}, Calculate: func(r *calc.Request) (*calc.Result, error) {
 		<-release
 		return calc.Calculate(r, calc.Options{})
 	}})
@@ -251,11 +296,17 @@ func TestManagerRowLimit(t *testing.T) {
 	}
 
 	// The first job holds the worker; the second job's input grows on
-	// disk before it runs: the job fails, saying why, without a report.
+	// the database before it runs: the job fails, saying why, without a
+	// report.
 	small := writeInput(t, t.TempDir(), generate(2, 19, true), "csv", nil)
 	first := submit(t, m, small, batch.Params{Lang: "en"})
 	j := submit(t, m, small, batch.Params{Lang: "en"})
-	if err := os.WriteFile(filepath.Join(m.Dir(), j.ID, "input"), b, 0o600); err != nil {
+	if err := db.DeleteBatchChunks(t.Context(), j.ID, storage.ChunkInput); err != nil {
+		t.Fatal(err)
+	}
+	w := db.NewChunkWriter(t.Context(), j.ID, storage.ChunkInput)
+	w.Write(b)
+	if err := w.Close(); err != nil {
 		t.Fatal(err)
 	}
 	once.Do(func() { close(release) })

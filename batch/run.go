@@ -62,6 +62,11 @@ type Config struct {
 	TempDir string
 	// Logger gets internal errors (default slog.Default()).
 	Logger *slog.Logger
+	// Scenarios names built-in policy-rate scenarios (calc.Scenarios):
+	// every loan is computed under each, and the report and the outcome
+	// give the eligible loans' payable subsidy by year under each, summed
+	// by currency (SPEC §10). Check names with [ParseScenarios].
+	Scenarios []string
 }
 
 // Budget is a programme's budget for each calendar year.
@@ -110,6 +115,9 @@ type Outcome struct {
 	// lists them all).
 	Errors        []RowError `json:"errors,omitempty"`
 	ErrorsOmitted int        `json:"errors_omitted,omitempty"`
+	// Scenarios are the eligible loans' payable subsidy under each
+	// scenario asked for, by currency and calendar year.
+	Scenarios []ScenarioSum `json:"scenarios,omitempty"`
 }
 
 // YearAllocation is one year of the budget's allocation, in the budget's
@@ -161,6 +169,9 @@ const maxOutcomeErrors = 100
 // panic) is rejected with an internal-error reason and logged.
 func Run(ctx context.Context, path string, cfg Config, out io.Writer, progress func(Progress)) (*Outcome, error) {
 	cfg.defaults()
+	if _, fe := ParseScenarios(strings.Join(cfg.Scenarios, ",")); fe != nil {
+		return nil, &calc.Error{Kind: calc.Invalid, Detail: "invalid batch options", Fields: []calc.FieldError{*fe}}
+	}
 	cfg.Read.Programme = cfg.Programme
 	cfg.Read.Lang = cfg.Lang
 	r, err := report.OpenLoans(path, cfg.Read)
@@ -181,6 +192,7 @@ func Run(ctx context.Context, path string, cfg Config, out io.Writer, progress f
 	for _, lang := range langs {
 		bw, err := report.NewBatchWriter(report.BatchOptions{
 			Lang: lang, Schedules: cfg.Schedules, Allocation: cfg.Budget != nil, TempDir: cfg.TempDir,
+			Scenarios: cfg.Scenarios,
 		})
 		if err != nil {
 			return nil, err
@@ -192,7 +204,7 @@ func Run(ctx context.Context, path string, cfg Config, out io.Writer, progress f
 	started := time.Now()
 	st := &runState{cfg: &cfg, bw: bw, writers: writers,
 		outcome: &Outcome{Format: r.Format, SubsidyPayable: map[string]string{}, SubsidyPaid: map[string]string{}},
-		paid:    map[string]*report.Sum{}}
+		paid:    map[string]*report.Sum{}, scen: scenarioTotals{}}
 	if err := st.pipeline(ctx, r, progress); err != nil {
 		return nil, err
 	}
@@ -229,6 +241,10 @@ func Run(ctx context.Context, path string, cfg Config, out io.Writer, progress f
 		Source: cfg.Source, Format: r.Format, Sheet: r.Sheet, Encoding: r.Encoding, Programme: cfg.Programme,
 		Started: started, Finished: time.Now(), EmptyRows: o.EmptyRows, Warnings: o.Warnings, Allocation: alloc,
 		Method: cfg.Allocation,
+	}
+	if len(cfg.Scenarios) > 0 {
+		sum.Scenarios = st.scen.blocks()
+		o.Scenarios = scenarioSums(sum.Scenarios)
 	}
 	if cfg.Budget != nil {
 		sum.Budget, sum.Currency = &cfg.Budget.Amount, cfg.Budget.Currency
@@ -273,6 +289,7 @@ type runState struct {
 	writers []*report.BatchWriter // one a language
 	outcome *Outcome
 	paid    map[string]*report.Sum
+	scen    scenarioTotals
 	demands []demandRec
 	exclude []report.AllocationExcluded
 }
@@ -384,7 +401,7 @@ func (st *runState) calculate(req *calc.Request) (res *calc.Result, err error) {
 			err = fmt.Errorf("calc panicked: %v\n%s", p, debug.Stack())
 		}
 	}()
-	return st.cfg.Calculate(req)
+	return st.cfg.Calculate(withScenarios(req, st.cfg.Scenarios))
 }
 
 // handle records one finished row, in input order.
@@ -432,6 +449,7 @@ func (st *runState) handle(it *item) error {
 			st.paid[res.Currency] = s
 		}
 		s.Add(res.Totals.SubsidyPayable)
+		st.scen.add(res)
 		if st.cfg.Budget != nil {
 			st.demand(l, res)
 		}

@@ -66,9 +66,12 @@ type batchHandlers struct {
 // (/api/v1) and the batch pages on pages (/): GET /batch (upload form),
 // POST /batch (the form's upload), GET /batch/{id} (progress and result).
 //
-// The job manager keeps jobs under Config.DataDir/batches, runs jobs that
-// were running when the process last stopped, and is closed by
-// Server.Shutdown (a running job stops and runs again at the next start).
+// The job manager keeps jobs, uploads and reports in Config.Registry's
+// database (shared by every replica; without one, SQLite under
+// Config.DataDir/batches) and only temporary files under
+// Config.DataDir/batches; it is closed by Server.Shutdown (a running job
+// stops and goes back to the queue, for another replica or the next
+// start).
 func (s *Server) batchRoutes(api fiber.Router, pages fiber.Router) {
 	h := &batchHandlers{s: s}
 	switch o := s.cfg.Batch.(type) {
@@ -87,6 +90,7 @@ func (s *Server) batchRoutes(api fiber.Router, pages fiber.Router) {
 	}
 	rates := s.cfg.Rates
 	h.m, h.err = batch.Open(batch.Options{
+		DB:       s.cfg.Registry,
 		Dir:      filepath.Join(s.cfg.DataDir, "batches"),
 		Workers:  h.opt.Workers,
 		Parallel: h.opt.Parallel,
@@ -289,6 +293,8 @@ func (h *batchHandlers) upload(c *fiber.Ctx, m *batch.Manager, lang string) (*ba
 			p.AnnualBudget = string(v)
 		case "allocation":
 			p.Allocation = string(v)
+		case "scenarios":
+			p.Scenarios = joinScenarios(p.Scenarios, string(v))
 		case "schedules":
 			p.Schedules = p.Schedules || isTrue(string(v))
 		case "lang":
@@ -397,15 +403,10 @@ func (h *batchHandlers) report(c *fiber.Ctx) error {
 	if err != nil {
 		return h.fail(c, err, lang)
 	}
-	fi, err := f.Stat()
-	if err != nil {
-		f.Close()
-		return err
-	}
 	c.Set(fiber.HeaderContentType, mimeXLSX)
-	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+reportName(id, fi.ModTime())+`"`)
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+reportName(id, f.ModTime())+`"`)
 	c.Set(fiber.HeaderCacheControl, "private, no-store")
-	return c.SendStream(f, int(fi.Size()))
+	return c.SendStream(f, int(f.Size()))
 }
 
 // reportName is the download name of a batch report: what it is, which
@@ -548,6 +549,7 @@ type jobView struct {
 	Budget        string          `json:"annual_budget,omitempty"`
 	Allocation    string          `json:"allocation,omitempty"`
 	Schedules     bool            `json:"schedules,omitempty"`
+	Scenarios     string          `json:"scenarios,omitempty"`
 	Lang          string          `json:"lang"`
 	Created       time.Time       `json:"created_at"`
 	Started       *time.Time      `json:"started_at,omitempty"`
@@ -576,6 +578,7 @@ type jobSummary struct {
 	SubsidyPaid    map[string]string      `json:"subsidy_paid,omitempty"`
 	IneligibleBy   []jobCheckCount        `json:"ineligible_by,omitempty"`
 	Allocation     []batch.YearAllocation `json:"allocation,omitempty"`
+	Scenarios      []batch.ScenarioSum    `json:"scenarios,omitempty"`
 }
 
 // jobCheckCount is how many loans fail one eligibility check.
@@ -618,7 +621,7 @@ func newJobView(j *batch.Job, lang string) *jobView {
 	v := &jobView{
 		ID: j.ID, Status: j.Status, Rows: j.Rows, StatusURL: base, EventsURL: base + "/events",
 		Filename: j.Params.Filename, Programme: j.Params.Programme, Budget: j.Params.AnnualBudget,
-		Allocation: j.Params.Allocation, Schedules: j.Params.Schedules, Lang: j.Params.Lang,
+		Allocation: j.Params.Allocation, Schedules: j.Params.Schedules, Lang: j.Params.Lang, Scenarios: j.Params.Scenarios,
 		Created: j.Created, Started: j.Started, Finished: j.Finished,
 	}
 	if p, ok := calc.LookupProgramme(j.Params.Programme); ok {
@@ -646,7 +649,7 @@ func newJobView(j *batch.Job, lang string) *jobView {
 	if o := j.Outcome; o != nil {
 		v.Summary = &jobSummary{Rows: o.Rows, Computed: o.Computed, Eligible: o.Eligible, Ineligible: o.Ineligible,
 			Rejected: o.Rejected, EmptyRows: o.EmptyRows, Format: o.Format,
-			SubsidyPayable: o.SubsidyPayable, SubsidyPaid: o.SubsidyPaid, Allocation: o.Allocation}
+			SubsidyPayable: o.SubsidyPayable, SubsidyPaid: o.SubsidyPaid, Allocation: o.Allocation, Scenarios: o.Scenarios}
 		if v.Summary.SubsidyPayable == nil {
 			v.Summary.SubsidyPayable = o.SubsidyPaid // a job done before payable was counted apart
 		}
@@ -717,6 +720,10 @@ type batchPage struct {
 	// page's language.
 	Paid       []paidView
 	Allocation []allocView
+	// ScenarioOptions are the form's scenario checkboxes; ScenarioTables
+	// a done job's payable subsidy by year under each scenario.
+	ScenarioOptions []option
+	ScenarioTables  []scenarioTableView
 }
 
 type paidView struct{ Currency, Amount string }
@@ -752,6 +759,7 @@ func (h *batchHandlers) formPage(lang string, v batch.Params, errs []string) bat
 	for _, pr := range calc.Programmes() {
 		p.Programmes = append(p.Programmes, option{Value: pr.ID, Label: pr.Name().In(lang), Selected: v.Programme == pr.ID})
 	}
+	p.ScenarioOptions = scenarioOptions(v.Scenarios)
 	for _, a := range []string{calc.ProRata, calc.FirstCome} {
 		p.Allocations = append(p.Allocations, option{Value: a, Label: T(lang, "batch.allocation."+a), Selected: v.Allocation == a})
 	}
@@ -839,7 +847,7 @@ func (h *batchHandlers) pageUpload(c *fiber.Ctx) error {
 	default:
 		return err
 	}
-	v := batch.Params{Programme: p.Programme, AnnualBudget: p.AnnualBudget, Allocation: p.Allocation, Schedules: p.Schedules}
+	v := batch.Params{Programme: p.Programme, AnnualBudget: p.AnnualBudget, Allocation: p.Allocation, Schedules: p.Schedules, Scenarios: p.Scenarios}
 	page := h.formPage(lang, v, nil)
 	page.FieldErrors = fields
 	var names []string
@@ -897,6 +905,7 @@ func (h *batchHandlers) pageStatus(c *fiber.Ctx) error {
 		for _, c := range curs {
 			p.Paid = append(p.Paid, paidView{Currency: c, Amount: fmtAmount(pay[c], lang)})
 		}
+		p.ScenarioTables = scenarioTables(p.Job.Summary.Scenarios, lang)
 		for _, y := range p.Job.Summary.Allocation {
 			p.Allocation = append(p.Allocation, allocView{Year: strconv.Itoa(y.Year),
 				Budget: fmtAmount(y.Budget, lang) + " " + y.Currency, Demand: fmtAmount(y.Demand, lang),

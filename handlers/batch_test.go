@@ -24,6 +24,7 @@ import (
 
 	"github.com/eaeu-subsidy/subsidy/handlers"
 	"github.com/eaeu-subsidy/subsidy/report"
+	"github.com/eaeu-subsidy/subsidy/storage"
 )
 
 // batchServer is a server with its own data directory, shut down (which
@@ -590,10 +591,16 @@ func TestBatchRestart(t *testing.T) {
 	case <-time.After(5 * time.Second):
 		t.Error("the event stream did not end at shutdown")
 	}
-	var disk struct{ Status string }
-	b, _ := os.ReadFile(filepath.Join(dir, "batches", j.ID, "job.json"))
-	if json.Unmarshal(b, &disk); disk.Status != "running" {
-		t.Fatalf("after the stop the job is %q on disk, want running", disk.Status)
+	// Without a registry database the jobs are in SQLite in the data
+	// directory: the stopped job is queued again there.
+	db, err := storage.Open(t.Context(), "", filepath.Join(dir, "batches"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec, err := db.BatchJob(t.Context(), j.ID)
+	db.Close()
+	if err != nil || rec.Status != storage.BatchQueued {
+		t.Fatalf("after the stop the job is %+v (%v), want queued again", rec, err)
 	}
 
 	s2 := batchServerAt(t, cfg)

@@ -226,6 +226,8 @@ type formPage struct {
 	// RuleError is the error of the rule as a whole.
 	RuleCurrent bool
 	RuleError   string
+	// Scenarios are the policy-rate scenario checkboxes (form_scenarios.go).
+	Scenarios []option
 }
 
 // fieldID turns a field name into an element id: loan.amount is
@@ -399,7 +401,7 @@ func (s *Server) buildFormPage(lang string, v formValues, errs formErrors) formP
 // programmeInfo describes a programme's rule and conditions in lang.
 func programmeInfo(p calc.Programme, lang string, current bool) programmeView {
 	v := programmeView{ID: p.ID, Name: p.Name().In(lang), Source: p.Source, Current: current}
-	v.Rule = ruleText(p.Rule, lang)
+	v.Rule = withForeignRule(p, ruleText(p.Rule, lang), lang) // programme_foreign.go
 	if p.ID == customProgramme {
 		v.Source = T(lang, "prog.source.custom")
 	} else if p.Confidence != "" { // "(confidence: medium (operator's page, news))", compare.go
@@ -525,6 +527,7 @@ func (s *Server) getForm(c *fiber.Ctx) error {
 	}
 	page := s.buildFormPage(lang, v, formErrors{})
 	page.Langs = newPageData(lang, switchTo).Langs
+	page.Scenarios = formScenarioOptions(formScenarioField(c, true), lang)
 	return s.render(c, http.StatusOK, "form.html", page)
 }
 
@@ -601,7 +604,7 @@ func (s *Server) postCalculate(c *fiber.Ctx) error {
 		}
 		return s.renderFormErrors(c, lang, v, errs)
 	}
-	req.Scenarios = formScenarios(c.FormValue("scenarios")) // compare.go
+	req.Scenarios = formScenarios(formScenarioField(c, false)) // compare.go, form_scenarios.go
 	res, err := s.calculate(req, nil)
 	if err != nil {
 		var ce *calc.Error
@@ -645,6 +648,7 @@ func mergeCalcErrors(errs formErrors, err error, rowOf []int, lang string, skipB
 func (s *Server) renderFormErrors(c *fiber.Ctx, lang string, v formValues, errs formErrors) error {
 	page := s.buildFormPage(lang, v, errs)
 	page.Langs = newPageData(lang, "/?"+v.encode()).Langs
+	page.Scenarios = formScenarioOptions(formScenarioField(c, false), lang)
 	return s.render(c, http.StatusUnprocessableEntity, "form.html", page)
 }
 

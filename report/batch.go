@@ -46,6 +46,9 @@ type BatchOptions struct {
 	Allocation bool
 	// TempDir is where the StreamWriter keeps sheets over 16 MiB.
 	TempDir string
+	// Scenarios, when not empty, adds the Policy-rate scenarios sheet with
+	// a column for each named scenario, in this order (SPEC §10).
+	Scenarios []string
 }
 
 // Allocation is the outcome of sharing an annual budget among the batch's
@@ -104,6 +107,9 @@ type BatchSummary struct {
 	Currency   string
 	Method     string
 	Allocation *Allocation
+	// Scenarios are the eligible loans' payable subsidy by year under each
+	// scenario, by currency (BatchOptions.Scenarios).
+	Scenarios []ScenarioBlock
 }
 
 // projectRec is what the report keeps of one loan until the end: a few
@@ -204,6 +210,9 @@ func NewBatchWriter(opt BatchOptions) (*BatchWriter, error) {
 	names := []calc.Text{sheetProjects}
 	if opt.Allocation {
 		names = append(names, sheetAllocation)
+	}
+	if len(opt.Scenarios) > 0 {
+		names = append(names, sheetScenarios)
 	}
 	names = append(names, sheetErrors)
 	for _, n := range names {
@@ -413,6 +422,11 @@ func (b *BatchWriter) Finish(w io.Writer, s BatchSummary) error {
 	}
 	if b.opt.Allocation {
 		if err := b.writeAllocation(s.Allocation); err != nil {
+			return err
+		}
+	}
+	if len(b.opt.Scenarios) > 0 {
+		if err := b.writeScenarios(s.Scenarios); err != nil {
 			return err
 		}
 	}

@@ -352,7 +352,10 @@ func TestBatchReportRecalculated(t *testing.T) {
 				t.Fatal(err)
 			}
 			budget := &batch.Budget{Amount: 300_000_000_00, Currency: "RUB"}
-			_, err = batch.Run(context.Background(), input, batch.Config{Lang: lang, Budget: budget, Allocation: calc.FirstCome}, out, nil)
+			// With the scenarios: the Policy-rate scenarios sheet's totals
+			// are formulas too.
+			scen := []string{"low", "base", "high"}
+			_, err = batch.Run(context.Background(), input, batch.Config{Lang: lang, Budget: budget, Allocation: calc.FirstCome, Scenarios: scen}, out, nil)
 			out.Close()
 			if err != nil {
 				t.Fatal(err)
@@ -360,6 +363,16 @@ func TestBatchReportRecalculated(t *testing.T) {
 			sheets, cells := formulas(t, path)
 			if len(cells) < 40 {
 				t.Fatalf("only %d formula cells", len(cells))
+			}
+			scnSheet := map[string]string{"ru": "Сценарии ключевой ставки", "en": "Policy-rate scenarios"}[lang]
+			nScn := 0
+			for _, c := range cells {
+				if c.sheet == scnSheet {
+					nScn++
+				}
+			}
+			if nScn < len(scen) {
+				t.Fatalf("%d formula cells on %q", nScn, scnSheet)
 			}
 			got := recalc(t, path, sheets)
 			for _, c := range cells {

@@ -25,13 +25,15 @@ func runBatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	c := newCmdline("batch", "input.xlsx|input.csv [-o report.xlsx] [flags]", `
 Computes every loan of a batch file (see 'subsidy template') and writes the
 report workbook: Summary, Projects, Allocation (with --budget), Errors and,
-with --schedules, every schedule. Rejected rows are listed with their row,
+with --schedules, every schedule, with --scenarios, the payable subsidy by
+year under each policy-rate scenario. Rejected rows are listed with their row,
 column and reason; the exit status is 0 when the report was written.`, stdout, stderr)
 	out := c.fs.String("o", "", "report `FILE` to write, .xlsx; - for standard output (default: the input's name with -report.xlsx)")
 	programme := c.fs.String("programme", "", "`ID`: the programme of rows that name none: "+strings.Join(calc.ProgrammeIDs(), ", "))
 	budget := c.fs.String("budget", "", "annual `BUDGET` to share among the projects, \"5000000000 RUB\" (default currency: the programme's cap currency)")
 	allocation := c.fs.String("allocation", "", "`MODE` of sharing the budget: pro_rata (default) or first_come")
 	schedules := c.fs.Bool("schedules", false, "add every loan's schedule to the report")
+	scenarios := c.fs.String("scenarios", "", "`NAMES` of policy-rate scenarios, comma-separated (low,base,high): the report adds the payable subsidy by year under each")
 	lang := c.withLang("the report")
 	parallel := c.fs.Int("parallel", 0, "`N` calculations at once (0: the number of CPUs)")
 	maxRows := c.fs.Int("max-rows", report.DefaultMaxRows, "largest number of loans in a file, `N`")
@@ -41,7 +43,7 @@ column and reason; the exit status is 0 when the report was written.`, stdout, s
 	return c.run(args, 1, 1, func() error {
 		input := c.fs.Arg(0)
 		p := batch.Params{Programme: *programme, AnnualBudget: *budget, Allocation: *allocation,
-			Schedules: *schedules, Lang: *lang, Filename: filepath.Base(input)}
+			Schedules: *schedules, Lang: *lang, Filename: filepath.Base(input), Scenarios: *scenarios}
 		b, err := p.Check()
 		if err != nil {
 			var ce *calc.Error
@@ -52,6 +54,7 @@ column and reason; the exit status is 0 when the report was written.`, stdout, s
 			}
 			return err
 		}
+		scen, _ := batch.ParseScenarios(p.Scenarios) // checked by p.Check
 		book, err := loadRates(*rates)
 		if err != nil {
 			return err
@@ -65,7 +68,7 @@ column and reason; the exit status is 0 when the report was written.`, stdout, s
 		}
 		cfg := batch.Config{
 			Programme: p.Programme, Budget: b, Allocation: p.Allocation, Schedules: p.Schedules, Lang: p.Lang,
-			Parallel: *parallel, Source: p.Filename,
+			Parallel: *parallel, Source: p.Filename, Scenarios: scen,
 			Read:      report.ReadOptions{MaxRows: *maxRows, MaxBytes: *maxBytes},
 			Calculate: func(req *calc.Request) (*calc.Result, error) { return calc.Calculate(req, calc.Options{Rates: book}) },
 		}
@@ -97,6 +100,12 @@ column and reason; the exit status is 0 when the report was written.`, stdout, s
 			En: "%d rows: %d computed (%d meet the programme's conditions), %d rejected; %s in %.1fs",
 		},
 			outcome.Rows, outcome.Computed, outcome.Eligible, outcome.Rejected, *out, time.Since(start).Seconds())
+		for _, s := range outcome.Scenarios {
+			c.say(calc.Text{
+				Ru: "сценарий %s: к выплате %s %s",
+				En: "scenario %s: %s %s payable",
+			}, s.Name, s.SubsidyPayable, s.Currency)
+		}
 		for _, w := range outcome.Warnings {
 			fmt.Fprintln(stderr, calc.Text{Ru: "предупреждение:", En: "warning:"}.In(c.lang), w.In(c.lang))
 		}

@@ -81,8 +81,8 @@ func serveFlags(fs *flag.FlagSet, cfg *serveConfig, getenv func(string) string) 
 		{"max-in-flight", "SUBSIDY_MAX_IN_FLIGHT", "calculations computed at once; more wait up to 5s, then 503 (0: 4 × CPUs)", (*intValue)(&cfg.maxInFlight)},
 		{"calc-timeout", "SUBSIDY_CALC_TIMEOUT", "time budget of one calculation or reconciliation; past it the answer is 503 with Retry-After", (*durationValue)(&cfg.calcTimeout)},
 		{"max-conns", "SUBSIDY_MAX_CONNS", "open connections at most", (*intValue)(&cfg.maxConns)},
-		{"data-dir", "SUBSIDY_DATA_DIR", "directory for batch jobs (uploads, reports); empty: the user cache directory/subsidy (~/.cache/subsidy), else $TMPDIR/subsidy", (*stringValue)(&cfg.dataDir)},
-		{"database", "SUBSIDY_DATABASE", "the registry's database: postgres://user:pass@host/db for PostgreSQL (several replicas share it); empty: an SQLite file subsidy.db in the data directory", (*stringValue)(&cfg.database)},
+		{"data-dir", "SUBSIDY_DATA_DIR", "data directory: the SQLite database (without --database) and batch temporary files; empty: the user cache directory/subsidy (~/.cache/subsidy), else $TMPDIR/subsidy", (*stringValue)(&cfg.dataDir)},
+		{"database", "SUBSIDY_DATABASE", "the database of the registry and of batch jobs: postgres://user:pass@host/db for PostgreSQL (several replicas share it); empty: an SQLite file subsidy.db in the data directory", (*stringValue)(&cfg.database)},
 		{"job-ttl", "SUBSIDY_JOB_TTL", "how long finished batch jobs are kept", (*durationValue)(&cfg.jobTTL)},
 		{"gc-percent", "SUBSIDY_GC_PERCENT", "garbage collector target (GOGC); the live heap is small and every request allocates, so 400 trades a little memory for ~20% more calculations a second; GOGC in the environment wins", (*intValue)(&cfg.gcPercent)},
 	}
