@@ -52,13 +52,9 @@ func (l *checkList) eligible() bool {
 }
 
 // add appends a check; only the message of the request's language is
-// formatted.
-func (l *checkList) add(code, kind string, ok bool, en, ru func() string) {
-	msg := ru
-	if l.lang == "en" {
-		msg = en
-	}
-	l.list = append(l.list, Check{Code: code, OK: ok, Kind: kind, Message: msg()})
+// formatted (msg is a [LazyText]).
+func (l *checkList) add(code, kind string, ok bool, msg LazyText) {
+	l.list = append(l.list, Check{Code: code, OK: ok, Kind: kind, Message: msg.In(l.lang)})
 }
 
 // pct formats a percentage as the pages do: two decimals, "24.50 %" (more
@@ -149,9 +145,11 @@ func (p *plan) eligibility() *checkList {
 	if n := cond.MinMemberStates; n > 0 {
 		got := len(states)
 		l.add(CheckMinMemberStates, KindEligibility, got >= n,
-			func() string { return itoa(got) + " member states take part (at least " + itoa(n) + " required)" },
-			func() string {
-				return "участвуют предприятия " + itoa(got) + " государств-членов (требуется не менее " + itoa(n) + ")"
+			LazyText{
+				Ru: func() string {
+					return "участвуют предприятия " + itoa(got) + " государств-членов (требуется не менее " + itoa(n) + ")"
+				},
+				En: func() string { return itoa(got) + " member states take part (at least " + itoa(n) + " required)" },
 			})
 	}
 	if req := cond.RequiredCountries; len(req) > 0 {
@@ -164,36 +162,44 @@ func (p *plan) eligibility() *checkList {
 		all := strings.Join(req, ", ")
 		if len(missing) == 0 {
 			l.add(CheckRequiredCountries, KindEligibility, true,
-				func() string { return "participants from " + all + " take part" },
-				func() string { return "участвуют предприятия " + all })
+				LazyText{
+					Ru: func() string { return "участвуют предприятия " + all },
+					En: func() string { return "participants from " + all + " take part" },
+				})
 		} else {
 			l.add(CheckRequiredCountries, KindEligibility, false,
-				func() string {
-					return "participants from " + all + " are required; missing: " + strings.Join(missing, ", ")
-				},
-				func() string {
-					return "требуются предприятия " + all + "; нет: " + strings.Join(missing, ", ")
+				LazyText{
+					Ru: func() string {
+						return "требуются предприятия " + all + "; нет: " + strings.Join(missing, ", ")
+					},
+					En: func() string {
+						return "participants from " + all + " are required; missing: " + strings.Join(missing, ", ")
+					},
 				})
 		}
 	}
 	if cond.MemberCurrency {
 		_, ok := CurrencyCountry(p.currency)
 		l.add(CheckMemberCurrency, KindEligibility, ok,
-			func() string {
-				return "the loan is in " + p.currency + ", " + yesNo(ok, "", "not ") + "a member state's currency"
-			},
-			func() string {
-				return "кредит в " + p.currency + " — " + yesNo(ok, "", "не ") + "валюта государства-члена"
+			LazyText{
+				Ru: func() string {
+					return "кредит в " + p.currency + " — " + yesNo(ok, "", "не ") + "валюта государства-члена"
+				},
+				En: func() string {
+					return "the loan is in " + p.currency + ", " + yesNo(ok, "", "not ") + "a member state's currency"
+				},
 			})
 	}
 	if cs := cond.Currencies; len(cs) > 0 {
 		ok := slices.Contains(cs, p.currency)
 		l.add(CheckCurrency, KindEligibility, ok,
-			func() string {
-				return "the loan is in " + p.currency + "; the programme lends in " + strings.Join(cs, ", ")
-			},
-			func() string {
-				return "кредит в " + p.currency + "; программа допускает " + strings.Join(cs, ", ")
+			LazyText{
+				Ru: func() string {
+					return "кредит в " + p.currency + "; программа допускает " + strings.Join(cs, ", ")
+				},
+				En: func() string {
+					return "the loan is in " + p.currency + "; the programme lends in " + strings.Join(cs, ", ")
+				},
 			})
 	}
 	loan0 := p.loanRates[0].rate.d
@@ -208,22 +214,26 @@ func (p *plan) eligibility() *checkList {
 				ceil := base.Add(*pts)
 				ok := decCmp(loan0, ceil) <= 0
 				l.add(CheckRateCeiling, KindEligibility, ok,
-					func() string {
-						return "loan rate " + pct(loan0) + " " + yesNo(ok, "is within", "exceeds") + " the ceiling " + pct(ceil) + " (policy rate " + pct(base) + " + " + decimalString(*pts) + " pp on " + p.issue.String() + ")"
-					},
-					func() string {
-						return "ставка по кредиту " + pctRu(loan0) + " " + yesNo(ok, "не превышает", "превышает") + " предел " + pctRu(ceil) + " (ставка ЦБ " + pctRu(base) + " + " + decimalRu(*pts) + " п.п. на " + ruDate(p.issue) + ")"
+					LazyText{
+						Ru: func() string {
+							return "ставка по кредиту " + pctRu(loan0) + " " + yesNo(ok, "не превышает", "превышает") + " предел " + pctRu(ceil) + " (ставка ЦБ " + pctRu(base) + " + " + decimalRu(*pts) + " п.п. на " + ruDate(p.issue) + ")"
+						},
+						En: func() string {
+							return "loan rate " + pct(loan0) + " " + yesNo(ok, "is within", "exceeds") + " the ceiling " + pct(ceil) + " (policy rate " + pct(base) + " + " + decimalString(*pts) + " pp on " + p.issue.String() + ")"
+						},
 					})
 			}
 			if pts := cond.RateEqualsBasePlus; pts != nil {
 				want := base.Add(*pts)
 				ok := loan0.Equal(want)
 				l.add(CheckRateBasePlus, KindEligibility, ok,
-					func() string {
-						return "loan rate " + pct(loan0) + "; the programme requires the base rate + " + decimalString(*pts) + " pp = " + pct(want) + " (on " + p.issue.String() + ")"
-					},
-					func() string {
-						return "ставка по кредиту " + pctRu(loan0) + "; программа требует базовую ставку + " + decimalRu(*pts) + " п.п. = " + pctRu(want) + " (на " + ruDate(p.issue) + ")"
+					LazyText{
+						Ru: func() string {
+							return "ставка по кредиту " + pctRu(loan0) + "; программа требует базовую ставку + " + decimalRu(*pts) + " п.п. = " + pctRu(want) + " (на " + ruDate(p.issue) + ")"
+						},
+						En: func() string {
+							return "loan rate " + pct(loan0) + "; the programme requires the base rate + " + decimalString(*pts) + " pp = " + pct(want) + " (on " + p.issue.String() + ")"
+						},
 					})
 			}
 		}
@@ -240,26 +250,32 @@ func (p *plan) eligibility() *checkList {
 		limit := p.winStart.AddMonths(maxTerm)
 		ok := end <= limit
 		l.add(CheckSubsidyTerm, KindEligibility, ok,
-			func() string {
-				return "subsidy from " + p.winStart.String() + " to " + end.String() + "; at most " + itoa(maxTerm) + " months"
-			},
-			func() string {
-				return "субсидия с " + ruDate(p.winStart) + " по " + ruDate(end) + "; не более " + itoa(maxTerm) + " мес."
+			LazyText{
+				Ru: func() string {
+					return "субсидия с " + ruDate(p.winStart) + " по " + ruDate(end) + "; не более " + itoa(maxTerm) + " мес."
+				},
+				En: func() string {
+					return "subsidy from " + p.winStart.String() + " to " + end.String() + "; at most " + itoa(maxTerm) + " months"
+				},
 			})
 	}
 	term := p.req.Loan.TermMonths
 	if n := cond.MinLoanMonths; n > 0 {
 		l.add(CheckMinLoanTerm, KindEligibility, term >= n,
-			func() string { return "loan term " + itoa(term) + " months (at least " + itoa(n) + " required)" },
-			func() string {
-				return "срок кредита " + itoa(term) + " мес. (требуется не менее " + itoa(n) + ")"
+			LazyText{
+				Ru: func() string {
+					return "срок кредита " + itoa(term) + " мес. (требуется не менее " + itoa(n) + ")"
+				},
+				En: func() string { return "loan term " + itoa(term) + " months (at least " + itoa(n) + " required)" },
 			})
 	}
 	if n := cond.MaxLoanMonths; n > 0 {
 		l.add(CheckMaxLoanTerm, KindEligibility, term <= n,
-			func() string { return "loan term " + itoa(term) + " months (at most " + itoa(n) + ")" },
-			func() string {
-				return "срок кредита " + itoa(term) + " мес. (не более " + itoa(n) + ")"
+			LazyText{
+				Ru: func() string {
+					return "срок кредита " + itoa(term) + " мес. (не более " + itoa(n) + ")"
+				},
+				En: func() string { return "loan term " + itoa(term) + " months (at most " + itoa(n) + ")" },
 			})
 	}
 	if m := cond.MaxAmount; m != nil {
@@ -267,19 +283,23 @@ func (p *plan) eligibility() *checkList {
 		if p.currency == cond.MaxAmountCurrency {
 			ok := decCmp(amt, *m) <= 0
 			l.add(CheckMaxAmount, KindEligibility, ok,
-				func() string {
-					return "amount " + group(amt, 2, false) + " " + p.currency + "; at most " + group(*m, 0, false) + " " + p.currency
-				},
-				func() string {
-					return "сумма " + group(amt, 2, true) + " " + p.currency + "; не более " + group(*m, 0, true) + " " + p.currency
+				LazyText{
+					Ru: func() string {
+						return "сумма " + group(amt, 2, true) + " " + p.currency + "; не более " + group(*m, 0, true) + " " + p.currency
+					},
+					En: func() string {
+						return "amount " + group(amt, 2, false) + " " + p.currency + "; at most " + group(*m, 0, false) + " " + p.currency
+					},
 				})
 		} else {
 			l.add(CheckMaxAmount, KindEligibility, false,
-				func() string {
-					return "the limit is " + group(*m, 0, false) + " " + cond.MaxAmountCurrency + " and the loan is in " + p.currency + ": not comparable"
-				},
-				func() string {
-					return "лимит " + group(*m, 0, true) + " " + cond.MaxAmountCurrency + ", а кредит в " + p.currency + ": сравнить нельзя"
+				LazyText{
+					Ru: func() string {
+						return "лимит " + group(*m, 0, true) + " " + cond.MaxAmountCurrency + ", а кредит в " + p.currency + ": сравнить нельзя"
+					},
+					En: func() string {
+						return "the limit is " + group(*m, 0, false) + " " + cond.MaxAmountCurrency + " and the loan is in " + p.currency + ": not comparable"
+					},
 				})
 		}
 	}
@@ -292,11 +312,13 @@ func (p *plan) eligibility() *checkList {
 func (p *plan) outcomeChecks(l *checkList, res *Result) []Check {
 	if p.winEnd <= p.issue || p.winStart >= p.maturity || p.winStart >= p.winEnd {
 		l.add(CheckSubsidyWindow, KindWarning, false,
-			func() string {
-				return "the subsidy window " + p.winStart.String() + " – " + p.winEnd.String() + " is empty or outside the loan term: no subsidy"
-			},
-			func() string {
-				return "период субсидирования " + ruDate(p.winStart) + " – " + ruDate(p.winEnd) + " пуст или вне срока кредита: субсидии нет"
+			LazyText{
+				Ru: func() string {
+					return "период субсидирования " + ruDate(p.winStart) + " – " + ruDate(p.winEnd) + " пуст или вне срока кредита: субсидии нет"
+				},
+				En: func() string {
+					return "the subsidy window " + p.winStart.String() + " – " + p.winEnd.String() + " is empty or outside the loan term: no subsidy"
+				},
 			})
 	}
 	if p.cap != nil {
@@ -310,15 +332,19 @@ func (p *plan) outcomeChecks(l *checkList, res *Result) []Check {
 		capRu := func() string { return group(p.cap.Amount, 0, true) + "\u00a0" + p.cap.Currency }
 		if len(years) == 0 {
 			l.add(CheckAnnualCapReached, KindInfo, true,
-				func() string { return "the annual cap of " + capEn() + " is not reached" },
-				func() string { return "годовой лимит " + capRu() + " не достигнут" })
+				LazyText{
+					Ru: func() string { return "годовой лимит " + capRu() + " не достигнут" },
+					En: func() string { return "the annual cap of " + capEn() + " is not reached" },
+				})
 		} else {
 			l.add(CheckAnnualCapReached, KindInfo, false,
-				func() string {
-					return "the annual cap of " + capEn() + " is reached in " + strings.Join(years, ", ") + "; the subsidy is cut"
-				},
-				func() string {
-					return "годовой лимит " + capRu() + " достигнут в " + strings.Join(years, ", ") + "; субсидия уменьшена"
+				LazyText{
+					Ru: func() string {
+						return "годовой лимит " + capRu() + " достигнут в " + strings.Join(years, ", ") + "; субсидия уменьшена"
+					},
+					En: func() string {
+						return "the annual cap of " + capEn() + " is reached in " + strings.Join(years, ", ") + "; the subsidy is cut"
+					},
 				})
 		}
 	}
@@ -329,35 +355,43 @@ func (p *plan) outcomeChecks(l *checkList, res *Result) []Check {
 		}
 		if len(p.assumed) == 0 {
 			l.add(CheckBaseRateAssumed, KindWarning, true,
-				func() string { return "policy rates (" + src + ") are known for every day used" },
-				func() string {
-					return "ставки (" + src + ") известны на все использованные дни"
+				LazyText{
+					Ru: func() string {
+						return "ставки (" + src + ") известны на все использованные дни"
+					},
+					En: func() string { return "policy rates (" + src + ") are known for every day used" },
 				})
 		}
 		for _, a := range p.assumed {
 			to := a.to - 1
 			l.add(CheckBaseRateAssumed, KindWarning, false,
-				func() string {
-					return "the policy rate (" + src + ") is not known for " + a.from.String() + " – " + to.String() + "; " + a.rate.StringFixed(2) + " % assumed (the nearest known value)"
-				},
-				func() string {
-					return "ставка (" + src + ") неизвестна на " + ruDate(a.from) + " – " + ruDate(to) + "; принята " + strings.Replace(a.rate.StringFixed(2), ".", ",", 1) + "\u00a0% (ближайшее известное значение)"
+				LazyText{
+					Ru: func() string {
+						return "ставка (" + src + ") неизвестна на " + ruDate(a.from) + " – " + ruDate(to) + "; принята " + strings.Replace(a.rate.StringFixed(2), ".", ",", 1) + "\u00a0% (ближайшее известное значение)"
+					},
+					En: func() string {
+						return "the policy rate (" + src + ") is not known for " + a.from.String() + " – " + to.String() + "; " + a.rate.StringFixed(2) + " % assumed (the nearest known value)"
+					},
 				})
 		}
 	}
 	if len(p.overridden) > 0 {
 		f := strings.Join(p.overridden, ", ")
 		l.add(CheckDeparture, KindWarning, false,
-			func() string { return "the calculation departs from the " + p.prog.ID + " programme in: " + f },
-			func() string {
-				return "расчёт отступает от программы " + p.prog.ID + ": " + f
+			LazyText{
+				Ru: func() string {
+					return "расчёт отступает от программы " + p.prog.ID + ": " + f
+				},
+				En: func() string { return "the calculation departs from the " + p.prog.ID + " programme in: " + f },
 			})
 	}
 	if !res.EffectiveRates.Converged {
 		l.add(CheckEffectiveRate, KindWarning, false,
-			func() string { return "the effective rate could not be solved for these cash flows" },
-			func() string {
-				return "эффективную ставку для этих потоков определить не удалось"
+			LazyText{
+				Ru: func() string {
+					return "эффективную ставку для этих потоков определить не удалось"
+				},
+				En: func() string { return "the effective rate could not be solved for these cash flows" },
 			})
 	}
 	return l.list

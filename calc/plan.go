@@ -122,17 +122,23 @@ func newPlan(req *Request, opt Options) (*plan, error) {
 	if opt.programme != nil { // a comparison's loan-only plan (compare.go)
 		p.prog, progOK = *opt.programme, true
 	} else if req.Subsidy.Programme == "" {
-		c.add("subsidy.programme", "required; one of: %s", "обязательное поле; допустимые значения: %s", strings.Join(ProgrammeIDs(), ", "))
+		c.add("subsidy.programme", Text{
+			Ru: "обязательное поле; допустимые значения: %s",
+			En: "required; one of: %s",
+		}, strings.Join(ProgrammeIDs(), ", "))
 	} else if pr, ok := LookupProgramme(req.Subsidy.Programme); ok {
 		p.prog, progOK = pr, true
 	} else {
-		c.add("subsidy.programme", "unknown programme %q; allowed: %s", "неизвестная программа %q; допустимые: %s", req.Subsidy.Programme, strings.Join(ProgrammeIDs(), ", "))
+		c.add("subsidy.programme", Text{
+			Ru: "неизвестная программа %q; допустимые: %s",
+			En: "unknown programme %q; allowed: %s",
+		}, req.Subsidy.Programme, strings.Join(ProgrammeIDs(), ", "))
 	}
 
 	// Loan.
 	amountOK := false
 	if l.Amount.IsZero() && sane(l.Amount) {
-		c.add("loan.amount", "required; greater than 0", "обязательное поле; больше 0")
+		c.add("loan.amount", Text{Ru: "обязательное поле; больше 0", En: "required; greater than 0"})
 	} else if c.dec("loan.amount", l.Amount, decimal.Zero, maxAmount, MinorDigits, false) {
 		p.amount, _ = MoneyFromDecimal(l.Amount)
 		amountOK = true
@@ -141,7 +147,10 @@ func newPlan(req *Request, opt Options) (*plan, error) {
 	p.currency = l.Currency
 	rateOK := false
 	if l.Rate == nil {
-		c.add("loan.rate", "required; percent a year, 0 to 100", "обязательное поле; процентов годовых, от 0 до 100")
+		c.add("loan.rate", Text{
+			Ru: "обязательное поле; процентов годовых, от 0 до 100",
+			En: "required; percent a year, 0 to 100",
+		})
 	} else {
 		rateOK = c.dec("loan.rate", *l.Rate, decimal.Zero, hundred, maxRateDigits, true)
 	}
@@ -168,11 +177,17 @@ func newPlan(req *Request, opt Options) (*plan, error) {
 	termOK := false
 	switch {
 	case l.TermMonths == 0:
-		c.add("loan.term_months", "required; 1 to 600 months", "обязательное поле; от 1 до 600 месяцев")
+		c.add("loan.term_months", Text{
+			Ru: "обязательное поле; от 1 до 600 месяцев",
+			En: "required; 1 to 600 months",
+		})
 	case l.TermMonths < 1 || l.TermMonths > 600:
-		c.add("loan.term_months", "must be 1 to 600 months", "должен быть от 1 до 600 месяцев")
+		c.add("loan.term_months", Text{Ru: "должен быть от 1 до 600 месяцев", En: "must be 1 to 600 months"})
 	case freqOK && l.TermMonths%p.step != 0:
-		c.add("loan.term_months", "must be a whole number of %s periods (%d months each)", "должен быть кратен периоду платежей (%[2]d мес., %[1]s)", freq, p.step)
+		c.add("loan.term_months", Text{
+			Ru: "должен быть кратен периоду платежей (%[2]d мес., %[1]s)",
+			En: "must be a whole number of %s periods (%d months each)",
+		}, freq, p.step)
 	default:
 		termOK = freqOK
 	}
@@ -183,17 +198,26 @@ func newPlan(req *Request, opt Options) (*plan, error) {
 	if termOK && issueOK {
 		p.maturity = p.issue.AddMonths(l.TermMonths)
 		if p.maturity > maxDate {
-			c.add("loan.term_months", "the loan would end after 2100-12-31", "кредит закончился бы после 31.12.2100")
+			c.add("loan.term_months", Text{
+				Ru: "кредит закончился бы после 31.12.2100",
+				En: "the loan would end after 2100-12-31",
+			})
 			termOK = false
 		}
 	}
 	switch {
 	case l.GraceMonths < 0:
-		c.add("loan.grace_months", "must not be negative", "не может быть отрицательным")
+		c.add("loan.grace_months", Text{Ru: "не может быть отрицательным", En: "must not be negative"})
 	case termOK && l.GraceMonths >= l.TermMonths:
-		c.add("loan.grace_months", "must be shorter than the term", "должен быть меньше срока кредита")
+		c.add("loan.grace_months", Text{
+			Ru: "должен быть меньше срока кредита",
+			En: "must be shorter than the term",
+		})
 	case termOK && l.GraceMonths%p.step != 0:
-		c.add("loan.grace_months", "must be a whole number of periods (%d months each)", "должен быть кратен периоду платежей (%d мес.)", p.step)
+		c.add("loan.grace_months", Text{
+			Ru: "должен быть кратен периоду платежей (%d мес.)",
+			En: "must be a whole number of periods (%d months each)",
+		}, p.step)
 	case termOK:
 		p.graceN = l.GraceMonths / p.step
 	}
@@ -220,7 +244,10 @@ func newPlan(req *Request, opt Options) (*plan, error) {
 			}
 			f := "loan.disbursements[" + strconv.Itoa(i) + "]"
 			if c.date(f+".date", d.Date) && span && (d.Date < p.issue || d.Date >= p.maturity) {
-				c.add(f+".date", "must be inside the term, from %s to before %s", "должна быть в пределах срока: с %s до %s", p.issue, p.maturity)
+				c.add(f+".date", Text{
+					Ru: "должна быть в пределах срока: с %s до %s",
+					En: "must be inside the term, from %s to before %s",
+				}, p.issue, p.maturity)
 				allOK = false
 			}
 			if c.dec(f+".amount", d.Amount, decimal.Zero, maxAmount, MinorDigits, false) {
@@ -234,7 +261,10 @@ func newPlan(req *Request, opt Options) (*plan, error) {
 			for _, d := range l.Disbursements {
 				dsum = dsum.Add(d.Amount)
 			}
-			c.add("loan.disbursements", "add up to %s, must add up to the amount %s", "в сумме %s, должны составлять сумму кредита %s", dsum.StringFixed(2), l.Amount.StringFixed(2))
+			c.add("loan.disbursements", Text{
+				Ru: "в сумме %s, должны составлять сумму кредита %s",
+				En: "add up to %s, must add up to the amount %s",
+			}, dsum.StringFixed(2), l.Amount.StringFixed(2))
 		}
 	} else if amountOK && len(l.Disbursements) == 0 {
 		p.draws = []draw{{p.issue, p.amount}}
@@ -295,18 +325,27 @@ func newPlan(req *Request, opt Options) (*plan, error) {
 	}
 	baseOK := len(c.list) == nBase
 	if s.MaxTermMonths != nil && (*s.MaxTermMonths < 1 || *s.MaxTermMonths > 600) {
-		c.add("subsidy.max_term_months", "must be 1 to 600 months", "должен быть от 1 до 600 месяцев")
+		c.add("subsidy.max_term_months", Text{
+			Ru: "должен быть от 1 до 600 месяцев",
+			En: "must be 1 to 600 months",
+		})
 	}
 	if s.Start != nil {
 		if c.date("subsidy.start", *s.Start) && span && (*s.Start < p.issue || *s.Start > p.maturity) {
-			c.add("subsidy.start", "must be inside the loan term %s to %s", "должна быть в пределах срока кредита: %s – %s", p.issue, p.maturity)
+			c.add("subsidy.start", Text{
+				Ru: "должна быть в пределах срока кредита: %s – %s",
+				En: "must be inside the loan term %s to %s",
+			}, p.issue, p.maturity)
 		}
 	}
 	if s.End != nil && c.date("subsidy.end", *s.End) {
 		if s.Start != nil && *s.End <= *s.Start {
-			c.add("subsidy.end", "must be after subsidy.start", "должна быть позже subsidy.start")
+			c.add("subsidy.end", Text{Ru: "должна быть позже subsidy.start", En: "must be after subsidy.start"})
 		} else if span && *s.End <= p.issue {
-			c.add("subsidy.end", "must be after the issue date %s", "должна быть позже даты выдачи %s", p.issue)
+			c.add("subsidy.end", Text{
+				Ru: "должна быть позже даты выдачи %s",
+				En: "must be after the issue date %s",
+			}, p.issue)
 		}
 	}
 	nCap := len(c.list)
@@ -326,13 +365,16 @@ func newPlan(req *Request, opt Options) (*plan, error) {
 		c.dec(f+".rate", fx.Rate, decimal.Zero, decimal.New(1, 6), 10, false)
 		if fx.Year == nil {
 			if fxDefault {
-				c.add(f+".year", "only one rate without a year is allowed", "допускается только один курс без года")
+				c.add(f+".year", Text{
+					Ru: "допускается только один курс без года",
+					En: "only one rate without a year is allowed",
+				})
 			}
 			fxDefault = true
 		} else if *fx.Year < 1990 || *fx.Year > 2100 {
-			c.add(f+".year", "must be 1990 to 2100", "должен быть от 1990 до 2100")
+			c.add(f+".year", Text{Ru: "должен быть от 1990 до 2100", En: "must be 1990 to 2100"})
 		} else if fxYears[*fx.Year] {
-			c.add(f+".year", "duplicate year %d", "год %d повторяется", *fx.Year)
+			c.add(f+".year", Text{Ru: "год %d повторяется", En: "duplicate year %d"}, *fx.Year)
 		} else {
 			fxYears[*fx.Year] = true
 		}
@@ -481,8 +523,10 @@ func (p *plan) resolveRule(c *checker) {
 		r.BaseFixing = FixDaily
 	}
 	if !ruleHasTerm(r) {
-		c.add("subsidy.rule", "the %s programme needs at least one term of the rate rule (base_share, plus_points, loan_share, borrower_floor)",
-			"для программы %s нужен хотя бы один член формулы ставки (base_share, plus_points, loan_share, borrower_floor)", p.prog.ID)
+		c.add("subsidy.rule", Text{
+			Ru: "для программы %s нужен хотя бы один член формулы ставки (base_share, plus_points, loan_share, borrower_floor)",
+			En: "the %s programme needs at least one term of the rate rule (base_share, plus_points, loan_share, borrower_floor)",
+		}, p.prog.ID)
 	}
 	p.rule = r
 	p.rateRule = newRateRule(r)
@@ -583,13 +627,17 @@ func (p *plan) resolveCap(c *checker) {
 	// rate of 0.0000000001 once showed a cap of 92233720368547758.07.
 	for _, i := range tooBig {
 		c.add("subsidy.fx["+strconv.Itoa(i)+"].rate",
-			"at this rate the annual cap of %s %s is more than %s %s, the largest amount allowed; the rate is %[2]s for 1 %[4]s",
-			"по этому курсу годовой лимит %s %s больше %s %s — наибольшей допустимой суммы; курс — это %[2]s за 1 %[4]s",
+			Text{
+				Ru: "по этому курсу годовой лимит %s %s больше %s %s — наибольшей допустимой суммы; курс — это %[2]s за 1 %[4]s",
+				En: "at this rate the annual cap of %s %s is more than %s %s, the largest amount allowed; the rate is %[2]s for 1 %[4]s",
+			},
 			capAmt.String(), p.cap.Currency, maxAmount.String(), p.currency)
 	}
 	if len(missing) > 0 {
-		c.add("subsidy.fx", "the annual cap is in %s and the loan in %s: give the exchange rate (%[1]s per 1 %[2]s) for %s, or one rate without a year",
-			"годовой лимит в %s, кредит в %s: укажите курс (%[1]s за 1 %[2]s) на %s или один курс без года",
+		c.add("subsidy.fx", Text{
+			Ru: "годовой лимит в %s, кредит в %s: укажите курс (%[1]s за 1 %[2]s) на %s или один курс без года",
+			En: "the annual cap is in %s and the loan in %s: give the exchange rate (%[1]s per 1 %[2]s) for %s, or one rate without a year",
+		},
 			p.cap.Currency, p.currency, strings.Join(missing, ", "))
 	}
 }
@@ -643,8 +691,10 @@ func (p *plan) resolveBase(c *checker, opt Options) {
 		if country == "" {
 			cc, ok := CurrencyCountry(p.currency)
 			if !ok {
-				c.add("subsidy.base_country", "the loan currency %s is not a member state's: name the state whose policy rate applies, or give subsidy.base_rates",
-					"валюта кредита %s не является валютой государства-члена: укажите государство, чья ключевая ставка применяется, или задайте subsidy.base_rates", p.currency)
+				c.add("subsidy.base_country", Text{
+					Ru: "валюта кредита %s не является валютой государства-члена: укажите государство, чья ключевая ставка применяется, или задайте subsidy.base_rates",
+					En: "the loan currency %s is not a member state's: name the state whose policy rate applies, or give subsidy.base_rates",
+				}, p.currency)
 				return
 			}
 			country = cc
@@ -657,7 +707,10 @@ func (p *plan) resolveBase(c *checker, opt Options) {
 		tl = book.Timeline(country)
 	}
 	if tl.Empty() {
-		c.add("subsidy.base_rates", "no policy rate is known for %s: give subsidy.base_rates", "ставка для %s неизвестна: задайте subsidy.base_rates", p.baseCountry)
+		c.add("subsidy.base_rates", Text{
+			Ru: "ставка для %s неизвестна: задайте subsidy.base_rates",
+			En: "no policy rate is known for %s: give subsidy.base_rates",
+		}, p.baseCountry)
 		return
 	}
 	p.baseSegs = tl.Segments(p.issue, p.maturity+1)
