@@ -54,19 +54,9 @@ var (
 	ErrLocked = errors.New("batch: data directory in use by another process")
 )
 
-// Message is a text in both languages.
-type Message struct {
-	En string `json:"en"`
-	Ru string `json:"ru"`
-}
-
-// In returns the message in lang.
-func (m Message) In(lang string) string {
-	if lang == "en" {
-		return m.En
-	}
-	return m.Ru
-}
+// Message is a text in both languages: the project's one [calc.Text]. Job
+// files and rows store it as {"ru": …, "en": …}.
+type Message = calc.Text
 
 // Params are the options of an upload (API.md: programme, annual_budget,
 // allocation; and schedules, lang).
@@ -99,14 +89,16 @@ func (p *Params) Check() (*Budget, error) {
 	if p.Programme != "" {
 		if _, ok := calc.LookupProgramme(p.Programme); !ok {
 			fields = append(fields, calc.FieldError{Field: "programme",
-				En: "unknown programme; allowed: " + strings.Join(calc.ProgrammeIDs(), ", "),
-				Ru: "неизвестная программа; допустимы: " + strings.Join(calc.ProgrammeIDs(), ", ")})
+				Text: calc.Text{
+					Ru: "неизвестная программа; допустимы: " + strings.Join(calc.ProgrammeIDs(), ", "),
+					En: "unknown programme; allowed: " + strings.Join(calc.ProgrammeIDs(), ", "),
+				}})
 		}
 	}
 	p.Allocation = strings.TrimSpace(p.Allocation)
 	if p.Allocation != "" && p.Allocation != calc.ProRata && p.Allocation != calc.FirstCome {
 		fields = append(fields, calc.FieldError{Field: "allocation",
-			En: "allowed: pro_rata, first_come", Ru: "допустимы: pro_rata, first_come"})
+			Text: calc.Text{Ru: "допустимы: pro_rata, first_come", En: "allowed: pro_rata, first_come"}})
 	}
 	if names, fe := ParseScenarios(p.Scenarios); fe != nil {
 		fields = append(fields, *fe)
@@ -739,7 +731,7 @@ func (m *Manager) Cancel(id string) (*Job, error) {
 	}
 	fin := time.Now().UTC()
 	j.Status, j.Finished = StatusCancelled, &fin
-	j.Error = &Message{En: "cancelled", Ru: "отменено"}
+	j.Error = &Message{Ru: "отменено", En: "cancelled"}
 	data, err := json.Marshal(j)
 	if err != nil {
 		return nil, err
@@ -954,8 +946,8 @@ func (m *Manager) run(rec *storage.BatchJob) {
 		n := j.Attempts - 1
 		m.log.Error("batch: job interrupted too often, failed", "id", id, "attempts", n)
 		m.fail(en, Message{
-			En: fmt.Sprintf("the job was interrupted %d times and is not run again", n),
 			Ru: fmt.Sprintf("задание прерывалось %d раза и больше не запускается", n),
+			En: fmt.Sprintf("the job was interrupted %d times and is not run again", n),
 		}, func(j *Job) { j.Attempts = n })
 		return
 	}
@@ -973,7 +965,7 @@ func (m *Manager) run(rec *storage.BatchJob) {
 	}
 	budget, err := params.Check()
 	if err != nil {
-		m.fail(en, Message{En: err.Error(), Ru: err.Error()}, nil)
+		m.fail(en, Message{Ru: err.Error(), En: err.Error()}, nil)
 		return
 	}
 	if err := m.checkFree(); err != nil {
@@ -1008,10 +1000,10 @@ func (m *Manager) run(rec *storage.BatchJob) {
 			m.log.Error("batch: job failed: disk full", "id", id, "err", err, "cause", cause)
 			m.fail(en, diskFullMessage(rows), nil)
 		case errors.As(err, &ie):
-			m.fail(en, Message{En: ie.En, Ru: ie.Ru}, nil)
+			m.fail(en, Message{Ru: ie.Ru, En: ie.En}, nil)
 		default:
 			m.log.Error("batch: job failed", "id", id, "err", err)
-			m.fail(en, Message{En: "internal error: the batch could not be completed", Ru: "внутренняя ошибка: пакет не удалось обработать"}, nil)
+			m.fail(en, Message{Ru: "внутренняя ошибка: пакет не удалось обработать", En: "internal error: the batch could not be completed"}, nil)
 		}
 		return
 	}
@@ -1092,7 +1084,7 @@ func (m *Manager) compute(ctx context.Context, stop context.CancelCauseFunc, en 
 	if err != nil {
 		m.log.Error("batch: creating report", "id", en.job.ID, "err", err)
 		if !isDiskFull(err) {
-			m.fail(en, Message{En: "the report could not be written", Ru: "отчёт не удалось записать"}, nil)
+			m.fail(en, Message{Ru: "отчёт не удалось записать", En: "the report could not be written"}, nil)
 			err = errFailed
 		}
 		return nil, err
@@ -1157,8 +1149,8 @@ func (m *Manager) release(en *entry) {
 // rows.
 func diskFullMessage(rows int) Message {
 	return Message{
-		En: fmt.Sprintf("disk full: the server's data directory ran out of space after %d rows; no report was written. Upload the file again later", rows),
 		Ru: fmt.Sprintf("диск заполнен: в каталоге данных сервера закончилось место после %d строк; отчёт не записан. Загрузите файл позже ещё раз", rows),
+		En: fmt.Sprintf("disk full: the server's data directory ran out of space after %d rows; no report was written. Upload the file again later", rows),
 	}
 }
 

@@ -412,15 +412,15 @@ func (st *runState) handle(it *item) error {
 		if errors.As(it.err, &ce) && ce.Kind == calc.Invalid {
 			for _, f := range ce.Fields {
 				col := report.FieldColumn(f.Field)
-				l.Problems = append(l.Problems, report.Problem{Column: col, Value: l.Cell(col), En: f.En, Ru: f.Ru})
+				l.Problems = append(l.Problems, report.Problem{Column: col, Value: l.Cell(col), Text: f.Text})
 			}
 		}
 		if len(l.Problems) == 0 {
 			st.cfg.Logger.Error("batch row failed", "row", l.Row, "id", l.ID, "err", it.err)
-			l.Problems = append(l.Problems, report.Problem{
-				En: "internal error: the loan could not be computed",
+			l.Problems = append(l.Problems, report.Problem{Text: calc.Text{
 				Ru: "внутренняя ошибка: кредит не удалось рассчитать",
-			})
+				En: "internal error: the loan could not be computed",
+			}})
 		}
 		l.Request = nil
 	}
@@ -498,7 +498,7 @@ func (st *runState) demand(l *report.Loan, res *calc.Result) {
 	var ce *calc.Error
 	if errors.As(err, &ce) && len(ce.Fields) > 0 {
 		st.exclude = append(st.exclude, report.AllocationExcluded{
-			Row: l.Row, ID: l.ID, Currency: res.Currency, En: ce.Fields[0].En, Ru: ce.Fields[0].Ru})
+			Row: l.Row, ID: l.ID, Currency: res.Currency, Text: ce.Fields[0].Text})
 		return
 	}
 	if len(years) > 0 {
@@ -550,22 +550,26 @@ func ParseBudget(s, lang, defaultCurrency string) (*Budget, error) {
 	d, err := calc.ParseNumber(s, lang)
 	if ne := (*calc.NumberError)(nil); errors.As(err, &ne) && ne.Kind == calc.NumberAmbiguous {
 		return nil, &calc.Error{Kind: calc.Invalid, Detail: "invalid annual budget", Fields: []calc.FieldError{{
-			Field: "annual_budget", En: "the annual budget is " + ne.En, Ru: "годовой бюджет: " + ne.Ru,
+			Field: "annual_budget", Text: calc.Text{Ru: "годовой бюджет: " + ne.Ru, En: "the annual budget is " + ne.En},
 		}}}
 	}
 	if err != nil || d.IsNegative() {
 		return nil, &calc.Error{Kind: calc.Invalid, Detail: "invalid annual budget", Fields: []calc.FieldError{{
 			Field: "annual_budget",
-			En:    "the annual budget must be an amount, optionally followed by a currency code: 5000000000 RUB",
-			Ru:    "годовой бюджет — сумма, за которой может идти код валюты: 5000000000 RUB",
+			Text: calc.Text{
+				Ru: "годовой бюджет — сумма, за которой может идти код валюты: 5000000000 RUB",
+				En: "the annual budget must be an amount, optionally followed by a currency code: 5000000000 RUB",
+			},
 		}}}
 	}
 	m, err := calc.MoneyFromDecimal(d)
 	if err != nil {
 		return nil, &calc.Error{Kind: calc.Invalid, Detail: "invalid annual budget", Fields: []calc.FieldError{{
 			Field: "annual_budget",
-			En:    "the annual budget has more than two decimals or is too large",
-			Ru:    "в годовом бюджете больше двух знаков после запятой или он слишком велик",
+			Text: calc.Text{
+				Ru: "в годовом бюджете больше двух знаков после запятой или он слишком велик",
+				En: "the annual budget has more than two decimals or is too large",
+			},
 		}}}
 	}
 	return &Budget{Amount: m, Currency: cur}, nil

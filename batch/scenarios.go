@@ -40,16 +40,21 @@ func ParseScenarios(s string) ([]string, *calc.FieldError) {
 		}
 		if _, ok := calc.LookupScenario(n); !ok {
 			return nil, &calc.FieldError{Field: "scenarios",
-				En: "unknown scenario " + quoteName(n) + "; allowed: " + strings.Join(all, ", "),
-				Ru: "неизвестный сценарий " + quoteName(n) + "; допустимы: " + strings.Join(all, ", ")}
+				Text: calc.Text{
+					Ru: "неизвестный сценарий " + quoteName(n) + "; допустимы: " + strings.Join(all, ", "),
+					En: "unknown scenario " + quoteName(n) + "; allowed: " + strings.Join(all, ", "),
+				}}
 		}
 		if slices.Contains(names, n) {
 			return nil, &calc.FieldError{Field: "scenarios",
-				En: "scenario " + quoteName(n) + " is given twice", Ru: "сценарий " + quoteName(n) + " указан дважды"}
+				Text: calc.Text{
+					Ru: "сценарий " + quoteName(n) + " указан дважды",
+					En: "scenario " + quoteName(n) + " is given twice",
+				}}
 		}
 		if len(names) == calc.MaxScenarios {
 			return nil, &calc.FieldError{Field: "scenarios",
-				En: "too many scenarios", Ru: "слишком много сценариев"}
+				Text: calc.Text{Ru: "слишком много сценариев", En: "too many scenarios"}}
 		}
 		names = append(names, n)
 	}

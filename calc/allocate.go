@@ -44,17 +44,23 @@ const (
 func Allocate(budget Money, demand []Money, method string) ([]Money, error) {
 	var p problems
 	if method != ProRata && method != FirstCome {
-		p.add("allocation", "unknown allocation method %q; use %s or %s",
-			"неизвестный способ распределения %q; допустимы %s и %s", method, ProRata, FirstCome)
+		p.add("allocation", Text{
+			Ru: "неизвестный способ распределения %q; допустимы %s и %s",
+			En: "unknown allocation method %q; use %s or %s",
+		}, method, ProRata, FirstCome)
 	}
 	if budget < 0 {
-		p.add("annual_budget", "the budget %s must not be negative",
-			"бюджет %s не может быть отрицательным", budget)
+		p.add("annual_budget", Text{
+			Ru: "бюджет %s не может быть отрицательным",
+			En: "the budget %s must not be negative",
+		}, budget)
 	}
 	for i, d := range demand {
 		if d < 0 {
-			p.add("demand["+strconv.Itoa(i)+"]", "the demand %s must not be negative",
-				"потребность %s не может быть отрицательной", d)
+			p.add("demand["+strconv.Itoa(i)+"]", Text{
+				Ru: "потребность %s не может быть отрицательной",
+				En: "the demand %s must not be negative",
+			}, d)
 		}
 	}
 	if err := p.err(); err != nil {
@@ -127,14 +133,19 @@ func Demand(res *Result, cur string, fx *decimal.Decimal) ([]YearDemand, error) 
 			}
 			if rate == nil || (capCur != "" && capCur != cur) {
 				var p problems
-				p.add("subsidy.fx", "the loan is in %s and there is no exchange rate into %s: give cap_fx",
-					"кредит в %s, а курса к %s нет: укажите cap_fx", res.Currency, cur)
+				p.add("subsidy.fx", Text{
+					Ru: "кредит в %s, а курса к %s нет: укажите cap_fx",
+					En: "the loan is in %s and there is no exchange rate into %s: give cap_fx",
+				}, res.Currency, cur)
 				return nil, p.err()
 			}
 			v, err := MoneyFromDecimal(m.Decimal().Mul(*rate).Truncate(MinorDigits))
 			if err != nil {
 				var p problems
-				p.add("subsidy.fx", "the converted demand is out of range", "пересчитанная потребность вне допустимого диапазона")
+				p.add("subsidy.fx", Text{
+					Ru: "пересчитанная потребность вне допустимого диапазона",
+					En: "the converted demand is out of range",
+				})
 				return nil, p.err()
 			}
 			m = v

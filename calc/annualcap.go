@@ -33,13 +33,13 @@ func (p *plan) checkCap(c *checker) bool {
 		c.dec(f+".rate", fx.Rate, decimal.Zero, decimal.New(1, 6), 10, false)
 		if fx.Year == nil {
 			if fxDefault {
-				c.add(f+".year", "only one rate without a year is allowed", "допускается только один курс без года")
+				c.add(f+".year", Text{Ru: "допускается только один курс без года", En: "only one rate without a year is allowed"})
 			}
 			fxDefault = true
 		} else if *fx.Year < 1990 || *fx.Year > 2100 {
-			c.add(f+".year", "must be 1990 to 2100", "должен быть от 1990 до 2100")
+			c.add(f+".year", Text{Ru: "должен быть от 1990 до 2100", En: "must be 1990 to 2100"})
 		} else if fxYears[*fx.Year] {
-			c.add(f+".year", "duplicate year %d", "год %d повторяется", *fx.Year)
+			c.add(f+".year", Text{Ru: "год %d повторяется", En: "duplicate year %d"}, *fx.Year)
 		} else {
 			fxYears[*fx.Year] = true
 		}
@@ -105,15 +105,10 @@ func (p *plan) resolveCap(c *checker) {
 	// bound of every such amount (10^15), so that sums of it fit Money: a
 	// rate of 0.0000000001 once showed a cap of 92233720368547758.07.
 	for _, i := range tooBig {
-		c.add("subsidy.fx["+strconv.Itoa(i)+"].rate",
-			"at this rate the annual cap of %s %s is more than %s %s, the largest amount allowed; the rate is %[2]s for 1 %[4]s",
-			"по этому курсу годовой лимит %s %s больше %s %s — наибольшей допустимой суммы; курс — это %[2]s за 1 %[4]s",
-			capAmt.String(), p.cap.Currency, maxAmount.String(), p.currency)
+		c.add("subsidy.fx["+strconv.Itoa(i)+"].rate", Text{Ru: "по этому курсу годовой лимит %s %s больше %s %s — наибольшей допустимой суммы; курс — это %[2]s за 1 %[4]s", En: "at this rate the annual cap of %s %s is more than %s %s, the largest amount allowed; the rate is %[2]s for 1 %[4]s"}, capAmt.String(), p.cap.Currency, maxAmount.String(), p.currency)
 	}
 	if len(missing) > 0 {
-		c.add("subsidy.fx", "the annual cap is in %s and the loan in %s: give the exchange rate (%[1]s per 1 %[2]s) for %s, or one rate without a year",
-			"годовой лимит в %s, кредит в %s: укажите курс (%[1]s за 1 %[2]s) на %s или один курс без года",
-			p.cap.Currency, p.currency, strings.Join(missing, ", "))
+		c.add("subsidy.fx", Text{Ru: "годовой лимит в %s, кредит в %s: укажите курс (%[1]s за 1 %[2]s) на %s или один курс без года", En: "the annual cap is in %s and the loan in %s: give the exchange rate (%[1]s per 1 %[2]s) for %s, or one rate without a year"}, p.cap.Currency, p.currency, strings.Join(missing, ", "))
 	}
 }
 

@@ -52,13 +52,9 @@ func (l *checkList) eligible() bool {
 }
 
 // add appends a check; only the message of the request's language is
-// formatted.
-func (l *checkList) add(code, kind string, ok bool, en, ru func() string) {
-	msg := ru
-	if l.lang == "en" {
-		msg = en
-	}
-	l.list = append(l.list, Check{Code: code, OK: ok, Kind: kind, Message: msg()})
+// formatted (msg is a [LazyText]).
+func (l *checkList) add(code, kind string, ok bool, msg LazyText) {
+	l.list = append(l.list, Check{Code: code, OK: ok, Kind: kind, Message: msg.In(l.lang)})
 }
 
 // pct formats a percentage as the pages do: two decimals, "24.50 %" (more
@@ -209,11 +205,9 @@ func (p *plan) checkMinMemberStates(l *checkList) {
 	}
 	var seen [8]string
 	got := len(p.memberStates(seen[:0]))
-	l.add(CheckMinMemberStates, KindEligibility, got >= n,
-		func() string { return itoa(got) + " member states take part (at least " + itoa(n) + " required)" },
-		func() string {
-			return "участвуют предприятия " + itoa(got) + " государств-членов (требуется не менее " + itoa(n) + ")"
-		})
+	l.add(CheckMinMemberStates, KindEligibility, got >= n, LazyText{Ru: func() string {
+		return "участвуют предприятия " + itoa(got) + " государств-членов (требуется не менее " + itoa(n) + ")"
+	}, En: func() string { return itoa(got) + " member states take part (at least " + itoa(n) + " required)" }})
 }
 
 // checkRequiredCountries: each of the programme's required states takes
@@ -233,17 +227,13 @@ func (p *plan) checkRequiredCountries(l *checkList) {
 	}
 	all := strings.Join(req, ", ")
 	if len(missing) == 0 {
-		l.add(CheckRequiredCountries, KindEligibility, true,
-			func() string { return "participants from " + all + " take part" },
-			func() string { return "участвуют предприятия " + all })
+		l.add(CheckRequiredCountries, KindEligibility, true, LazyText{Ru: func() string { return "участвуют предприятия " + all }, En: func() string { return "participants from " + all + " take part" }})
 	} else {
-		l.add(CheckRequiredCountries, KindEligibility, false,
-			func() string {
-				return "participants from " + all + " are required; missing: " + strings.Join(missing, ", ")
-			},
-			func() string {
-				return "требуются предприятия " + all + "; нет: " + strings.Join(missing, ", ")
-			})
+		l.add(CheckRequiredCountries, KindEligibility, false, LazyText{Ru: func() string {
+			return "требуются предприятия " + all + "; нет: " + strings.Join(missing, ", ")
+		}, En: func() string {
+			return "participants from " + all + " are required; missing: " + strings.Join(missing, ", ")
+		}})
 	}
 }
 
@@ -253,13 +243,11 @@ func (p *plan) checkMemberCurrency(l *checkList) {
 		return
 	}
 	_, ok := CurrencyCountry(p.currency)
-	l.add(CheckMemberCurrency, KindEligibility, ok,
-		func() string {
-			return "the loan is in " + p.currency + ", " + yesNo(ok, "", "not ") + "a member state's currency"
-		},
-		func() string {
-			return "кредит в " + p.currency + " — " + yesNo(ok, "", "не ") + "валюта государства-члена"
-		})
+	l.add(CheckMemberCurrency, KindEligibility, ok, LazyText{Ru: func() string {
+		return "кредит в " + p.currency + " — " + yesNo(ok, "", "не ") + "валюта государства-члена"
+	}, En: func() string {
+		return "the loan is in " + p.currency + ", " + yesNo(ok, "", "not ") + "a member state's currency"
+	}})
 }
 
 // checkCurrency: the loan is in one of the programme's currencies.
@@ -269,13 +257,11 @@ func (p *plan) checkCurrency(l *checkList) {
 		return
 	}
 	ok := slices.Contains(cs, p.currency)
-	l.add(CheckCurrency, KindEligibility, ok,
-		func() string {
-			return "the loan is in " + p.currency + "; the programme lends in " + strings.Join(cs, ", ")
-		},
-		func() string {
-			return "кредит в " + p.currency + "; программа допускает " + strings.Join(cs, ", ")
-		})
+	l.add(CheckCurrency, KindEligibility, ok, LazyText{Ru: func() string {
+		return "кредит в " + p.currency + "; программа допускает " + strings.Join(cs, ", ")
+	}, En: func() string {
+		return "the loan is in " + p.currency + "; the programme lends in " + strings.Join(cs, ", ")
+	}})
 }
 
 // baseAtIssue returns the policy rate on the issue date, and false when
@@ -308,13 +294,11 @@ func (p *plan) checkRateCeiling(l *checkList) {
 	loan0 := p.loanRates[0].rate.d
 	ceil := base.Add(*pts)
 	ok := decCmp(loan0, ceil) <= 0
-	l.add(CheckRateCeiling, KindEligibility, ok,
-		func() string {
-			return "loan rate " + pct(loan0) + " " + yesNo(ok, "is within", "exceeds") + " the ceiling " + pct(ceil) + " (policy rate " + pct(base) + " + " + decimalString(*pts) + " pp on " + p.issue.String() + ")"
-		},
-		func() string {
-			return "ставка по кредиту " + pctRu(loan0) + " " + yesNo(ok, "не превышает", "превышает") + " предел " + pctRu(ceil) + " (ставка ЦБ " + pctRu(base) + " + " + decimalRu(*pts) + " п.п. на " + ruDate(p.issue) + ")"
-		})
+	l.add(CheckRateCeiling, KindEligibility, ok, LazyText{Ru: func() string {
+		return "ставка по кредиту " + pctRu(loan0) + " " + yesNo(ok, "не превышает", "превышает") + " предел " + pctRu(ceil) + " (ставка ЦБ " + pctRu(base) + " + " + decimalRu(*pts) + " п.п. на " + ruDate(p.issue) + ")"
+	}, En: func() string {
+		return "loan rate " + pct(loan0) + " " + yesNo(ok, "is within", "exceeds") + " the ceiling " + pct(ceil) + " (policy rate " + pct(base) + " + " + decimalString(*pts) + " pp on " + p.issue.String() + ")"
+	}})
 }
 
 // checkRateBasePlus: the contract rate on the issue date equals the policy
@@ -331,13 +315,11 @@ func (p *plan) checkRateBasePlus(l *checkList) {
 	loan0 := p.loanRates[0].rate.d
 	want := base.Add(*pts)
 	ok := loan0.Equal(want)
-	l.add(CheckRateBasePlus, KindEligibility, ok,
-		func() string {
-			return "loan rate " + pct(loan0) + "; the programme requires the base rate + " + decimalString(*pts) + " pp = " + pct(want) + " (on " + p.issue.String() + ")"
-		},
-		func() string {
-			return "ставка по кредиту " + pctRu(loan0) + "; программа требует базовую ставку + " + decimalRu(*pts) + " п.п. = " + pctRu(want) + " (на " + ruDate(p.issue) + ")"
-		})
+	l.add(CheckRateBasePlus, KindEligibility, ok, LazyText{Ru: func() string {
+		return "ставка по кредиту " + pctRu(loan0) + "; программа требует базовую ставку + " + decimalRu(*pts) + " п.п. = " + pctRu(want) + " (на " + ruDate(p.issue) + ")"
+	}, En: func() string {
+		return "loan rate " + pct(loan0) + "; the programme requires the base rate + " + decimalString(*pts) + " pp = " + pct(want) + " (on " + p.issue.String() + ")"
+	}})
 }
 
 // checkSubsidyTerm: the subsidy window, cut at maturity, is at most the
@@ -357,13 +339,11 @@ func (p *plan) checkSubsidyTerm(l *checkList) {
 	end := min(p.winEnd, p.maturity)
 	limit := p.winStart.AddMonths(maxTerm)
 	ok := end <= limit
-	l.add(CheckSubsidyTerm, KindEligibility, ok,
-		func() string {
-			return "subsidy from " + p.winStart.String() + " to " + end.String() + "; at most " + itoa(maxTerm) + " months"
-		},
-		func() string {
-			return "субсидия с " + ruDate(p.winStart) + " по " + ruDate(end) + "; не более " + itoa(maxTerm) + " мес."
-		})
+	l.add(CheckSubsidyTerm, KindEligibility, ok, LazyText{Ru: func() string {
+		return "субсидия с " + ruDate(p.winStart) + " по " + ruDate(end) + "; не более " + itoa(maxTerm) + " мес."
+	}, En: func() string {
+		return "subsidy from " + p.winStart.String() + " to " + end.String() + "; at most " + itoa(maxTerm) + " months"
+	}})
 }
 
 // checkMinLoanTerm: the loan term is at least the programme's minimum.
@@ -373,11 +353,9 @@ func (p *plan) checkMinLoanTerm(l *checkList) {
 		return
 	}
 	term := p.req.Loan.TermMonths
-	l.add(CheckMinLoanTerm, KindEligibility, term >= n,
-		func() string { return "loan term " + itoa(term) + " months (at least " + itoa(n) + " required)" },
-		func() string {
-			return "срок кредита " + itoa(term) + " мес. (требуется не менее " + itoa(n) + ")"
-		})
+	l.add(CheckMinLoanTerm, KindEligibility, term >= n, LazyText{Ru: func() string {
+		return "срок кредита " + itoa(term) + " мес. (требуется не менее " + itoa(n) + ")"
+	}, En: func() string { return "loan term " + itoa(term) + " months (at least " + itoa(n) + " required)" }})
 }
 
 // checkMaxLoanTerm: the loan term is at most the programme's maximum.
@@ -387,11 +365,9 @@ func (p *plan) checkMaxLoanTerm(l *checkList) {
 		return
 	}
 	term := p.req.Loan.TermMonths
-	l.add(CheckMaxLoanTerm, KindEligibility, term <= n,
-		func() string { return "loan term " + itoa(term) + " months (at most " + itoa(n) + ")" },
-		func() string {
-			return "срок кредита " + itoa(term) + " мес. (не более " + itoa(n) + ")"
-		})
+	l.add(CheckMaxLoanTerm, KindEligibility, term <= n, LazyText{Ru: func() string {
+		return "срок кредита " + itoa(term) + " мес. (не более " + itoa(n) + ")"
+	}, En: func() string { return "loan term " + itoa(term) + " months (at most " + itoa(n) + ")" }})
 }
 
 // checkMaxAmount: the amount is at most the programme's limit. A loan in
@@ -405,21 +381,17 @@ func (p *plan) checkMaxAmount(l *checkList) {
 	amt := p.amount.Decimal()
 	if p.currency == cond.MaxAmountCurrency {
 		ok := decCmp(amt, *m) <= 0
-		l.add(CheckMaxAmount, KindEligibility, ok,
-			func() string {
-				return "amount " + group(amt, 2, false) + " " + p.currency + "; at most " + group(*m, 0, false) + " " + p.currency
-			},
-			func() string {
-				return "сумма " + group(amt, 2, true) + " " + p.currency + "; не более " + group(*m, 0, true) + " " + p.currency
-			})
+		l.add(CheckMaxAmount, KindEligibility, ok, LazyText{Ru: func() string {
+			return "сумма " + group(amt, 2, true) + " " + p.currency + "; не более " + group(*m, 0, true) + " " + p.currency
+		}, En: func() string {
+			return "amount " + group(amt, 2, false) + " " + p.currency + "; at most " + group(*m, 0, false) + " " + p.currency
+		}})
 	} else {
-		l.add(CheckMaxAmount, KindEligibility, false,
-			func() string {
-				return "the limit is " + group(*m, 0, false) + " " + cond.MaxAmountCurrency + " and the loan is in " + p.currency + ": not comparable"
-			},
-			func() string {
-				return "лимит " + group(*m, 0, true) + " " + cond.MaxAmountCurrency + ", а кредит в " + p.currency + ": сравнить нельзя"
-			})
+		l.add(CheckMaxAmount, KindEligibility, false, LazyText{Ru: func() string {
+			return "лимит " + group(*m, 0, true) + " " + cond.MaxAmountCurrency + ", а кредит в " + p.currency + ": сравнить нельзя"
+		}, En: func() string {
+			return "the limit is " + group(*m, 0, false) + " " + cond.MaxAmountCurrency + " and the loan is in " + p.currency + ": not comparable"
+		}})
 	}
 }
 
@@ -429,13 +401,11 @@ func (p *plan) checkSubsidyWindow(l *checkList, _ *Result) {
 	if p.winEnd > p.issue && p.winStart < p.maturity && p.winStart < p.winEnd {
 		return
 	}
-	l.add(CheckSubsidyWindow, KindWarning, false,
-		func() string {
-			return "the subsidy window " + p.winStart.String() + " – " + p.winEnd.String() + " is empty or outside the loan term: no subsidy"
-		},
-		func() string {
-			return "период субсидирования " + ruDate(p.winStart) + " – " + ruDate(p.winEnd) + " пуст или вне срока кредита: субсидии нет"
-		})
+	l.add(CheckSubsidyWindow, KindWarning, false, LazyText{Ru: func() string {
+		return "период субсидирования " + ruDate(p.winStart) + " – " + ruDate(p.winEnd) + " пуст или вне срока кредита: субсидии нет"
+	}, En: func() string {
+		return "the subsidy window " + p.winStart.String() + " – " + p.winEnd.String() + " is empty or outside the loan term: no subsidy"
+	}})
 }
 
 // checkAnnualCap tells, for a loan with an annual cap, the years where the
@@ -453,17 +423,13 @@ func (p *plan) checkAnnualCap(l *checkList, res *Result) {
 	capEn := func() string { return group(p.cap.Amount, 0, false) + " " + p.cap.Currency }
 	capRu := func() string { return group(p.cap.Amount, 0, true) + "\u00a0" + p.cap.Currency }
 	if len(years) == 0 {
-		l.add(CheckAnnualCapReached, KindInfo, true,
-			func() string { return "the annual cap of " + capEn() + " is not reached" },
-			func() string { return "годовой лимит " + capRu() + " не достигнут" })
+		l.add(CheckAnnualCapReached, KindInfo, true, LazyText{Ru: func() string { return "годовой лимит " + capRu() + " не достигнут" }, En: func() string { return "the annual cap of " + capEn() + " is not reached" }})
 	} else {
-		l.add(CheckAnnualCapReached, KindInfo, false,
-			func() string {
-				return "the annual cap of " + capEn() + " is reached in " + strings.Join(years, ", ") + "; the subsidy is cut"
-			},
-			func() string {
-				return "годовой лимит " + capRu() + " достигнут в " + strings.Join(years, ", ") + "; субсидия уменьшена"
-			})
+		l.add(CheckAnnualCapReached, KindInfo, false, LazyText{Ru: func() string {
+			return "годовой лимит " + capRu() + " достигнут в " + strings.Join(years, ", ") + "; субсидия уменьшена"
+		}, En: func() string {
+			return "the annual cap of " + capEn() + " is reached in " + strings.Join(years, ", ") + "; the subsidy is cut"
+		}})
 	}
 }
 
@@ -479,21 +445,17 @@ func (p *plan) checkBaseRateAssumed(l *checkList, _ *Result) {
 		src = "subsidy.base_rates"
 	}
 	if len(p.assumed) == 0 {
-		l.add(CheckBaseRateAssumed, KindWarning, true,
-			func() string { return "policy rates (" + src + ") are known for every day used" },
-			func() string {
-				return "ставки (" + src + ") известны на все использованные дни"
-			})
+		l.add(CheckBaseRateAssumed, KindWarning, true, LazyText{Ru: func() string {
+			return "ставки (" + src + ") известны на все использованные дни"
+		}, En: func() string { return "policy rates (" + src + ") are known for every day used" }})
 	}
 	for _, a := range p.assumed {
 		to := a.to - 1
-		l.add(CheckBaseRateAssumed, KindWarning, false,
-			func() string {
-				return "the policy rate (" + src + ") is not known for " + a.from.String() + " – " + to.String() + "; " + a.rate.StringFixed(2) + " % assumed (the nearest known value)"
-			},
-			func() string {
-				return "ставка (" + src + ") неизвестна на " + ruDate(a.from) + " – " + ruDate(to) + "; принята " + strings.Replace(a.rate.StringFixed(2), ".", ",", 1) + "\u00a0% (ближайшее известное значение)"
-			})
+		l.add(CheckBaseRateAssumed, KindWarning, false, LazyText{Ru: func() string {
+			return "ставка (" + src + ") неизвестна на " + ruDate(a.from) + " – " + ruDate(to) + "; принята " + strings.Replace(a.rate.StringFixed(2), ".", ",", 1) + "\u00a0% (ближайшее известное значение)"
+		}, En: func() string {
+			return "the policy rate (" + src + ") is not known for " + a.from.String() + " – " + to.String() + "; " + a.rate.StringFixed(2) + " % assumed (the nearest known value)"
+		}})
 	}
 }
 
@@ -504,11 +466,9 @@ func (p *plan) checkDeparture(l *checkList, _ *Result) {
 		return
 	}
 	f := strings.Join(p.overridden, ", ")
-	l.add(CheckDeparture, KindWarning, false,
-		func() string { return "the calculation departs from the " + p.prog.ID + " programme in: " + f },
-		func() string {
-			return "расчёт отступает от программы " + p.prog.ID + ": " + f
-		})
+	l.add(CheckDeparture, KindWarning, false, LazyText{Ru: func() string {
+		return "расчёт отступает от программы " + p.prog.ID + ": " + f
+	}, En: func() string { return "the calculation departs from the " + p.prog.ID + " programme in: " + f }})
 }
 
 // checkEffectiveRate warns when the effective rate did not converge.
@@ -516,11 +476,9 @@ func (p *plan) checkEffectiveRate(l *checkList, res *Result) {
 	if res.EffectiveRates.Converged {
 		return
 	}
-	l.add(CheckEffectiveRate, KindWarning, false,
-		func() string { return "the effective rate could not be solved for these cash flows" },
-		func() string {
-			return "эффективную ставку для этих потоков определить не удалось"
-		})
+	l.add(CheckEffectiveRate, KindWarning, false, LazyText{Ru: func() string {
+		return "эффективную ставку для этих потоков определить не удалось"
+	}, En: func() string { return "the effective rate could not be solved for these cash flows" }})
 }
 
 func yesNo(ok bool, yes, no string) string {

@@ -367,7 +367,7 @@ func (f *fact) overdueAt(d Date) Money {
 func (r *ClaimRequest) validate(c *checker, loanOK bool, issue, maturity Date) *fact {
 	text := func(field, v string) {
 		if utf8.RuneCountInString(v) > maxText {
-			c.add(field, "at most %d characters", "не более %d символов", maxText)
+			c.add(field, Text{Ru: "не более %d символов", En: "at most %d characters"}, maxText)
 		}
 	}
 	text("id", r.ID)
@@ -388,9 +388,12 @@ func (r *ClaimRequest) validate(c *checker, loanOK bool, issue, maturity Date) *
 	}
 	switch {
 	case len(r.Ledger) == 0:
-		c.add("ledger", "required: at least one drawdown", "обязательное поле: хотя бы одна выдача (drawdown)")
+		c.add("ledger", Text{
+			Ru: "обязательное поле: хотя бы одна выдача (drawdown)",
+			En: "required: at least one drawdown",
+		})
 	case len(r.Ledger) > maxLedger:
-		c.add("ledger", "at most %d entries", "не более %d записей", maxLedger)
+		c.add("ledger", Text{Ru: "не более %d записей", En: "at most %d entries"}, maxLedger)
 		return f
 	}
 	amount, amountOK := Money(0), false
@@ -412,19 +415,31 @@ func (r *ClaimRequest) validate(c *checker, loanOK bool, issue, maturity Date) *
 		if e.Type == LedgerOverdue {
 			dateName = ".from"
 			if e.Date != 0 {
-				c.add(fi(".date"), "not used by an overdue entry: give from and to", "не используется для просрочки: укажите from и to")
+				c.add(fi(".date"), Text{
+					Ru: "не используется для просрочки: укажите from и to",
+					En: "not used by an overdue entry: give from and to",
+				})
 			}
 		} else {
 			if e.From != 0 || e.To != 0 {
-				c.add(fi(".from"), "used only by an overdue entry", "используется только для просрочки (overdue)")
+				c.add(fi(".from"), Text{
+					Ru: "используется только для просрочки (overdue)",
+					En: "used only by an overdue entry",
+				})
 			}
 		}
 		if e.Type == LedgerRateChange {
 			if !e.Amount.IsZero() {
-				c.add(fi(".amount"), "not used by a rate_change entry", "не используется для изменения ставки")
+				c.add(fi(".amount"), Text{
+					Ru: "не используется для изменения ставки",
+					En: "not used by a rate_change entry",
+				})
 			}
 		} else if e.Rate != nil {
-			c.add(fi(".rate"), "used only by a rate_change entry", "используется только для изменения ставки (rate_change)")
+			c.add(fi(".rate"), Text{
+				Ru: "используется только для изменения ставки (rate_change)",
+				En: "used only by a rate_change entry",
+			})
 		}
 		when := e.when()
 		dateField := func() string { return fi(dateName) }
@@ -435,15 +450,24 @@ func (r *ClaimRequest) validate(c *checker, loanOK bool, issue, maturity Date) *
 		if dateOK && loanOK {
 			switch {
 			case when < issue:
-				c.add(dateField(), "before the issue date %s", "раньше даты выдачи кредита %s", issue)
+				c.add(dateField(), Text{
+					Ru: "раньше даты выдачи кредита %s",
+					En: "before the issue date %s",
+				}, issue)
 				dateOK = false
 			case e.Type == LedgerRateChange && when == issue:
-				c.add(dateField(), "the rate on the issue date is loan.rate; a change must come later", "ставка на дату выдачи — loan.rate; изменение должно быть позже")
+				c.add(dateField(), Text{
+					Ru: "ставка на дату выдачи — loan.rate; изменение должно быть позже",
+					En: "the rate on the issue date is loan.rate; a change must come later",
+				})
 				dateOK = false
 			}
 		}
 		if dateOK && ordered && when < prev {
-			c.add(dateField(), "out of order: the ledger must be sorted by date (%s comes after %s)", "нарушен порядок: записи должны идти по датам (%s после %s)", when, prev)
+			c.add(dateField(), Text{
+				Ru: "нарушен порядок: записи должны идти по датам (%s после %s)",
+				En: "out of order: the ledger must be sorted by date (%s comes after %s)",
+			}, when, prev)
 			ordered = false
 		}
 		if dateOK {
@@ -454,7 +478,10 @@ func (r *ClaimRequest) validate(c *checker, loanOK bool, issue, maturity Date) *
 		switch e.Type {
 		case LedgerDrawdown, LedgerRepayment, LedgerOverdue:
 			if e.Amount.IsZero() && sane(e.Amount) {
-				c.add(fi(".amount"), "required; greater than 0", "обязательное поле; больше 0")
+				c.add(fi(".amount"), Text{
+					Ru: "обязательное поле; больше 0",
+					En: "required; greater than 0",
+				})
 				continue
 			}
 			m, plain := plainMoney(e.Amount)
@@ -468,7 +495,10 @@ func (r *ClaimRequest) validate(c *checker, loanOK bool, issue, maturity Date) *
 			case LedgerDrawdown:
 				drawn += m
 				if amountOK && drawn > amount {
-					c.add(fi(".amount"), "drawdowns add up to %s, more than the loan amount %s", "выдачи в сумме %s превышают сумму кредита %s", drawn, amount)
+					c.add(fi(".amount"), Text{
+						Ru: "выдачи в сумме %s превышают сумму кредита %s",
+						En: "drawdowns add up to %s, more than the loan amount %s",
+					}, drawn, amount)
 				}
 				if dateOK {
 					f.addFlow(when, m)
@@ -476,7 +506,10 @@ func (r *ClaimRequest) validate(c *checker, loanOK bool, issue, maturity Date) *
 			case LedgerRepayment:
 				repaid += m
 				if repaid > drawn {
-					c.add(fi(".amount"), "repays more than was drawn: %s repaid, %s drawn by %s", "погашено больше выданного: погашено %s, выдано %s на %s", repaid, drawn, when)
+					c.add(fi(".amount"), Text{
+						Ru: "погашено больше выданного: погашено %s, выдано %s на %s",
+						En: "repays more than was drawn: %s repaid, %s drawn by %s",
+					}, repaid, drawn, when)
 					repaid = drawn
 				}
 				if dateOK {
@@ -485,19 +518,25 @@ func (r *ClaimRequest) validate(c *checker, loanOK bool, issue, maturity Date) *
 			case LedgerOverdue:
 				toOK := c.date(fi(".to"), e.To)
 				if toOK && dateOK && e.To <= e.From {
-					c.add(fi(".to"), "must be after from", "должна быть позже from")
+					c.add(fi(".to"), Text{Ru: "должна быть позже from", En: "must be after from"})
 					toOK = false
 				}
 				if toOK && dateOK {
 					if bal := drawn - repaid; m > bal {
-						c.add(fi(".amount"), "overdue %s is more than the balance %s on %s", "просрочено %s — больше остатка долга %s на %s", m, bal, e.From)
+						c.add(fi(".amount"), Text{
+							Ru: "просрочено %s — больше остатка долга %s на %s",
+							En: "overdue %s is more than the balance %s on %s",
+						}, m, bal, e.From)
 					}
 					f.overdue = append(f.overdue, overdueSpan{e.From, e.To, m})
 				}
 			}
 		case LedgerRateChange:
 			if e.Rate == nil {
-				c.add(fi(".rate"), "required; percent a year, 0 to 100", "обязательное поле; процентов годовых, от 0 до 100")
+				c.add(fi(".rate"), Text{
+					Ru: "обязательное поле; процентов годовых, от 0 до 100",
+					En: "required; percent a year, 0 to 100",
+				})
 				continue
 			}
 			if !plainRate(*e.Rate) && !c.dec(fi(".rate"), *e.Rate, decimal.Zero, hundred, maxRateDigits, true) {
@@ -505,7 +544,10 @@ func (r *ClaimRequest) validate(c *checker, loanOK bool, issue, maturity Date) *
 			}
 			if dateOK && loanOK && len(f.rates) > 0 {
 				if f.rates[len(f.rates)-1].date == when {
-					c.add(dateField(), "a second rate change on %s", "второе изменение ставки на %s", when)
+					c.add(dateField(), Text{
+						Ru: "второе изменение ставки на %s",
+						En: "a second rate change on %s",
+					}, when)
 					continue
 				}
 				f.rates = append(f.rates, ratePt{when, newRateVal(*e.Rate)})
@@ -513,7 +555,10 @@ func (r *ClaimRequest) validate(c *checker, loanOK bool, issue, maturity Date) *
 		}
 	}
 	if len(r.Ledger) > 0 && drawn == 0 && len(c.list) == 0 {
-		c.add("ledger", "no drawdown: the balance would be 0 throughout", "нет ни одной выдачи (drawdown): остаток был бы нулевым")
+		c.add("ledger", Text{
+			Ru: "нет ни одной выдачи (drawdown): остаток был бы нулевым",
+			En: "no drawdown: the balance would be 0 throughout",
+		})
 	}
 	for _, o := range f.overdue {
 		f.odDates = append(f.odDates, o.from, o.to)
@@ -570,11 +615,14 @@ func (r *ClaimRequest) validatePeriods(c *checker, loanOK bool, issue, maturity 
 	cp := &r.Claims
 	if len(cp.Periods) > 0 {
 		if cp.Frequency != "" || cp.From != 0 || cp.To != 0 {
-			c.add("claims.periods", "give either periods or frequency with from and to, not both", "укажите либо periods, либо frequency с from и to")
+			c.add("claims.periods", Text{
+				Ru: "укажите либо periods, либо frequency с from и to",
+				En: "give either periods or frequency with from and to, not both",
+			})
 			return
 		}
 		if len(cp.Periods) > maxClaimPeriods {
-			c.add("claims.periods", "at most %d periods", "не более %d периодов", maxClaimPeriods)
+			c.add("claims.periods", Text{Ru: "не более %d периодов", En: "at most %d periods"}, maxClaimPeriods)
 			return
 		}
 		var prev Date
@@ -586,18 +634,27 @@ func (r *ClaimRequest) validatePeriods(c *checker, loanOK bool, issue, maturity 
 			}
 			switch {
 			case pr.To <= pr.From:
-				c.add(fi(".to"), "must be after from", "должна быть позже from")
+				c.add(fi(".to"), Text{Ru: "должна быть позже from", En: "must be after from"})
 			case loanOK && (pr.From < issue || pr.To > maturity):
-				c.add(fi(".from"), "the period must lie inside the loan term %s to %s", "период должен лежать в пределах срока кредита: %s – %s", issue, maturity)
+				c.add(fi(".from"), Text{
+					Ru: "период должен лежать в пределах срока кредита: %s – %s",
+					En: "the period must lie inside the loan term %s to %s",
+				}, issue, maturity)
 			case pr.From < prev:
-				c.add(fi(".from"), "periods must be in order and must not overlap", "периоды должны идти по порядку и не пересекаться")
+				c.add(fi(".from"), Text{
+					Ru: "периоды должны идти по порядку и не пересекаться",
+					En: "periods must be in order and must not overlap",
+				})
 			}
 			prev = max(prev, pr.To)
 		}
 		return
 	}
 	if cp.Frequency == "" && cp.From == 0 && cp.To == 0 {
-		c.add("claims", "required: frequency (monthly or quarterly) with from and to, or periods", "обязательное поле: frequency (monthly или quarterly) с from и to, или periods")
+		c.add("claims", Text{
+			Ru: "обязательное поле: frequency (monthly или quarterly) с from и to, или periods",
+			En: "required: frequency (monthly or quarterly) with from and to, or periods",
+		})
 		return
 	}
 	c.enum("claims.frequency", cp.Frequency, []string{"monthly", "quarterly"})
@@ -607,9 +664,12 @@ func (r *ClaimRequest) validatePeriods(c *checker, loanOK bool, issue, maturity 
 	}
 	switch {
 	case cp.To <= cp.From:
-		c.add("claims.to", "must be after from", "должна быть позже from")
+		c.add("claims.to", Text{Ru: "должна быть позже from", En: "must be after from"})
 	case loanOK && (cp.To <= issue || cp.From >= maturity):
-		c.add("claims.from", "the periods fall outside the loan term %s to %s", "периоды лежат вне срока кредита: %s – %s", issue, maturity)
+		c.add("claims.from", Text{
+			Ru: "периоды лежат вне срока кредита: %s – %s",
+			En: "the periods fall outside the loan term %s to %s",
+		}, issue, maturity)
 	}
 }
 
@@ -802,8 +862,10 @@ func (cl *claimer) run(f *fact, periods []DateRange, out *ClaimResult) error {
 			years += strconv.Itoa(y)
 		}
 		c := &checker{}
-		c.add("subsidy.fx", "the annual cap is in %s and the loan in %s: give the exchange rate (%[1]s per 1 %[2]s) for %s, or one rate without a year",
-			"годовой лимит в %s, кредит в %s: укажите курс (%[1]s за 1 %[2]s) на %s или один курс без года",
+		c.add("subsidy.fx", Text{
+			Ru: "годовой лимит в %s, кредит в %s: укажите курс (%[1]s за 1 %[2]s) на %s или один курс без года",
+			En: "the annual cap is in %s and the loan in %s: give the exchange rate (%[1]s per 1 %[2]s) for %s, or one rate without a year",
+		},
 			p.cap.Currency, p.currency, years)
 		return c.err()
 	}
@@ -1100,11 +1162,13 @@ func (cl *claimer) checks(plan []Check, out *ClaimResult) []Check {
 		}
 		cp := cp
 		list.add(CheckClaimCap, KindInfo, false,
-			func() string {
-				return "the annual cap for " + itoa(cp.Year) + " is reached in the claim for " + cp.From.String() + " – " + (cp.To - 1).String() + ": " + cp.Claimed.String() + " claimed, " + cp.Payable.String() + " payable"
-			},
-			func() string {
-				return "годовой лимит " + itoa(cp.Year) + " г. достигнут в заявке за " + ruDate(cp.From) + " – " + ruDate(cp.To-1) + ": заявлено " + GroupDigits(cp.Claimed.String(), true) + ", к выплате " + GroupDigits(cp.Payable.String(), true)
+			LazyText{
+				Ru: func() string {
+					return "годовой лимит " + itoa(cp.Year) + " г. достигнут в заявке за " + ruDate(cp.From) + " – " + ruDate(cp.To-1) + ": заявлено " + GroupDigits(cp.Claimed.String(), true) + ", к выплате " + GroupDigits(cp.Payable.String(), true)
+				},
+				En: func() string {
+					return "the annual cap for " + itoa(cp.Year) + " is reached in the claim for " + cp.From.String() + " – " + (cp.To - 1).String() + ": " + cp.Claimed.String() + " claimed, " + cp.Payable.String() + " payable"
+				},
 			})
 	}
 	return list.list

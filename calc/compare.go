@@ -114,17 +114,14 @@ func Compare(req *Request, opt Options) (*Comparison, error) {
 	var computed []done
 	for i, id := range ids {
 		pr, _ := LookupProgramme(id)
-		cp := ComparedProgramme{ID: pr.ID, Name: pr.NameRu, Source: pr.Source, Confidence: pr.Confidence,
+		cp := ComparedProgramme{ID: pr.ID, Name: pr.Name().In(base.lang), Source: pr.Source, Confidence: pr.Confidence,
 			FailedChecks: []FailedCheck{}, order: i,
 			EffectiveRateWithSubsidy: shared.EffectiveRates.WithSubsidy, GrantElement: decimal.Zero}
-		if base.lang == "en" {
-			cp.Name = pr.NameEn
-		}
 		q, err := planFor(base, pr, opt)
 		if err != nil {
 			cp.Rule = pr.ruleFor(base.currency)
 			for _, f := range err.(*Error).Fields {
-				cp.FailedChecks = append(cp.FailedChecks, FailedCheck{Code: CheckInvalidRequest, Field: f.Field, Message: f.Field + ": " + f.Message(base.lang)})
+				cp.FailedChecks = append(cp.FailedChecks, FailedCheck{Code: CheckInvalidRequest, Field: f.Field, Message: f.Field + ": " + f.In(base.lang)})
 			}
 			cp.Years, cp.Payable = noYears, zeros
 			cmpRes.Programmes = append(cmpRes.Programmes, cp)
@@ -230,7 +227,7 @@ func comparedIDs(req *Request) ([]string, error) {
 	}
 	c := &checker{}
 	if len(req.Programmes) > len(programmes) {
-		c.add("programmes", "at most %d programmes", "не более %d программ", len(programmes))
+		c.add("programmes", Text{Ru: "не более %d программ", En: "at most %d programmes"}, len(programmes))
 		return nil, c.err()
 	}
 	for i, id := range req.Programmes {
@@ -239,7 +236,7 @@ func comparedIDs(req *Request) ([]string, error) {
 			continue
 		}
 		if slices.Index(req.Programmes, id) < i {
-			c.add(f, "programme %q is listed twice", "программа %q указана дважды", id)
+			c.add(f, Text{Ru: "программа %q указана дважды", En: "programme %q is listed twice"}, id)
 		}
 	}
 	if err := c.err(); err != nil {

@@ -20,4 +20,8 @@
 // unit once per period; annuity payments and equal principal parts half up;
 // cap conversions and partial payments down. Splits use the largest-remainder
 // method so that parts always add up to the whole.
+//
+// Texts: every user-visible message of the project, here and in the other
+// packages, is a [Text] (Russian and English, Text.In(lang) picks one); see
+// [Text] for how to add one.
 package calc

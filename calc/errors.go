@@ -1,9 +1,6 @@
 package calc
 
-import (
-	"fmt"
-	"strings"
-)
+import "strings"
 
 // ErrorKind classifies an [Error].
 type ErrorKind int
@@ -19,20 +16,11 @@ const (
 )
 
 // FieldError is one problem with one input field. Field is the JSON path
-// ("loan.rate", "project.participants[2].share"); the messages say what is
-// wrong and what is allowed, in Russian and English.
+// ("loan.rate", "project.participants[2].share"); the message (f.In(lang))
+// says what is wrong and what is allowed, in Russian and English.
 type FieldError struct {
 	Field string `json:"field"`
-	En    string `json:"-"`
-	Ru    string `json:"-"`
-}
-
-// Message returns the message in lang ("en", anything else is Russian).
-func (f FieldError) Message(lang string) string {
-	if lang == "en" {
-		return f.En
-	}
-	return f.Ru
+	Text  `json:"-"`
 }
 
 // Error is the package's one error type. An invalid request carries every
@@ -63,8 +51,8 @@ func (e *Error) Error() string {
 // problems collects field errors during validation.
 type problems struct{ list []FieldError }
 
-func (p *problems) add(field, en, ru string, args ...any) {
-	p.list = append(p.list, FieldError{Field: field, En: fmt.Sprintf(en, args...), Ru: fmt.Sprintf(ru, args...)})
+func (p *problems) add(field string, t Text, args ...any) {
+	p.list = append(p.list, FieldError{Field: field, Text: t.Format(args...)})
 }
 
 func (p *problems) err() error {

@@ -68,7 +68,7 @@ func ExampleValidate() {
 	var e *calc.Error
 	if errors.As(calc.Validate(req), &e) {
 		for _, f := range e.Fields {
-			fmt.Printf("%s: %s\n", f.Field, f.Message("en"))
+			fmt.Printf("%s: %s\n", f.Field, f.In("en"))
 		}
 	}
 	// Output:

@@ -66,7 +66,10 @@ func (c *checker) within(field string, n, limit int) bool {
 	if n <= limit {
 		return true
 	}
-	c.add(field, "at most %d entries, got %d", "не более %d элементов, передано %d", limit, n)
+	c.add(field, Text{
+		Ru: "не более %d элементов, передано %d",
+		En: "at most %d entries, got %d",
+	}, limit, n)
 	return false
 }
 

@@ -188,7 +188,7 @@ func TestListLimits(t *testing.T) {
 					if f.Field != tc.field {
 						continue
 					}
-					msg := f.Message(lang)
+					msg := f.In(lang)
 					if !strings.Contains(msg, fmt.Sprint(tc.limit)) || !strings.Contains(msg, fmt.Sprint(over(tc.limit))) {
 						t.Errorf("%s: message %q lacks the limit %d or the count", lang, msg, tc.limit)
 					}
@@ -403,7 +403,7 @@ func TestFXOverflow(t *testing.T) {
 				if !errors.As(err, &e) || e.Kind != calc.Invalid || len(e.Fields) != 1 || e.Fields[0].Field != tc.want {
 					t.Fatalf("%s: err %v, want only %s", lang, err, tc.want)
 				}
-				msg := e.Fields[0].Message(lang)
+				msg := e.Fields[0].In(lang)
 				if !strings.Contains(msg, "350000000 RUB") || !strings.Contains(msg, "1000000000000000 KZT") || hasCyrillic(msg) != (lang == "ru") {
 					t.Errorf("%s: message %q", lang, msg)
 				}

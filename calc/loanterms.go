@@ -17,7 +17,7 @@ import (
 func (p *plan) checkLoan(c *checker, ok *validFields) {
 	l := &p.req.Loan
 	if l.Amount.IsZero() && sane(l.Amount) {
-		c.add("loan.amount", "required; greater than 0", "обязательное поле; больше 0")
+		c.add("loan.amount", Text{Ru: "обязательное поле; больше 0", En: "required; greater than 0"})
 	} else if c.dec("loan.amount", l.Amount, decimal.Zero, maxAmount, MinorDigits, false) {
 		p.amount, _ = MoneyFromDecimal(l.Amount)
 		ok.amount = true
@@ -25,7 +25,7 @@ func (p *plan) checkLoan(c *checker, ok *validFields) {
 	ok.currency = c.enum("loan.currency", l.Currency, Currencies)
 	p.currency = l.Currency
 	if l.Rate == nil {
-		c.add("loan.rate", "required; percent a year, 0 to 100", "обязательное поле; процентов годовых, от 0 до 100")
+		c.add("loan.rate", Text{Ru: "обязательное поле; процентов годовых, от 0 до 100", En: "required; percent a year, 0 to 100"})
 	} else {
 		ok.rate = c.dec("loan.rate", *l.Rate, decimal.Zero, hundred, maxRateDigits, true)
 	}
@@ -60,11 +60,11 @@ func (p *plan) checkTerm(c *checker, ok *validFields, freq string, freqOK bool) 
 	l := &p.req.Loan
 	switch {
 	case l.TermMonths == 0:
-		c.add("loan.term_months", "required; 1 to 600 months", "обязательное поле; от 1 до 600 месяцев")
+		c.add("loan.term_months", Text{Ru: "обязательное поле; от 1 до 600 месяцев", En: "required; 1 to 600 months"})
 	case l.TermMonths < 1 || l.TermMonths > 600:
-		c.add("loan.term_months", "must be 1 to 600 months", "должен быть от 1 до 600 месяцев")
+		c.add("loan.term_months", Text{Ru: "должен быть от 1 до 600 месяцев", En: "must be 1 to 600 months"})
 	case freqOK && l.TermMonths%p.step != 0:
-		c.add("loan.term_months", "must be a whole number of %s periods (%d months each)", "должен быть кратен периоду платежей (%[2]d мес., %[1]s)", freq, p.step)
+		c.add("loan.term_months", Text{Ru: "должен быть кратен периоду платежей (%[2]d мес., %[1]s)", En: "must be a whole number of %s periods (%d months each)"}, freq, p.step)
 	default:
 		ok.term = freqOK
 	}
@@ -75,17 +75,17 @@ func (p *plan) checkTerm(c *checker, ok *validFields, freq string, freqOK bool) 
 	if ok.term && ok.issue {
 		p.maturity = p.issue.AddMonths(l.TermMonths)
 		if p.maturity > maxDate {
-			c.add("loan.term_months", "the loan would end after 2100-12-31", "кредит закончился бы после 31.12.2100")
+			c.add("loan.term_months", Text{Ru: "кредит закончился бы после 31.12.2100", En: "the loan would end after 2100-12-31"})
 			ok.term = false
 		}
 	}
 	switch {
 	case l.GraceMonths < 0:
-		c.add("loan.grace_months", "must not be negative", "не может быть отрицательным")
+		c.add("loan.grace_months", Text{Ru: "не может быть отрицательным", En: "must not be negative"})
 	case ok.term && l.GraceMonths >= l.TermMonths:
-		c.add("loan.grace_months", "must be shorter than the term", "должен быть меньше срока кредита")
+		c.add("loan.grace_months", Text{Ru: "должен быть меньше срока кредита", En: "must be shorter than the term"})
 	case ok.term && l.GraceMonths%p.step != 0:
-		c.add("loan.grace_months", "must be a whole number of periods (%d months each)", "должен быть кратен периоду платежей (%d мес.)", p.step)
+		c.add("loan.grace_months", Text{Ru: "должен быть кратен периоду платежей (%d мес.)", En: "must be a whole number of periods (%d months each)"}, p.step)
 	case ok.term:
 		p.graceN = l.GraceMonths / p.step
 	}
@@ -121,7 +121,7 @@ func (p *plan) checkDisbursements(c *checker, ok validFields) {
 			}
 			f := "loan.disbursements[" + strconv.Itoa(i) + "]"
 			if c.date(f+".date", d.Date) && span && (d.Date < p.issue || d.Date >= p.maturity) {
-				c.add(f+".date", "must be inside the term, from %s to before %s", "должна быть в пределах срока: с %s до %s", p.issue, p.maturity)
+				c.add(f+".date", Text{Ru: "должна быть в пределах срока: с %s до %s", En: "must be inside the term, from %s to before %s"}, p.issue, p.maturity)
 				allOK = false
 			}
 			if c.dec(f+".amount", d.Amount, decimal.Zero, maxAmount, MinorDigits, false) {
@@ -135,7 +135,7 @@ func (p *plan) checkDisbursements(c *checker, ok validFields) {
 			for _, d := range l.Disbursements {
 				dsum = dsum.Add(d.Amount)
 			}
-			c.add("loan.disbursements", "add up to %s, must add up to the amount %s", "в сумме %s, должны составлять сумму кредита %s", dsum.StringFixed(2), l.Amount.StringFixed(2))
+			c.add("loan.disbursements", Text{Ru: "в сумме %s, должны составлять сумму кредита %s", En: "add up to %s, must add up to the amount %s"}, dsum.StringFixed(2), l.Amount.StringFixed(2))
 		}
 	} else if ok.amount && len(l.Disbursements) == 0 {
 		p.draws = []draw{{p.issue, p.amount}}

@@ -25,20 +25,12 @@ const (
 // NumberError is why [ParseNumber] refused a text, with a message in
 // Russian and English that says what to write instead.
 type NumberError struct {
-	Kind   NumberErrorKind
-	Input  string
-	En, Ru string
+	Kind  NumberErrorKind
+	Input string
+	Text  // the message (e.In(lang))
 }
 
 func (e *NumberError) Error() string { return e.En }
-
-// Message returns the message in lang ("en", anything else is Russian).
-func (e *NumberError) Message(lang string) string {
-	if lang == "en" {
-		return e.En
-	}
-	return e.Ru
-}
 
 // Bounds of [ParseNumber], far outside any amount, rate or share the
 // calculator accepts; they keep every decimal cheap to compute with.
@@ -202,15 +194,15 @@ func groupHead(s string) bool {
 }
 
 func numberSyntax(s string) error {
-	return &NumberError{Kind: NumberSyntax, Input: s,
-		En: "not a number: write digits with a decimal point or comma, e.g. 1 000 000,50 or 1000000.50",
-		Ru: "не число: напишите цифры с десятичной запятой или точкой, например 1 000 000,50 или 1000000.50"}
+	return &NumberError{Kind: NumberSyntax, Input: s, Text: Text{
+		Ru: "не число: напишите цифры с десятичной запятой или точкой, например 1 000 000,50 или 1000000.50",
+		En: "not a number: write digits with a decimal point or comma, e.g. 1 000 000,50 or 1000000.50"}}
 }
 
 func numberRange(s string) error {
-	return &NumberError{Kind: NumberRange, Input: s,
-		En: "the number is too long (at most 38 significant digits and 30 decimals)",
-		Ru: "слишком длинное число (не более 38 значащих цифр и 30 знаков после запятой)"}
+	return &NumberError{Kind: NumberRange, Input: s, Text: Text{
+		Ru: "слишком длинное число (не более 38 значащих цифр и 30 знаков после запятой)",
+		En: "the number is too long (at most 38 significant digits and 30 decimals)"}}
 }
 
 // numberAmbiguous explains "5,000": head and tail are the digits around
@@ -226,7 +218,7 @@ func numberAmbiguous(s, head, tail string) error {
 		decEn, decRu = head+"."+frac, head+","+frac
 	}
 	in := strings.TrimSpace(s)
-	return &NumberError{Kind: NumberAmbiguous, Input: s,
-		En: "ambiguous: is \"" + in + "\" " + thousands + " or " + decEn + "? A comma before three digits may separate thousands or decimals; write " + thousands + " or " + decEn,
-		Ru: "неоднозначно: «" + in + "» — это " + thousands + " или " + decRu + "? Запятая перед тремя цифрами может отделять и тысячи, и дробную часть; напишите " + thousands + " или " + decRu}
+	return &NumberError{Kind: NumberAmbiguous, Input: s, Text: Text{
+		Ru: "неоднозначно: «" + in + "» — это " + thousands + " или " + decRu + "? Запятая перед тремя цифрами может отделять и тысячи, и дробную часть; напишите " + thousands + " или " + decRu,
+		En: "ambiguous: is \"" + in + "\" " + thousands + " or " + decEn + "? A comma before three digits may separate thousands or decimals; write " + thousands + " or " + decEn}}
 }

@@ -105,11 +105,11 @@ func TestParseNumberRefuses(t *testing.T) {
 	} {
 		_, err := calc.ParseNumber(c.in, c.lang)
 		var ne *calc.NumberError
-		if !errors.As(err, &ne) || ne.Kind != c.kind || !strings.Contains(ne.Message("en"), c.says) {
+		if !errors.As(err, &ne) || ne.Kind != c.kind || !strings.Contains(ne.In("en"), c.says) {
 			t.Errorf("ParseNumber(%q, %q) = %v; want kind %d saying %q", c.in, c.lang, err, c.kind, c.says)
 			continue
 		}
-		if ru := ne.Message("ru"); ru == "" || ru == ne.Message("en") {
+		if ru := ne.In("ru"); ru == "" || ru == ne.In("en") {
 			t.Errorf("ParseNumber(%q): no Russian message", c.in)
 		}
 	}
@@ -121,7 +121,7 @@ func ExampleParseNumber() {
 	} {
 		d, err := calc.ParseNumber(c.in, c.lang)
 		if err != nil {
-			fmt.Println(c.in, c.lang, "→", err.(*calc.NumberError).Message(c.lang))
+			fmt.Println(c.in, c.lang, "→", err.(*calc.NumberError).In(c.lang))
 			continue
 		}
 		fmt.Println(c.in, c.lang, "→", d)

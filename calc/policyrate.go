@@ -29,8 +29,7 @@ func (p *plan) resolveBase(c *checker, opt Options) {
 		if country == "" {
 			cc, ok := CurrencyCountry(p.currency)
 			if !ok {
-				c.add("subsidy.base_country", "the loan currency %s is not a member state's: name the state whose policy rate applies, or give subsidy.base_rates",
-					"валюта кредита %s не является валютой государства-члена: укажите государство, чья ключевая ставка применяется, или задайте subsidy.base_rates", p.currency)
+				c.add("subsidy.base_country", Text{Ru: "валюта кредита %s не является валютой государства-члена: укажите государство, чья ключевая ставка применяется, или задайте subsidy.base_rates", En: "the loan currency %s is not a member state's: name the state whose policy rate applies, or give subsidy.base_rates"}, p.currency)
 				return
 			}
 			country = cc
@@ -43,7 +42,7 @@ func (p *plan) resolveBase(c *checker, opt Options) {
 		tl = book.Timeline(country)
 	}
 	if tl.Empty() {
-		c.add("subsidy.base_rates", "no policy rate is known for %s: give subsidy.base_rates", "ставка для %s неизвестна: задайте subsidy.base_rates", p.baseCountry)
+		c.add("subsidy.base_rates", Text{Ru: "ставка для %s неизвестна: задайте subsidy.base_rates", En: "no policy rate is known for %s: give subsidy.base_rates"}, p.baseCountry)
 		return
 	}
 	p.baseSegs = tl.Segments(p.issue, p.maturity+1)

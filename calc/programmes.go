@@ -43,6 +43,9 @@ type Programme struct {
 	ForeignRule  *RuleParams `json:"foreign_currency_rule,omitempty"`
 }
 
+// Name returns the programme's name in both languages: p.Name().In(lang).
+func (p Programme) Name() Text { return Text{Ru: p.NameRu, En: p.NameEn} }
+
 // Conditions are a programme's eligibility conditions; a zero field is not
 // checked.
 type Conditions struct {

@@ -77,7 +77,7 @@ var (
 // header being line 1); up to 50 problems are reported at once.
 func ParseRateBook(r io.Reader) (*RateBook, error) {
 	var p problems
-	add := func(line int, col, en, ru string, args ...any) {
+	add := func(line int, col string, t Text, args ...any) {
 		if len(p.list) >= maxRateFileProblems {
 			return
 		}
@@ -85,7 +85,7 @@ func ParseRateBook(r io.Reader) (*RateBook, error) {
 		if col != "" {
 			place += ", column " + col
 		}
-		p.add(place, en, ru, args...)
+		p.add(place, t, args...)
 	}
 	fail := func() error {
 		err := p.err().(*Error)
@@ -100,7 +100,10 @@ func ParseRateBook(r io.Reader) (*RateBook, error) {
 	header, err := cr.Read()
 	if err != nil {
 		if errors.Is(err, io.EOF) {
-			p.add("line 1", "the file is empty: a header row is required", "файл пуст: нужна строка заголовка")
+			p.add("line 1", Text{
+				Ru: "файл пуст: нужна строка заголовка",
+				En: "the file is empty: a header row is required",
+			})
 		} else {
 			addCSVError(&p, err)
 		}
@@ -117,15 +120,20 @@ func ParseRateBook(r io.Reader) (*RateBook, error) {
 			continue
 		}
 		if _, dup := cols[h]; dup {
-			add(1, h, "the column appears twice in the header", "столбец указан в заголовке дважды")
+			add(1, h, Text{
+				Ru: "столбец указан в заголовке дважды",
+				En: "the column appears twice in the header",
+			})
 			continue
 		}
 		cols[h] = i
 	}
 	for _, c := range rateBookRequired {
 		if _, ok := cols[c]; !ok {
-			add(1, c, "the header has no such column; required columns are %s",
-				"в заголовке нет такого столбца; обязательные столбцы: %s", strings.Join(rateBookRequired, ", "))
+			add(1, c, Text{
+				Ru: "в заголовке нет такого столбца; обязательные столбцы: %s",
+				En: "the header has no such column; required columns are %s",
+			}, strings.Join(rateBookRequired, ", "))
 		}
 	}
 	if len(p.list) > 0 {
@@ -151,7 +159,10 @@ func ParseRateBook(r io.Reader) (*RateBook, error) {
 		line, _ := cr.FieldPos(0)
 		nrows++
 		if len(rec) != width {
-			add(line, "", "the row has %d fields, the header %d", "в строке %d полей, в заголовке %d", len(rec), width)
+			add(line, "", Text{
+				Ru: "в строке %d полей, в заголовке %d",
+				En: "the row has %d fields, the header %d",
+			}, len(rec), width)
 			continue
 		}
 		field := func(col string) (string, int, bool) {
@@ -168,14 +179,16 @@ func ParseRateBook(r io.Reader) (*RateBook, error) {
 		s, l, _ := field(rateColCountry)
 		row.Country = strings.ToUpper(s)
 		if !slices.Contains(MemberStates, row.Country) {
-			add(l, rateColCountry, "%q is not a member state; use AM, BY, KZ, KG or RU",
-				"%q не государство-член; допустимы AM, BY, KZ, KG, RU", s)
+			add(l, rateColCountry, Text{
+				Ru: "%q не государство-член; допустимы AM, BY, KZ, KG, RU",
+				En: "%q is not a member state; use AM, BY, KZ, KG or RU",
+			}, s)
 			ok = false
 		}
 
 		s, l, _ = field(rateColEffective)
 		if d, err := ParseDate(s); err != nil {
-			add(l, rateColEffective, "%q is not a date YYYY-MM-DD", "%q не дата ГГГГ-ММ-ДД", s)
+			add(l, rateColEffective, Text{Ru: "%q не дата ГГГГ-ММ-ДД", En: "%q is not a date YYYY-MM-DD"}, s)
 			ok = false
 		} else {
 			row.Effective = d
@@ -186,11 +199,13 @@ func ParseRateBook(r io.Reader) (*RateBook, error) {
 			v, err := decimal.NewFromString(s)
 			switch {
 			case err != nil:
-				add(l, rateColRate, "%q is not a number; leave the cell empty for a gap",
-					"%q не число; для пробела оставьте ячейку пустой", s)
+				add(l, rateColRate, Text{
+					Ru: "%q не число; для пробела оставьте ячейку пустой",
+					En: "%q is not a number; leave the cell empty for a gap",
+				}, s)
 				ok = false
 			case v.Sign() < 0 || v.GreaterThan(maxPolicyRate):
-				add(l, rateColRate, "%s is outside 0..100 percent", "%s вне диапазона 0..100 %%", s)
+				add(l, rateColRate, Text{Ru: "%s вне диапазона 0..100 %%", En: "%s is outside 0..100 percent"}, s)
 				ok = false
 			default:
 				row.Rate = &v
@@ -199,7 +214,7 @@ func ParseRateBook(r io.Reader) (*RateBook, error) {
 
 		if s, l, present := field(rateColDecision); present && s != "" {
 			if d, err := ParseDate(s); err != nil {
-				add(l, rateColDecision, "%q is not a date YYYY-MM-DD", "%q не дата ГГГГ-ММ-ДД", s)
+				add(l, rateColDecision, Text{Ru: "%q не дата ГГГГ-ММ-ДД", En: "%q is not a date YYYY-MM-DD"}, s)
 				ok = false
 			} else {
 				row.Decision = &d
@@ -207,7 +222,7 @@ func ParseRateBook(r io.Reader) (*RateBook, error) {
 		}
 		if s, l, present := field(rateColChecked); present && s != "" {
 			if d, err := ParseDate(s); err != nil {
-				add(l, rateColChecked, "%q is not a date YYYY-MM-DD", "%q не дата ГГГГ-ММ-ДД", s)
+				add(l, rateColChecked, Text{Ru: "%q не дата ГГГГ-ММ-ДД", En: "%q is not a date YYYY-MM-DD"}, s)
 				ok = false
 			} else {
 				row.Checked = &d
@@ -223,7 +238,10 @@ func ParseRateBook(r io.Reader) (*RateBook, error) {
 		k := key{row.Country, row.Effective}
 		if prev, dup := seen[k]; dup {
 			_, l, _ := field(rateColEffective)
-			add(l, rateColEffective, "%s %s repeats line %d", "%s %s повторяет строку %d", row.Country, row.Effective, prev)
+			add(l, rateColEffective, Text{
+				Ru: "%s %s повторяет строку %d",
+				En: "%s %s repeats line %d",
+			}, row.Country, row.Effective, prev)
 			continue
 		}
 		seen[k] = line
@@ -233,7 +251,10 @@ func ParseRateBook(r io.Reader) (*RateBook, error) {
 		return nil, fail()
 	}
 	if nrows == 0 {
-		p.add("line 2", "the file has a header but no rows", "в файле есть заголовок, но нет строк")
+		p.add("line 2", Text{
+			Ru: "в файле есть заголовок, но нет строк",
+			En: "the file has a header but no rows",
+		})
 		return nil, fail()
 	}
 	for c, rows := range b.rows {
@@ -251,14 +272,16 @@ func addCSVError(p *problems, err error) {
 	if errors.As(err, &pe) {
 		place := fmt.Sprintf("line %d, column %d", pe.Line, pe.Column)
 		if pe.StartLine != pe.Line {
-			p.add(place, "malformed CSV: %v (the record starts on line %d)",
-				"неверный формат CSV: %v (запись начинается в строке %d)", pe.Err, pe.StartLine)
+			p.add(place, Text{
+				Ru: "неверный формат CSV: %v (запись начинается в строке %d)",
+				En: "malformed CSV: %v (the record starts on line %d)",
+			}, pe.Err, pe.StartLine)
 			return
 		}
-		p.add(place, "malformed CSV: %v", "неверный формат CSV: %v", pe.Err)
+		p.add(place, Text{Ru: "неверный формат CSV: %v", En: "malformed CSV: %v"}, pe.Err)
 		return
 	}
-	p.add("file", "cannot read the file: %v", "не удалось прочитать файл: %v", err)
+	p.add("file", Text{Ru: "не удалось прочитать файл: %v", En: "cannot read the file: %v"}, err)
 }
 
 // splitSources splits a source cell at ";", trims the entries and drops

@@ -203,9 +203,12 @@ func Reconcile(req *ReconcileRequest, opt Options) (*Reconciliation, error) {
 	var given [nFields]bool
 	switch n := len(req.BankSchedule); {
 	case n == 0:
-		c.add("bank_schedule", "required: at least one row", "обязательное поле: хотя бы одна строка")
+		c.add("bank_schedule", Text{
+			Ru: "обязательное поле: хотя бы одна строка",
+			En: "required: at least one row",
+		})
 	case n > MaxBankRows:
-		c.add("bank_schedule", "at most %d rows", "не более %d строк", MaxBankRows)
+		c.add("bank_schedule", Text{Ru: "не более %d строк", En: "at most %d rows"}, MaxBankRows)
 	default:
 		seen := make(map[Date]int, n)
 		for i, b := range req.BankSchedule {
@@ -213,7 +216,10 @@ func Reconcile(req *ReconcileRequest, opt Options) (*Reconciliation, error) {
 			r := reconRow{date: b.Date}
 			if c.date(f("date"), b.Date) {
 				if j, dup := seen[b.Date]; dup {
-					c.add(f("date"), "the date %s is also in row %d", "дата %s уже есть в строке %d", b.Date, j+1)
+					c.add(f("date"), Text{
+						Ru: "дата %s уже есть в строке %d",
+						En: "the date %s is also in row %d",
+					}, b.Date, j+1)
 				}
 				seen[b.Date] = i
 			}

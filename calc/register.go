@@ -83,14 +83,17 @@ func Register(req *RegisterRequest, opt Options) (*RegisterResult, error) {
 	pr := req.Period
 	pOK := c.date("period.from", pr.From) && c.date("period.to", pr.To)
 	if pOK && pr.To <= pr.From {
-		c.add("period.to", "must be after period.from", "должна быть позже period.from")
+		c.add("period.to", Text{Ru: "должна быть позже period.from", En: "must be after period.from"})
 		pOK = false
 	}
 	switch {
 	case len(req.Loans) == 0:
-		c.add("loans", "required: at least one loan", "обязательное поле: хотя бы один кредит")
+		c.add("loans", Text{
+			Ru: "обязательное поле: хотя бы один кредит",
+			En: "required: at least one loan",
+		})
 	case len(req.Loans) > MaxRegisterLoans:
-		c.add("loans", "at most %d loans", "не более %d кредитов", MaxRegisterLoans)
+		c.add("loans", Text{Ru: "не более %d кредитов", En: "at most %d loans"}, MaxRegisterLoans)
 	}
 	if req.Lang != "" && req.Lang != "ru" && req.Lang != "en" {
 		c.enum("lang", req.Lang, []string{"ru", "en"})
@@ -101,15 +104,24 @@ func Register(req *RegisterRequest, opt Options) (*RegisterResult, error) {
 		f := "loans[" + strconv.Itoa(i) + "]"
 		switch prev, dup := ids[l.ID]; {
 		case l.ID == "":
-			c.add(f+".id", "required: the loan's id in the register", "обязательное поле: идентификатор кредита в реестре")
+			c.add(f+".id", Text{
+				Ru: "обязательное поле: идентификатор кредита в реестре",
+				En: "required: the loan's id in the register",
+			})
 		case dup:
-			c.add(f+".id", "the id %q is also loans[%d]'s", "идентификатор %q уже у loans[%d]", l.ID, prev)
+			c.add(f+".id", Text{
+				Ru: "идентификатор %q уже у loans[%d]",
+				En: "the id %q is also loans[%d]'s",
+			}, l.ID, prev)
 		default:
 			ids[l.ID] = i
 		}
 		cl := &l.Claims
 		if cl.From != 0 || cl.To != 0 || len(cl.Periods) > 0 {
-			c.add(f+".claims", "the register's period sets the periods: give only claims.frequency", "периоды задаёт период реестра: укажите только claims.frequency")
+			c.add(f+".claims", Text{
+				Ru: "периоды задаёт период реестра: укажите только claims.frequency",
+				En: "the register's period sets the periods: give only claims.frequency",
+			})
 		}
 		if cl.Frequency != "" {
 			c.enum(f+".claims.frequency", cl.Frequency, []string{"monthly", "quarterly"})

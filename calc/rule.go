@@ -100,7 +100,7 @@ func (p *plan) resolveRuleTerms(c *checker, r *RuleParams) {
 		return
 	}
 	if len(o.Steps) > maxRuleSteps {
-		c.add("subsidy.rule.steps", "at most %d steps", "не более %d ступеней", maxRuleSteps)
+		c.add("subsidy.rule.steps", Text{Ru: "не более %d ступеней", En: "at most %d steps"}, maxRuleSteps)
 		return
 	}
 	ok := true
@@ -109,10 +109,16 @@ func (p *plan) resolveRuleTerms(c *checker, r *RuleParams) {
 		f := "subsidy.rule.steps[" + strconv.Itoa(i) + "]"
 		switch {
 		case s.FromYear < 2 || s.FromYear > 50:
-			c.add(f+".from_year", "must be a loan year from 2 to 50", "должен быть годом кредита от 2 до 50")
+			c.add(f+".from_year", Text{
+				Ru: "должен быть годом кредита от 2 до 50",
+				En: "must be a loan year from 2 to 50",
+			})
 			ok = false
 		case s.FromYear <= prev:
-			c.add(f+".from_year", "must be after the previous step's year %d", "должен быть позже года предыдущей ступени (%d)", prev)
+			c.add(f+".from_year", Text{
+				Ru: "должен быть позже года предыдущей ступени (%d)",
+				En: "must be after the previous step's year %d",
+			}, prev)
 			ok = false
 		default:
 			prev = s.FromYear
@@ -128,8 +134,10 @@ func (p *plan) resolveRuleTerms(c *checker, r *RuleParams) {
 		dec("borrower_floor", s.BorrowerFloor, decimal.Zero, hundred)
 		dec("floor_base_share", s.FloorBaseShare, decimal.Zero, decimal.NewFromInt(10))
 		if s.BaseShare == nil && s.PlusPoints == nil && s.MinusLoan == nil && s.LoanShare == nil && s.BorrowerFloor == nil && s.FloorBaseShare == nil {
-			c.add(f, "a step must change at least one term (base_share, plus_points, minus_loan, loan_share, borrower_floor, floor_base_share)",
-				"ступень должна менять хотя бы один член (base_share, plus_points, minus_loan, loan_share, borrower_floor, floor_base_share)")
+			c.add(f, Text{
+				Ru: "ступень должна менять хотя бы один член (base_share, plus_points, minus_loan, loan_share, borrower_floor, floor_base_share)",
+				En: "a step must change at least one term (base_share, plus_points, minus_loan, loan_share, borrower_floor, floor_base_share)",
+			})
 			ok = false
 		}
 	}

@@ -146,14 +146,17 @@ func (p *plan) checkScenarios(c *checker) {
 			s := ref.Scenario
 			name = s.Name
 			if s.Name == "" || len(s.Name) > 64 {
-				c.add(f+".name", "required; at most 64 characters", "обязательное поле; не более 64 символов")
+				c.add(f+".name", Text{
+					Ru: "обязательное поле; не более 64 символов",
+					En: "required; at most 64 characters",
+				})
 			}
 			c.enum(f+".country", s.Country, MemberStates)
 			switch {
 			case len(s.Years) == 0 && len(s.Points) == 0:
-				c.add(f, "give years or points", "задайте years или points")
+				c.add(f, Text{Ru: "задайте years или points", En: "give years or points"})
 			case len(s.Years) > 0 && len(s.Points) > 0:
-				c.add(f, "give years or points, not both", "задайте years или points, но не оба")
+				c.add(f, Text{Ru: "задайте years или points, но не оба", En: "give years or points, not both"})
 			}
 			years := s.Years
 			if !c.within(f+".years", len(years), MaxScenarioYears) {
@@ -163,9 +166,9 @@ func (p *plan) checkScenarios(c *checker) {
 			for j, y := range years {
 				g := f + ".years[" + strconv.Itoa(j) + "]"
 				if y.Year < 1990 || y.Year > 2100 {
-					c.add(g+".year", "must be 1990 to 2100", "должен быть от 1990 до 2100")
+					c.add(g+".year", Text{Ru: "должен быть от 1990 до 2100", En: "must be 1990 to 2100"})
 				} else if seen[y.Year] {
-					c.add(g+".year", "duplicate year %d", "год %d повторяется", y.Year)
+					c.add(g+".year", Text{Ru: "год %d повторяется", En: "duplicate year %d"}, y.Year)
 				}
 				seen[y.Year] = true
 				c.dec(g+".rate", y.Rate, decimal.Zero, hundred, maxRateDigits, true)
@@ -175,7 +178,7 @@ func (p *plan) checkScenarios(c *checker) {
 			}
 		}
 		if slices.Contains(names, name) {
-			c.add(f, "scenario %q is asked for twice", "сценарий %q указан дважды", name)
+			c.add(f, Text{Ru: "сценарий %q указан дважды", En: "scenario %q is asked for twice"}, name)
 		}
 		names = append(names, name)
 	}

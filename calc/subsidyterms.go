@@ -19,12 +19,12 @@ func (p *plan) checkProgramme(c *checker, opt Options) bool {
 		p.prog = *opt.programme
 		return true
 	case id == "":
-		c.add("subsidy.programme", "required; one of: %s", "обязательное поле; допустимые значения: %s", strings.Join(ProgrammeIDs(), ", "))
+		c.add("subsidy.programme", Text{Ru: "обязательное поле; допустимые значения: %s", En: "required; one of: %s"}, strings.Join(ProgrammeIDs(), ", "))
 		return false
 	}
 	pr, ok := LookupProgramme(id)
 	if !ok {
-		c.add("subsidy.programme", "unknown programme %q; allowed: %s", "неизвестная программа %q; допустимые: %s", id, strings.Join(ProgrammeIDs(), ", "))
+		c.add("subsidy.programme", Text{Ru: "неизвестная программа %q; допустимые: %s", En: "unknown programme %q; allowed: %s"}, id, strings.Join(ProgrammeIDs(), ", "))
 		return false
 	}
 	p.prog = pr
@@ -77,8 +77,7 @@ func (p *plan) resolveRule(c *checker) {
 		r.BaseFixing = FixDaily
 	}
 	if !ruleHasTerm(r) {
-		c.add("subsidy.rule", "the %s programme needs at least one term of the rate rule (base_share, plus_points, loan_share, borrower_floor)",
-			"для программы %s нужен хотя бы один член формулы ставки (base_share, plus_points, loan_share, borrower_floor)", p.prog.ID)
+		c.add("subsidy.rule", Text{Ru: "для программы %s нужен хотя бы один член формулы ставки (base_share, plus_points, loan_share, borrower_floor)", En: "the %s programme needs at least one term of the rate rule (base_share, plus_points, loan_share, borrower_floor)"}, p.prog.ID)
 	}
 	p.rule = r
 	p.rateRule = newRateRule(r)
@@ -102,18 +101,18 @@ func (p *plan) resolveRule(c *checker) {
 func (p *plan) checkWindow(c *checker, ok validFields) {
 	s := &p.req.Subsidy
 	if s.MaxTermMonths != nil && (*s.MaxTermMonths < 1 || *s.MaxTermMonths > 600) {
-		c.add("subsidy.max_term_months", "must be 1 to 600 months", "должен быть от 1 до 600 месяцев")
+		c.add("subsidy.max_term_months", Text{Ru: "должен быть от 1 до 600 месяцев", En: "must be 1 to 600 months"})
 	}
 	if s.Start != nil {
 		if c.date("subsidy.start", *s.Start) && ok.span && (*s.Start < p.issue || *s.Start > p.maturity) {
-			c.add("subsidy.start", "must be inside the loan term %s to %s", "должна быть в пределах срока кредита: %s – %s", p.issue, p.maturity)
+			c.add("subsidy.start", Text{Ru: "должна быть в пределах срока кредита: %s – %s", En: "must be inside the loan term %s to %s"}, p.issue, p.maturity)
 		}
 	}
 	if s.End != nil && c.date("subsidy.end", *s.End) {
 		if s.Start != nil && *s.End <= *s.Start {
-			c.add("subsidy.end", "must be after subsidy.start", "должна быть позже subsidy.start")
+			c.add("subsidy.end", Text{Ru: "должна быть позже subsidy.start", En: "must be after subsidy.start"})
 		} else if ok.span && *s.End <= p.issue {
-			c.add("subsidy.end", "must be after the issue date %s", "должна быть позже даты выдачи %s", p.issue)
+			c.add("subsidy.end", Text{Ru: "должна быть позже даты выдачи %s", En: "must be after the issue date %s"}, p.issue)
 		}
 	}
 }

@@ -88,23 +88,26 @@ func dateOK(d Date) bool { return d >= minDate && d <= maxDate }
 
 func (c *checker) dec(field string, v decimal.Decimal, lo, hi decimal.Decimal, places int32, loIncl bool) bool {
 	if !sane(v) {
-		c.add(field, "number out of range", "число вне допустимого диапазона")
+		c.add(field, Text{Ru: "число вне допустимого диапазона", En: "number out of range"})
 		return false
 	}
 	if loIncl && decCmp(v, lo) < 0 {
-		c.add(field, "must be at least %s", "должно быть не меньше %s", lo.String())
+		c.add(field, Text{Ru: "должно быть не меньше %s", En: "must be at least %s"}, lo.String())
 		return false
 	}
 	if !loIncl && decCmp(v, lo) <= 0 {
-		c.add(field, "must be greater than %s", "должно быть больше %s", lo.String())
+		c.add(field, Text{Ru: "должно быть больше %s", En: "must be greater than %s"}, lo.String())
 		return false
 	}
 	if decCmp(v, hi) > 0 {
-		c.add(field, "must be at most %s", "должно быть не больше %s", hi.String())
+		c.add(field, Text{Ru: "должно быть не больше %s", En: "must be at most %s"}, hi.String())
 		return false
 	}
 	if places >= 0 && v.Exponent() < -places && !v.Equal(v.Truncate(places)) {
-		c.add(field, "at most %d decimal places", "не более %d знаков после запятой", places)
+		c.add(field, Text{
+			Ru: "не более %d знаков после запятой",
+			En: "at most %d decimal places",
+		}, places)
 		return false
 	}
 	return true
@@ -113,9 +116,12 @@ func (c *checker) dec(field string, v decimal.Decimal, lo, hi decimal.Decimal, p
 func (c *checker) date(field string, d Date) bool {
 	if d < minDate || d > maxDate {
 		if d == 0 {
-			c.add(field, "required (YYYY-MM-DD)", "обязательное поле (ГГГГ-ММ-ДД)")
+			c.add(field, Text{Ru: "обязательное поле (ГГГГ-ММ-ДД)", En: "required (YYYY-MM-DD)"})
 		} else {
-			c.add(field, "must be between 1990-01-01 and 2100-12-31", "должна быть между 01.01.1990 и 31.12.2100")
+			c.add(field, Text{
+				Ru: "должна быть между 01.01.1990 и 31.12.2100",
+				En: "must be between 1990-01-01 and 2100-12-31",
+			})
 		}
 		return false
 	}
@@ -128,9 +134,15 @@ func (c *checker) enum(field, v string, allowed []string) bool {
 	}
 	all := strings.Join(allowed, ", ")
 	if v == "" {
-		c.add(field, "required; one of: %s", "обязательное поле; допустимые значения: %s", all)
+		c.add(field, Text{
+			Ru: "обязательное поле; допустимые значения: %s",
+			En: "required; one of: %s",
+		}, all)
 	} else {
-		c.add(field, "unknown value %q; allowed: %s", "неизвестное значение %q; допустимые: %s", v, all)
+		c.add(field, Text{
+			Ru: "неизвестное значение %q; допустимые: %s",
+			En: "unknown value %q; allowed: %s",
+		}, v, all)
 	}
 	return false
 }
@@ -138,7 +150,10 @@ func (c *checker) enum(field, v string, allowed []string) bool {
 // shares checks a list of percentage shares adding up to 100.
 func (c *checker) sharesSum(field string, sum decimal.Decimal, ok bool) {
 	if ok && !sum.Equal(hundred) {
-		c.add(field, "shares add up to %s, must add up to 100", "сумма долей %s, должна быть 100", sum.String())
+		c.add(field, Text{
+			Ru: "сумма долей %s, должна быть 100",
+			En: "shares add up to %s, must add up to 100",
+		}, sum.String())
 	}
 }
 
@@ -166,10 +181,10 @@ func (c *checker) ratePath(field string, pts []RatePoint, lo, hi Date) {
 		f := field + "[" + strconv.Itoa(i) + "]"
 		if c.date(f+".date", p.Date) {
 			if p.Date < lo || p.Date > hi {
-				c.add(f+".date", "must be between %s and %s", "должна быть между %s и %s", lo, hi)
+				c.add(f+".date", Text{Ru: "должна быть между %s и %s", En: "must be between %s and %s"}, lo, hi)
 			}
 			if dup {
-				c.add(f+".date", "duplicate date %s", "дата %s повторяется", p.Date)
+				c.add(f+".date", Text{Ru: "дата %s повторяется", En: "duplicate date %s"}, p.Date)
 			}
 		}
 		c.dec(f+".rate", p.Rate, decimal.Zero, hundred, maxRateDigits, true)

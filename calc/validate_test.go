@@ -473,7 +473,7 @@ func TestValidateRefuses(t *testing.T) {
 				if hasCyrillic(f.En) {
 					t.Errorf("%s: English message %q has Cyrillic", f.Field, f.En)
 				}
-				if f.Message("en") != f.En || f.Message("") != f.Ru || f.Message("ru") != f.Ru {
+				if f.In("en") != f.En || f.In("") != f.Ru || f.In("ru") != f.Ru {
 					t.Errorf("%s: Message(lang) does not pick the language", f.Field)
 				}
 				if !slices.Contains(tc.want, f.Field) {

@@ -125,10 +125,10 @@ func (s *Server) batchRoutes(api fiber.Router, pages fiber.Router) {
 				return nil
 			case errors.Is(err, batch.ErrDiskFull):
 				s.log.Error("not ready: batch data directory", slog.String("error", err.Error()))
-				return errors.New(tr(langOf(ctx), "", "на диске каталога данных недостаточно места", "the data directory's disk is full") + ": " + err.Error())
+				return errors.New(calc.Text{Ru: "на диске каталога данных недостаточно места", En: "the data directory's disk is full"}.In(langOf(ctx)) + ": " + err.Error())
 			}
 			s.log.Error("not ready: batch data directory", slog.String("error", err.Error()))
-			return errors.New(tr(langOf(ctx), "", "каталог данных недоступен для записи", "the data directory cannot be written"))
+			return errors.New(calc.Text{Ru: "каталог данных недоступен для записи", En: "the data directory cannot be written"}.In(langOf(ctx)))
 		})
 	}
 
@@ -157,11 +157,9 @@ func (h *batchHandlers) manager(lang string) (*batch.Manager, error) {
 // batch routes and for /readyz.
 func unavailableReason(err error, lang string) string {
 	if errors.Is(err, batch.ErrLocked) {
-		return tr(lang, "", "пакетные расчёты недоступны: каталог данных занят другим процессом сервиса",
-			"batch runs are unavailable: the data directory is in use by another process of the service")
+		return calc.Text{Ru: "пакетные расчёты недоступны: каталог данных занят другим процессом сервиса", En: "batch runs are unavailable: the data directory is in use by another process of the service"}.In(lang)
 	}
-	return tr(lang, "", "пакетные расчёты недоступны: каталог данных не удалось открыть (подробности в журнале сервера)",
-		"batch runs are unavailable: the data directory could not be opened (see the server log)")
+	return calc.Text{Ru: "пакетные расчёты недоступны: каталог данных не удалось открыть (подробности в журнале сервера)", En: "batch runs are unavailable: the data directory could not be opened (see the server log)"}.In(lang)
 }
 
 // template is GET /api/v1/batches/template.xlsx.
@@ -183,30 +181,28 @@ func jobError(err error, lang string) error {
 	switch {
 	case errors.Is(err, batch.ErrNotFound):
 		return NewProblem(http.StatusNotFound, TypeBlank, lang,
-			tr(lang, "", "нет такого пакетного задания (или срок его хранения истёк)", "no such batch job (or it has expired)"))
+			calc.Text{Ru: "нет такого пакетного задания (или срок его хранения истёк)", En: "no such batch job (or it has expired)"}.In(lang))
 	case errors.Is(err, batch.ErrChecksBusy):
 		return &retryProblem{NewProblem(http.StatusServiceUnavailable, TypeOverloaded, lang,
-			tr(lang, "", "сейчас проверяется слишком много загруженных файлов; повторите через несколько секунд",
-				"too many uploaded files are being checked right now; retry in a few seconds"))}
+			calc.Text{Ru: "сейчас проверяется слишком много загруженных файлов; повторите через несколько секунд", En: "too many uploaded files are being checked right now; retry in a few seconds"}.In(lang))}
 	case errors.Is(err, batch.ErrBusy):
 		return &retryProblem{NewProblem(http.StatusServiceUnavailable, TypeOverloaded, lang,
-			tr(lang, "", "слишком много заданий в очереди; повторите позже", "too many jobs are waiting; retry later"))}
+			calc.Text{Ru: "слишком много заданий в очереди; повторите позже", En: "too many jobs are waiting; retry later"}.In(lang))}
 	case errors.Is(err, batch.ErrFinished):
 		return NewProblem(http.StatusConflict, TypeBlank, lang,
-			tr(lang, "", "задание уже завершено: отменять нечего", "the job has already finished: there is nothing to cancel"))
+			calc.Text{Ru: "задание уже завершено: отменять нечего", En: "the job has already finished: there is nothing to cancel"}.In(lang))
 	case errors.Is(err, batch.ErrClosed):
 		return &retryProblem{NewProblem(http.StatusServiceUnavailable, TypeOverloaded, lang,
-			tr(lang, "", "сервис останавливается; повторите позже", "the service is shutting down; retry later"))}
+			calc.Text{Ru: "сервис останавливается; повторите позже", En: "the service is shutting down; retry later"}.In(lang))}
 	case errors.Is(err, batch.ErrDiskFull):
 		return NewProblem(http.StatusInsufficientStorage, TypeBlank, lang,
-			tr(lang, "", "на диске сервера недостаточно места для загрузки; повторите позже",
-				"the server's disk has too little free space for the upload; retry later"))
+			calc.Text{Ru: "на диске сервера недостаточно места для загрузки; повторите позже", En: "the server's disk has too little free space for the upload; retry later"}.In(lang))
 	case errors.Is(err, errBodyTooLarge), errors.Is(err, batch.ErrTooLarge):
 		return NewProblem(http.StatusRequestEntityTooLarge, TypeBlank, lang,
-			tr(lang, "", "файл больше допустимого размера", "the file exceeds the size limit"))
+			calc.Text{Ru: "файл больше допустимого размера", En: "the file exceeds the size limit"}.In(lang))
 	case errors.As(err, &ie):
-		p := NewProblem(http.StatusUnprocessableEntity, TypeInvalid, lang, ie.Message(lang))
-		p.Errors = []FieldProblem{{Field: "file", Message: ie.Message(lang)}}
+		p := NewProblem(http.StatusUnprocessableEntity, TypeInvalid, lang, ie.In(lang))
+		p.Errors = []FieldProblem{{Field: "file", Message: ie.In(lang)}}
 		return p
 	}
 	return err
@@ -236,14 +232,14 @@ func (h *batchHandlers) upload(c *fiber.Ctx, m *batch.Manager, lang string) (*ba
 	boundary := string(c.Request().Header.MultipartFormBoundary())
 	if !strings.HasPrefix(strings.ToLower(ct), fiber.MIMEMultipartForm) || boundary == "" {
 		return nil, p, NewProblem(http.StatusUnsupportedMediaType, TypeMalformed, lang,
-			tr(lang, "", "отправьте файл как multipart/form-data в поле file", "send the file as multipart/form-data in the field file"))
+			calc.Text{Ru: "отправьте файл как multipart/form-data в поле file", En: "send the file as multipart/form-data in the field file"}.In(lang))
 	}
 	broken := func(err error) error {
 		if errors.Is(err, errBodyTooLarge) || errors.Is(err, batch.ErrTooLarge) || errors.Is(err, batch.ErrDiskFull) {
 			return jobError(err, lang)
 		}
 		return NewProblem(http.StatusBadRequest, TypeMalformed, lang,
-			tr(lang, "", "форма multipart/form-data повреждена или оборвана", "the multipart/form-data body is broken or cut short"))
+			calc.Text{Ru: "форма multipart/form-data повреждена или оборвана", En: "the multipart/form-data body is broken or cut short"}.In(lang))
 	}
 	body := uploadBody(c)
 	mr := multipart.NewReader(body, boundary)
@@ -319,8 +315,8 @@ func (h *batchHandlers) upload(c *fiber.Ctx, m *batch.Manager, lang string) (*ba
 	}
 	if u == nil {
 		pr := NewProblem(http.StatusBadRequest, TypeMalformed, lang,
-			tr(lang, "", "нет файла: отправьте его в поле file", "no file: send it in the field file"))
-		pr.Errors = []FieldProblem{{Field: "file", Message: tr(lang, "", "обязательное поле", "required")}}
+			calc.Text{Ru: "нет файла: отправьте его в поле file", En: "no file: send it in the field file"}.In(lang))
+		pr.Errors = []FieldProblem{{Field: "file", Message: calc.Text{Ru: "обязательное поле", En: "required"}.In(lang)}}
 		return fail(pr)
 	}
 	return u, p, nil
@@ -402,7 +398,7 @@ func (h *batchHandlers) report(c *fiber.Ctx) error {
 	f, err := m.ReportIn(id, want)
 	if errors.Is(err, batch.ErrNotReady) {
 		return NewProblem(http.StatusConflict, TypeBlank, lang,
-			tr(lang, "", "отчёт ещё не готов или задание завершилось ошибкой: см. статус задания", "the report is not ready or the job failed: see the job's status"))
+			calc.Text{Ru: "отчёт ещё не готов или задание завершилось ошибкой: см. статус задания", En: "the report is not ready or the job failed: see the job's status"}.In(lang))
 	}
 	if err != nil {
 		return h.fail(c, err, lang)
@@ -629,7 +625,7 @@ func newJobView(j *batch.Job, lang string) *jobView {
 		Created: j.Created, Started: j.Started, Finished: j.Finished,
 	}
 	if p, ok := calc.LookupProgramme(j.Params.Programme); ok {
-		v.ProgrammeName = programmeName(p, lang)
+		v.ProgrammeName = p.Name().In(lang)
 	}
 	if strings.TrimSpace(j.Params.AnnualBudget) != "" && v.Allocation == "" {
 		v.Allocation = calc.ProRata
@@ -666,11 +662,11 @@ func newJobView(j *batch.Job, lang string) *jobView {
 			v.Summary.IneligibleBy = append(v.Summary.IneligibleBy, jobCheckCount{Code: c, Name: report.CheckName(c, lang), Loans: o.IneligibleBy[c]})
 		}
 		for _, w := range o.Warnings {
-			v.Warnings = append(v.Warnings, w.Message(lang))
+			v.Warnings = append(v.Warnings, w.In(lang))
 		}
 		v.ErrorsOmitted = o.ErrorsOmitted
 		for _, e := range o.Errors {
-			v.Errors = append(v.Errors, jobRowProblem{Row: e.Row, ID: e.ID, Column: e.Column, Message: batch.Message{En: e.En, Ru: e.Ru}.In(lang)})
+			v.Errors = append(v.Errors, jobRowProblem{Row: e.Row, ID: e.ID, Column: e.Column, Message: batch.Message{Ru: e.Ru, En: e.En}.In(lang)})
 		}
 		// The engine's messages are in the job's language.
 		same := report.Lang(lang) == report.Lang(j.Params.Lang)
@@ -761,17 +757,14 @@ func (h *batchHandlers) formPage(lang string, v batch.Params, errs []string) bat
 	p.Limits = fmt.Sprintf(T(lang, "batch.limits"), calc.GroupDigits(strconv.Itoa(rows), lang != LangEn), h.s.cfg.UploadLimit>>20)
 	p.Programmes = append(p.Programmes, option{Value: "", Label: T(lang, "batch.programme.file"), Selected: v.Programme == ""})
 	for _, pr := range calc.Programmes() {
-		p.Programmes = append(p.Programmes, option{Value: pr.ID, Label: programmeName(pr, lang), Selected: v.Programme == pr.ID})
+		p.Programmes = append(p.Programmes, option{Value: pr.ID, Label: pr.Name().In(lang), Selected: v.Programme == pr.ID})
 	}
 	p.ScenarioOptions = scenarioOptions(v.Scenarios)
 	for _, a := range []string{calc.ProRata, calc.FirstCome} {
 		p.Allocations = append(p.Allocations, option{Value: a, Label: T(lang, "batch.allocation."+a), Selected: v.Allocation == a})
 	}
 	for _, c := range report.Columns() {
-		help := c.HelpRu
-		if lang == LangEn {
-			help = c.HelpEn
-		}
+		help := calc.Text{Ru: c.HelpRu, En: c.HelpEn}.In(lang)
 		p.Columns = append(p.Columns, batchColumn{Label: c.Label(lang), Key: c.Key, Help: help, Required: c.Required})
 	}
 	return p
@@ -820,7 +813,7 @@ func (h *batchHandlers) pageUpload(c *fiber.Ctx) error {
 	check := p
 	if _, cerr := check.Check(); errors.As(cerr, &ce) {
 		for _, f := range ce.Fields {
-			add(f.Field, f.Message(lang))
+			add(f.Field, f.In(lang))
 		}
 	}
 	status := http.StatusUnprocessableEntity
@@ -849,7 +842,7 @@ func (h *batchHandlers) pageUpload(c *fiber.Ctx) error {
 		}
 	case errors.As(err, &ce):
 		for _, f := range ce.Fields {
-			add(f.Field, f.Message(lang))
+			add(f.Field, f.In(lang))
 		}
 	default:
 		return err
@@ -955,79 +948,79 @@ func fmtDuration(sec float64, lang string) string {
 }
 
 // Texts of the batch pages, added to the package's messages.
-var batchMessages = map[string][2]string{
-	"batch.title":                 {"Пакетный расчёт субсидий", "Batch subsidy calculation"},
-	"batch.lead":                  {"Загрузите таблицу кредитов (.xlsx или CSV, одна строка — один кредит): сервис рассчитает каждый кредит так же, как одиночный расчёт, и соберёт отчёт Excel с итогами по годам и государствам, распределением бюджета и ошибками.", "Upload a table of loans (.xlsx or CSV, one row per loan): each loan is computed exactly as a single calculation, and an Excel report sums them up by year and member state, shares a budget and lists the errors."},
-	"batch.template":              {"Скачать шаблон (.xlsx)", "Download the template (.xlsx)"},
-	"batch.file":                  {"Файл с кредитами", "File of loans"},
-	"batch.file.hint":             {"Книга .xlsx по шаблону или CSV с теми же столбцами.", "An .xlsx workbook made from the template, or CSV with the same columns."},
-	"batch.programme":             {"Программа для строк без программы", "Programme of rows that name none"},
-	"batch.programme.file":        {"из файла", "from the file"},
-	"batch.budget":                {"Годовой бюджет программы", "The programme's annual budget"},
-	"batch.budget.hint":           {"Необязательно. Сумма на каждый год, например 5 000 000 000 RUB: бюджет распределяется между проектами.", "Optional. The amount for each year, e.g. 5,000,000,000 RUB: it is shared among the projects."},
-	"batch.allocation":            {"Способ распределения", "Allocation"},
-	"batch.allocation.pro_rata":   {"пропорционально потребности", "pro rata to demand"},
-	"batch.allocation.first_come": {"в порядке очереди заявок", "first come, first served"},
-	"batch.schedules":             {"Включить в отчёт графики платежей всех кредитов", "Include every loan's schedule in the report"},
-	"batch.submit":                {"Загрузить и рассчитать", "Upload and compute"},
-	"batch.errors":                {"Файл не принят", "The file was not accepted"},
-	"batch.columns":               {"Столбцы файла", "Columns of the file"},
-	"batch.limits":                {"Не более %s кредитов и %d МиБ в одном файле.", "At most %s loans and %d MiB a file."},
-	"batch.col.header":            {"Заголовок", "Header"},
-	"batch.col.required":          {"обязательно", "required"},
-	"batch.col.help":              {"Что указать", "What to enter"},
-	"batch.status":                {"Пакетное задание", "Batch job"},
-	"batch.status.queued":         {"в очереди", "queued"},
-	"batch.status.running":        {"считается", "running"},
-	"batch.status.done":           {"готово", "done"},
-	"batch.status.failed":         {"ошибка", "failed"},
-	"batch.progress":              {"Обработано строк", "Rows processed"},
-	"batch.download":              {"Скачать отчёт (.xlsx)", "Download the report (.xlsx)"},
-	"batch.summary":               {"Итоги", "Summary"},
-	"batch.sum.rows":              {"Строк с кредитами", "Loan rows"},
-	"batch.sum.computed":          {"Рассчитано", "Computed"},
-	"batch.sum.eligible":          {"Условия выполнены: к выплате", "Eligible: payable"},
-	"batch.sum.rejected":          {"Отклонено", "Rejected"},
-	"batch.sum.paid":              {"Субсидия к выплате", "Subsidy paid"},
-	"batch.alloc":                 {"Распределение бюджета", "Allocation of the budget"},
-	"batch.alloc.year":            {"Год", "Year"},
-	"batch.alloc.budget":          {"Бюджет", "Budget"},
-	"batch.alloc.demand":          {"Потребность", "Demand"},
-	"batch.alloc.allocated":       {"Выделено", "Allocated"},
-	"batch.alloc.shortfall":       {"Недостаёт", "Shortfall"},
-	"batch.warnings":              {"Предупреждения", "Warnings"},
-	"batch.rejected":              {"Отклонённые строки", "Rejected rows"},
-	"batch.rejected.more":         {"Показаны первые %d, ещё %d не показаны; все — в отчёте, на листе «Ошибки».", "The first %d are shown and %d more are not; the report's Errors sheet lists them all."},
-	"batch.err.row":               {"Строка", "Row"},
-	"batch.err.column":            {"Столбец", "Column"},
-	"batch.err.reason":            {"Причина", "Reason"},
-	"batch.failed":                {"Файл не удалось обработать", "The file could not be processed"},
-	"batch.notfound":              {"Задание не найдено: неверная ссылка или срок хранения истёк.", "No such job: a wrong link, or the job has expired."},
-	"batch.again":                 {"Загрузить другой файл", "Upload another file"},
-	"batch.refresh":               {"Обновить", "Refresh"},
-	"batch.field.programme":       {"Программа", "Programme"},
-	"batch.field.annual_budget":   {"Годовой бюджет", "Annual budget"},
-	"batch.field.allocation":      {"Способ распределения", "Allocation"},
-	"batch.field.file":            {"Файл", "File"},
-	"batch.file.missing":          {"выберите файл .xlsx или .csv", "choose an .xlsx or .csv file"},
-	"batch.status.cancelled":      {"отменено", "cancelled"},
-	"batch.cancel":                {"Отменить задание", "Cancel the job"},
-	"batch.cancelled":             {"Задание отменено; отчёта нет.", "The job was cancelled; there is no report."},
-	"batch.queue":                 {"Место в очереди: %d", "Place in the queue: %d"},
-	"batch.left":                  {"Осталось", "Time left"},
-	"batch.left.s":                {"около %d с", "about %d s"},
-	"batch.left.min":              {"около %d мин", "about %d min"},
-	"batch.refreshing":            {"Страница обновляется сама каждые 3 секунды.", "This page refreshes itself every 3 seconds."},
-	"batch.opts":                  {"Параметры расчёта", "Options of the run"},
-	"batch.opt.nobudget":          {"не задан (без распределения)", "none (no allocation)"},
-	"batch.download.other":        {"English version", "Русская версия"},
-	"batch.sum.ineligible":        {"Условия не выполнены: не выплачивается", "Ineligible: nothing payable"},
-	"batch.sum.payable":           {"Субсидия к выплате", "Subsidy payable"},
-	"batch.why":                   {"Почему не выплачивается", "Why nothing is payable"},
-	"batch.why.condition":         {"Невыполненное условие", "Condition not met"},
-	"batch.why.loans":             {"Кредитов", "Loans"},
-	"batch.inel":                  {"Кредиты, условия которых не выполнены", "Loans that are not eligible"},
-	"batch.inel.failed":           {"Невыполненные условия", "Conditions not met"},
+var batchMessages = map[string]calc.Text{
+	"batch.title":                 {Ru: "Пакетный расчёт субсидий", En: "Batch subsidy calculation"},
+	"batch.lead":                  {Ru: "Загрузите таблицу кредитов (.xlsx или CSV, одна строка — один кредит): сервис рассчитает каждый кредит так же, как одиночный расчёт, и соберёт отчёт Excel с итогами по годам и государствам, распределением бюджета и ошибками.", En: "Upload a table of loans (.xlsx or CSV, one row per loan): each loan is computed exactly as a single calculation, and an Excel report sums them up by year and member state, shares a budget and lists the errors."},
+	"batch.template":              {Ru: "Скачать шаблон (.xlsx)", En: "Download the template (.xlsx)"},
+	"batch.file":                  {Ru: "Файл с кредитами", En: "File of loans"},
+	"batch.file.hint":             {Ru: "Книга .xlsx по шаблону или CSV с теми же столбцами.", En: "An .xlsx workbook made from the template, or CSV with the same columns."},
+	"batch.programme":             {Ru: "Программа для строк без программы", En: "Programme of rows that name none"},
+	"batch.programme.file":        {Ru: "из файла", En: "from the file"},
+	"batch.budget":                {Ru: "Годовой бюджет программы", En: "The programme's annual budget"},
+	"batch.budget.hint":           {Ru: "Необязательно. Сумма на каждый год, например 5 000 000 000 RUB: бюджет распределяется между проектами.", En: "Optional. The amount for each year, e.g. 5,000,000,000 RUB: it is shared among the projects."},
+	"batch.allocation":            {Ru: "Способ распределения", En: "Allocation"},
+	"batch.allocation.pro_rata":   {Ru: "пропорционально потребности", En: "pro rata to demand"},
+	"batch.allocation.first_come": {Ru: "в порядке очереди заявок", En: "first come, first served"},
+	"batch.schedules":             {Ru: "Включить в отчёт графики платежей всех кредитов", En: "Include every loan's schedule in the report"},
+	"batch.submit":                {Ru: "Загрузить и рассчитать", En: "Upload and compute"},
+	"batch.errors":                {Ru: "Файл не принят", En: "The file was not accepted"},
+	"batch.columns":               {Ru: "Столбцы файла", En: "Columns of the file"},
+	"batch.limits":                {Ru: "Не более %s кредитов и %d МиБ в одном файле.", En: "At most %s loans and %d MiB a file."},
+	"batch.col.header":            {Ru: "Заголовок", En: "Header"},
+	"batch.col.required":          {Ru: "обязательно", En: "required"},
+	"batch.col.help":              {Ru: "Что указать", En: "What to enter"},
+	"batch.status":                {Ru: "Пакетное задание", En: "Batch job"},
+	"batch.status.queued":         {Ru: "в очереди", En: "queued"},
+	"batch.status.running":        {Ru: "считается", En: "running"},
+	"batch.status.done":           {Ru: "готово", En: "done"},
+	"batch.status.failed":         {Ru: "ошибка", En: "failed"},
+	"batch.progress":              {Ru: "Обработано строк", En: "Rows processed"},
+	"batch.download":              {Ru: "Скачать отчёт (.xlsx)", En: "Download the report (.xlsx)"},
+	"batch.summary":               {Ru: "Итоги", En: "Summary"},
+	"batch.sum.rows":              {Ru: "Строк с кредитами", En: "Loan rows"},
+	"batch.sum.computed":          {Ru: "Рассчитано", En: "Computed"},
+	"batch.sum.eligible":          {Ru: "Условия выполнены: к выплате", En: "Eligible: payable"},
+	"batch.sum.rejected":          {Ru: "Отклонено", En: "Rejected"},
+	"batch.sum.paid":              {Ru: "Субсидия к выплате", En: "Subsidy paid"},
+	"batch.alloc":                 {Ru: "Распределение бюджета", En: "Allocation of the budget"},
+	"batch.alloc.year":            {Ru: "Год", En: "Year"},
+	"batch.alloc.budget":          {Ru: "Бюджет", En: "Budget"},
+	"batch.alloc.demand":          {Ru: "Потребность", En: "Demand"},
+	"batch.alloc.allocated":       {Ru: "Выделено", En: "Allocated"},
+	"batch.alloc.shortfall":       {Ru: "Недостаёт", En: "Shortfall"},
+	"batch.warnings":              {Ru: "Предупреждения", En: "Warnings"},
+	"batch.rejected":              {Ru: "Отклонённые строки", En: "Rejected rows"},
+	"batch.rejected.more":         {Ru: "Показаны первые %d, ещё %d не показаны; все — в отчёте, на листе «Ошибки».", En: "The first %d are shown and %d more are not; the report's Errors sheet lists them all."},
+	"batch.err.row":               {Ru: "Строка", En: "Row"},
+	"batch.err.column":            {Ru: "Столбец", En: "Column"},
+	"batch.err.reason":            {Ru: "Причина", En: "Reason"},
+	"batch.failed":                {Ru: "Файл не удалось обработать", En: "The file could not be processed"},
+	"batch.notfound":              {Ru: "Задание не найдено: неверная ссылка или срок хранения истёк.", En: "No such job: a wrong link, or the job has expired."},
+	"batch.again":                 {Ru: "Загрузить другой файл", En: "Upload another file"},
+	"batch.refresh":               {Ru: "Обновить", En: "Refresh"},
+	"batch.field.programme":       {Ru: "Программа", En: "Programme"},
+	"batch.field.annual_budget":   {Ru: "Годовой бюджет", En: "Annual budget"},
+	"batch.field.allocation":      {Ru: "Способ распределения", En: "Allocation"},
+	"batch.field.file":            {Ru: "Файл", En: "File"},
+	"batch.file.missing":          {Ru: "выберите файл .xlsx или .csv", En: "choose an .xlsx or .csv file"},
+	"batch.status.cancelled":      {Ru: "отменено", En: "cancelled"},
+	"batch.cancel":                {Ru: "Отменить задание", En: "Cancel the job"},
+	"batch.cancelled":             {Ru: "Задание отменено; отчёта нет.", En: "The job was cancelled; there is no report."},
+	"batch.queue":                 {Ru: "Место в очереди: %d", En: "Place in the queue: %d"},
+	"batch.left":                  {Ru: "Осталось", En: "Time left"},
+	"batch.left.s":                {Ru: "около %d с", En: "about %d s"},
+	"batch.left.min":              {Ru: "около %d мин", En: "about %d min"},
+	"batch.refreshing":            {Ru: "Страница обновляется сама каждые 3 секунды.", En: "This page refreshes itself every 3 seconds."},
+	"batch.opts":                  {Ru: "Параметры расчёта", En: "Options of the run"},
+	"batch.opt.nobudget":          {Ru: "не задан (без распределения)", En: "none (no allocation)"},
+	"batch.download.other":        {Ru: "English version", En: "Русская версия"},
+	"batch.sum.ineligible":        {Ru: "Условия не выполнены: не выплачивается", En: "Ineligible: nothing payable"},
+	"batch.sum.payable":           {Ru: "Субсидия к выплате", En: "Subsidy payable"},
+	"batch.why":                   {Ru: "Почему не выплачивается", En: "Why nothing is payable"},
+	"batch.why.condition":         {Ru: "Невыполненное условие", En: "Condition not met"},
+	"batch.why.loans":             {Ru: "Кредитов", En: "Loans"},
+	"batch.inel":                  {Ru: "Кредиты, условия которых не выполнены", En: "Loans that are not eligible"},
+	"batch.inel.failed":           {Ru: "Невыполненные условия", En: "Conditions not met"},
 }
 
 func init() {

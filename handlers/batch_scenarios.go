@@ -10,14 +10,14 @@ import (
 )
 
 // batchScenarioMessages are the texts of the batch pages' scenario parts.
-var batchScenarioMessages = map[string][2]string{
-	"batch.scenarios":       {"Сценарии ключевой ставки", "Policy-rate scenarios"},
-	"batch.scenarios.hint":  {"Субсидия к выплате по годам при каждом отмеченном сценарии появится в отчёте и на этой странице (для бюджетной заявки).", "The payable subsidy by year under each scenario ticked is added to the report and to the job's page (what a budget request needs)."},
-	"batch.field.scenarios": {"Сценарии ключевой ставки", "Policy-rate scenarios"},
-	"batch.scn.title":       {"Субсидия к выплате по годам при сценариях ключевой ставки", "Subsidy payable by year under policy-rate scenarios"},
-	"batch.scn.year":        {"Год", "Year"},
-	"batch.scn.total":       {"Итого", "Total"},
-	"batch.scn.none":        {"нет", "none"},
+var batchScenarioMessages = map[string]calc.Text{
+	"batch.scenarios":       {Ru: "Сценарии ключевой ставки", En: "Policy-rate scenarios"},
+	"batch.scenarios.hint":  {Ru: "Субсидия к выплате по годам при каждом отмеченном сценарии появится в отчёте и на этой странице (для бюджетной заявки).", En: "The payable subsidy by year under each scenario ticked is added to the report and to the job's page (what a budget request needs)."},
+	"batch.field.scenarios": {Ru: "Сценарии ключевой ставки", En: "Policy-rate scenarios"},
+	"batch.scn.title":       {Ru: "Субсидия к выплате по годам при сценариях ключевой ставки", En: "Subsidy payable by year under policy-rate scenarios"},
+	"batch.scn.year":        {Ru: "Год", En: "Year"},
+	"batch.scn.total":       {Ru: "Итого", En: "Total"},
+	"batch.scn.none":        {Ru: "нет", En: "none"},
 }
 
 func init() {

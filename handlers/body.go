@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 
+	"github.com/eaeu-subsidy/subsidy/calc"
 	"github.com/gofiber/fiber/v2"
 	"github.com/valyala/fasthttp"
 )
@@ -175,7 +176,7 @@ func (s *Server) limitBody(c *fiber.Ctx) error {
 		c.Context().SetConnectionClose()
 		lang := Lang(c)
 		return NewProblem(http.StatusBadRequest, TypeMalformed, lang,
-			tr(lang, "", "тело запроса не удалось прочитать", "the request body could not be read"))
+			calc.Text{Ru: "тело запроса не удалось прочитать", En: "the request body could not be read"}.In(lang))
 	}
 	req.SetBodyRaw(b)
 	return c.Next()

@@ -132,11 +132,11 @@ func (s *Server) responseFormat(c *fiber.Ctx, lang string) (string, error) {
 			return f, nil
 		}
 		return "", NewProblem(http.StatusNotAcceptable, TypeUnsupportedFormat, lang,
-			tr(lang, "", "отчёт Excel в этой сборке недоступен; доступны json и csv", "the Excel report is not available in this build; json and csv are"))
+			calc.Text{Ru: "отчёт Excel в этой сборке недоступен; доступны json и csv", En: "the Excel report is not available in this build; json and csv are"}.In(lang))
 	}
 	p := NewProblem(http.StatusNotAcceptable, TypeUnsupportedFormat, lang,
-		tr(lang, "", "неизвестный формат; допустимые: json, csv, xlsx", "unknown format; allowed: json, csv, xlsx"))
-	p.Errors = []FieldProblem{{Field: "format", Message: tr(lang, "", "допустимые значения: json, csv, xlsx", "allowed values: json, csv, xlsx")}}
+		calc.Text{Ru: "неизвестный формат; допустимые: json, csv, xlsx", En: "unknown format; allowed: json, csv, xlsx"}.In(lang))
+	p.Errors = []FieldProblem{{Field: "format", Message: calc.Text{Ru: "допустимые значения: json, csv, xlsx", En: "allowed values: json, csv, xlsx"}.In(lang)}}
 	return "", p
 }
 
@@ -147,7 +147,7 @@ func (s *Server) responseFormat(c *fiber.Ctx, lang string) (string, error) {
 func (s *Server) checkBody(c *fiber.Ctx, lang string, ok func(mediaType string) bool, want string) error {
 	if len(c.Body()) > s.cfg.BodyLimit {
 		return NewProblem(http.StatusRequestEntityTooLarge, TypeBlank, lang,
-			tr(lang, "", "тело запроса больше "+strconv.Itoa(s.cfg.BodyLimit)+" байт", "the body is larger than "+strconv.Itoa(s.cfg.BodyLimit)+" bytes"))
+			calc.Text{Ru: "тело запроса больше " + strconv.Itoa(s.cfg.BodyLimit) + " байт", En: "the body is larger than " + strconv.Itoa(s.cfg.BodyLimit) + " bytes"}.In(lang))
 	}
 	ct := c.Get(fiber.HeaderContentType)
 	if ct == "" || ct == want || ct == want+"; charset=utf-8" {
@@ -160,8 +160,7 @@ func (s *Server) checkBody(c *fiber.Ctx, lang string, ok func(mediaType string) 
 		}
 	}
 	return NewProblem(http.StatusUnsupportedMediaType, TypeBlank, lang,
-		tr(lang, "", "тип содержимого "+clip(ct)+" не поддерживается; ожидается "+want+" (UTF-8)",
-			"content type "+clip(ct)+" is not supported; send "+want+" (UTF-8)"))
+		calc.Text{Ru: "тип содержимого " + clip(ct) + " не поддерживается; ожидается " + want + " (UTF-8)", En: "content type " + clip(ct) + " is not supported; send " + want + " (UTF-8)"}.In(lang))
 }
 
 func isJSONType(mt string) bool {
@@ -244,8 +243,8 @@ func rawCSV(c *fiber.Ctx, lang string) (bool, error) {
 		return true, nil
 	}
 	p := NewProblem(http.StatusNotAcceptable, TypeUnsupportedFormat, lang,
-		tr(lang, "", "неизвестный вид CSV; допустимо: csv=raw", "unknown CSV kind; allowed: csv=raw"))
-	p.Errors = []FieldProblem{{Field: "csv", Message: tr(lang, "", "допустимое значение: raw (или не указывать)", "allowed value: raw (or leave it out)")}}
+		calc.Text{Ru: "неизвестный вид CSV; допустимо: csv=raw", En: "unknown CSV kind; allowed: csv=raw"}.In(lang))
+	p.Errors = []FieldProblem{{Field: "csv", Message: calc.Text{Ru: "допустимое значение: raw (или не указывать)", En: "allowed value: raw (or leave it out)"}.In(lang)}}
 	return false, p
 }
 

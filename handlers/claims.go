@@ -53,7 +53,7 @@ func decodeClaimJSON(body []byte, lang string, v any) error {
 	st.lang, st.errs = lang, st.errs[:0]
 	defer decodeStates.Put(st)
 	if len(bytes.TrimSpace(body)) == 0 {
-		return malformed(lang, tr(lang, "", "пустое тело запроса: ожидается JSON-объект", "empty body: a JSON object is expected"), nil)
+		return malformed(lang, calc.Text{Ru: "пустое тело запроса: ожидается JSON-объект", En: "empty body: a JSON object is expected"}.In(lang), nil)
 	}
 	if err := gojson.Unmarshal(body, v, st.opts); err != nil {
 		fp, detail := describeJSONError(err, lang)
@@ -67,7 +67,7 @@ func decodeClaimJSON(body []byte, lang string, v any) error {
 	if len(st.errs) > 0 {
 		fields := make([]FieldProblem, len(st.errs))
 		copy(fields, st.errs)
-		return malformed(lang, tr(lang, "", "значения некоторых полей не удалось прочитать", "some values could not be read"), fields)
+		return malformed(lang, calc.Text{Ru: "значения некоторых полей не удалось прочитать", En: "some values could not be read"}.In(lang), fields)
 	}
 	return nil
 }
@@ -94,8 +94,8 @@ func claimFormat(c *fiber.Ctx, lang string, csvOK bool) (string, error) {
 		allowed = "json, csv, xlsx"
 	}
 	p := NewProblem(http.StatusNotAcceptable, TypeUnsupportedFormat, lang,
-		tr(lang, "", "неизвестный формат; допустимые: "+allowed, "unknown format; allowed: "+allowed))
-	p.Errors = []FieldProblem{{Field: "format", Message: tr(lang, "", "допустимые значения: "+allowed, "allowed values: "+allowed)}}
+		calc.Text{Ru: "неизвестный формат; допустимые: " + allowed, En: "unknown format; allowed: " + allowed}.In(lang))
+	p.Errors = []FieldProblem{{Field: "format", Message: calc.Text{Ru: "допустимые значения: " + allowed, En: "allowed values: " + allowed}.In(lang)}}
 	return "", p
 }
 
@@ -177,11 +177,11 @@ func (s *Server) postRegister(c *fiber.Ctx) error {
 	}
 	if len(c.Body()) > s.cfg.UploadLimit {
 		return NewProblem(http.StatusRequestEntityTooLarge, TypeBlank, lang,
-			tr(lang, "", "тело запроса больше "+strconv.Itoa(s.cfg.UploadLimit)+" байт", "the body is larger than "+strconv.Itoa(s.cfg.UploadLimit)+" bytes"))
+			calc.Text{Ru: "тело запроса больше " + strconv.Itoa(s.cfg.UploadLimit) + " байт", En: "the body is larger than " + strconv.Itoa(s.cfg.UploadLimit) + " bytes"}.In(lang))
 	}
 	if ct := c.Get(fiber.HeaderContentType); ct != "" && !strings.HasPrefix(ct, mimeJSON) {
 		return NewProblem(http.StatusUnsupportedMediaType, TypeBlank, lang,
-			tr(lang, "", "ожидается "+mimeJSON+" (UTF-8)", "send "+mimeJSON+" (UTF-8)"))
+			calc.Text{Ru: "ожидается " + mimeJSON + " (UTF-8)", En: "send " + mimeJSON + " (UTF-8)"}.In(lang))
 	}
 	req, err := DecodeRegister(c.Body(), lang)
 	if err != nil {
@@ -293,7 +293,7 @@ type claimRowView struct {
 func (s *Server) claimsPageData(lang string, v claimForm) claimsPage {
 	p := claimsPage{pageData: newPageData(lang, "/claims"), Values: v, Currencies: calc.Currencies}
 	for _, pr := range calc.Programmes() {
-		p.Programmes = append(p.Programmes, option{Value: pr.ID, Label: programmeName(pr, lang), Selected: pr.ID == v["programme"]})
+		p.Programmes = append(p.Programmes, option{Value: pr.ID, Label: pr.Name().In(lang), Selected: pr.ID == v["programme"]})
 	}
 	for _, c := range calc.MemberStates {
 		p.Countries = append(p.Countries, option{Value: c, Label: countryName(c, lang)})
@@ -343,12 +343,12 @@ func (s *Server) postClaimsPage(c *fiber.Ctx) error {
 	lang := Lang(c)
 	if len(c.Body()) > maxLedgerUpload {
 		return NewProblem(http.StatusRequestEntityTooLarge, TypeBlank, lang,
-			tr(lang, "", "форма больше 4 МиБ", "the form is larger than 4 MiB"))
+			calc.Text{Ru: "форма больше 4 МиБ", En: "the form is larger than 4 MiB"}.In(lang))
 	}
 	ct := c.Get(fiber.HeaderContentType)
 	if !strings.HasPrefix(ct, fiber.MIMEApplicationForm) && !strings.HasPrefix(ct, fiber.MIMEMultipartForm) {
 		return NewProblem(http.StatusUnsupportedMediaType, TypeBlank, lang,
-			tr(lang, "", "ожидается форма (application/x-www-form-urlencoded или multipart/form-data)", "send a form (application/x-www-form-urlencoded or multipart/form-data)"))
+			calc.Text{Ru: "ожидается форма (application/x-www-form-urlencoded или multipart/form-data)", En: "send a form (application/x-www-form-urlencoded or multipart/form-data)"}.In(lang))
 	}
 	v := claimForm{}
 	for _, f := range claimFields {
@@ -375,7 +375,7 @@ func (s *Server) postClaimsPage(c *fiber.Ctx) error {
 				return err
 			}
 			for _, f := range ce.Fields {
-				errs = append(errs, claimFieldLabel(f.Field, lang)+": "+f.Message(lang))
+				errs = append(errs, claimFieldLabel(f.Field, lang)+": "+f.In(lang))
 			}
 		} else {
 			b, _ := json.Marshal(req)
@@ -414,8 +414,7 @@ func claimFieldLabel(path, lang string) string {
 	if rest, ok := strings.CutPrefix(path, "ledger["); ok {
 		if idx, tail, ok := strings.Cut(rest, "]"); ok {
 			if i, err := strconv.Atoi(idx); err == nil {
-				return tr(lang, "", "операции, строка "+strconv.Itoa(i+2)+" ("+strings.TrimPrefix(tail, ".")+")",
-					"ledger, line "+strconv.Itoa(i+2)+" ("+strings.TrimPrefix(tail, ".")+")")
+				return calc.Text{Ru: "операции, строка " + strconv.Itoa(i+2) + " (" + strings.TrimPrefix(tail, ".") + ")", En: "ledger, line " + strconv.Itoa(i+2) + " (" + strings.TrimPrefix(tail, ".") + ")"}.In(lang)
 			}
 		}
 	}
@@ -514,7 +513,7 @@ func parseClaimForm(v claimForm, file []byte, lang string) (*calc.ClaimRequest, 
 		var ce *calc.Error
 		if errors.As(err, &ce) {
 			for _, f := range ce.Fields {
-				bad(T(lang, "claims.ledger"), f.Field+": "+f.Message(lang))
+				bad(T(lang, "claims.ledger"), f.Field+": "+f.In(lang))
 			}
 		} else {
 			bad(T(lang, "claims.ledger"), err.Error())
@@ -551,75 +550,75 @@ func (s *Server) postClaimDownload(c *fiber.Ctx) error {
 }
 
 // claimsMessages are the texts of the claims page.
-var claimsMessages = map[string][2]string{
-	"nav.claims":                    {"Заявка на субсидию", "Subsidy claim"},
-	"claims.title":                  {"Заявка на субсидию по фактическим данным", "Subsidy claim on actual figures"},
-	"claims.lead":                   {"Расчёт размера субсидии за месяц или квартал по тому, что произошло на самом деле: выдачи, погашения (в том числе досрочные), изменения ставки, просрочка. Остатки долга берутся только из операций; план (график) показан для сравнения.", "The subsidy claimed for a month or quarter on what really happened: drawdowns, repayments (early ones too), rate notices, overdue principal. Balances come from the ledger alone; the plan (the schedule) is shown for comparison."},
-	"claims.loan":                   {"Кредит и программа", "Loan and programme"},
-	"claims.parties":                {"Стороны (для печатной формы)", "Parties (for the printed form)"},
-	"claims.ledger":                 {"Операции по кредиту", "Ledger"},
-	"claims.ledger.hint":            {"Одна строка — одна операция, по порядку дат; столбцы type,date,amount,rate,from,to. type: drawdown (выдача), repayment (погашение), rate_change (ставка), overdue (просрочка: from, to — первый день после просрочки, amount).", "One line per fact, in date order; columns type,date,amount,rate,from,to. type: drawdown, repayment, rate_change, overdue (from, to = the first day no longer overdue, amount)."},
-	"claims.ledger.file":            {"или файл операций (xlsx или CSV)", "or a ledger file (xlsx or CSV)"},
-	"claims.ledger.file.hint":       {"Файл заменяет текст выше. Столбцы по ключам, как в шаблоне.", "A file replaces the text above. Columns by key, as in the template."},
-	"claims.template":               {"Шаблон операций (xlsx)", "Ledger template (xlsx)"},
-	"claims.template.csv":           {"Шаблон операций (CSV)", "Ledger template (CSV)"},
-	"claims.periods":                {"Периоды заявки", "Claim periods"},
-	"claims.submit":                 {"Рассчитать заявку", "Compute the claim"},
-	"claims.errors":                 {"Исправьте ошибки", "Please correct the errors"},
-	"claims.result":                 {"Заявка по периодам", "The claim by period"},
-	"claims.ineligible":             {"Кредит не соответствует условиям программы: к выплате 0. Суммы «заявлено» показывают, что программа выплатила бы при выполнении условий.", "The loan does not meet the programme's conditions: nothing is payable. The claimed amounts show what the programme would pay if the conditions were met."},
-	"claims.col.period":             {"Период", "Period"},
-	"claims.col.claimed":            {"Заявлено", "Claimed"},
-	"claims.col.payable":            {"К выплате", "Payable"},
-	"claims.col.planned":            {"По плану", "Planned"},
-	"claims.col.difference":         {"Отклонение", "Difference"},
-	"claims.col.causes":             {"Причины", "Causes"},
-	"claims.col.cap":                {"Лимит", "Cap"},
-	"claims.col.from":               {"С", "From"},
-	"claims.col.to":                 {"По", "To"},
-	"claims.col.days":               {"Дней", "Days"},
-	"claims.col.balance":            {"Остаток", "Balance"},
-	"claims.col.overdue":            {"Просрочено", "Overdue"},
-	"claims.col.base":               {"Ставка ЦБ", "Policy rate"},
-	"claims.col.rule":               {"Ставка субсидии", "Subsidy rate"},
-	"claims.col.amount_rule":        {"По правилу", "By the rule"},
-	"claims.col.loan":               {"Ставка по кредиту", "Loan rate"},
-	"claims.col.amount_limit":       {"По предельной ставке", "At the limit"},
-	"claims.col.amount":             {"Субсидия", "Subsidy"},
-	"claims.total":                  {"Итого", "Total"},
-	"claims.rows":                   {"Расчёт по строкам", "Rows"},
-	"claims.download.xlsx":          {"Скачать форму расчёта (xlsx)", "Download the form (xlsx)"},
-	"claims.download.csv":           {"Скачать строки (CSV)", "Download the rows (CSV)"},
-	"claims.checks":                 {"Проверки", "Checks"},
-	"claims.cause.repayment":        {"погашение", "repayment"},
-	"claims.cause.drawdown":         {"выдача", "drawdown"},
-	"claims.cause.rate_change":      {"ставка по кредиту", "loan rate"},
-	"claims.cause.overdue":          {"просрочка", "overdue"},
-	"claims.cause.cap":              {"годовой лимит", "annual cap"},
-	"claims.field.programme":        {"Программа", "Programme"},
-	"claims.field.participants":     {"Участники (страна, доля %)", "Participants (country, share %)"},
-	"claims.field.p0.share":         {"Доля участника 1", "Share of participant 1"},
-	"claims.field.p1.share":         {"Доля участника 2", "Share of participant 2"},
-	"claims.field.p2.share":         {"Доля участника 3", "Share of participant 3"},
-	"claims.field.amount":           {"Сумма кредита", "Loan amount"},
-	"claims.field.currency":         {"Валюта", "Currency"},
-	"claims.field.rate":             {"Ставка по кредиту, % годовых", "Loan rate, % a year"},
-	"claims.field.issue_date":       {"Дата выдачи", "Issue date"},
-	"claims.field.term_months":      {"Срок, месяцев", "Term, months"},
-	"claims.field.repayment":        {"Погашение по графику", "Scheduled repayment"},
-	"claims.field.frequency":        {"Периодичность платежей", "Payment frequency"},
-	"claims.field.day_count":        {"База начисления", "Day count"},
-	"claims.field.borrower":         {"Заёмщик", "Borrower"},
-	"claims.field.tax_id":           {"ИНН заёмщика", "Borrower's taxpayer number"},
-	"claims.field.bank":             {"Банк", "Bank"},
-	"claims.field.bank_code":        {"БИК банка", "Bank code"},
-	"claims.field.contract":         {"Номер кредитного договора", "Contract number"},
-	"claims.field.contract_date":    {"Дата договора", "Contract date"},
-	"claims.field.claims_frequency": {"Период заявки", "Claim period"},
-	"claims.field.claims_from":      {"С", "From"},
-	"claims.field.claims_to":        {"По (не включая)", "To (exclusive)"},
-	"claims.monthly":                {"месяц", "month"},
-	"claims.quarterly":              {"квартал", "quarter"},
+var claimsMessages = map[string]calc.Text{
+	"nav.claims":                    {Ru: "Заявка на субсидию", En: "Subsidy claim"},
+	"claims.title":                  {Ru: "Заявка на субсидию по фактическим данным", En: "Subsidy claim on actual figures"},
+	"claims.lead":                   {Ru: "Расчёт размера субсидии за месяц или квартал по тому, что произошло на самом деле: выдачи, погашения (в том числе досрочные), изменения ставки, просрочка. Остатки долга берутся только из операций; план (график) показан для сравнения.", En: "The subsidy claimed for a month or quarter on what really happened: drawdowns, repayments (early ones too), rate notices, overdue principal. Balances come from the ledger alone; the plan (the schedule) is shown for comparison."},
+	"claims.loan":                   {Ru: "Кредит и программа", En: "Loan and programme"},
+	"claims.parties":                {Ru: "Стороны (для печатной формы)", En: "Parties (for the printed form)"},
+	"claims.ledger":                 {Ru: "Операции по кредиту", En: "Ledger"},
+	"claims.ledger.hint":            {Ru: "Одна строка — одна операция, по порядку дат; столбцы type,date,amount,rate,from,to. type: drawdown (выдача), repayment (погашение), rate_change (ставка), overdue (просрочка: from, to — первый день после просрочки, amount).", En: "One line per fact, in date order; columns type,date,amount,rate,from,to. type: drawdown, repayment, rate_change, overdue (from, to = the first day no longer overdue, amount)."},
+	"claims.ledger.file":            {Ru: "или файл операций (xlsx или CSV)", En: "or a ledger file (xlsx or CSV)"},
+	"claims.ledger.file.hint":       {Ru: "Файл заменяет текст выше. Столбцы по ключам, как в шаблоне.", En: "A file replaces the text above. Columns by key, as in the template."},
+	"claims.template":               {Ru: "Шаблон операций (xlsx)", En: "Ledger template (xlsx)"},
+	"claims.template.csv":           {Ru: "Шаблон операций (CSV)", En: "Ledger template (CSV)"},
+	"claims.periods":                {Ru: "Периоды заявки", En: "Claim periods"},
+	"claims.submit":                 {Ru: "Рассчитать заявку", En: "Compute the claim"},
+	"claims.errors":                 {Ru: "Исправьте ошибки", En: "Please correct the errors"},
+	"claims.result":                 {Ru: "Заявка по периодам", En: "The claim by period"},
+	"claims.ineligible":             {Ru: "Кредит не соответствует условиям программы: к выплате 0. Суммы «заявлено» показывают, что программа выплатила бы при выполнении условий.", En: "The loan does not meet the programme's conditions: nothing is payable. The claimed amounts show what the programme would pay if the conditions were met."},
+	"claims.col.period":             {Ru: "Период", En: "Period"},
+	"claims.col.claimed":            {Ru: "Заявлено", En: "Claimed"},
+	"claims.col.payable":            {Ru: "К выплате", En: "Payable"},
+	"claims.col.planned":            {Ru: "По плану", En: "Planned"},
+	"claims.col.difference":         {Ru: "Отклонение", En: "Difference"},
+	"claims.col.causes":             {Ru: "Причины", En: "Causes"},
+	"claims.col.cap":                {Ru: "Лимит", En: "Cap"},
+	"claims.col.from":               {Ru: "С", En: "From"},
+	"claims.col.to":                 {Ru: "По", En: "To"},
+	"claims.col.days":               {Ru: "Дней", En: "Days"},
+	"claims.col.balance":            {Ru: "Остаток", En: "Balance"},
+	"claims.col.overdue":            {Ru: "Просрочено", En: "Overdue"},
+	"claims.col.base":               {Ru: "Ставка ЦБ", En: "Policy rate"},
+	"claims.col.rule":               {Ru: "Ставка субсидии", En: "Subsidy rate"},
+	"claims.col.amount_rule":        {Ru: "По правилу", En: "By the rule"},
+	"claims.col.loan":               {Ru: "Ставка по кредиту", En: "Loan rate"},
+	"claims.col.amount_limit":       {Ru: "По предельной ставке", En: "At the limit"},
+	"claims.col.amount":             {Ru: "Субсидия", En: "Subsidy"},
+	"claims.total":                  {Ru: "Итого", En: "Total"},
+	"claims.rows":                   {Ru: "Расчёт по строкам", En: "Rows"},
+	"claims.download.xlsx":          {Ru: "Скачать форму расчёта (xlsx)", En: "Download the form (xlsx)"},
+	"claims.download.csv":           {Ru: "Скачать строки (CSV)", En: "Download the rows (CSV)"},
+	"claims.checks":                 {Ru: "Проверки", En: "Checks"},
+	"claims.cause.repayment":        {Ru: "погашение", En: "repayment"},
+	"claims.cause.drawdown":         {Ru: "выдача", En: "drawdown"},
+	"claims.cause.rate_change":      {Ru: "ставка по кредиту", En: "loan rate"},
+	"claims.cause.overdue":          {Ru: "просрочка", En: "overdue"},
+	"claims.cause.cap":              {Ru: "годовой лимит", En: "annual cap"},
+	"claims.field.programme":        {Ru: "Программа", En: "Programme"},
+	"claims.field.participants":     {Ru: "Участники (страна, доля %)", En: "Participants (country, share %)"},
+	"claims.field.p0.share":         {Ru: "Доля участника 1", En: "Share of participant 1"},
+	"claims.field.p1.share":         {Ru: "Доля участника 2", En: "Share of participant 2"},
+	"claims.field.p2.share":         {Ru: "Доля участника 3", En: "Share of participant 3"},
+	"claims.field.amount":           {Ru: "Сумма кредита", En: "Loan amount"},
+	"claims.field.currency":         {Ru: "Валюта", En: "Currency"},
+	"claims.field.rate":             {Ru: "Ставка по кредиту, % годовых", En: "Loan rate, % a year"},
+	"claims.field.issue_date":       {Ru: "Дата выдачи", En: "Issue date"},
+	"claims.field.term_months":      {Ru: "Срок, месяцев", En: "Term, months"},
+	"claims.field.repayment":        {Ru: "Погашение по графику", En: "Scheduled repayment"},
+	"claims.field.frequency":        {Ru: "Периодичность платежей", En: "Payment frequency"},
+	"claims.field.day_count":        {Ru: "База начисления", En: "Day count"},
+	"claims.field.borrower":         {Ru: "Заёмщик", En: "Borrower"},
+	"claims.field.tax_id":           {Ru: "ИНН заёмщика", En: "Borrower's taxpayer number"},
+	"claims.field.bank":             {Ru: "Банк", En: "Bank"},
+	"claims.field.bank_code":        {Ru: "БИК банка", En: "Bank code"},
+	"claims.field.contract":         {Ru: "Номер кредитного договора", En: "Contract number"},
+	"claims.field.contract_date":    {Ru: "Дата договора", En: "Contract date"},
+	"claims.field.claims_frequency": {Ru: "Период заявки", En: "Claim period"},
+	"claims.field.claims_from":      {Ru: "С", En: "From"},
+	"claims.field.claims_to":        {Ru: "По (не включая)", En: "To (exclusive)"},
+	"claims.monthly":                {Ru: "месяц", En: "month"},
+	"claims.quarterly":              {Ru: "квартал", En: "quarter"},
 }
 
 func init() {

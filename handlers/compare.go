@@ -72,13 +72,13 @@ func (s *Server) postComparison(c *fiber.Ctx) error {
 		format = formatXLSX
 	} else if f != "" && f != formatJSON {
 		p := NewProblem(http.StatusNotAcceptable, TypeUnsupportedFormat, lang,
-			tr(lang, "", "неизвестный формат; допустимые: json, xlsx", "unknown format; allowed: json, xlsx"))
-		p.Errors = []FieldProblem{{Field: "format", Message: tr(lang, "", "допустимые значения: json, xlsx", "allowed values: json, xlsx")}}
+			calc.Text{Ru: "неизвестный формат; допустимые: json, xlsx", En: "unknown format; allowed: json, xlsx"}.In(lang))
+		p.Errors = []FieldProblem{{Field: "format", Message: calc.Text{Ru: "допустимые значения: json, xlsx", En: "allowed values: json, xlsx"}.In(lang)}}
 		return p
 	}
 	if format == formatXLSX && s.cfg.CompareWorkbook == nil {
 		return NewProblem(http.StatusNotAcceptable, TypeUnsupportedFormat, lang,
-			tr(lang, "", "отчёт Excel в этой сборке недоступен", "the Excel report is not available in this build"))
+			calc.Text{Ru: "отчёт Excel в этой сборке недоступен", En: "the Excel report is not available in this build"}.In(lang))
 	}
 	if err := s.checkBody(c, lang, isJSONType, mimeJSON); err != nil {
 		return err
@@ -184,7 +184,7 @@ func (s *Server) fillComparePage(page *comparePage, req *calc.Request, cmp *calc
 	for _, p := range cmp.Programmes {
 		row := compareRow{ComparedProgramme: p, Rule: calc.RuleText(p.Rule, lang), Confidence: T(lang, "cmp.confidence."+p.Confidence)}
 		if pr, ok := calc.LookupProgramme(p.ID); ok {
-			row.Name = programmeName(pr, lang)
+			row.Name = pr.Name().In(lang)
 		}
 		if p.Eligible && best && p.SubsidyPayable > 0 {
 			row.Best, best = true, false
@@ -388,38 +388,38 @@ func fanChartSVG(res *calc.Result, lang string) template.HTML {
 
 // programmeMessages are the texts of the comparison page and the scenario
 // section of the result page (merged into messages by init).
-var programmeMessages = map[string][2]string{
-	"cmp.title":             {"Сравнение программ", "Comparing programmes"},
-	"cmp.lead":              {"Один кредит по всем программам, которые могли бы к нему применяться; лучшая доступная программа — первой.", "One loan under every programme that could apply; the best eligible one first."},
-	"cmp.empty":             {"Заполните форму калькулятора и откройте сравнение со страницы результата.", "Fill in the calculator form and open the comparison from the result page."},
-	"cmp.errors":            {"Кредит задан с ошибками", "The loan has errors"},
-	"cmp.loan":              {"Кредит", "Loan"},
-	"cmp.interest":          {"Проценты за весь срок", "Interest over the term"},
-	"cmp.rate_without":      {"Эффективная ставка без субсидии", "Effective rate without subsidy"},
-	"cmp.programme":         {"Программа", "Programme"},
-	"cmp.eligible":          {"Доступна", "Eligible"},
-	"cmp.payable":           {"Субсидия к выплате", "Subsidy payable"},
-	"cmp.pv":                {"Приведённая стоимость", "Present value"},
-	"cmp.rate_with":         {"Эффективная ставка с субсидией", "Effective rate with subsidy"},
-	"cmp.grant":             {"Грант-элемент", "Grant element"},
-	"cmp.yes":               {"да", "yes"},
-	"cmp.no":                {"нет", "no"},
-	"cmp.best":              {"лучшая", "best"},
-	"cmp.source":            {"Источник", "Source"},
-	"cmp.chart":             {"Субсидия к выплате по годам", "Subsidy payable by year"},
-	"cmp.download":          {"Скачать Excel", "Download Excel"},
-	"cmp.edit":              {"Изменить данные", "Change the inputs"},
-	"cmp.link":              {"Сравнить с другими программами", "Compare with other programmes"},
-	"cmp.confidence.high":   {"надёжность: высокая (нормативный акт)", "confidence: high (the legal text)"},
-	"cmp.confidence.medium": {"надёжность: средняя (сайт оператора, новости)", "confidence: medium (operator's page, news)"},
-	"cmp.confidence.low":    {"надёжность: низкая (вторичные источники, наше прочтение)", "confidence: low (secondary sources, our reading)"},
-	"cmp.confidence.":       {"", ""},
-	"scn.title":             {"Сценарии ключевой ставки", "Policy-rate scenarios"},
-	"scn.chart":             {"Субсидия к выплате по годам при разных сценариях ставки", "Subsidy payable by year under each policy-rate scenario"},
-	"scn.record":            {"по данным ставок", "the record"},
-	"scn.sensitivity":       {"Чувствительность: +1 п.п. ставки меняет субсидию на", "Sensitivity: +1 pp on the policy rate changes the subsidy by"},
-	"scn.name":              {"Сценарий", "Scenario"},
-	"scn.filled":            {"ставки сценария с", "scenario rates from"},
+var programmeMessages = map[string]calc.Text{
+	"cmp.title":             {Ru: "Сравнение программ", En: "Comparing programmes"},
+	"cmp.lead":              {Ru: "Один кредит по всем программам, которые могли бы к нему применяться; лучшая доступная программа — первой.", En: "One loan under every programme that could apply; the best eligible one first."},
+	"cmp.empty":             {Ru: "Заполните форму калькулятора и откройте сравнение со страницы результата.", En: "Fill in the calculator form and open the comparison from the result page."},
+	"cmp.errors":            {Ru: "Кредит задан с ошибками", En: "The loan has errors"},
+	"cmp.loan":              {Ru: "Кредит", En: "Loan"},
+	"cmp.interest":          {Ru: "Проценты за весь срок", En: "Interest over the term"},
+	"cmp.rate_without":      {Ru: "Эффективная ставка без субсидии", En: "Effective rate without subsidy"},
+	"cmp.programme":         {Ru: "Программа", En: "Programme"},
+	"cmp.eligible":          {Ru: "Доступна", En: "Eligible"},
+	"cmp.payable":           {Ru: "Субсидия к выплате", En: "Subsidy payable"},
+	"cmp.pv":                {Ru: "Приведённая стоимость", En: "Present value"},
+	"cmp.rate_with":         {Ru: "Эффективная ставка с субсидией", En: "Effective rate with subsidy"},
+	"cmp.grant":             {Ru: "Грант-элемент", En: "Grant element"},
+	"cmp.yes":               {Ru: "да", En: "yes"},
+	"cmp.no":                {Ru: "нет", En: "no"},
+	"cmp.best":              {Ru: "лучшая", En: "best"},
+	"cmp.source":            {Ru: "Источник", En: "Source"},
+	"cmp.chart":             {Ru: "Субсидия к выплате по годам", En: "Subsidy payable by year"},
+	"cmp.download":          {Ru: "Скачать Excel", En: "Download Excel"},
+	"cmp.edit":              {Ru: "Изменить данные", En: "Change the inputs"},
+	"cmp.link":              {Ru: "Сравнить с другими программами", En: "Compare with other programmes"},
+	"cmp.confidence.high":   {Ru: "надёжность: высокая (нормативный акт)", En: "confidence: high (the legal text)"},
+	"cmp.confidence.medium": {Ru: "надёжность: средняя (сайт оператора, новости)", En: "confidence: medium (operator's page, news)"},
+	"cmp.confidence.low":    {Ru: "надёжность: низкая (вторичные источники, наше прочтение)", En: "confidence: low (secondary sources, our reading)"},
+	"cmp.confidence.":       {Ru: "", En: ""},
+	"scn.title":             {Ru: "Сценарии ключевой ставки", En: "Policy-rate scenarios"},
+	"scn.chart":             {Ru: "Субсидия к выплате по годам при разных сценариях ставки", En: "Subsidy payable by year under each policy-rate scenario"},
+	"scn.record":            {Ru: "по данным ставок", En: "the record"},
+	"scn.sensitivity":       {Ru: "Чувствительность: +1 п.п. ставки меняет субсидию на", En: "Sensitivity: +1 pp on the policy rate changes the subsidy by"},
+	"scn.name":              {Ru: "Сценарий", En: "Scenario"},
+	"scn.filled":            {Ru: "ставки сценария с", En: "scenario rates from"},
 }
 
 func init() {

@@ -132,8 +132,8 @@ var decodeStates = sync.Pool{New: func() any {
 	return st
 }}
 
-func (st *decodeState) add(ptr jsontext.Pointer, ru, en string) {
-	st.errs = append(st.errs, FieldProblem{Field: fieldPath(ptr), Message: tr(st.lang, "", ru, en)})
+func (st *decodeState) add(ptr jsontext.Pointer, msg calc.Text) {
+	st.errs = append(st.errs, FieldProblem{Field: fieldPath(ptr), Message: msg.In(st.lang)})
 }
 
 // decimal reads a decimal from a JSON string or number (API.md: money and
@@ -158,15 +158,15 @@ func (st *decodeState) decimal(dec *jsontext.Decoder, v *decimal.Decimal) error 
 		if err := skipRest(dec, tok); err != nil {
 			return err
 		}
-		st.add(ptr, `должно быть десятичным числом в строке, например "1234.56"`, `must be a decimal number in a string, such as "1234.56"`)
+		st.add(ptr, calc.Text{Ru: `должно быть десятичным числом в строке, например "1234.56"`, En: `must be a decimal number in a string, such as "1234.56"`})
 		return nil
 	}
 	d, err := ParseDecimal(s)
 	switch {
 	case errors.Is(err, ErrNumberRange):
-		st.add(ptr, "число слишком велико или содержит слишком много знаков", "the number is too large or has too many digits")
+		st.add(ptr, calc.Text{Ru: "число слишком велико или содержит слишком много знаков", En: "the number is too large or has too many digits"})
 	case err != nil:
-		st.add(ptr, fmt.Sprintf(`%q не является десятичным числом (пример: "1234.56")`, clip(s)), fmt.Sprintf(`%q is not a decimal number (example: "1234.56")`, clip(s)))
+		st.add(ptr, calc.Text{Ru: fmt.Sprintf(`%q не является десятичным числом (пример: "1234.56")`, clip(s)), En: fmt.Sprintf(`%q is not a decimal number (example: "1234.56")`, clip(s))})
 	default:
 		*v = d
 	}
@@ -188,7 +188,7 @@ func (st *decodeState) date(dec *jsontext.Decoder, v *calc.Date) error {
 		s := tok.String()
 		d, err := calc.ParseDate(s)
 		if err != nil {
-			st.add(ptr, fmt.Sprintf("%q не является датой ГГГГ-ММ-ДД", clip(s)), fmt.Sprintf("%q is not a date YYYY-MM-DD", clip(s)))
+			st.add(ptr, calc.Text{Ru: fmt.Sprintf("%q не является датой ГГГГ-ММ-ДД", clip(s)), En: fmt.Sprintf("%q is not a date YYYY-MM-DD", clip(s))})
 			return nil
 		}
 		*v = d
@@ -197,7 +197,7 @@ func (st *decodeState) date(dec *jsontext.Decoder, v *calc.Date) error {
 	if err := skipRest(dec, tok); err != nil {
 		return err
 	}
-	st.add(ptr, "должно быть датой в строке ГГГГ-ММ-ДД", "must be a date in a string YYYY-MM-DD")
+	st.add(ptr, calc.Text{Ru: "должно быть датой в строке ГГГГ-ММ-ДД", En: "must be a date in a string YYYY-MM-DD"})
 	return nil
 }
 
@@ -285,7 +285,7 @@ func decodeReflect(body []byte, lang string) (*calc.Request, error) {
 	// The fast path declines such a body, so it comes here.
 	body = bytes.TrimPrefix(body, []byte("\xEF\xBB\xBF"))
 	if len(strings.TrimSpace(string(body))) == 0 {
-		return nil, malformed(lang, tr(lang, "", "пустое тело запроса: ожидается JSON-объект", "empty body: a JSON object is expected"), nil)
+		return nil, malformed(lang, calc.Text{Ru: "пустое тело запроса: ожидается JSON-объект", En: "empty body: a JSON object is expected"}.In(lang), nil)
 	}
 	req := new(calc.Request)
 	err := json.Unmarshal(body, req, st.opts)
@@ -303,7 +303,7 @@ func decodeReflect(body []byte, lang string) (*calc.Request, error) {
 	if len(st.errs) > 0 {
 		fields := make([]FieldProblem, len(st.errs))
 		copy(fields, st.errs)
-		return nil, malformed(lang, tr(lang, "", "значения некоторых полей не удалось прочитать", "some values could not be read"), fields)
+		return nil, malformed(lang, calc.Text{Ru: "значения некоторых полей не удалось прочитать", En: "some values could not be read"}.In(lang), fields)
 	}
 	return req, nil
 }
@@ -320,8 +320,7 @@ func describeJSONError(err error, lang string) (*FieldProblem, string) {
 	var syn *jsontext.SyntacticError
 	if errors.As(err, &syn) {
 		msg := syntaxMessage(syn, lang)
-		detail := tr(lang, "", fmt.Sprintf("некорректный JSON (байт %d): %s", syn.ByteOffset, msg),
-			fmt.Sprintf("malformed JSON at byte offset %d: %s", syn.ByteOffset, msg))
+		detail := calc.Text{Ru: fmt.Sprintf("некорректный JSON (байт %d): %s", syn.ByteOffset, msg), En: fmt.Sprintf("malformed JSON at byte offset %d: %s", syn.ByteOffset, msg)}.In(lang)
 		if f := syntaxField(syn.JSONPointer); f != "" {
 			return &FieldProblem{Field: f, Message: msg}, detail
 		}
@@ -333,22 +332,22 @@ func describeJSONError(err error, lang string) (*FieldProblem, string) {
 		var msg string
 		switch {
 		case errors.Is(sem.Err, json.ErrUnknownName):
-			msg = tr(lang, "", "неизвестное поле (имена полей чувствительны к регистру)", "unknown field (field names are case-sensitive)")
+			msg = calc.Text{Ru: "неизвестное поле (имена полей чувствительны к регистру)", En: "unknown field (field names are case-sensitive)"}.In(lang)
 		case sem.GoType != nil:
 			msg = typeMessage(sem.GoType, lang)
 		default:
-			msg = tr(lang, "", "недопустимое значение", "invalid value")
+			msg = calc.Text{Ru: "недопустимое значение", En: "invalid value"}.In(lang)
 		}
 		if field == "" {
 			field = "$"
 			if sem.GoType == reflect.TypeFor[calc.Request]() {
-				msg = tr(lang, "", "тело запроса должно быть JSON-объектом", "the body must be a JSON object")
+				msg = calc.Text{Ru: "тело запроса должно быть JSON-объектом", En: "the body must be a JSON object"}.In(lang)
 			}
 		}
 		return &FieldProblem{Field: field, Message: msg},
-			tr(lang, "", "поле "+field+": "+msg, "field "+field+": "+msg)
+			calc.Text{Ru: "поле " + field + ": " + msg, En: "field " + field + ": " + msg}.In(lang)
 	}
-	return nil, tr(lang, "", "некорректный JSON", "malformed JSON")
+	return nil, calc.Text{Ru: "некорректный JSON", En: "malformed JSON"}.In(lang)
 }
 
 // syntaxMessage explains a syntax error briefly.
@@ -356,15 +355,15 @@ func syntaxMessage(e *jsontext.SyntacticError, lang string) string {
 	s := e.Err.Error()
 	switch {
 	case errors.Is(e.Err, jsontext.ErrDuplicateName):
-		return tr(lang, "", "поле указано дважды", "field given twice")
+		return calc.Text{Ru: "поле указано дважды", En: "field given twice"}.In(lang)
 	case strings.Contains(s, "invalid UTF-8"):
-		return tr(lang, "", "текст не в кодировке UTF-8", "text is not valid UTF-8")
+		return calc.Text{Ru: "текст не в кодировке UTF-8", En: "text is not valid UTF-8"}.In(lang)
 	case strings.Contains(s, "EOF"):
-		return tr(lang, "", "JSON обрывается", "JSON ends too early")
+		return calc.Text{Ru: "JSON обрывается", En: "JSON ends too early"}.In(lang)
 	case strings.Contains(s, "after top-level value"):
-		return tr(lang, "", "лишние данные после JSON-объекта", "extra data after the JSON object")
+		return calc.Text{Ru: "лишние данные после JSON-объекта", En: "extra data after the JSON object"}.In(lang)
 	}
-	return tr(lang, "", "синтаксическая ошибка: "+s, "syntax error: "+s)
+	return calc.Text{Ru: "синтаксическая ошибка: " + s, En: "syntax error: " + s}.In(lang)
 }
 
 // typeMessage says what JSON a Go type expects.
@@ -374,25 +373,25 @@ func typeMessage(t reflect.Type, lang string) string {
 	}
 	switch t {
 	case reflect.TypeFor[decimal.Decimal]():
-		return tr(lang, "", `должно быть десятичным числом в строке, например "1234.56"`, `must be a decimal number in a string, such as "1234.56"`)
+		return calc.Text{Ru: `должно быть десятичным числом в строке, например "1234.56"`, En: `must be a decimal number in a string, such as "1234.56"`}.In(lang)
 	case reflect.TypeFor[calc.Date]():
-		return tr(lang, "", "должно быть датой ГГГГ-ММ-ДД", "must be a date YYYY-MM-DD")
+		return calc.Text{Ru: "должно быть датой ГГГГ-ММ-ДД", En: "must be a date YYYY-MM-DD"}.In(lang)
 	case reflect.TypeFor[calc.ScenarioRef]():
-		return tr(lang, "", "должно быть названием сценария или объектом {name, country, years | points}", "must be a scenario name or an object {name, country, years | points}")
+		return calc.Text{Ru: "должно быть названием сценария или объектом {name, country, years | points}", En: "must be a scenario name or an object {name, country, years | points}"}.In(lang)
 	}
 	switch t.Kind() {
 	case reflect.String:
-		return tr(lang, "", "должно быть строкой", "must be a string")
+		return calc.Text{Ru: "должно быть строкой", En: "must be a string"}.In(lang)
 	case reflect.Int, reflect.Int32, reflect.Int64:
-		return tr(lang, "", "должно быть целым числом в допустимом диапазоне", "must be a whole number within range")
+		return calc.Text{Ru: "должно быть целым числом в допустимом диапазоне", En: "must be a whole number within range"}.In(lang)
 	case reflect.Bool:
-		return tr(lang, "", "должно быть true или false", "must be true or false")
+		return calc.Text{Ru: "должно быть true или false", En: "must be true or false"}.In(lang)
 	case reflect.Slice, reflect.Array:
-		return tr(lang, "", "должно быть массивом", "must be an array")
+		return calc.Text{Ru: "должно быть массивом", En: "must be an array"}.In(lang)
 	case reflect.Struct:
-		return tr(lang, "", "должно быть объектом", "must be an object")
+		return calc.Text{Ru: "должно быть объектом", En: "must be an object"}.In(lang)
 	}
-	return tr(lang, "", "недопустимый тип значения", "wrong type of value")
+	return calc.Text{Ru: "недопустимый тип значения", En: "wrong type of value"}.In(lang)
 }
 
 // syntaxField names the member a syntax error is in: the pointer without

@@ -274,7 +274,7 @@ func numberMessage(err error, lang string) string {
 	var ne *calc.NumberError
 	switch {
 	case errors.As(err, &ne) && ne.Kind == calc.NumberAmbiguous:
-		return ne.Message(lang)
+		return ne.In(lang)
 	case errors.As(err, &ne) && ne.Kind == calc.NumberRange:
 		return T(lang, "err.parse.range")
 	}
@@ -294,7 +294,7 @@ func formInt(errs formErrors, field, s, lang string, required bool) (int, bool) 
 	if err != nil || !d.IsInteger() || d.Abs().GreaterThan(decimal.NewFromInt(1_000_000)) {
 		var ne *calc.NumberError
 		if errors.As(err, &ne) && ne.Kind == calc.NumberAmbiguous {
-			errs.add(field, ne.Message(lang))
+			errs.add(field, ne.In(lang))
 		} else {
 			errs.add(field, T(lang, "err.parse.int"))
 		}

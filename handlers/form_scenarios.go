@@ -10,12 +10,12 @@ import (
 
 // formScenarioMessages are the texts of the calculator form's scenario
 // control.
-var formScenarioMessages = map[string][2]string{
-	"form.scenarios":      {"Сценарии ключевой ставки", "Policy-rate scenarios"},
-	"form.scenarios.hint": {"Необязательно. Отмеченные сценарии продолжают ставку ЦБ после последних известных данных; результат покажет субсидию к выплате по годам при каждом (веерный график).", "Optional. Each scenario ticked continues the policy rate after the last known figure; the result shows the payable subsidy by year under each (a fan chart)."},
-	"scn.label.low":       {"низкая ставка (low)", "low rates (low)"},
-	"scn.label.base":      {"базовый (base)", "base (base)"},
-	"scn.label.high":      {"высокая ставка (high)", "high rates (high)"},
+var formScenarioMessages = map[string]calc.Text{
+	"form.scenarios":      {Ru: "Сценарии ключевой ставки", En: "Policy-rate scenarios"},
+	"form.scenarios.hint": {Ru: "Необязательно. Отмеченные сценарии продолжают ставку ЦБ после последних известных данных; результат покажет субсидию к выплате по годам при каждом (веерный график).", En: "Optional. Each scenario ticked continues the policy rate after the last known figure; the result shows the payable subsidy by year under each (a fan chart)."},
+	"scn.label.low":       {Ru: "низкая ставка (low)", En: "low rates (low)"},
+	"scn.label.base":      {Ru: "базовый (base)", En: "base (base)"},
+	"scn.label.high":      {Ru: "высокая ставка (high)", En: "high rates (high)"},
 }
 
 func init() {

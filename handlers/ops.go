@@ -7,6 +7,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/eaeu-subsidy/subsidy/calc"
 	"github.com/gofiber/fiber/v2"
 )
 
@@ -48,7 +49,7 @@ func (s *Server) readyz(c *fiber.Ctx) error {
 	body := healthBody{Status: "ready", Checks: map[string]string{}}
 	var failed []FieldProblem
 	if s.draining.Load() {
-		failed = append(failed, FieldProblem{Field: "shutdown", Message: tr(lang, "", "сервис останавливается", "the service is shutting down")})
+		failed = append(failed, FieldProblem{Field: "shutdown", Message: calc.Text{Ru: "сервис останавливается", En: "the service is shutting down"}.In(lang)})
 	}
 	s.mu.Lock()
 	names := make([]string, 0, len(s.ready))
@@ -67,7 +68,7 @@ func (s *Server) readyz(c *fiber.Ctx) error {
 		body.Checks[n] = "ok"
 	}
 	if len(failed) > 0 {
-		p := NewProblem(http.StatusServiceUnavailable, TypeBlank, lang, tr(lang, "", "сервис не готов принимать запросы", "the service is not ready for traffic"))
+		p := NewProblem(http.StatusServiceUnavailable, TypeBlank, lang, calc.Text{Ru: "сервис не готов принимать запросы", En: "the service is not ready for traffic"}.In(lang))
 		p.Errors = failed
 		return p
 	}

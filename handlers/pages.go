@@ -310,7 +310,7 @@ func (s *Server) buildFormPage(lang string, v formValues, errs formErrors) formP
 	ids := make([]string, len(progs))
 	for i, pr := range progs {
 		ids[i] = pr.ID
-		names[pr.ID] = programmeName(pr, lang)
+		names[pr.ID] = pr.Name().In(lang)
 	}
 	f = field(fProgramme, "field.programme")
 	f.Required = true
@@ -398,16 +398,9 @@ func (s *Server) buildFormPage(lang string, v formValues, errs formErrors) formP
 	return p
 }
 
-func programmeName(p calc.Programme, lang string) string {
-	if lang == LangEn {
-		return p.NameEn
-	}
-	return p.NameRu
-}
-
 // programmeInfo describes a programme's rule and conditions in lang.
 func programmeInfo(p calc.Programme, lang string, current bool) programmeView {
-	v := programmeView{ID: p.ID, Name: programmeName(p, lang), Source: p.Source, Current: current}
+	v := programmeView{ID: p.ID, Name: p.Name().In(lang), Source: p.Source, Current: current}
 	v.Rule = withForeignRule(p, ruleText(p.Rule, lang), lang) // programme_foreign.go
 	if p.ID == customProgramme {
 		v.Source = T(lang, "prog.source.custom")
@@ -472,10 +465,8 @@ func programmeInfo(p calc.Programme, lang string, current bool) programmeView {
 // ruleText writes the subsidy rate rule of SPEC §3 with the programme's
 // terms: "min(1 × ставка ЦБ; 1 × ставка по кредиту)".
 func ruleText(r calc.RuleParams, lang string) string {
-	base, loan := "ставка ЦБ", "ставка по кредиту"
-	if lang == LangEn {
-		base, loan = "policy rate", "loan rate"
-	}
+	base := calc.Text{Ru: "ставка ЦБ", En: "policy rate"}.In(lang)
+	loan := calc.Text{Ru: "ставка по кредиту", En: "loan rate"}.In(lang)
 	var terms []string
 	if r.BaseShare != nil {
 		t := FormatDecimal(*r.BaseShare, lang) + " × " + base
@@ -491,7 +482,7 @@ func ruleText(r calc.RuleParams, lang string) string {
 		}
 		terms = append(terms, t)
 	} else if r.PlusPoints != nil { // a fixed number of points (am-points)
-		terms = append(terms, FormatDecimal(*r.PlusPoints, lang)+map[bool]string{true: " pp", false: " п.п."}[lang == LangEn])
+		terms = append(terms, FormatDecimal(*r.PlusPoints, lang)+calc.Text{Ru: " п.п.", En: " pp"}.In(lang))
 	}
 	if r.LoanShare != nil {
 		terms = append(terms, FormatDecimal(*r.LoanShare, lang)+" × "+loan)
@@ -650,7 +641,7 @@ func mergeCalcErrors(errs formErrors, err error, rowOf []int, lang string, skipB
 			errs.add(f, T(lang, "err.rule.none"))
 			continue
 		}
-		errs.add(f, fe.Message(lang))
+		errs.add(f, fe.In(lang))
 	}
 }
 
@@ -664,7 +655,7 @@ func (s *Server) renderFormErrors(c *fiber.Ctx, lang string, v formValues, errs 
 func (s *Server) buildResultPage(lang string, v formValues, req *calc.Request, res *calc.Result) resultPage {
 	p := resultPage{pageData: newPageData(lang, "/?"+v.encode()), Req: req, Res: res, Workbook: s.cfg.Workbook != nil}
 	if pr, ok := calc.LookupProgramme(res.Programme.ID); ok {
-		p.ProgrammeName = programmeName(pr, lang)
+		p.ProgrammeName = pr.Name().In(lang)
 	} else {
 		p.ProgrammeName = res.Programme.Name
 	}

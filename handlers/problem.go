@@ -151,7 +151,7 @@ func problemFor(err error, lang string) (*Problem, bool) {
 			return invalidProblem(ce, lang), false
 		case calc.Canceled:
 			return NewProblem(http.StatusServiceUnavailable, TypeOverloaded, lang,
-				tr(lang, "err.timeout", "расчёт не уложился в отведённое время; повторите через секунду", "the calculation did not finish within its time budget; retry in a second")), true
+				calc.Text{Ru: "расчёт не уложился в отведённое время; повторите через секунду", En: "the calculation did not finish within its time budget; retry in a second"}.In(lang)), true
 		}
 		return internalProblem(lang), true
 	}
@@ -169,34 +169,26 @@ func problemFor(err error, lang string) (*Problem, bool) {
 func fiberDetail(fe *fiber.Error, lang string) string {
 	switch fe.Code {
 	case http.StatusNotFound:
-		return tr(lang, "err.route", "нет такого адреса", "no such resource")
+		return calc.Text{Ru: "нет такого адреса", En: "no such resource"}.In(lang)
 	case http.StatusMethodNotAllowed:
-		return tr(lang, "err.method", "метод не поддерживается этим адресом (см. заголовок Allow)", "the resource does not support this method (see the Allow header)")
+		return calc.Text{Ru: "метод не поддерживается этим адресом (см. заголовок Allow)", En: "the resource does not support this method (see the Allow header)"}.In(lang)
 	case http.StatusRequestEntityTooLarge:
-		return tr(lang, "err.toolarge", "тело запроса превышает допустимый размер", "the request body exceeds the size limit")
+		return calc.Text{Ru: "тело запроса превышает допустимый размер", En: "the request body exceeds the size limit"}.In(lang)
 	}
 	return fe.Message
 }
 
-// tr picks the Russian or English text; key only documents the call site.
-func tr(lang, _ string, ru, en string) string {
-	if lang == "en" {
-		return en
-	}
-	return ru
-}
-
 func internalProblem(lang string) *Problem {
 	return NewProblem(http.StatusInternalServerError, TypeBlank, lang,
-		tr(lang, "err.internal", "внутренняя ошибка сервиса; сообщите номер запроса", "internal error; please report the request id"))
+		calc.Text{Ru: "внутренняя ошибка сервиса; сообщите номер запроса", En: "internal error; please report the request id"}.In(lang))
 }
 
 // invalidProblem is the 422 answer for a request calc refused.
 func invalidProblem(ce *calc.Error, lang string) *Problem {
 	p := NewProblem(http.StatusUnprocessableEntity, TypeInvalid, lang,
-		tr(lang, "err.invalid", "запрос не прошёл проверку: исправьте перечисленные поля", "the request failed validation: correct the fields listed"))
+		calc.Text{Ru: "запрос не прошёл проверку: исправьте перечисленные поля", En: "the request failed validation: correct the fields listed"}.In(lang))
 	for _, f := range ce.Fields {
-		p.Errors = append(p.Errors, FieldProblem{Field: f.Field, Message: f.Message(lang)})
+		p.Errors = append(p.Errors, FieldProblem{Field: f.Field, Message: f.In(lang)})
 	}
 	if len(p.Errors) == 0 && ce.Detail != "" {
 		p.Detail = ce.Detail

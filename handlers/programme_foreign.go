@@ -8,8 +8,8 @@ import (
 
 // foreignRuleMessages word a programme whose rule depends on the loan's
 // currency (am-points: 8 pp in AMD, 6 pp otherwise).
-var foreignRuleMessages = map[string][2]string{
-	"prog.rule.home": {"%s — кредит в %s; %s — в иной валюте", "%s for a loan in %s; %s in another currency"},
+var foreignRuleMessages = map[string]calc.Text{
+	"prog.rule.home": {Ru: "%s — кредит в %s; %s — в иной валюте", En: "%s for a loan in %s; %s in another currency"},
 }
 
 func init() {

@@ -48,7 +48,7 @@ func (s *Server) postReconciliation(c *fiber.Ctx) error {
 	}
 	if format != "" && format != formatJSON && format != formatXLSX {
 		return NewProblem(http.StatusNotAcceptable, TypeUnsupportedFormat, lang,
-			tr(lang, "", "доступны форматы json и xlsx", "the formats are json and xlsx"))
+			calc.Text{Ru: "доступны форматы json и xlsx", En: "the formats are json and xlsx"}.In(lang))
 	}
 	var (
 		rreq     *calc.ReconcileRequest
@@ -59,27 +59,26 @@ func (s *Server) postReconciliation(c *fiber.Ctx) error {
 	if strings.HasPrefix(ct, fiber.MIMEMultipartForm) {
 		if len(c.Body()) > reconcileBodyLimit {
 			return NewProblem(http.StatusRequestEntityTooLarge, TypeBlank, lang,
-				tr(lang, "", "запрос больше "+strconv.Itoa(reconcileBodyLimit>>20)+" МиБ", "the request is larger than "+strconv.Itoa(reconcileBodyLimit>>20)+" MiB"))
+				calc.Text{Ru: "запрос больше " + strconv.Itoa(reconcileBodyLimit>>20) + " МиБ", En: "the request is larger than " + strconv.Itoa(reconcileBodyLimit>>20) + " MiB"}.In(lang))
 		}
 		form, ferr := c.MultipartForm()
 		if ferr != nil {
-			return malformed(lang, tr(lang, "", "тело multipart не читается", "the multipart body cannot be read"), nil)
+			return malformed(lang, calc.Text{Ru: "тело multipart не читается", En: "the multipart body cannot be read"}.In(lang), nil)
 		}
 		body := ""
 		if v := form.Value["request"]; len(v) > 0 {
 			body = v[0]
 		}
 		if strings.TrimSpace(body) == "" {
-			return malformed(lang, tr(lang, "", "нет запроса: отправьте его JSON в поле request", "no request: send its JSON in the field request"),
-				[]FieldProblem{{Field: "request", Message: tr(lang, "", "обязательное поле", "required")}})
+			return malformed(lang, calc.Text{Ru: "нет запроса: отправьте его JSON в поле request", En: "no request: send its JSON in the field request"}.In(lang),
+				[]FieldProblem{{Field: "request", Message: calc.Text{Ru: "обязательное поле", En: "required"}.In(lang)}})
 		}
 		if rreq, err = decodeReconcile([]byte(body), lang); err != nil {
 			return err
 		}
 		if fhs := form.File["file"]; len(fhs) > 0 {
 			if len(rreq.BankSchedule) > 0 {
-				return bankProblem(lang, []FieldProblem{{Field: "bank_schedule", Message: tr(lang, "",
-					"график банка передан и в запросе, и файлом: оставьте одно", "the bank's schedule is both in the request and in the file: send one")}})
+				return bankProblem(lang, []FieldProblem{{Field: "bank_schedule", Message: calc.Text{Ru: "график банка передан и в запросе, и файлом: оставьте одно", En: "the bank's schedule is both in the request and in the file: send one"}.In(lang)}})
 			}
 			bs, perr := readBankUpload(fhs[0], lang)
 			if perr != nil {
@@ -90,7 +89,7 @@ func (s *Server) postReconciliation(c *fiber.Ctx) error {
 	} else {
 		if len(c.Body()) > s.cfg.BodyLimit {
 			return NewProblem(http.StatusRequestEntityTooLarge, TypeBlank, lang,
-				tr(lang, "", "тело запроса больше "+strconv.Itoa(s.cfg.BodyLimit)+" байт", "the body is larger than "+strconv.Itoa(s.cfg.BodyLimit)+" bytes"))
+				calc.Text{Ru: "тело запроса больше " + strconv.Itoa(s.cfg.BodyLimit) + " байт", En: "the body is larger than " + strconv.Itoa(s.cfg.BodyLimit) + " bytes"}.In(lang))
 		}
 		if err := s.checkBody(c, lang, isJSONType, mimeJSON); err != nil {
 			return err
@@ -119,7 +118,7 @@ func (s *Server) postReconciliation(c *fiber.Ctx) error {
 	}
 	ans := reconciliationAnswer{Reconciliation: rec}
 	for _, w := range warnings {
-		ans.Warnings = append(ans.Warnings, w.Message(outLang))
+		ans.Warnings = append(ans.Warnings, w.In(outLang))
 	}
 	b, err := json.Marshal(ans)
 	if err != nil {
@@ -151,7 +150,7 @@ func (s *Server) reconcile(rreq *calc.ReconcileRequest) (*calc.Reconciliation, e
 func readBankUpload(fh *multipart.FileHeader, lang string) (*report.BankSchedule, error) {
 	if fh.Size > report.MaxBankFileBytes {
 		return nil, NewProblem(http.StatusRequestEntityTooLarge, TypeBlank, lang,
-			tr(lang, "", "файл графика больше "+strconv.Itoa(report.MaxBankFileBytes>>20)+" МиБ", "the schedule file is larger than "+strconv.Itoa(report.MaxBankFileBytes>>20)+" MiB"))
+			calc.Text{Ru: "файл графика больше " + strconv.Itoa(report.MaxBankFileBytes>>20) + " МиБ", En: "the schedule file is larger than " + strconv.Itoa(report.MaxBankFileBytes>>20) + " MiB"}.In(lang))
 	}
 	f, err := fh.Open()
 	if err != nil {
@@ -173,7 +172,7 @@ func readBankUpload(fh *multipart.FileHeader, lang string) (*report.BankSchedule
 func bankFileProblem(err error, lang string) error {
 	var ie *report.InputError
 	if errors.As(err, &ie) {
-		return bankProblem(lang, []FieldProblem{{Field: "file", Message: ie.Message(lang)}})
+		return bankProblem(lang, []FieldProblem{{Field: "file", Message: ie.In(lang)}})
 	}
 	var ce *report.BankCellError
 	if errors.As(err, &ce) {
@@ -188,7 +187,7 @@ func bankFileProblem(err error, lang string) error {
 
 func bankProblem(lang string, fields []FieldProblem) *Problem {
 	p := NewProblem(http.StatusUnprocessableEntity, TypeInvalid, lang,
-		tr(lang, "", "график банка не прочитан: исправьте перечисленное", "the bank's schedule could not be read: correct what is listed"))
+		calc.Text{Ru: "график банка не прочитан: исправьте перечисленное", En: "the bank's schedule could not be read: correct what is listed"}.In(lang))
 	p.Errors = fields
 	return p
 }
@@ -211,7 +210,7 @@ func decodeReconcile(body []byte, lang string) (*calc.ReconcileRequest, error) {
 	st.lang, st.errs = lang, st.errs[:0]
 	defer decodeStates.Put(st)
 	if len(bytes.TrimSpace(body)) == 0 {
-		return nil, malformed(lang, tr(lang, "", "пустое тело запроса: ожидается JSON-объект", "empty body: a JSON object is expected"), nil)
+		return nil, malformed(lang, calc.Text{Ru: "пустое тело запроса: ожидается JSON-объект", En: "empty body: a JSON object is expected"}.In(lang), nil)
 	}
 	req := new(calc.ReconcileRequest)
 	if err := jsonv2.Unmarshal(body, req, st.opts); err != nil {
@@ -226,7 +225,7 @@ func decodeReconcile(body []byte, lang string) (*calc.ReconcileRequest, error) {
 	if len(st.errs) > 0 {
 		fields := make([]FieldProblem, len(st.errs))
 		copy(fields, st.errs)
-		return nil, malformed(lang, tr(lang, "", "значения некоторых полей не удалось прочитать", "some values could not be read"), fields)
+		return nil, malformed(lang, calc.Text{Ru: "значения некоторых полей не удалось прочитать", En: "some values could not be read"}.In(lang), fields)
 	}
 	return req, nil
 }
@@ -298,12 +297,12 @@ func (s *Server) postReconcilePage(c *fiber.Ctx) error {
 	lang := Lang(c)
 	if len(c.Body()) > reconcileBodyLimit {
 		return NewProblem(http.StatusRequestEntityTooLarge, TypeBlank, lang,
-			tr(lang, "", "файл слишком большой", "the file is too large"))
+			calc.Text{Ru: "файл слишком большой", En: "the file is too large"}.In(lang))
 	}
 	form, err := c.MultipartForm()
 	if err != nil {
 		return NewProblem(http.StatusUnsupportedMediaType, TypeMalformed, lang,
-			tr(lang, "", "отправьте форму как multipart/form-data", "send the form as multipart/form-data"))
+			calc.Text{Ru: "отправьте форму как multipart/form-data", En: "send the form as multipart/form-data"}.In(lang))
 	}
 	v := readFormValues(c, false)
 	req, rowOf, errs := parseForm(v, lang)
@@ -343,7 +342,7 @@ func (s *Server) postReconcilePage(c *fiber.Ctx) error {
 		}
 	} else if js := first("bank_schedule"); js != "" {
 		if err := json.Unmarshal([]byte(js), &rreq.BankSchedule); err != nil {
-			fileErr = tr(lang, "", "строки графика не прочитаны", "the schedule's rows could not be read")
+			fileErr = calc.Text{Ru: "строки графика не прочитаны", En: "the schedule's rows could not be read"}.In(lang)
 		}
 	} else {
 		fileErr = T(lang, "err.parse.required")
@@ -373,7 +372,7 @@ func (s *Server) postReconcilePage(c *fiber.Ctx) error {
 		p.Tolerance = tolText
 		for _, f := range ce.Fields {
 			if formFieldOf(f.Field, rowOf) == "" {
-				p.Errors = append(p.Errors, f.Field+": "+f.Message(lang))
+				p.Errors = append(p.Errors, f.Field+": "+f.In(lang))
 			}
 		}
 		return page(http.StatusUnprocessableEntity, p)
@@ -450,7 +449,7 @@ func buildReconcileView(rec *calc.Reconciliation, lang string, warnings []report
 		v.Alternatives = append(v.Alternatives, alternativeRow{Conventions: strings.Join(conventionTexts(a.Conventions, lang), ", "), RowsOff: a.RowsOff, Equivalent: a.Equivalent})
 	}
 	for _, w := range warnings {
-		v.Warnings = append(v.Warnings, w.Message(lang))
+		v.Warnings = append(v.Warnings, w.In(lang))
 	}
 	names := make([]string, len(rec.Columns))
 	for i, c := range rec.Columns {
@@ -469,43 +468,43 @@ func conventionTexts(c calc.Conventions, lang string) []string {
 }
 
 // reconcileMessages are the page's texts, merged into messages.
-var reconcileMessages = map[string][2]string{
-	"nav.reconcile":       {"Сверка графика банка", "Check a bank's schedule"},
-	"rec.title":           {"Сверка графика банка", "Checking a bank's schedule"},
-	"rec.lead":            {"Загрузите график, рассчитанный банком: калькулятор пересчитает кредит при всех распространённых соглашениях (базис, остаток для начисления, округление, дата ключевой ставки), найдёт то, при котором совпадает больше всего строк, и перечислит каждое оставшееся расхождение.", "Upload the schedule the bank computed: the calculator recomputes the loan under every common convention (day count, accrual balance, rounding, policy-rate fixing), finds the one that matches the most rows and lists every remaining difference."},
-	"rec.file":            {"График банка (xlsx или CSV)", "The bank's schedule (xlsx or CSV)"},
-	"rec.file.hint":       {"Столбцы: дата платежа и любые из: остаток долга, основной долг, проценты, субсидия, проценты заёмщика (по ключам date, opening_balance, principal, interest, subsidy, borrower_interest или по русским/английским заголовкам).", "Columns: the payment date and any of: opening balance, principal, interest, subsidy, borrower interest (by the keys date, opening_balance, principal, interest, subsidy, borrower_interest or Russian/English headers)."},
-	"rec.tolerance":       {"Допуск, в валюте кредита", "Tolerance, in the loan currency"},
-	"rec.submit":          {"Сверить", "Check"},
-	"rec.errors":          {"Исправьте ошибки", "Please correct the errors"},
-	"rec.result":          {"Результат сверки", "Result"},
-	"rec.conventions":     {"Соглашения", "Conventions"},
-	"rec.found":           {"Найдено у банка", "The bank's"},
-	"rec.own":             {"Условия кредита", "The loan's own"},
-	"rec.day_count":       {"Базис начисления", "Day count"},
-	"rec.accrual_balance": {"Остаток для начисления", "Accrual balance"},
-	"rec.rounding":        {"Округление", "Rounding"},
-	"rec.base_fixing":     {"Ключевая ставка", "Policy rate"},
-	"rec.rows_checked":    {"Строк у банка", "Bank rows"},
-	"rec.rows_matching":   {"Совпали", "Matching"},
-	"rec.rows_off":        {"Расходятся", "Rows off"},
-	"rec.columns":         {"Сравнены столбцы", "Columns compared"},
-	"rec.none":            {"Расхождений нет: каждая строка банка совпала с нашей в пределах допуска.", "No differences: every bank row matches ours within the tolerance."},
-	"rec.differences":     {"Расхождения", "Differences"},
-	"rec.n":               {"№ платежа", "Payment"},
-	"rec.bank_row":        {"Строка банка", "Bank row"},
-	"rec.date":            {"Дата", "Date"},
-	"rec.field":           {"Показатель", "Field"},
-	"rec.bank":            {"Банк", "Bank"},
-	"rec.ours":            {"Наш расчёт", "Ours"},
-	"rec.diff":            {"Разница", "Difference"},
-	"rec.cause":           {"Вероятная причина", "Likely cause"},
-	"rec.alternatives":    {"Другие варианты", "Other combinations"},
-	"rec.alt.rows_off":    {"строк с расхождениями", "rows off"},
-	"rec.alt.equivalent":  {"те же суммы", "same figures"},
-	"rec.alt.more":        {"и ещё %d в книге Excel", "and %d more in the workbook"},
-	"rec.download":        {"Скачать результат (Excel)", "Download the result (Excel)"},
-	"rec.warnings":        {"При чтении файла", "Reading the file"},
+var reconcileMessages = map[string]calc.Text{
+	"nav.reconcile":       {Ru: "Сверка графика банка", En: "Check a bank's schedule"},
+	"rec.title":           {Ru: "Сверка графика банка", En: "Checking a bank's schedule"},
+	"rec.lead":            {Ru: "Загрузите график, рассчитанный банком: калькулятор пересчитает кредит при всех распространённых соглашениях (базис, остаток для начисления, округление, дата ключевой ставки), найдёт то, при котором совпадает больше всего строк, и перечислит каждое оставшееся расхождение.", En: "Upload the schedule the bank computed: the calculator recomputes the loan under every common convention (day count, accrual balance, rounding, policy-rate fixing), finds the one that matches the most rows and lists every remaining difference."},
+	"rec.file":            {Ru: "График банка (xlsx или CSV)", En: "The bank's schedule (xlsx or CSV)"},
+	"rec.file.hint":       {Ru: "Столбцы: дата платежа и любые из: остаток долга, основной долг, проценты, субсидия, проценты заёмщика (по ключам date, opening_balance, principal, interest, subsidy, borrower_interest или по русским/английским заголовкам).", En: "Columns: the payment date and any of: opening balance, principal, interest, subsidy, borrower interest (by the keys date, opening_balance, principal, interest, subsidy, borrower_interest or Russian/English headers)."},
+	"rec.tolerance":       {Ru: "Допуск, в валюте кредита", En: "Tolerance, in the loan currency"},
+	"rec.submit":          {Ru: "Сверить", En: "Check"},
+	"rec.errors":          {Ru: "Исправьте ошибки", En: "Please correct the errors"},
+	"rec.result":          {Ru: "Результат сверки", En: "Result"},
+	"rec.conventions":     {Ru: "Соглашения", En: "Conventions"},
+	"rec.found":           {Ru: "Найдено у банка", En: "The bank's"},
+	"rec.own":             {Ru: "Условия кредита", En: "The loan's own"},
+	"rec.day_count":       {Ru: "Базис начисления", En: "Day count"},
+	"rec.accrual_balance": {Ru: "Остаток для начисления", En: "Accrual balance"},
+	"rec.rounding":        {Ru: "Округление", En: "Rounding"},
+	"rec.base_fixing":     {Ru: "Ключевая ставка", En: "Policy rate"},
+	"rec.rows_checked":    {Ru: "Строк у банка", En: "Bank rows"},
+	"rec.rows_matching":   {Ru: "Совпали", En: "Matching"},
+	"rec.rows_off":        {Ru: "Расходятся", En: "Rows off"},
+	"rec.columns":         {Ru: "Сравнены столбцы", En: "Columns compared"},
+	"rec.none":            {Ru: "Расхождений нет: каждая строка банка совпала с нашей в пределах допуска.", En: "No differences: every bank row matches ours within the tolerance."},
+	"rec.differences":     {Ru: "Расхождения", En: "Differences"},
+	"rec.n":               {Ru: "№ платежа", En: "Payment"},
+	"rec.bank_row":        {Ru: "Строка банка", En: "Bank row"},
+	"rec.date":            {Ru: "Дата", En: "Date"},
+	"rec.field":           {Ru: "Показатель", En: "Field"},
+	"rec.bank":            {Ru: "Банк", En: "Bank"},
+	"rec.ours":            {Ru: "Наш расчёт", En: "Ours"},
+	"rec.diff":            {Ru: "Разница", En: "Difference"},
+	"rec.cause":           {Ru: "Вероятная причина", En: "Likely cause"},
+	"rec.alternatives":    {Ru: "Другие варианты", En: "Other combinations"},
+	"rec.alt.rows_off":    {Ru: "строк с расхождениями", En: "rows off"},
+	"rec.alt.equivalent":  {Ru: "те же суммы", En: "same figures"},
+	"rec.alt.more":        {Ru: "и ещё %d в книге Excel", En: "and %d more in the workbook"},
+	"rec.download":        {Ru: "Скачать результат (Excel)", En: "Download the result (Excel)"},
+	"rec.warnings":        {Ru: "При чтении файла", En: "Reading the file"},
 }
 
 func init() {

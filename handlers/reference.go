@@ -43,9 +43,8 @@ func (s *Server) getBaseRates(c *fiber.Ctx) error {
 		if !slices.Contains(all, cc) {
 			lang := Lang(c)
 			p := NewProblem(http.StatusBadRequest, TypeMalformed, lang,
-				tr(lang, "", "нет данных о ставках этой страны", "no policy rates for this country"))
-			p.Errors = []FieldProblem{{Field: "country", Message: tr(lang, "",
-				"допустимые значения: "+strings.Join(all, ", "), "allowed values: "+strings.Join(all, ", "))}}
+				calc.Text{Ru: "нет данных о ставках этой страны", En: "no policy rates for this country"}.In(lang))
+			p.Errors = []FieldProblem{{Field: "country", Message: calc.Text{Ru: "допустимые значения: " + strings.Join(all, ", "), En: "allowed values: " + strings.Join(all, ", ")}.In(lang)}}
 			return p
 		}
 		countries = []string{cc}

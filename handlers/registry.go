@@ -61,26 +61,25 @@ func (s *Server) authorize(role string) fiber.Handler {
 		}
 		if s.cfg.Registry == nil {
 			return NewProblem(http.StatusServiceUnavailable, TypeBlank, lang,
-				tr(lang, "", "реестр не подключён: сервис запущен без базы данных", "the registry is not configured: the service runs without a database"))
+				calc.Text{Ru: "реестр не подключён: сервис запущен без базы данных", En: "the registry is not configured: the service runs without a database"}.In(lang))
 		}
 		secret, ok := bearer(c.Get(fiber.HeaderAuthorization))
 		if !ok {
 			c.Set(fiber.HeaderWWWAuthenticate, `Bearer realm="subsidy"`)
 			return NewProblem(http.StatusUnauthorized, TypeBlank, lang,
-				tr(lang, "", "нужен заголовок Authorization: Bearer <токен> (токен выдаёт команда subsidy token create)",
-					"an Authorization: Bearer <token> header is required (subsidy token create issues tokens)"))
+				calc.Text{Ru: "нужен заголовок Authorization: Bearer <токен> (токен выдаёт команда subsidy token create)", En: "an Authorization: Bearer <token> header is required (subsidy token create issues tokens)"}.In(lang))
 		}
 		tok, err := s.cfg.Registry.Authenticate(c.UserContext(), secret)
 		if errors.Is(err, storage.ErrNotFound) {
 			c.Set(fiber.HeaderWWWAuthenticate, `Bearer realm="subsidy", error="invalid_token"`)
-			return NewProblem(http.StatusUnauthorized, TypeBlank, lang, tr(lang, "", "токен не найден", "unknown token"))
+			return NewProblem(http.StatusUnauthorized, TypeBlank, lang, calc.Text{Ru: "токен не найден", En: "unknown token"}.In(lang))
 		}
 		if err != nil {
 			return err
 		}
 		if role == storage.RoleOfficer && tok.Role != storage.RoleOfficer {
 			return NewProblem(http.StatusForbidden, TypeBlank, lang,
-				tr(lang, "", "у токена роль viewer: изменять реестр может только officer", "the token's role is viewer: only an officer may change the registry"))
+				calc.Text{Ru: "у токена роль viewer: изменять реестр может только officer", En: "the token's role is viewer: only an officer may change the registry"}.In(lang))
 		}
 		c.Locals(localToken, tok)
 		return c.Next()
@@ -111,10 +110,10 @@ func actor(c *fiber.Ctx) string {
 func decodeStrict(body []byte, v any, lang string) error {
 	body = bytes.TrimPrefix(body, []byte("\xEF\xBB\xBF"))
 	if len(bytes.TrimSpace(body)) == 0 {
-		return malformed(lang, tr(lang, "", "пустое тело запроса: ожидается JSON-объект", "empty body: a JSON object is expected"), nil)
+		return malformed(lang, calc.Text{Ru: "пустое тело запроса: ожидается JSON-объект", En: "empty body: a JSON object is expected"}.In(lang), nil)
 	}
 	if bytes.IndexByte(body, 0) >= 0 || bytes.Contains(body, []byte(`\u0000`)) {
-		return malformed(lang, tr(lang, "", "строка содержит символ NUL", "a string contains a NUL character"), nil)
+		return malformed(lang, calc.Text{Ru: "строка содержит символ NUL", En: "a string contains a NUL character"}.In(lang), nil)
 	}
 	if err := jsonv2.Unmarshal(body, v, jsonv2.RejectUnknownMembers(true)); err != nil {
 		fp, detail := describeJSONError(err, lang)
@@ -162,8 +161,8 @@ func checkQuery(c *fiber.Ctx) error {
 		return nil
 	}
 	lang := Lang(c)
-	return malformed(lang, tr(lang, "", "недопустимые символы в параметре запроса", "invalid characters in a query parameter"),
-		[]FieldProblem{{Field: bad, Message: tr(lang, "", "ожидается текст UTF-8 без символа NUL", "UTF-8 text without NUL characters is expected")}})
+	return malformed(lang, calc.Text{Ru: "недопустимые символы в параметре запроса", En: "invalid characters in a query parameter"}.In(lang),
+		[]FieldProblem{{Field: bad, Message: calc.Text{Ru: "ожидается текст UTF-8 без символа NUL", En: "UTF-8 text without NUL characters is expected"}.In(lang)}})
 }
 
 // jsonBody refuses a body that is not JSON (415), as the calculation
@@ -178,7 +177,7 @@ func (s *Server) jsonBody(c *fiber.Ctx) error {
 // invalidFields is a 422 listing fields.
 func invalidFields(lang string, fields ...FieldProblem) *Problem {
 	p := NewProblem(http.StatusUnprocessableEntity, TypeInvalid, lang,
-		tr(lang, "", "запрос не прошёл проверку: исправьте перечисленные поля", "the request failed validation: correct the fields listed"))
+		calc.Text{Ru: "запрос не прошёл проверку: исправьте перечисленные поля", En: "the request failed validation: correct the fields listed"}.In(lang))
 	p.Errors = fields
 	return p
 }
@@ -200,40 +199,40 @@ func (s *Server) putBudget(c *fiber.Ctx) error {
 	var bad []FieldProblem
 	prog, ok := calc.LookupProgramme(c.Params("programme"))
 	if !ok {
-		bad = append(bad, FieldProblem{"programme", tr(lang, "", "неизвестная программа", "unknown programme")})
+		bad = append(bad, FieldProblem{"programme", calc.Text{Ru: "неизвестная программа", En: "unknown programme"}.In(lang)})
 	}
 	year, err := strconv.Atoi(c.Params("year"))
 	if err != nil || year < 2000 || year > 2100 {
-		bad = append(bad, FieldProblem{"year", tr(lang, "", "год от 2000 до 2100", "a year from 2000 to 2100")})
+		bad = append(bad, FieldProblem{"year", calc.Text{Ru: "год от 2000 до 2100", En: "a year from 2000 to 2100"}.In(lang)})
 	}
 	var amount calc.Money
 	if d, err := ParseDecimal(string(in.Amount)); err != nil || d.IsNegative() || d.GreaterThan(maxRegistryAmount) {
-		bad = append(bad, FieldProblem{"amount", tr(lang, "", "сумма: неотрицательное число не больше 10¹⁵", "amount: a non-negative number up to 10^15")})
+		bad = append(bad, FieldProblem{"amount", calc.Text{Ru: "сумма: неотрицательное число не больше 10¹⁵", En: "amount: a non-negative number up to 10^15"}.In(lang)})
 	} else if amount, err = calc.MoneyFromDecimal(d); err != nil {
 		bad = append(bad, FieldProblem{"amount", err.Error()})
 	}
 	if len(in.Currency) != 3 || strings.ToUpper(in.Currency) != in.Currency {
-		bad = append(bad, FieldProblem{"currency", tr(lang, "", "код валюты ISO 4217 (RUB)", "an ISO 4217 currency code (RUB)")})
+		bad = append(bad, FieldProblem{"currency", calc.Text{Ru: "код валюты ISO 4217 (RUB)", En: "an ISO 4217 currency code (RUB)"}.In(lang)})
 	}
 	b := storage.Budget{Programme: prog.ID, Year: year, Amount: amount, Currency: in.Currency, Contributions: []calc.CountryShare{}}
 	sum := decimal.Zero
 	for i, cs := range in.Contributions {
 		f := "contributions[" + strconv.Itoa(i) + "]"
 		if !slices.Contains(calc.MemberStates, cs.Country) {
-			bad = append(bad, FieldProblem{f + ".country", tr(lang, "", "государство — член ЕАЭС (AM BY KZ KG RU)", "a member state (AM BY KZ KG RU)")})
+			bad = append(bad, FieldProblem{f + ".country", calc.Text{Ru: "государство — член ЕАЭС (AM BY KZ KG RU)", En: "a member state (AM BY KZ KG RU)"}.In(lang)})
 		} else if slices.ContainsFunc(b.Contributions, func(x calc.CountryShare) bool { return x.Country == cs.Country }) {
-			bad = append(bad, FieldProblem{f + ".country", tr(lang, "", "государство указано дважды", "the state is listed twice")})
+			bad = append(bad, FieldProblem{f + ".country", calc.Text{Ru: "государство указано дважды", En: "the state is listed twice"}.In(lang)})
 		}
 		d, err := ParseDecimal(string(cs.Share))
 		if err != nil || !d.IsPositive() {
-			bad = append(bad, FieldProblem{f + ".share", tr(lang, "", "доля в процентах больше 0", "a share in percent above 0")})
+			bad = append(bad, FieldProblem{f + ".share", calc.Text{Ru: "доля в процентах больше 0", En: "a share in percent above 0"}.In(lang)})
 			continue
 		}
 		sum = sum.Add(d)
 		b.Contributions = append(b.Contributions, calc.CountryShare{Country: cs.Country, Share: d})
 	}
 	if len(in.Contributions) > 0 && !sum.Equal(decimal.NewFromInt(100)) {
-		bad = append(bad, FieldProblem{"contributions", tr(lang, "", "доли в сумме должны давать 100", "the shares must add up to 100")})
+		bad = append(bad, FieldProblem{"contributions", calc.Text{Ru: "доли в сумме должны давать 100", En: "the shares must add up to 100"}.In(lang)})
 	}
 	if len(bad) > 0 {
 		return invalidFields(lang, bad...)
@@ -273,19 +272,19 @@ func (s *Server) postAgreement(c *fiber.Ctx) error {
 	}
 	var bad []FieldProblem
 	if strings.TrimSpace(in.Number) == "" {
-		bad = append(bad, FieldProblem{"number", tr(lang, "", "номер соглашения обязателен", "the agreement number is required")})
+		bad = append(bad, FieldProblem{"number", calc.Text{Ru: "номер соглашения обязателен", En: "the agreement number is required"}.In(lang)})
 	}
 	if _, err := calc.ParseDate(in.Date); err != nil {
-		bad = append(bad, FieldProblem{"date", tr(lang, "", "дата ГГГГ-ММ-ДД", "a date YYYY-MM-DD")})
+		bad = append(bad, FieldProblem{"date", calc.Text{Ru: "дата ГГГГ-ММ-ДД", En: "a date YYYY-MM-DD"}.In(lang)})
 	}
 	if in.Status == "" {
 		in.Status = "applied"
 	}
 	if !slices.Contains(storage.AgreementStatuses, in.Status) {
-		bad = append(bad, FieldProblem{"status", tr(lang, "", "одно из: ", "one of: ") + strings.Join(storage.AgreementStatuses, ", ")})
+		bad = append(bad, FieldProblem{"status", calc.Text{Ru: "одно из: ", En: "one of: "}.In(lang) + strings.Join(storage.AgreementStatuses, ", ")})
 	}
 	if len(in.Request) == 0 || string(in.Request) == "null" {
-		bad = append(bad, FieldProblem{"request", tr(lang, "", "расчётный запрос обязателен", "the calculation request is required")})
+		bad = append(bad, FieldProblem{"request", calc.Text{Ru: "расчётный запрос обязателен", En: "the calculation request is required"}.In(lang)})
 	}
 	if len(bad) > 0 {
 		return invalidFields(lang, bad...)
@@ -386,12 +385,12 @@ func (s *Server) agreement(c *fiber.Ctx) (storage.Agreement, error) {
 	id := c.Params("id")
 	if !validRecordID(id) {
 		lang := Lang(c)
-		return storage.Agreement{}, NewProblem(http.StatusNotFound, TypeBlank, lang, tr(lang, "", "соглашение не найдено", "no such agreement"))
+		return storage.Agreement{}, NewProblem(http.StatusNotFound, TypeBlank, lang, calc.Text{Ru: "соглашение не найдено", En: "no such agreement"}.In(lang))
 	}
 	a, err := s.cfg.Registry.Agreement(c.UserContext(), id)
 	if errors.Is(err, storage.ErrNotFound) {
 		lang := Lang(c)
-		return a, NewProblem(http.StatusNotFound, TypeBlank, lang, tr(lang, "", "соглашение не найдено", "no such agreement"))
+		return a, NewProblem(http.StatusNotFound, TypeBlank, lang, calc.Text{Ru: "соглашение не найдено", En: "no such agreement"}.In(lang))
 	}
 	return a, err
 }
@@ -437,14 +436,14 @@ func (s *Server) patchAgreement(c *fiber.Ctx) error {
 		return err
 	}
 	if !slices.Contains(storage.AgreementStatuses, in.Status) {
-		return invalidFields(lang, FieldProblem{"status", tr(lang, "", "одно из: ", "one of: ") + strings.Join(storage.AgreementStatuses, ", ")})
+		return invalidFields(lang, FieldProblem{"status", calc.Text{Ru: "одно из: ", En: "one of: "}.In(lang) + strings.Join(storage.AgreementStatuses, ", ")})
 	}
 	if !validRecordID(c.Params("id")) {
-		return NewProblem(http.StatusNotFound, TypeBlank, lang, tr(lang, "", "соглашение не найдено", "no such agreement"))
+		return NewProblem(http.StatusNotFound, TypeBlank, lang, calc.Text{Ru: "соглашение не найдено", En: "no such agreement"}.In(lang))
 	}
 	if err := s.cfg.Registry.SetAgreementStatus(c.UserContext(), c.Params("id"), in.Status, actor(c)); err != nil {
 		if errors.Is(err, storage.ErrNotFound) {
-			return NewProblem(http.StatusNotFound, TypeBlank, lang, tr(lang, "", "соглашение не найдено", "no such agreement"))
+			return NewProblem(http.StatusNotFound, TypeBlank, lang, calc.Text{Ru: "соглашение не найдено", En: "no such agreement"}.In(lang))
 		}
 		return err
 	}
@@ -462,8 +461,7 @@ func (s *Server) recomputeAgreement(c *fiber.Ctx) error {
 	_, res, err := s.computeStored(a.Request, lang)
 	if err != nil {
 		if p, ok := err.(*Problem); ok {
-			p.Detail = tr(lang, "", "по сегодняшним правилам и ставкам сохранённый запрос рассчитать нельзя: ",
-				"today's rules and rates cannot compute the stored request: ") + p.Detail
+			p.Detail = calc.Text{Ru: "по сегодняшним правилам и ставкам сохранённый запрос рассчитать нельзя: ", En: "today's rules and rates cannot compute the stored request: "}.In(lang) + p.Detail
 		}
 		return err
 	}
@@ -550,36 +548,32 @@ func (s *Server) postClaim(c *fiber.Ctx) error {
 	// becomes approved or paid only by a status change (PATCH), which the
 	// audit log records.
 	if a.Status == "rejected" || !a.Eligible || a.SubsidyPayable <= 0 {
-		return invalidFields(lang, FieldProblem{"agreement", tr(lang, "",
-			"по этому соглашению субсидия не выплачивается (отклонено или условия не выполнены): заявку подать нельзя",
-			"this agreement pays no subsidy (rejected, or its conditions are not met): no claim can be filed")})
+		return invalidFields(lang, FieldProblem{"agreement", calc.Text{Ru: "по этому соглашению субсидия не выплачивается (отклонено или условия не выполнены): заявку подать нельзя", En: "this agreement pays no subsidy (rejected, or its conditions are not met): no claim can be filed"}.In(lang)})
 	}
 	var bad []FieldProblem
 	from, err1 := calc.ParseDate(in.From)
 	if err1 != nil {
-		bad = append(bad, FieldProblem{"from", tr(lang, "", "дата ГГГГ-ММ-ДД", "a date YYYY-MM-DD")})
+		bad = append(bad, FieldProblem{"from", calc.Text{Ru: "дата ГГГГ-ММ-ДД", En: "a date YYYY-MM-DD"}.In(lang)})
 	}
 	to, err2 := calc.ParseDate(in.To)
 	if err2 != nil {
-		bad = append(bad, FieldProblem{"to", tr(lang, "", "дата ГГГГ-ММ-ДД", "a date YYYY-MM-DD")})
+		bad = append(bad, FieldProblem{"to", calc.Text{Ru: "дата ГГГГ-ММ-ДД", En: "a date YYYY-MM-DD"}.In(lang)})
 	} else if err1 == nil && to <= from {
-		bad = append(bad, FieldProblem{"to", tr(lang, "", "конец периода позже начала", "the period ends after it starts")})
+		bad = append(bad, FieldProblem{"to", calc.Text{Ru: "конец периода позже начала", En: "the period ends after it starts"}.In(lang)})
 	}
 	var amount calc.Money
 	if d, err := ParseDecimal(string(in.Amount)); err != nil || d.IsNegative() {
-		bad = append(bad, FieldProblem{"amount", tr(lang, "", "сумма: неотрицательное число", "amount: a non-negative number")})
+		bad = append(bad, FieldProblem{"amount", calc.Text{Ru: "сумма: неотрицательное число", En: "amount: a non-negative number"}.In(lang)})
 	} else if amount, err = calc.MoneyFromDecimal(d); err != nil {
 		bad = append(bad, FieldProblem{"amount", err.Error()})
 	} else if amount > a.SubsidyPayable {
-		bad = append(bad, FieldProblem{"amount", tr(lang, "", "больше всей субсидии к выплате по соглашению ("+FormatMoney(a.SubsidyPayable, lang)+")",
-			"more than the agreement's whole payable subsidy ("+FormatMoney(a.SubsidyPayable, lang)+")")})
+		bad = append(bad, FieldProblem{"amount", calc.Text{Ru: "больше всей субсидии к выплате по соглашению (" + FormatMoney(a.SubsidyPayable, lang) + ")", En: "more than the agreement's whole payable subsidy (" + FormatMoney(a.SubsidyPayable, lang) + ")"}.In(lang)})
 	}
 	if in.Status == "" {
 		in.Status = "filed"
 	}
 	if in.Status != "filed" {
-		bad = append(bad, FieldProblem{"status", tr(lang, "", "новая заявка имеет статус filed; одобрение и выплата — изменением статуса",
-			"a new claim is filed; approval and payment are status changes")})
+		bad = append(bad, FieldProblem{"status", calc.Text{Ru: "новая заявка имеет статус filed; одобрение и выплата — изменением статуса", En: "a new claim is filed; approval and payment are status changes"}.In(lang)})
 	}
 	if len(bad) > 0 {
 		return invalidFields(lang, bad...)
@@ -605,14 +599,14 @@ func (s *Server) patchClaim(c *fiber.Ctx) error {
 		return err
 	}
 	if !slices.Contains(storage.ClaimStatuses, in.Status) {
-		return invalidFields(lang, FieldProblem{"status", tr(lang, "", "одно из: ", "one of: ") + strings.Join(storage.ClaimStatuses, ", ")})
+		return invalidFields(lang, FieldProblem{"status", calc.Text{Ru: "одно из: ", En: "one of: "}.In(lang) + strings.Join(storage.ClaimStatuses, ", ")})
 	}
 	if !validRecordID(c.Params("id")) || !validRecordID(c.Params("cid")) {
-		return NewProblem(http.StatusNotFound, TypeBlank, lang, tr(lang, "", "заявка не найдена", "no such claim"))
+		return NewProblem(http.StatusNotFound, TypeBlank, lang, calc.Text{Ru: "заявка не найдена", En: "no such claim"}.In(lang))
 	}
 	err := s.cfg.Registry.SetClaimStatus(c.UserContext(), c.Params("id"), c.Params("cid"), in.Status, actor(c))
 	if errors.Is(err, storage.ErrNotFound) {
-		return NewProblem(http.StatusNotFound, TypeBlank, lang, tr(lang, "", "заявка не найдена", "no such claim"))
+		return NewProblem(http.StatusNotFound, TypeBlank, lang, calc.Text{Ru: "заявка не найдена", En: "no such claim"}.In(lang))
 	}
 	if err != nil {
 		return err
@@ -625,12 +619,12 @@ func (s *Server) getCommitments(c *fiber.Ctx) error {
 	lang := Lang(c)
 	prog := c.Query("programme")
 	if _, ok := calc.LookupProgramme(prog); !ok {
-		return invalidFields(lang, FieldProblem{"programme", tr(lang, "", "неизвестная программа", "unknown programme")})
+		return invalidFields(lang, FieldProblem{"programme", calc.Text{Ru: "неизвестная программа", En: "unknown programme"}.In(lang)})
 	}
 	format := c.Query("format", formatJSON)
 	if format != formatJSON && format != formatXLSX || format == formatXLSX && s.cfg.RegistryWorkbook == nil {
 		return NewProblem(http.StatusNotAcceptable, TypeUnsupportedFormat, lang,
-			tr(lang, "", "формат: json или xlsx", "format: json or xlsx"))
+			calc.Text{Ru: "формат: json или xlsx", En: "format: json or xlsx"}.In(lang))
 	}
 	years, err := s.cfg.Registry.Commitments(c.UserContext(), prog)
 	if err != nil {
@@ -657,7 +651,7 @@ func (s *Server) getAudit(c *fiber.Ctx) error {
 		var err error
 		if since, err = time.Parse(time.RFC3339Nano, q); err != nil {
 			if since, err = time.Parse(time.DateOnly, q); err != nil {
-				return invalidFields(lang, FieldProblem{"since", tr(lang, "", "дата ГГГГ-ММ-ДД или время RFC 3339", "a date YYYY-MM-DD or an RFC 3339 time")})
+				return invalidFields(lang, FieldProblem{"since", calc.Text{Ru: "дата ГГГГ-ММ-ДД или время RFC 3339", En: "a date YYYY-MM-DD or an RFC 3339 time"}.In(lang)})
 			}
 		}
 	}

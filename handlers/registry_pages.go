@@ -112,11 +112,7 @@ func (s *Server) registryPage(c *fiber.Ctx) error {
 		v.Status = ""
 	}
 	for _, p := range calc.Programmes() {
-		name := p.NameRu
-		if lang == LangEn {
-			name = p.NameEn
-		}
-		v.Programmes = append(v.Programmes, option{p.ID, name, p.ID == v.Programme})
+		v.Programmes = append(v.Programmes, option{p.ID, p.Name().In(lang), p.ID == v.Programme})
 	}
 	v.Statuses = append(v.Statuses, option{"", T(lang, "reg.status.all"), v.Status == ""})
 	for _, st := range storage.AgreementStatuses {

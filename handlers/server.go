@@ -461,7 +461,7 @@ func (s *Server) limit(c *fiber.Ctx) error {
 			c.Set(fiber.HeaderRetryAfter, "1")
 			lang := Lang(c)
 			return NewProblem(http.StatusServiceUnavailable, TypeOverloaded, lang,
-				tr(lang, "", "сервис занят другими расчётами; повторите через секунду", "the service is busy with other calculations; retry in a second"))
+				calc.Text{Ru: "сервис занят другими расчётами; повторите через секунду", En: "the service is busy with other calculations; retry in a second"}.In(lang))
 		}
 	}
 	defer func() { <-s.slots }()

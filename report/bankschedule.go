@@ -52,8 +52,7 @@ type BankProblem struct {
 	Field string
 	Line  int // the row number in the file
 	Value string
-	En    string
-	Ru    string
+	calc.Text
 }
 
 func (e *BankCellError) Error() string {
@@ -66,10 +65,8 @@ func (e *BankCellError) Error() string {
 
 // Message returns the problem in lang, naming the file's row.
 func (p BankProblem) Message(lang string) string {
-	if Lang(lang) == "en" {
-		return fmt.Sprintf("row %d of the file, %q: %s", p.Line, cut(p.Value, 40), p.En)
-	}
-	return fmt.Sprintf("строка %d файла, «%s»: %s", p.Line, cut(p.Value, 40), p.Ru)
+	where := calc.Text{Ru: "строка %d файла, «%s»: %s", En: "row %d of the file, %q: %s"}
+	return fmt.Sprintf(where.In(lang), p.Line, cut(p.Value, 40), p.In(lang))
 }
 
 // bankColumns are the keys of a bank's schedule, with the headers that
@@ -80,21 +77,21 @@ var bankColumns = []struct {
 	key   string
 	exact []string
 	words [][]string
-	label text
+	label calc.Text
 }{
 	{"date", []string{"дата", "date", "дата платежа", "payment date", "дата погашения", "срок платежа", "due date"},
-		[][]string{{"дата"}, {"date"}, {"срок", "платеж"}}, text{"Дата платежа", "Payment date"}},
+		[][]string{{"дата"}, {"date"}, {"срок", "платеж"}}, calc.Text{Ru: "Дата платежа", En: "Payment date"}},
 	{"opening_balance", []string{"остаток на начало", "остаток на начало периода", "остаток долга", "остаток долга на начало периода",
 		"остаток ссудной задолженности", "остаток основного долга", "opening balance", "outstanding balance", "balance"},
-		[][]string{{"остаток"}, {"balance"}, {"outstanding"}, {"задолженност"}}, text{"Остаток долга на начало периода", "Opening balance"}},
+		[][]string{{"остаток"}, {"balance"}, {"outstanding"}, {"задолженност"}}, calc.Text{Ru: "Остаток долга на начало периода", En: "Opening balance"}},
 	{"principal", []string{"основной долг", "погашение основного долга", "погашение долга", "principal", "principal repayment"},
-		[][]string{{"основн"}, {"principal"}, {"погашение", "долг"}}, text{"Основной долг", "Principal"}},
+		[][]string{{"основн"}, {"principal"}, {"погашение", "долг"}}, calc.Text{Ru: "Основной долг", En: "Principal"}},
 	{"interest", []string{"проценты", "interest", "сумма процентов", "начисленные проценты"},
-		[][]string{{"процент"}, {"interest"}}, text{"Проценты", "Interest"}},
+		[][]string{{"процент"}, {"interest"}}, calc.Text{Ru: "Проценты", En: "Interest"}},
 	{"subsidy", []string{"субсидия", "subsidy", "сумма субсидии", "субсидия к выплате", "subsidy payable", "subsidy paid"},
-		[][]string{{"субсид"}, {"subsid"}, {"возмещ"}}, text{"Субсидия", "Subsidy"}},
+		[][]string{{"субсид"}, {"subsid"}, {"возмещ"}}, calc.Text{Ru: "Субсидия", En: "Subsidy"}},
 	{"borrower_interest", []string{"проценты заемщика", "borrower interest", "проценты к уплате заемщиком"},
-		[][]string{{"заемщик", "процент"}, {"borrower", "interest"}}, text{"Проценты заёмщика", "Borrower interest"}},
+		[][]string{{"заемщик", "процент"}, {"borrower", "interest"}}, calc.Text{Ru: "Проценты заёмщика", En: "Borrower interest"}},
 }
 
 // BankColumnKeys are the column keys of a bank's schedule file.
@@ -150,7 +147,7 @@ func bankHeaderKey(h string) (key string, score, pos int) {
 			c.key == "date" && isStart:
 			continue
 		}
-		if slices.Contains(c.exact, low) || low == strings.ToLower(strings.ReplaceAll(c.label.ru, "ё", "е")) || low == strings.ToLower(c.label.en) {
+		if slices.Contains(c.exact, low) || low == strings.ToLower(strings.ReplaceAll(c.label.Ru, "ё", "е")) || low == strings.ToLower(c.label.En) {
 			if scoreExact > score {
 				key, score, pos = c.key, scoreExact, 0
 			}
@@ -273,9 +270,9 @@ const maxBankSheetText = 64 << 20
 func ReadBankSchedule(data []byte) (*BankSchedule, error) {
 	switch {
 	case len(data) == 0:
-		return nil, inputErr("the file is empty", "файл пуст")
+		return nil, inputErr(calc.Text{Ru: "файл пуст", En: "the file is empty"})
 	case len(data) > MaxBankFileBytes:
-		return nil, inputErr("the file is %d bytes, more than the %d allowed", "файл занимает %d байт, больше допустимых %d", len(data), MaxBankFileBytes)
+		return nil, inputErr(calc.Text{Ru: "файл занимает %d байт, больше допустимых %d", En: "the file is %d bytes, more than the %d allowed"}, len(data), MaxBankFileBytes)
 	}
 	var (
 		src    *bankSource
@@ -287,8 +284,10 @@ func ReadBankSchedule(data []byte) (*BankSchedule, error) {
 		format = "xlsx"
 		src, err = bankXLSXRows(data)
 	case bytes.HasPrefix(data, []byte{0xD0, 0xCF, 0x11, 0xE0}):
-		err = inputErr("Excel 97-2003 (.xls) and password-protected workbooks are not read: save the file as .xlsx without a password, or as CSV",
-			"книги Excel 97-2003 (.xls) и книги с паролем не читаются: сохраните файл как .xlsx без пароля или как CSV")
+		err = inputErr(calc.Text{
+			Ru: "книги Excel 97-2003 (.xls) и книги с паролем не читаются: сохраните файл как .xlsx без пароля или как CSV",
+			En: "Excel 97-2003 (.xls) and password-protected workbooks are not read: save the file as .xlsx without a password, or as CSV",
+		})
 	case looksLikeText(data[:min(len(data), sniffSize)]):
 		format = "csv"
 		src = &bankSource{}
@@ -319,7 +318,7 @@ type bankSource struct {
 func bankXLSXRows(data []byte) (*bankSource, error) {
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
-		return nil, inputErr("the file is not a readable .xlsx workbook (%v)", "файл не читается как книга .xlsx (%v)", err)
+		return nil, inputErr(calc.Text{Ru: "файл не читается как книга .xlsx (%v)", En: "the file is not a readable .xlsx workbook (%v)"}, err)
 	}
 	info, err := checkZipReader(zr, bankZipLimits)
 	if err != nil {
@@ -336,12 +335,16 @@ func bankXLSXRows(data []byte) (*bankSource, error) {
 		sc := scanSheet(zf, calc.MaxBankRows+101, info.stringLens)
 		cells, text = cells+sc.cells, text+sc.text
 		if cells > maxBankSheetCells {
-			return nil, partErr(zf.Name, "its rows span %d cells (they reach far to the right), more than the %d a schedule may: delete the columns after the schedule's",
-				"её строки занимают %d ячеек (уходят далеко вправо), больше допустимых для графика %d: удалите столбцы правее графика", cells, maxBankSheetCells)
+			return nil, partErr(zf.Name, calc.Text{
+				Ru: "её строки занимают %d ячеек (уходят далеко вправо), больше допустимых для графика %d: удалите столбцы правее графика",
+				En: "its rows span %d cells (they reach far to the right), more than the %d a schedule may: delete the columns after the schedule's",
+			}, cells, maxBankSheetCells)
 		}
 		if text > maxBankSheetText {
-			return nil, partErr(zf.Name, "its cells point at %d MiB of text, more than the %d MiB a schedule may",
-				"её ячейки ссылаются на %d МиБ текста, больше допустимых для графика %d МиБ", text>>20, maxBankSheetText>>20)
+			return nil, partErr(zf.Name, calc.Text{
+				Ru: "её ячейки ссылаются на %d МиБ текста, больше допустимых для графика %d МиБ",
+				En: "its cells point at %d MiB of text, more than the %d MiB a schedule may",
+			}, text>>20, maxBankSheetText>>20)
 		}
 		scans[path.Clean(strings.ToLower(strings.ReplaceAll(zf.Name, `\`, "/")))] = sc
 	}
@@ -351,9 +354,9 @@ func bankXLSXRows(data []byte) (*bankSource, error) {
 	})
 	if err != nil {
 		if strings.Contains(err.Error(), "unzip size exceeds") {
-			return nil, inputErr("the workbook unpacks to more than %d MiB", "книга в распакованном виде больше %d МиБ", bankUnzipLimit>>20)
+			return nil, inputErr(calc.Text{Ru: "книга в распакованном виде больше %d МиБ", En: "the workbook unpacks to more than %d MiB"}, bankUnzipLimit>>20)
 		}
-		return nil, inputErr("the file is not a readable .xlsx workbook (%v)", "файл не читается как книга .xlsx (%v)", cutErr(err))
+		return nil, inputErr(calc.Text{Ru: "файл не читается как книга .xlsx (%v)", En: "the file is not a readable .xlsx workbook (%v)"}, cutErr(err))
 	}
 	defer f.Close()
 	src := &bankSource{}
@@ -381,7 +384,7 @@ func bankXLSXRows(data []byte) (*bankSource, error) {
 	}
 	if chosen == "" {
 		if firstRows == nil {
-			return nil, inputErr("the workbook has no rows", "в книге нет строк")
+			return nil, inputErr(calc.Text{Ru: "в книге нет строк", En: "the workbook has no rows"})
 		}
 		src.rows = firstRows // decodeBankRows says there is no header
 		return src, nil
@@ -393,8 +396,8 @@ func bankXLSXRows(data []byte) (*bankSource, error) {
 	}
 	if chosen != sheets[0] {
 		src.warnings = append(src.warnings, Warning{
-			En: fmt.Sprintf("the schedule was read from sheet %q, the one with its header", cut(chosen, 40)),
 			Ru: fmt.Sprintf("график прочитан с листа «%s», на котором его заголовок", cut(chosen, 40)),
+			En: fmt.Sprintf("the schedule was read from sheet %q, the one with its header", cut(chosen, 40)),
 		})
 	}
 	return src, nil
@@ -406,14 +409,14 @@ func bankXLSXRows(data []byte) (*bankSource, error) {
 func bankSheetRows(f *excelize.File, sheet string, limit int, budget *int) ([][]string, error) {
 	it, err := f.Rows(sheet)
 	if err != nil {
-		return nil, inputErr("sheet %q cannot be read (%v)", "лист «%s» не читается (%v)", cut(sheet, 40), cutErr(err))
+		return nil, inputErr(calc.Text{Ru: "лист «%s» не читается (%v)", En: "sheet %q cannot be read (%v)"}, cut(sheet, 40), cutErr(err))
 	}
 	defer it.Close()
 	var out [][]string
 	for len(out) < limit && it.Next() {
 		cells, err := it.Columns(excelize.Options{RawCellValue: true})
 		if err != nil {
-			return nil, inputErr("row %d of sheet %q cannot be read (%v)", "строка %d листа «%s» не читается (%v)", len(out)+1, cut(sheet, 40), cutErr(err))
+			return nil, inputErr(calc.Text{Ru: "строка %d листа «%s» не читается (%v)", En: "row %d of sheet %q cannot be read (%v)"}, len(out)+1, cut(sheet, 40), cutErr(err))
 		}
 		row := slicesClone(cells)
 		if err := checkBankCells(row, len(out)+1, budget); err != nil {
@@ -422,7 +425,7 @@ func bankSheetRows(f *excelize.File, sheet string, limit int, budget *int) ([][]
 		out = append(out, row)
 	}
 	if err := it.Error(); err != nil {
-		return nil, inputErr("sheet %q is damaged (%v)", "лист «%s» повреждён (%v)", cut(sheet, 40), cutErr(err))
+		return nil, inputErr(calc.Text{Ru: "лист «%s» повреждён (%v)", En: "sheet %q is damaged (%v)"}, cut(sheet, 40), cutErr(err))
 	}
 	return out, nil
 }
@@ -443,8 +446,10 @@ func checkBankCells(row []string, line int, budget *int) error {
 		*budget += len(row[j])
 	}
 	if *budget > maxBankTextBytes {
-		return inputErr("the file holds more than %d MiB of text in its first %d rows: it is not a schedule",
-			"в файле больше %d МиБ текста в первых %d строках: это не график", maxBankTextBytes>>20, line)
+		return inputErr(calc.Text{
+			Ru: "в файле больше %d МиБ текста в первых %d строках: это не график",
+			En: "the file holds more than %d MiB of text in its first %d rows: it is not a schedule",
+		}, maxBankTextBytes>>20, line)
 	}
 	return nil
 }
@@ -574,7 +579,7 @@ func bankCSVRows(data []byte) ([][]string, error) {
 	if !utf8.Valid(data) {
 		dec, err := charmap.Windows1251.NewDecoder().Bytes(data)
 		if err != nil {
-			return nil, inputErr("the file is neither UTF-8 nor Windows-1251 text", "файл не является текстом в UTF-8 или Windows-1251")
+			return nil, inputErr(calc.Text{Ru: "файл не является текстом в UTF-8 или Windows-1251", En: "the file is neither UTF-8 nor Windows-1251 text"})
 		}
 		data = dec
 	}
@@ -613,7 +618,7 @@ func readBankCSV(data []byte, sep rune, limit int) ([][]string, error) {
 		if err != nil {
 			var pe *csv.ParseError
 			if errors.As(err, &pe) && rec == nil {
-				return nil, inputErr("CSV record %d cannot be read (%v)", "запись CSV %d не читается (%v)", len(out)+1, pe.Err)
+				return nil, inputErr(calc.Text{Ru: "запись CSV %d не читается (%v)", En: "CSV record %d cannot be read (%v)"}, len(out)+1, pe.Err)
 			}
 			if rec == nil {
 				return nil, err
@@ -629,10 +634,10 @@ func readBankCSV(data []byte, sep rune, limit int) ([][]string, error) {
 }
 
 // errUncached is a formula saved without its value.
-var errUncached = &cellError{
-	en: "the cell holds a formula saved without its value (a program that does not compute formulas wrote the file): open it in a spreadsheet program and save it, or save it as CSV",
-	ru: "в ячейке формула, сохранённая без значения (файл записан программой, которая не вычисляет формулы): откройте его в табличном редакторе и сохраните или сохраните как CSV",
-}
+var errUncached = &cellError{calc.Text{
+	Ru: "в ячейке формула, сохранённая без значения (файл записан программой, которая не вычисляет формулы): откройте его в табличном редакторе и сохраните или сохраните как CSV",
+	En: "the cell holds a formula saved without its value (a program that does not compute formulas wrote the file): open it in a spreadsheet program and save it, or save it as CSV",
+}}
 
 // decodeBankRows finds the header and reads every data row.
 func decodeBankRows(src *bankSource, format string) (*BankSchedule, error) {
@@ -640,8 +645,10 @@ func decodeBankRows(src *bankSource, format string) (*BankSchedule, error) {
 	bs := &BankSchedule{Format: format, Warnings: src.warnings}
 	header, _ := findBankHeader(rows)
 	if header < 0 {
-		return nil, inputErr("no header row naming the columns: the first rows must name date and the amount columns (%s)",
-			"нет строки заголовков: в первых строках должны быть названы дата и столбцы сумм (%s)", strings.Join(BankColumnKeys, ", "))
+		return nil, inputErr(calc.Text{
+			Ru: "нет строки заголовков: в первых строках должны быть названы дата и столбцы сумм (%s)",
+			En: "no header row naming the columns: the first rows must name date and the amount columns (%s)",
+		}, strings.Join(BankColumnKeys, ", "))
 	}
 	cols, lost := bankHeader(rows[header])
 	for _, k := range BankColumnKeys {
@@ -655,13 +662,13 @@ func decodeBankRows(src *bankSource, format string) (*BankSchedule, error) {
 			k, _, _ := bankHeaderKey(h)
 			w := slices.Index(cols, k)
 			bs.Warnings = append(bs.Warnings, Warning{
-				En: fmt.Sprintf("column %s %q was ignored: column %s %q is read as %s", col(j+1), cut(h, 40), col(w+1), cut(rows[header][w], 40), k),
 				Ru: fmt.Sprintf("столбец %s «%s» пропущен: как %s читается столбец %s «%s»", col(j+1), cut(h, 40), k, col(w+1), cut(rows[header][w], 40)),
+				En: fmt.Sprintf("column %s %q was ignored: column %s %q is read as %s", col(j+1), cut(h, 40), col(w+1), cut(rows[header][w], 40), k),
 			})
 		case cols[j] == "" && strings.TrimSpace(h) != "":
 			bs.Warnings = append(bs.Warnings, Warning{
-				En: fmt.Sprintf("column %s %q is not a schedule column and was ignored", col(j+1), cut(h, 40)),
 				Ru: fmt.Sprintf("столбец %s «%s» не входит в график и пропущен", col(j+1), cut(h, 40)),
+				En: fmt.Sprintf("column %s %q is not a schedule column and was ignored", col(j+1), cut(h, 40)),
 			})
 		}
 	}
@@ -674,18 +681,18 @@ func decodeBankRows(src *bankSource, format string) (*BankSchedule, error) {
 		}
 		line := i + 1
 		if len(bs.Rows) >= calc.MaxBankRows {
-			return nil, inputErr("the schedule has more than %d rows", "в графике больше %d строк", calc.MaxBankRows)
+			return nil, inputErr(calc.Text{Ru: "в графике больше %d строк", En: "the schedule has more than %d rows"}, calc.MaxBankRows)
 		}
 		idx := len(bs.Rows)
 		var r calc.BankRow
 		bad := func(key, value string, err error) {
 			var ce *cellError
-			en, ru := err.Error(), err.Error()
+			msg := calc.Text{Ru: err.Error(), En: err.Error()}
 			if errors.As(err, &ce) {
-				en, ru = ce.en, ce.ru
+				msg = ce.Text
 			}
 			cellErr.Problems = append(cellErr.Problems, BankProblem{
-				Field: "bank_schedule[" + strconv.Itoa(idx) + "]." + key, Line: line, Value: value, En: en, Ru: ru,
+				Field: "bank_schedule[" + strconv.Itoa(idx) + "]." + key, Line: line, Value: value, Text: msg,
 			})
 		}
 		// uncached reports (once) a formula saved without its value in
@@ -708,8 +715,8 @@ func decodeBankRows(src *bankSource, format string) (*BankSchedule, error) {
 		}
 		if !strings.ContainsAny(dateCell, "0123456789") { // empty, or a label such as "Итого"
 			bs.Warnings = append(bs.Warnings, Warning{
-				En: fmt.Sprintf("row %d has no date and was skipped (a totals row?)", line),
 				Ru: fmt.Sprintf("строка %d без даты пропущена (строка итогов?)", line),
+				En: fmt.Sprintf("row %d has no date and was skipped (a totals row?)", line),
 			})
 			continue
 		}
@@ -770,12 +777,12 @@ func decodeBankRows(src *bankSource, format string) (*BankSchedule, error) {
 			list += ", …"
 		}
 		bs.Warnings = append(bs.Warnings, Warning{
-			En: fmt.Sprintf("%d cells (%s) hold formulas saved without their values and were read as empty: open the file in a spreadsheet program and save it to store the values", len(other), list),
 			Ru: fmt.Sprintf("в %d ячейках (%s) формулы сохранены без значений и прочитаны как пустые: откройте файл в табличном редакторе и сохраните, чтобы записать значения", len(other), list),
+			En: fmt.Sprintf("%d cells (%s) hold formulas saved without their values and were read as empty: open the file in a spreadsheet program and save it to store the values", len(other), list),
 		})
 	}
 	if len(bs.Rows) == 0 {
-		return nil, inputErr("the schedule has no rows under its header", "в графике нет строк под заголовком")
+		return nil, inputErr(calc.Text{Ru: "в графике нет строк под заголовком", En: "the schedule has no rows under its header"})
 	}
 	return bs, nil
 }

@@ -143,8 +143,8 @@ func TestBankScheduleHostileText(t *testing.T) {
 			var ce *report.BankCellError
 			switch {
 			case errors.As(err, &ie):
-				msgs = append(msgs, ie.Message("en"), ie.Message("ru"))
-				if tc.want == "" || !strings.Contains(ie.Message("en")+ie.Message("ru"), tc.want) {
+				msgs = append(msgs, ie.In("en"), ie.In("ru"))
+				if tc.want == "" || !strings.Contains(ie.In("en")+ie.In("ru"), tc.want) {
 					t.Fatalf("%v, want %q", err, tc.want)
 				}
 			case tc.want != "":

@@ -16,10 +16,10 @@ import (
 
 // Sheet names of the batch report.
 var (
-	sheetProjects   = text{"Проекты", "Projects"}
-	sheetAllocation = text{"Распределение", "Allocation"}
-	sheetErrors     = text{"Ошибки", "Errors"}
-	sheetSchedules  = text{"Графики", "Schedules"}
+	sheetProjects   = calc.Text{Ru: "Проекты", En: "Projects"}
+	sheetAllocation = calc.Text{Ru: "Распределение", En: "Allocation"}
+	sheetErrors     = calc.Text{Ru: "Ошибки", En: "Errors"}
+	sheetSchedules  = calc.Text{Ru: "Графики", En: "Schedules"}
 )
 
 // Statuses of a loan in the batch report (Projects sheet, API).
@@ -29,10 +29,10 @@ const (
 	StatusRejected   = "rejected"   // not computed: the row is invalid
 )
 
-var statusLabels = map[string]text{
-	StatusOK:         {"рассчитан", "computed"},
-	StatusIneligible: {"условия не выполнены", "not eligible"},
-	StatusRejected:   {"отклонён", "rejected"},
+var statusLabels = map[string]calc.Text{
+	StatusOK:         {Ru: "рассчитан", En: "computed"},
+	StatusIneligible: {Ru: "условия не выполнены", En: "not eligible"},
+	StatusRejected:   {Ru: "отклонён", En: "rejected"},
 }
 
 // BatchOptions configure a batch report.
@@ -85,10 +85,10 @@ type AllocatedProject struct {
 
 // AllocationExcluded is a project left out of the allocation.
 type AllocationExcluded struct {
-	Row      int
-	ID       string
-	Currency string
-	En, Ru   string
+	Row       int
+	ID        string
+	Currency  string
+	calc.Text // why it is left out
 }
 
 // BatchSummary is what the caller knows about the run as a whole.
@@ -203,11 +203,11 @@ func NewBatchWriter(opt BatchOptions) (*BatchWriter, error) {
 	b := &BatchWriter{opt: opt, lang: lang, f: f, st: st, now: time.Now(),
 		failed: map[string]int{}, rules: map[string]bool{}, programs: map[string]bool{},
 		grid: map[gridKey]*Sum{}, countries: map[countryKey]*countryTotals{}}
-	if err := f.SetSheetName("Sheet1", sheetSummary.in(lang)); err != nil {
+	if err := f.SetSheetName("Sheet1", sheetSummary.In(lang)); err != nil {
 		f.Close()
 		return nil, err
 	}
-	names := []text{sheetProjects}
+	names := []calc.Text{sheetProjects}
 	if opt.Allocation {
 		names = append(names, sheetAllocation)
 	}
@@ -216,27 +216,27 @@ func NewBatchWriter(opt BatchOptions) (*BatchWriter, error) {
 	}
 	names = append(names, sheetErrors)
 	for _, n := range names {
-		if _, err := f.NewSheet(n.in(lang)); err != nil {
+		if _, err := f.NewSheet(n.In(lang)); err != nil {
 			f.Close()
 			return nil, err
 		}
 	}
 	if opt.Schedules {
-		header := []string{text{"Строка", "Row"}.in(lang), "id"}
+		header := []string{calc.Text{Ru: "Строка", En: "Row"}.In(lang), "id"}
 		for i, h := range bookHeader {
 			if plain, ok := bookPlain[i+1]; ok {
 				h = plain
 			}
-			header = append(header, h.in(lang))
+			header = append(header, h.In(lang))
 		}
-		header = append(header, text{"Валюта", "Currency"}.in(lang))
+		header = append(header, calc.Text{Ru: "Валюта", En: "Currency"}.In(lang))
 		widths := append([]float64{7, 14}, bookWidths...)
-		b.sched = newSpill(f, sheetSchedules.in(lang), header, st.header, append(widths, 8), b.page(true, 1))
+		b.sched = newSpill(f, sheetSchedules.In(lang), header, st.header, append(widths, 8), b.page(true, 1))
 	}
 	return b, nil
 }
 
-func (b *BatchWriter) t(t text) string { return t.in(b.lang) }
+func (b *BatchWriter) t(t calc.Text) string { return t.In(b.lang) }
 
 // page returns the print settings of a sheet; the footer's rules version
 // is filled in when the sheet is set up at Finish (the schedules' sheets,
@@ -373,9 +373,9 @@ func (b *BatchWriter) Rejected(l *Loan) error {
 	}
 	notes := make([]string, len(l.Problems))
 	for i, p := range l.Problems {
-		notes[i] = p.Message(b.lang)
+		notes[i] = p.In(b.lang)
 		if c := columnByKey[p.Column]; c != nil {
-			notes[i] = text{c.Ru, c.En}.in(b.lang) + ": " + notes[i]
+			notes[i] = calc.Text{Ru: c.Ru, En: c.En}.In(b.lang) + ": " + notes[i]
 		} else if p.Column != "" {
 			notes[i] = p.Column + ": " + notes[i]
 		}
@@ -437,7 +437,7 @@ func (b *BatchWriter) Finish(w io.Writer, s BatchSummary) error {
 		return err
 	}
 	if err := b.f.SetDocProps(&excelize.DocProperties{
-		Title: b.t(text{"Пакетный расчёт субсидий", "Batch subsidy calculation"}), Creator: "subsidy",
+		Title: b.t(calc.Text{Ru: "Пакетный расчёт субсидий", En: "Batch subsidy calculation"}), Creator: "subsidy",
 	}); err != nil {
 		return err
 	}
@@ -446,8 +446,8 @@ func (b *BatchWriter) Finish(w io.Writer, s BatchSummary) error {
 
 // stream opens a sheet with its page setup, column widths and, when
 // header is not nil, a frozen header row tall enough for its labels.
-func (b *BatchWriter) stream(name text, pg page, widths []float64, header []string) (*excelize.StreamWriter, *rowWriter, error) {
-	sheet := name.in(b.lang)
+func (b *BatchWriter) stream(name calc.Text, pg page, widths []float64, header []string) (*excelize.StreamWriter, *rowWriter, error) {
+	sheet := name.In(b.lang)
 	if header == nil {
 		pg.TitleRows = 0
 	}
@@ -533,22 +533,22 @@ func (b *BatchWriter) nYears() int {
 func (b *BatchWriter) writeProjects() error {
 	st := b.st
 	header := []string{
-		b.t(text{"Строка", "Row"}), "id", b.t(text{"Проект", "Project"}), b.t(text{"Статус", "Status"}),
-		b.t(text{"Условия выполнены", "Eligible"}),
-		b.t(text{"Программа (код)", "Programme (code)"}), b.t(text{"Валюта", "Currency"}), b.t(text{"Сумма кредита", "Loan amount"}),
-		b.t(text{"Ставка", "Rate"}), b.t(text{"Дата выдачи", "Issue date"}), b.t(text{"Срок, мес.", "Term, months"}),
-		b.t(text{"Проценты", "Interest"}), b.t(text{"Субсидия по правилу", "Subsidy under the rule"}),
-		b.t(text{"Выплатили бы при выполнении условий", "Would be paid if the conditions were met"}),
-		b.t(text{"Субсидия к выплате", "Subsidy payable"}), b.t(text{"Проценты заёмщика", "Borrower interest"}),
-		b.t(text{"Приведённая стоимость субсидии", "Subsidy present value"}), b.t(text{"Грант-элемент", "Grant element"}),
-		b.t(text{"Эфф. ставка без субсидии", "Effective rate without subsidy"}),
-		b.t(text{"Эфф. ставка с субсидией", "Effective rate with subsidy"}),
+		b.t(calc.Text{Ru: "Строка", En: "Row"}), "id", b.t(calc.Text{Ru: "Проект", En: "Project"}), b.t(calc.Text{Ru: "Статус", En: "Status"}),
+		b.t(calc.Text{Ru: "Условия выполнены", En: "Eligible"}),
+		b.t(calc.Text{Ru: "Программа (код)", En: "Programme (code)"}), b.t(calc.Text{Ru: "Валюта", En: "Currency"}), b.t(calc.Text{Ru: "Сумма кредита", En: "Loan amount"}),
+		b.t(calc.Text{Ru: "Ставка", En: "Rate"}), b.t(calc.Text{Ru: "Дата выдачи", En: "Issue date"}), b.t(calc.Text{Ru: "Срок, мес.", En: "Term, months"}),
+		b.t(calc.Text{Ru: "Проценты", En: "Interest"}), b.t(calc.Text{Ru: "Субсидия по правилу", En: "Subsidy under the rule"}),
+		b.t(calc.Text{Ru: "Выплатили бы при выполнении условий", En: "Would be paid if the conditions were met"}),
+		b.t(calc.Text{Ru: "Субсидия к выплате", En: "Subsidy payable"}), b.t(calc.Text{Ru: "Проценты заёмщика", En: "Borrower interest"}),
+		b.t(calc.Text{Ru: "Приведённая стоимость субсидии", En: "Subsidy present value"}), b.t(calc.Text{Ru: "Грант-элемент", En: "Grant element"}),
+		b.t(calc.Text{Ru: "Эфф. ставка без субсидии", En: "Effective rate without subsidy"}),
+		b.t(calc.Text{Ru: "Эфф. ставка с субсидией", En: "Effective rate with subsidy"}),
 	}
 	nYears := b.nYears()
 	for y := 0; y < nYears; y++ {
-		header = append(header, fmt.Sprintf("%s %d", b.t(text{"К выплате", "Payable"}), b.minYear+y))
+		header = append(header, fmt.Sprintf("%s %d", b.t(calc.Text{Ru: "К выплате", En: "Payable"}), b.minYear+y))
 	}
-	header = append(header, b.t(text{"Невыполненные условия / причина отказа", "Failed conditions / why rejected"}))
+	header = append(header, b.t(calc.Text{Ru: "Невыполненные условия / причина отказа", En: "Failed conditions / why rejected"}))
 	widths := []float64{7, 12, 24, 14, 11, 16, 8, 17, 8, 11, 7, 16, 16, 16, 16, 16, 16, 9, 9, 9}
 	for y := 0; y < nYears; y++ {
 		widths = append(widths, 15)
@@ -571,7 +571,7 @@ func (b *BatchWriter) writeProjects() error {
 		if p.status != StatusOK {
 			style = st.bad
 		}
-		row[pjStatus-1] = cellOf(style, statusLabels[p.status].in(b.lang))
+		row[pjStatus-1] = cellOf(style, statusLabels[p.status].In(b.lang))
 		row[pjProgramme-1], row[pjCurrency-1] = cellOf(st.text, p.programme), cellOf(st.text, p.currency)
 		if p.status != StatusRejected {
 			row[pjEligible-1] = cellOf(st.center, yesNo(p.status == StatusOK, b.lang))
@@ -600,7 +600,7 @@ func (b *BatchWriter) writeProjects() error {
 		note := safeText(p.note)
 		row[len(row)-1] = cellOf(st.wrap, note)
 		n := max(lines(note, notesWidth, false), lines(p.project, widths[pjProject-1], false),
-			lines(statusLabels[p.status].in(b.lang), widths[pjStatus-1], true))
+			lines(statusLabels[p.status].In(b.lang), widths[pjStatus-1], true))
 		if n > 1 {
 			rw.tall(rowHeight(n), row...)
 		} else {
@@ -630,9 +630,9 @@ func (b *BatchWriter) writeAllocation(a *Allocation) error {
 		cur = ", " + a.Currency
 	}
 	header := []string{
-		b.t(text{"Год", "Year"}), b.t(text{"Очередь", "Order"}), b.t(text{"Строка", "Row"}), "id",
-		b.t(text{"Потребность", "Demand"}) + cur, b.t(text{"Выделено", "Allocated"}) + cur,
-		b.t(text{"Недостаёт", "Shortfall"}) + cur, b.t(text{"Покрытие", "Coverage"}),
+		b.t(calc.Text{Ru: "Год", En: "Year"}), b.t(calc.Text{Ru: "Очередь", En: "Order"}), b.t(calc.Text{Ru: "Строка", En: "Row"}), "id",
+		b.t(calc.Text{Ru: "Потребность", En: "Demand"}) + cur, b.t(calc.Text{Ru: "Выделено", En: "Allocated"}) + cur,
+		b.t(calc.Text{Ru: "Недостаёт", En: "Shortfall"}) + cur, b.t(calc.Text{Ru: "Покрытие", En: "Coverage"}),
 	}
 	sw, rw, err := b.stream(sheetAllocation, b.page(false, 1), []float64{7, 9, 8, 14, 18, 18, 18, 10}, header)
 	if err != nil {
@@ -665,8 +665,8 @@ func allocationLast(a *Allocation) int {
 }
 
 func (b *BatchWriter) writeErrors() error {
-	header := []string{b.t(text{"Строка", "Row"}), "id", b.t(text{"Столбец", "Column"}),
-		b.t(text{"Значение", "Value"}), b.t(text{"Причина", "Reason"})}
+	header := []string{b.t(calc.Text{Ru: "Строка", En: "Row"}), "id", b.t(calc.Text{Ru: "Столбец", En: "Column"}),
+		b.t(calc.Text{Ru: "Значение", En: "Value"}), b.t(calc.Text{Ru: "Причина", En: "Reason"})}
 	widths := []float64{8, 14, 26, 24, 62}
 	sw, rw, err := b.stream(sheetErrors, b.page(true, 1), widths, header)
 	if err != nil {
@@ -674,10 +674,10 @@ func (b *BatchWriter) writeErrors() error {
 	}
 	for _, e := range b.errs {
 		if len(e.problems) == 0 {
-			rw.line(cellOf(b.st.number, e.row), cellOf(b.st.text, safeText(e.id)), "", "", b.t(text{"строка отклонена", "row rejected"}))
+			rw.line(cellOf(b.st.number, e.row), cellOf(b.st.text, safeText(e.id)), "", "", b.t(calc.Text{Ru: "строка отклонена", En: "row rejected"}))
 		}
 		for _, p := range e.problems {
-			msg := p.Message(b.lang)
+			msg := p.In(b.lang)
 			column := p.Column
 			if c := columnByKey[p.Column]; c != nil {
 				column = c.Label(b.lang) // "Сумма кредита (amount)": the name, and the key as in the template
@@ -694,14 +694,14 @@ func (b *BatchWriter) writeErrors() error {
 // figures.
 var summaryBatchWidths = []float64{34, 17, 17, 17, 17, 17, 17}
 
-var methodLabels = map[string]text{
-	calc.ProRata:   {"пропорционально потребности", "pro rata to demand"},
-	calc.FirstCome: {"в порядке очереди заявок", "first come, first served"},
+var methodLabels = map[string]calc.Text{
+	calc.ProRata:   {Ru: "пропорционально потребности", En: "pro rata to demand"},
+	calc.FirstCome: {Ru: "в порядке очереди заявок", En: "first come, first served"},
 }
 
 func programmeName(id, lang string) string {
 	if p, ok := calc.LookupProgramme(id); ok {
-		return text{p.NameRu, p.NameEn}.in(lang)
+		return p.Name().In(lang)
 	}
 	return id
 }
@@ -718,64 +718,64 @@ func (b *BatchWriter) writeSummary(s BatchSummary) error {
 		rest += w
 	}
 	last := len(widths)
-	kv := func(label text, v any) { rw.line(b.t(label), v) }
-	rw.tall(20, cellOf(st.title, b.t(text{"Пакетный расчёт субсидий", "Batch subsidy calculation"})))
-	kv(text{"Сформировано (UTC)", "Generated (UTC)"}, b.now.UTC().Format("2006-01-02 15:04:05"))
+	kv := func(label calc.Text, v any) { rw.line(b.t(label), v) }
+	rw.tall(20, cellOf(st.title, b.t(calc.Text{Ru: "Пакетный расчёт субсидий", En: "Batch subsidy calculation"})))
+	kv(calc.Text{Ru: "Сформировано (UTC)", En: "Generated (UTC)"}, b.now.UTC().Format("2006-01-02 15:04:05"))
 	if s.Source != "" {
-		rw.merged(b.t(text{"Файл", "File"}), st.wrap, safeText(s.Source), last, rest)
+		rw.merged(b.t(calc.Text{Ru: "Файл", En: "File"}), st.wrap, safeText(s.Source), last, rest)
 	}
 	if s.Format != "" {
 		desc := s.Format
 		if s.Sheet != "" {
-			desc += ", " + b.t(text{"лист", "sheet"}) + " " + s.Sheet
+			desc += ", " + b.t(calc.Text{Ru: "лист", En: "sheet"}) + " " + s.Sheet
 		}
 		if s.Encoding != "" {
 			desc += ", " + s.Encoding
 		}
-		kv(text{"Формат", "Format"}, safeText(desc))
+		kv(calc.Text{Ru: "Формат", En: "Format"}, safeText(desc))
 	}
 	if s.Programme != "" {
-		rw.merged(b.t(text{"Программа строк без программы", "Programme of rows naming none"}), st.wrap, programmeName(s.Programme, b.lang), last, rest)
+		rw.merged(b.t(calc.Text{Ru: "Программа строк без программы", En: "Programme of rows naming none"}), st.wrap, programmeName(s.Programme, b.lang), last, rest)
 	}
 	for _, id := range sortedKeys(b.programs) {
-		rw.merged(b.t(text{"Программа в расчётах", "Programme computed"}), st.wrap, programmeName(id, b.lang)+" ("+id+")", last, rest)
+		rw.merged(b.t(calc.Text{Ru: "Программа в расчётах", En: "Programme computed"}), st.wrap, programmeName(id, b.lang)+" ("+id+")", last, rest)
 	}
 	if len(b.rules) > 0 {
-		kv(text{"Версия правил", "Rules version"}, strings.Join(sortedKeys(b.rules), ", "))
+		kv(calc.Text{Ru: "Версия правил", En: "Rules version"}, strings.Join(sortedKeys(b.rules), ", "))
 	}
 	if s.Budget != nil {
-		rw.line(b.t(text{"Годовой бюджет", "Annual budget"}), cellOf(st.moneyBold, money(*s.Budget)), s.Currency)
+		rw.line(b.t(calc.Text{Ru: "Годовой бюджет", En: "Annual budget"}), cellOf(st.moneyBold, money(*s.Budget)), s.Currency)
 		method := s.Method
 		if l, ok := methodLabels[s.Method]; ok {
-			method = l.in(b.lang)
+			method = l.In(b.lang)
 		}
-		rw.merged(b.t(text{"Способ распределения", "Allocation method"}), st.wrap, method, last, rest)
+		rw.merged(b.t(calc.Text{Ru: "Способ распределения", En: "Allocation method"}), st.wrap, method, last, rest)
 	} else {
-		kv(text{"Годовой бюджет", "Annual budget"}, b.t(text{"не задан: без распределения", "none: no allocation"}))
+		kv(calc.Text{Ru: "Годовой бюджет", En: "Annual budget"}, b.t(calc.Text{Ru: "не задан: без распределения", En: "none: no allocation"}))
 	}
 	if !s.Started.IsZero() && !s.Finished.IsZero() {
-		kv(text{"Время расчёта, с", "Run time, s"}, cellOf(st.number, s.Finished.Sub(s.Started).Round(time.Millisecond).Seconds()))
+		kv(calc.Text{Ru: "Время расчёта, с", En: "Run time, s"}, cellOf(st.number, s.Finished.Sub(s.Started).Round(time.Millisecond).Seconds()))
 	}
 
 	// Counts, as formulas over the Projects sheet.
 	rw.skip()
-	rw.line(cellOf(st.title, b.t(text{"Кредиты", "Loans"})))
+	rw.line(cellOf(st.title, b.t(calc.Text{Ru: "Кредиты", En: "Loans"})))
 	status, elig := b.projectsRange(pjStatus), b.projectsRange(pjEligible)
 	yes, no := yesNo(true, b.lang), yesNo(false, b.lang)
-	rEl := rw.line(b.t(text{"Условия выполнены: субсидия выплачивается", "Eligible: the subsidy is payable"}),
+	rEl := rw.line(b.t(calc.Text{Ru: "Условия выполнены: субсидия выплачивается", En: "Eligible: the subsidy is payable"}),
 		formula(st.integerBold, fmt.Sprintf(`COUNTIF(%s,"%s")`, elig, yes), b.eligible))
-	rIn := rw.line(b.t(text{"Условия не выполнены: не выплачивается", "Ineligible: nothing is payable"}),
+	rIn := rw.line(b.t(calc.Text{Ru: "Условия не выполнены: не выплачивается", En: "Ineligible: nothing is payable"}),
 		formula(st.integerBold, fmt.Sprintf(`COUNTIF(%s,"%s")`, elig, no), b.computed-b.eligible))
-	rRe := rw.line(b.t(text{"Отклонено (см. лист «Ошибки»)", "Rejected (see the Errors sheet)"}),
-		formula(st.integerBold, fmt.Sprintf(`COUNTIF(%s,"%s")`, status, statusLabels[StatusRejected].in(b.lang)), b.rejected))
-	rw.line(b.t(text{"Всего строк с кредитами", "Loan rows in all"}),
+	rRe := rw.line(b.t(calc.Text{Ru: "Отклонено (см. лист «Ошибки»)", En: "Rejected (see the Errors sheet)"}),
+		formula(st.integerBold, fmt.Sprintf(`COUNTIF(%s,"%s")`, status, statusLabels[StatusRejected].In(b.lang)), b.rejected))
+	rw.line(b.t(calc.Text{Ru: "Всего строк с кредитами", En: "Loan rows in all"}),
 		formula(st.integerBold, fmt.Sprintf("B%d+B%d+B%d", rEl, rIn, rRe), b.computed+b.rejected))
 	if s.EmptyRows > 0 {
-		kv(text{"Пустых строк пропущено", "Empty rows skipped"}, cellOf(st.integer, s.EmptyRows))
+		kv(calc.Text{Ru: "Пустых строк пропущено", En: "Empty rows skipped"}, cellOf(st.integer, s.EmptyRows))
 	}
 	if len(b.failed) > 0 {
-		rw.header(st.header, widths, b.t(text{"Не выплачивается: условие", "Not payable: condition"}),
-			b.t(text{"Кредитов", "Loans"}))
+		rw.header(st.header, widths, b.t(calc.Text{Ru: "Не выплачивается: условие", En: "Not payable: condition"}),
+			b.t(calc.Text{Ru: "Кредитов", En: "Loans"}))
 		codes := make([]string, 0, len(b.failed))
 		for c := range b.failed {
 			codes = append(codes, c)
@@ -792,9 +792,9 @@ func (b *BatchWriter) writeSummary(s BatchSummary) error {
 	}
 	if len(s.Warnings) > 0 {
 		rw.skip()
-		rw.line(cellOf(st.title, b.t(text{"Предупреждения", "Warnings"})))
+		rw.line(cellOf(st.title, b.t(calc.Text{Ru: "Предупреждения", En: "Warnings"})))
 		for _, w := range s.Warnings {
-			msg := w.Message(b.lang)
+			msg := w.In(b.lang)
 			r := rw.tall(rowHeight(lines(msg, rest+widths[0], false)), cellOf(st.wrap, msg))
 			if rw.err == nil {
 				rw.err = sw.MergeCell(ref(1, r), ref(last, r))
@@ -851,10 +851,10 @@ func (b *BatchWriter) summaryByCurrency(rw *rowWriter) {
 	st := b.st
 	curs, tot := b.currencies()
 	rw.skip()
-	rw.line(cellOf(st.title, b.t(text{"Итоги по кредитам, условия которых выполнены", "Totals of the eligible loans"})))
-	rw.header(st.header, summaryBatchWidths, b.t(text{"Валюта", "Currency"}), b.t(text{"Кредитов", "Loans"}),
-		b.t(text{"Сумма кредитов", "Loan amounts"}), b.t(text{"Проценты", "Interest"}),
-		b.t(text{"Субсидия к выплате", "Subsidy payable"}), b.t(text{"Проценты заёмщиков", "Borrower interest"}))
+	rw.line(cellOf(st.title, b.t(calc.Text{Ru: "Итоги по кредитам, условия которых выполнены", En: "Totals of the eligible loans"})))
+	rw.header(st.header, summaryBatchWidths, b.t(calc.Text{Ru: "Валюта", En: "Currency"}), b.t(calc.Text{Ru: "Кредитов", En: "Loans"}),
+		b.t(calc.Text{Ru: "Сумма кредитов", En: "Loan amounts"}), b.t(calc.Text{Ru: "Проценты", En: "Interest"}),
+		b.t(calc.Text{Ru: "Субсидия к выплате", En: "Subsidy payable"}), b.t(calc.Text{Ru: "Проценты заёмщиков", En: "Borrower interest"}))
 	cur, elig := b.projectsRange(pjCurrency), b.projectsRange(pjEligible)
 	yes := yesNo(true, b.lang)
 	for _, c := range curs {
@@ -873,7 +873,7 @@ func (b *BatchWriter) summaryByCurrency(rw *rowWriter) {
 		rw.line(cells...)
 	}
 	if len(curs) == 0 {
-		rw.line(cellOf(st.note, b.t(text{"нет кредитов, условия которых выполнены", "no eligible loans"})))
+		rw.line(cellOf(st.note, b.t(calc.Text{Ru: "нет кредитов, условия которых выполнены", En: "no eligible loans"})))
 	}
 }
 
@@ -886,8 +886,8 @@ func (b *BatchWriter) summaryByYear(rw *rowWriter) {
 	}
 	curs, _ := b.currencies()
 	rw.skip()
-	rw.line(cellOf(st.title, b.t(text{"Субсидия к выплате по годам платежа", "Subsidy payable by year of payment"})))
-	labels := []string{b.t(text{"Год", "Year"})}
+	rw.line(cellOf(st.title, b.t(calc.Text{Ru: "Субсидия к выплате по годам платежа", En: "Subsidy payable by year of payment"})))
+	labels := []string{b.t(calc.Text{Ru: "Год", En: "Year"})}
 	labels = append(labels, curs...)
 	rw.header(st.header, summaryBatchWidths, labels...)
 	// The figures, by year and currency.
@@ -916,7 +916,7 @@ func (b *BatchWriter) summaryByYear(rw *rowWriter) {
 		rw.line(cells...)
 	}
 	lastRow := rw.row
-	cells := []any{cellOf(st.bold, b.t(text{"Итого", "Total"}))}
+	cells := []any{cellOf(st.bold, b.t(calc.Text{Ru: "Итого", En: "Total"}))}
 	_, tot := b.currencies()
 	for i, c := range curs {
 		cells = append(cells, formula(st.moneyBold, fmt.Sprintf("ROUND(SUM(%s%d:%s%d),2)", col(i+2), first, col(i+2), lastRow), tot[c][3].float()))
@@ -950,12 +950,12 @@ func (b *BatchWriter) summaryGrid(rw *rowWriter) {
 	}
 	for _, c := range sortedKeys(curs) {
 		rw.skip()
-		rw.line(cellOf(st.title, b.t(text{"Кто платит: доли государств-членов по годам, ", "Who pays: member states' shares by year, "})+c))
-		labels := []string{b.t(text{"Год", "Year"})}
+		rw.line(cellOf(st.title, b.t(calc.Text{Ru: "Кто платит: доли государств-членов по годам, ", En: "Who pays: member states' shares by year, "})+c))
+		labels := []string{b.t(calc.Text{Ru: "Год", En: "Year"})}
 		for _, s := range order {
 			labels = append(labels, CountryName(s, b.lang))
 		}
-		labels = append(labels, b.t(text{"Итого", "Total"}))
+		labels = append(labels, b.t(calc.Text{Ru: "Итого", En: "Total"}))
 		rw.header(st.header, summaryBatchWidths, labels...)
 		first := rw.row + 1
 		totalCol := len(order) + 2
@@ -975,7 +975,7 @@ func (b *BatchWriter) summaryGrid(rw *rowWriter) {
 			rw.line(cells...)
 		}
 		lastRow := rw.row
-		cells := []any{cellOf(st.bold, b.t(text{"Итого", "Total"}))}
+		cells := []any{cellOf(st.bold, b.t(calc.Text{Ru: "Итого", En: "Total"}))}
 		for i := 2; i <= totalCol; i++ {
 			var v Sum
 			for y := b.minYear; y <= b.maxYear; y++ {
@@ -1000,11 +1000,11 @@ func (b *BatchWriter) summaryCountries(rw *rowWriter) {
 		return
 	}
 	rw.skip()
-	rw.line(cellOf(st.title, b.t(text{"Чистая позиция государств", "Member states' net position"})))
-	rw.header(st.header, summaryBatchWidths, b.t(text{"Государство", "Member state"}), b.t(text{"Валюта", "Currency"}),
-		b.t(text{"Получают предприятия", "Benefit"}),
-		b.t(text{"Платит в бюджет", "Contribution"}),
-		b.t(text{"Чистая позиция = получают − платит", "Net = benefit − contribution"}))
+	rw.line(cellOf(st.title, b.t(calc.Text{Ru: "Чистая позиция государств", En: "Member states' net position"})))
+	rw.header(st.header, summaryBatchWidths, b.t(calc.Text{Ru: "Государство", En: "Member state"}), b.t(calc.Text{Ru: "Валюта", En: "Currency"}),
+		b.t(calc.Text{Ru: "Получают предприятия", En: "Benefit"}),
+		b.t(calc.Text{Ru: "Платит в бюджет", En: "Contribution"}),
+		b.t(calc.Text{Ru: "Чистая позиция = получают − платит", En: "Net = benefit − contribution"}))
 	ck := make([]countryKey, 0, len(b.countries))
 	for k := range b.countries {
 		ck = append(ck, k)
@@ -1031,11 +1031,11 @@ func (b *BatchWriter) summaryCountries(rw *rowWriter) {
 func (b *BatchWriter) summaryAllocation(rw *rowWriter, sw *excelize.StreamWriter, a *Allocation, rest float64) {
 	st := b.st
 	rw.skip()
-	rw.line(cellOf(st.title, b.t(text{"Распределение бюджета", "Allocation of the budget"})+", "+a.Currency))
-	rw.header(st.header, summaryBatchWidths, b.t(text{"Год", "Year"}), b.t(text{"Бюджет", "Budget"}),
-		b.t(text{"Потребность", "Demand"}), b.t(text{"Выделено", "Allocated"}),
-		b.t(text{"Недостаёт", "Shortfall"}), b.t(text{"Остаток бюджета", "Budget left"}),
-		b.t(text{"Покрытие", "Coverage"}))
+	rw.line(cellOf(st.title, b.t(calc.Text{Ru: "Распределение бюджета", En: "Allocation of the budget"})+", "+a.Currency))
+	rw.header(st.header, summaryBatchWidths, b.t(calc.Text{Ru: "Год", En: "Year"}), b.t(calc.Text{Ru: "Бюджет", En: "Budget"}),
+		b.t(calc.Text{Ru: "Потребность", En: "Demand"}), b.t(calc.Text{Ru: "Выделено", En: "Allocated"}),
+		b.t(calc.Text{Ru: "Недостаёт", En: "Shortfall"}), b.t(calc.Text{Ru: "Остаток бюджета", En: "Budget left"}),
+		b.t(calc.Text{Ru: "Покрытие", En: "Coverage"}))
 	sheet := b.t(sheetAllocation)
 	lastA := allocationLast(a)
 	years := absRange(sheet, alYear, 2, lastA)
@@ -1057,7 +1057,7 @@ func (b *BatchWriter) summaryAllocation(rw *rowWriter, sw *excelize.StreamWriter
 			formula(st.money, fmt.Sprintf("ROUND(B%d-D%d,2)", r, r), left.float()), cover)
 	}
 	for _, e := range a.Excluded {
-		msg := fmt.Sprintf("%s %d (%s): %s", b.t(text{"Строка", "Row"}), e.Row, safeText(e.ID), text{e.Ru, e.En}.in(b.lang))
+		msg := fmt.Sprintf("%s %d (%s): %s", b.t(calc.Text{Ru: "Строка", En: "Row"}), e.Row, safeText(e.ID), e.In(b.lang))
 		r := rw.tall(rowHeight(lines(msg, rest+summaryBatchWidths[0], false)), cellOf(st.wrap, msg))
 		if rw.err == nil {
 			rw.err = sw.MergeCell(ref(1, r), ref(len(summaryBatchWidths), r))

@@ -9,7 +9,7 @@ import (
 
 // sheetScenarios is the batch report's sheet of payable subsidy by year
 // under each policy-rate scenario (SPEC §10).
-var sheetScenarios = text{"Сценарии ключевой ставки", "Policy-rate scenarios"}
+var sheetScenarios = calc.Text{Ru: "Сценарии ключевой ставки", En: "Policy-rate scenarios"}
 
 // ScenarioBlock is a batch's payable subsidy by year under each scenario in
 // one currency: the eligible loans' scenarios added up (calc.ScenarioTotals).
@@ -24,7 +24,7 @@ type ScenarioBlock struct {
 func (b *BatchWriter) writeScenarios(blocks []ScenarioBlock) error {
 	st := b.st
 	names := b.opt.Scenarios
-	header := []string{b.t(text{"Валюта", "Currency"}), b.t(text{"Год", "Year"})}
+	header := []string{b.t(calc.Text{Ru: "Валюта", En: "Currency"}), b.t(calc.Text{Ru: "Год", En: "Year"})}
 	widths := []float64{9, 12}
 	for _, n := range names {
 		header = append(header, safeText(n))
@@ -60,7 +60,7 @@ func (b *BatchWriter) writeScenarios(blocks []ScenarioBlock) error {
 			rw.line(row...)
 		}
 		last := rw.row
-		row := []any{cellOf(st.bold, bl.Currency), cellOf(st.bold, b.t(text{"Итого", "Total"}))}
+		row := []any{cellOf(st.bold, bl.Currency), cellOf(st.bold, b.t(calc.Text{Ru: "Итого", En: "Total"}))}
 		for j, n := range names {
 			var v calc.Money
 			if s := scenarioNamed(bl.Scenarios, n); s != nil {
@@ -76,7 +76,7 @@ func (b *BatchWriter) writeScenarios(blocks []ScenarioBlock) error {
 		rw.line(row...)
 	}
 	if len(blocks) == 0 {
-		rw.line(b.t(text{"Нет рассчитанных кредитов, отвечающих условиям", "No eligible loans were computed"}))
+		rw.line(b.t(calc.Text{Ru: "Нет рассчитанных кредитов, отвечающих условиям", En: "No eligible loans were computed"}))
 	}
 	return b.end(sw, rw, 0)
 }

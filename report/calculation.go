@@ -17,11 +17,11 @@ import (
 // a valid sheet name (at most 31 characters, none of []:*?/\) and formulas
 // quote it, so Cyrillic names work in every spreadsheet program.
 var (
-	sheetSummary  = text{"Сводка", "Summary"}
-	sheetSchedule = text{"График", "Schedule"}
-	sheetYears    = text{"По годам", "Years"}
-	sheetShares   = text{"Доли бюджета", "Budget shares"}
-	sheetChart    = text{"Диаграмма", "Chart"}
+	sheetSummary  = calc.Text{Ru: "Сводка", En: "Summary"}
+	sheetSchedule = calc.Text{Ru: "График", En: "Schedule"}
+	sheetYears    = calc.Text{Ru: "По годам", En: "Years"}
+	sheetShares   = calc.Text{Ru: "Доли бюджета", En: "Budget shares"}
+	sheetChart    = calc.Text{Ru: "Диаграмма", En: "Chart"}
 )
 
 // Columns of the workbook's Schedule sheet (1-based): what the programme
@@ -49,26 +49,26 @@ const (
 	wcColumns = wcRatesVary
 )
 
-var bookHeader = [...]text{
-	wcN - 1:                {"№", "No."},
-	wcStart - 1:            {"Начало периода", "Period start"},
-	wcEnd - 1:              {"Дата платежа", "Payment date"},
-	wcDays - 1:             {"Дней", "Days"},
-	wcOpening - 1:          {"Остаток на начало", "Opening balance"},
-	wcDrawdown - 1:         {"Выдача в периоде", "Drawdown"},
-	wcInterest - 1:         {"Проценты", "Interest"},
-	wcPrincipal - 1:        {"Основной долг", "Principal"},
-	wcPayment - 1:          {"Платёж = проценты + долг", "Payment = interest + principal"},
-	wcClosing - 1:          {"Остаток на конец = начало + выдача − долг", "Closing balance = opening + drawdown − principal"},
-	wcContractRate - 1:     {"Ставка по кредиту", "Contract rate"},
-	wcBaseRate - 1:         {"Ставка ЦБ", "Policy rate"},
-	wcSubsidyRate - 1:      {"Ставка субсидии", "Subsidy rate"},
-	wcSubsidy - 1:          {"Субсидия по правилу", "Subsidy under the rule"},
-	wcSubsidyPaid - 1:      {"Субсидия после лимита (если условия выполнены)", "Subsidy after the cap (if the conditions are met)"},
-	wcSubsidyPayable - 1:   {"Субсидия к выплате", "Subsidy payable"},
-	wcBorrowerInterest - 1: {"Проценты заёмщика = проценты − к выплате", "Borrower interest = interest − payable"},
-	wcBorrowerPayment - 1:  {"Платёж заёмщика = платёж − к выплате", "Borrower payment = payment − payable"},
-	wcRatesVary - 1:        {"Ставки менялись в периоде", "Rates changed in the period"},
+var bookHeader = [...]calc.Text{
+	wcN - 1:                {Ru: "№", En: "No."},
+	wcStart - 1:            {Ru: "Начало периода", En: "Period start"},
+	wcEnd - 1:              {Ru: "Дата платежа", En: "Payment date"},
+	wcDays - 1:             {Ru: "Дней", En: "Days"},
+	wcOpening - 1:          {Ru: "Остаток на начало", En: "Opening balance"},
+	wcDrawdown - 1:         {Ru: "Выдача в периоде", En: "Drawdown"},
+	wcInterest - 1:         {Ru: "Проценты", En: "Interest"},
+	wcPrincipal - 1:        {Ru: "Основной долг", En: "Principal"},
+	wcPayment - 1:          {Ru: "Платёж = проценты + долг", En: "Payment = interest + principal"},
+	wcClosing - 1:          {Ru: "Остаток на конец = начало + выдача − долг", En: "Closing balance = opening + drawdown − principal"},
+	wcContractRate - 1:     {Ru: "Ставка по кредиту", En: "Contract rate"},
+	wcBaseRate - 1:         {Ru: "Ставка ЦБ", En: "Policy rate"},
+	wcSubsidyRate - 1:      {Ru: "Ставка субсидии", En: "Subsidy rate"},
+	wcSubsidy - 1:          {Ru: "Субсидия по правилу", En: "Subsidy under the rule"},
+	wcSubsidyPaid - 1:      {Ru: "Субсидия после лимита (если условия выполнены)", En: "Subsidy after the cap (if the conditions are met)"},
+	wcSubsidyPayable - 1:   {Ru: "Субсидия к выплате", En: "Subsidy payable"},
+	wcBorrowerInterest - 1: {Ru: "Проценты заёмщика = проценты − к выплате", En: "Borrower interest = interest − payable"},
+	wcBorrowerPayment - 1:  {Ru: "Платёж заёмщика = платёж − к выплате", En: "Borrower payment = payment − payable"},
+	wcRatesVary - 1:        {Ru: "Ставки менялись в периоде", En: "Rates changed in the period"},
 }
 
 // bookWidths fit a money figure up to 999 999 999 999,99 and the
@@ -135,7 +135,7 @@ type calcBook struct {
 	yearsFirst, yearsLast int
 }
 
-func (b *calcBook) t(t text) string { return t.in(b.lang) }
+func (b *calcBook) t(t calc.Text) string { return t.In(b.lang) }
 
 // page returns the print settings of a sheet of this workbook.
 func (b *calcBook) page(landscape bool, titleRows int) page {
@@ -159,7 +159,7 @@ func (b *calcBook) write() error {
 		return err
 	}
 	for _, s := range []struct {
-		name      text
+		name      calc.Text
 		landscape bool
 		titles    int
 	}{{sheetYears, true, 1}, {sheetShares, false, 0}, {sheetChart, false, 0}} {
@@ -186,12 +186,12 @@ func (b *calcBook) write() error {
 		return err
 	}
 	return b.f.SetDocProps(&excelize.DocProperties{
-		Title:   b.t(text{"Расчёт субсидии по кредиту", "Interest subsidy calculation"}),
+		Title:   b.t(calc.Text{Ru: "Расчёт субсидии по кредиту", En: "Interest subsidy calculation"}),
 		Creator: "subsidy",
 	})
 }
 
-func (b *calcBook) moneyHeader(t text) string { return b.t(t) + ", " + b.res.Currency }
+func (b *calcBook) moneyHeader(t calc.Text) string { return b.t(t) + ", " + b.res.Currency }
 
 func (b *calcBook) writeSchedule() error {
 	st := b.st
@@ -245,7 +245,7 @@ func (b *calcBook) writeSchedule() error {
 	}
 	return b.sched.close(func(r int) []any {
 		row := make([]any, wcColumns)
-		row[0] = cellOf(st.bold, b.t(text{"Итого", "Total"}))
+		row[0] = cellOf(st.bold, b.t(calc.Text{Ru: "Итого", En: "Total"}))
 		row[wcDays-1] = formula(st.integerBold, "SUM("+b.sched.ranges(wcDays)+")", b.totalDays())
 		for c, m := range totals {
 			row[c-1] = formula(st.moneyBold, "ROUND(SUM("+b.sched.ranges(c)+"),2)", money(m))
@@ -319,18 +319,18 @@ func (b *calcBook) writeYears() error {
 	}
 	rw := &rowWriter{sw: sw}
 	rw.header(st.header, widths,
-		b.t(text{"Год", "Year"}),
-		b.moneyHeader(text{"Проценты", "Interest"}),
-		b.moneyHeader(text{"Основной долг", "Principal"}),
-		b.moneyHeader(text{"Субсидия по правилу", "Subsidy under the rule"}),
-		b.moneyHeader(text{"После лимита (если условия выполнены)", "After the cap (if the conditions are met)"}),
-		b.moneyHeader(text{"Субсидия к выплате", "Subsidy payable"}),
-		b.moneyHeader(text{"Проценты заёмщика", "Borrower interest"}),
-		b.moneyHeader(text{"Годовой лимит", "Annual cap"}),
-		b.moneyHeader(text{"Использовано лимита", "Cap used"}),
-		b.t(text{"Лимит достигнут", "Cap reached"}),
-		b.t(text{"Курс для лимита", "FX rate for the cap"}),
-		b.moneyHeader(text{"Остаток долга на конец года", "Balance at year end"}),
+		b.t(calc.Text{Ru: "Год", En: "Year"}),
+		b.moneyHeader(calc.Text{Ru: "Проценты", En: "Interest"}),
+		b.moneyHeader(calc.Text{Ru: "Основной долг", En: "Principal"}),
+		b.moneyHeader(calc.Text{Ru: "Субсидия по правилу", En: "Subsidy under the rule"}),
+		b.moneyHeader(calc.Text{Ru: "После лимита (если условия выполнены)", En: "After the cap (if the conditions are met)"}),
+		b.moneyHeader(calc.Text{Ru: "Субсидия к выплате", En: "Subsidy payable"}),
+		b.moneyHeader(calc.Text{Ru: "Проценты заёмщика", En: "Borrower interest"}),
+		b.moneyHeader(calc.Text{Ru: "Годовой лимит", En: "Annual cap"}),
+		b.moneyHeader(calc.Text{Ru: "Использовано лимита", En: "Cap used"}),
+		b.t(calc.Text{Ru: "Лимит достигнут", En: "Cap reached"}),
+		b.t(calc.Text{Ru: "Курс для лимита", En: "FX rate for the cap"}),
+		b.moneyHeader(calc.Text{Ru: "Остаток долга на конец года", En: "Balance at year end"}),
 	)
 	// The payment date (column C of the schedule) decides a period's year.
 	dates := b.sched.rangesOf(wcEnd)
@@ -354,7 +354,7 @@ func (b *calcBook) writeYears() error {
 		if y.Cap != nil {
 			row[yrCap-1] = cellOf(st.money, money(*y.Cap))
 		} else {
-			row[yrCap-1] = cellOf(st.center, b.t(text{"нет", "none"}))
+			row[yrCap-1] = cellOf(st.center, b.t(calc.Text{Ru: "нет", En: "none"}))
 		}
 		row[yrCapUsed-1] = cellOf(st.money, money(y.CapUsed))
 		row[yrCapReached-1] = cellOf(st.center, yesNo(y.CapReached, b.lang))
@@ -372,7 +372,7 @@ func (b *calcBook) writeYears() error {
 		capUsed += y.CapUsed
 	}
 	totals := make([]any, yrColumns)
-	totals[0] = cellOf(st.bold, b.t(text{"Итого", "Total"}))
+	totals[0] = cellOf(st.bold, b.t(calc.Text{Ru: "Итого", En: "Total"}))
 	for c, m := range map[int]calc.Money{
 		yrInterest: t.Interest, yrPrincipal: t.Principal, yrSubsidy: t.Subsidy,
 		yrSubsidyPaid: t.SubsidyPaid, yrSubsidyPayable: t.SubsidyPayable, yrBorrowerInterest: t.BorrowerInterest, yrCapUsed: capUsed,
@@ -488,15 +488,15 @@ func (b *calcBook) writeShares() error {
 
 	// Who pays: each year's payable subsidy split among the member states,
 	// a year a row, a state a column.
-	rw.line(cellOf(st.title, b.t(text{"Кто платит: доли государств-членов в бюджете", "Who pays: member states' shares in the budget"})))
-	rw.line(cellOf(st.note, b.t(text{"Субсидия к выплате по годам платежа, ", "Subsidy payable by year of payment, "})+res.Currency))
+	rw.line(cellOf(st.title, b.t(calc.Text{Ru: "Кто платит: доли государств-членов в бюджете", En: "Who pays: member states' shares in the budget"})))
+	rw.line(cellOf(st.note, b.t(calc.Text{Ru: "Субсидия к выплате по годам платежа, ", En: "Subsidy payable by year of payment, "})+res.Currency))
 	states := make([]string, len(res.BudgetShares))
-	labels := []string{b.t(text{"Год", "Year"})}
+	labels := []string{b.t(calc.Text{Ru: "Год", En: "Year"})}
 	for i, s := range res.BudgetShares {
 		states[i] = s.Country
 		labels = append(labels, CountryName(s.Country, b.lang))
 	}
-	labels = append(labels, b.t(text{"Итого", "Total"}))
+	labels = append(labels, b.t(calc.Text{Ru: "Итого", En: "Total"}))
 	totalCol := len(states) + 2
 	rw.header(st.header, sharesWidths, labels...)
 	first := rw.row + 1
@@ -518,14 +518,14 @@ func (b *calcBook) writeShares() error {
 	}
 	last := max(rw.row, first)
 	row := make([]any, totalCol)
-	row[0] = cellOf(st.bold, b.t(text{"Итого", "Total"}))
+	row[0] = cellOf(st.bold, b.t(calc.Text{Ru: "Итого", En: "Total"}))
 	for i, s := range res.BudgetShares {
 		row[i+1] = formula(st.moneyBold, fmt.Sprintf("ROUND(SUM(%s%d:%s%d),2)", col(i+2), first, col(i+2), last), money(s.Amount))
 	}
 	row[totalCol-1] = formula(st.moneyBold, fmt.Sprintf("ROUND(SUM(%s%d:%s%d),2)", col(totalCol), first, col(totalCol), last), money(sumShares(res.BudgetShares)))
 	rw.line(row...)
 	row = make([]any, totalCol)
-	row[0] = b.t(text{"Доля в бюджете", "Share of the budget"})
+	row[0] = b.t(calc.Text{Ru: "Доля в бюджете", En: "Share of the budget"})
 	for i, s := range res.BudgetShares {
 		row[i+1] = cellOf(st.percent, fraction(s.Share))
 	}
@@ -533,12 +533,12 @@ func (b *calcBook) writeShares() error {
 
 	// Who benefits: the participants.
 	rw.skip()
-	rw.line(cellOf(st.title, b.t(text{"Кто получает: участники проекта", "Who benefits: the project's participants"})))
+	rw.line(cellOf(st.title, b.t(calc.Text{Ru: "Кто получает: участники проекта", En: "Who benefits: the project's participants"})))
 	rw.header(st.header, sharesWidths,
-		b.t(text{"Участник", "Participant"}),
-		b.t(text{"Государство", "Member state"}),
-		b.t(text{"Доля", "Share"}),
-		b.moneyHeader(text{"Субсидия к выплате", "Subsidy payable"}),
+		b.t(calc.Text{Ru: "Участник", En: "Participant"}),
+		b.t(calc.Text{Ru: "Государство", En: "Member state"}),
+		b.t(calc.Text{Ru: "Доля", En: "Share"}),
+		b.moneyHeader(calc.Text{Ru: "Субсидия к выплате", En: "Subsidy payable"}),
 	)
 	pFirst := rw.row + 1
 	var pSum calc.Money
@@ -547,17 +547,17 @@ func (b *calcBook) writeShares() error {
 		rw.line(cellOf(st.wrap, safeText(p.Name)), CountryName(p.Country, b.lang), cellOf(st.percent, fraction(p.Share)), cellOf(st.money, money(p.Subsidy)))
 	}
 	pLast := max(rw.row, pFirst)
-	rw.line(cellOf(st.bold, b.t(text{"Итого", "Total"})), "", "",
+	rw.line(cellOf(st.bold, b.t(calc.Text{Ru: "Итого", En: "Total"})), "", "",
 		formula(st.moneyBold, fmt.Sprintf("ROUND(SUM(D%d:D%d),2)", pFirst, pLast), money(pSum)))
 
 	// Net positions.
 	rw.skip()
-	rw.line(cellOf(st.title, b.t(text{"Чистая позиция государств", "Member states' net position"})))
+	rw.line(cellOf(st.title, b.t(calc.Text{Ru: "Чистая позиция государств", En: "Member states' net position"})))
 	rw.header(st.header, sharesWidths,
-		b.t(text{"Государство", "Member state"}),
-		b.moneyHeader(text{"Получают предприятия", "Benefit"}),
-		b.moneyHeader(text{"Платит в бюджет", "Contribution"}),
-		b.moneyHeader(text{"Чистая позиция = получают − платит", "Net = benefit − contribution"}),
+		b.t(calc.Text{Ru: "Государство", En: "Member state"}),
+		b.moneyHeader(calc.Text{Ru: "Получают предприятия", En: "Benefit"}),
+		b.moneyHeader(calc.Text{Ru: "Платит в бюджет", En: "Contribution"}),
+		b.moneyHeader(calc.Text{Ru: "Чистая позиция = получают − платит", En: "Net = benefit − contribution"}),
 	)
 	for _, c := range res.Countries {
 		r := rw.row + 1
@@ -579,24 +579,24 @@ func sumShares(s []calc.CountryAmount) calc.Money {
 }
 
 // Labels of enumerated request values.
-var enumLabels = map[string]text{
-	"annuity":         {"аннуитет", "annuity"},
-	"equal_principal": {"равными долями", "equal principal"},
-	"bullet":          {"в конце срока", "bullet"},
-	"monthly":         {"ежемесячно", "monthly"},
-	"quarterly":       {"ежеквартально", "quarterly"},
-	"semiannual":      {"раз в полгода", "semiannual"},
-	"annual":          {"ежегодно", "annual"},
-	"daily":           {"на каждый день", "daily"},
-	"period_start":    {"на начало периода", "period start"},
-	"payment_date":    {"на дату платежа", "payment date"},
-	"act/act":         {"фактические дни / дни в году", "actual/actual"},
-	"act/365":         {"фактические дни / 365", "actual/365"},
-	"act/360":         {"фактические дни / 360", "actual/360"},
-	"30/360":          {"30/360", "30/360"},
-	"eligibility":     {"условие программы", "eligibility"},
-	"warning":         {"предупреждение", "warning"},
-	"info":            {"сведения", "info"},
+var enumLabels = map[string]calc.Text{
+	"annuity":         {Ru: "аннуитет", En: "annuity"},
+	"equal_principal": {Ru: "равными долями", En: "equal principal"},
+	"bullet":          {Ru: "в конце срока", En: "bullet"},
+	"monthly":         {Ru: "ежемесячно", En: "monthly"},
+	"quarterly":       {Ru: "ежеквартально", En: "quarterly"},
+	"semiannual":      {Ru: "раз в полгода", En: "semiannual"},
+	"annual":          {Ru: "ежегодно", En: "annual"},
+	"daily":           {Ru: "на каждый день", En: "daily"},
+	"period_start":    {Ru: "на начало периода", En: "period start"},
+	"payment_date":    {Ru: "на дату платежа", En: "payment date"},
+	"act/act":         {Ru: "фактические дни / дни в году", En: "actual/actual"},
+	"act/365":         {Ru: "фактические дни / 365", En: "actual/365"},
+	"act/360":         {Ru: "фактические дни / 360", En: "actual/360"},
+	"30/360":          {Ru: "30/360", En: "30/360"},
+	"eligibility":     {Ru: "условие программы", En: "eligibility"},
+	"warning":         {Ru: "предупреждение", En: "warning"},
+	"info":            {Ru: "сведения", En: "info"},
 }
 
 // enum returns the label of v, or the default's label marked as default
@@ -604,10 +604,10 @@ var enumLabels = map[string]text{
 func (b *calcBook) enum(v, def string) string {
 	suffix := ""
 	if v == "" {
-		v, suffix = def, b.t(text{" (по умолчанию)", " (default)"})
+		v, suffix = def, b.t(calc.Text{Ru: " (по умолчанию)", En: " (default)"})
 	}
 	if l, ok := enumLabels[v]; ok {
-		return l.in(b.lang) + suffix
+		return l.In(b.lang) + suffix
 	}
 	return v + suffix
 }
@@ -635,17 +635,17 @@ func (b *calcBook) writeSummary(sw *excelize.StreamWriter) error {
 	}
 	rest := summaryWidths[1] + summaryWidths[2] + summaryWidths[3]
 	rw := &rowWriter{sw: sw}
-	kv := func(label text, v any) { rw.line(b.t(label), v) }
-	rw.tall(20, cellOf(st.title, b.t(text{"Расчёт субсидии по кредиту", "Interest subsidy calculation"})))
+	kv := func(label calc.Text, v any) { rw.line(b.t(label), v) }
+	rw.tall(20, cellOf(st.title, b.t(calc.Text{Ru: "Расчёт субсидии по кредиту", En: "Interest subsidy calculation"})))
 
 	// The verdict comes first: an ineligible loan is paid nothing.
 	if res.Eligible {
-		r := rw.tall(18, cellOf(st.banner, b.t(text{"Кредит соответствует условиям программы: субсидия выплачивается", "The loan meets the programme's conditions: the subsidy is payable"})))
+		r := rw.tall(18, cellOf(st.banner, b.t(calc.Text{Ru: "Кредит соответствует условиям программы: субсидия выплачивается", En: "The loan meets the programme's conditions: the subsidy is payable"})))
 		if rw.err == nil {
 			rw.err = sw.MergeCell(ref(1, r), ref(4, r))
 		}
 	} else {
-		r := rw.tall(18, cellOf(st.bannerBad, b.t(text{"Кредит НЕ соответствует условиям программы: субсидия не выплачивается (0)", "The loan does NOT meet the programme's conditions: nothing is payable (0)"})))
+		r := rw.tall(18, cellOf(st.bannerBad, b.t(calc.Text{Ru: "Кредит НЕ соответствует условиям программы: субсидия не выплачивается (0)", En: "The loan does NOT meet the programme's conditions: nothing is payable (0)"})))
 		if rw.err == nil {
 			rw.err = sw.MergeCell(ref(1, r), ref(4, r))
 		}
@@ -653,140 +653,139 @@ func (b *calcBook) writeSummary(sw *excelize.StreamWriter) error {
 			rw.merged(cellOf(st.bad, CheckName(c.Code, b.lang)), st.wrap, safeText(c.Message), 4, rest)
 		}
 	}
-	rw.line(b.t(text{"Субсидия к выплате", "Subsidy payable"}), formula(st.moneyBold, b.scheduleTotal(wcSubsidyPayable), money(res.Totals.SubsidyPayable)), res.Currency)
+	rw.line(b.t(calc.Text{Ru: "Субсидия к выплате", En: "Subsidy payable"}), formula(st.moneyBold, b.scheduleTotal(wcSubsidyPayable), money(res.Totals.SubsidyPayable)), res.Currency)
 	if !res.Eligible {
-		rw.line(cellOf(st.note, b.t(text{"Справочно: при выполнении условий", "For reference, if the conditions were met"})),
+		rw.line(cellOf(st.note, b.t(calc.Text{Ru: "Справочно: при выполнении условий", En: "For reference, if the conditions were met"})),
 			formula(st.money, b.scheduleTotal(wcSubsidyPaid), money(res.Totals.SubsidyPaid)), res.Currency,
-			cellOf(st.note, b.t(text{"не к выплате", "not payable"})))
+			cellOf(st.note, b.t(calc.Text{Ru: "не к выплате", En: "not payable"})))
 	}
-	kv(text{"Сформировано (UTC)", "Generated (UTC)"}, b.now.UTC().Format("2006-01-02 15:04:05"))
+	kv(calc.Text{Ru: "Сформировано (UTC)", En: "Generated (UTC)"}, b.now.UTC().Format("2006-01-02 15:04:05"))
 	rw.skip()
 
-	rw.line(cellOf(st.title, b.t(text{"Исходные данные", "Inputs"})))
-	rw.merged(b.t(text{"Проект", "Project"}), st.wrap, safeText(req.Project.Name), 4, rest)
-	rw.line(b.t(text{"Сумма кредита", "Loan amount"}), cellOf(st.money, number(req.Loan.Amount)), req.Loan.Currency)
+	rw.line(cellOf(st.title, b.t(calc.Text{Ru: "Исходные данные", En: "Inputs"})))
+	rw.merged(b.t(calc.Text{Ru: "Проект", En: "Project"}), st.wrap, safeText(req.Project.Name), 4, rest)
+	rw.line(b.t(calc.Text{Ru: "Сумма кредита", En: "Loan amount"}), cellOf(st.money, number(req.Loan.Amount)), req.Loan.Currency)
 	if req.Loan.Rate != nil {
-		kv(text{"Ставка по кредиту, % годовых", "Contract rate, % a year"}, cellOf(st.percent, fraction(*req.Loan.Rate)))
+		kv(calc.Text{Ru: "Ставка по кредиту, % годовых", En: "Contract rate, % a year"}, cellOf(st.percent, fraction(*req.Loan.Rate)))
 	}
-	kv(text{"Дата выдачи", "Issue date"}, cellOf(st.date, serial(req.Loan.IssueDate)))
-	kv(text{"Срок, месяцев", "Term, months"}, cellOf(st.integer, req.Loan.TermMonths))
-	kv(text{"Погашение", "Repayment"}, b.enum(req.Loan.Repayment, "annuity"))
-	kv(text{"Периодичность платежей", "Payment frequency"}, b.enum(req.Loan.Frequency, "monthly"))
-	kv(text{"Льготный период, месяцев", "Grace period, months"}, cellOf(st.integer, req.Loan.GraceMonths))
-	kv(text{"Расчётная база (дни)", "Day count"}, b.enum(req.Loan.DayCount, "act/act"))
+	kv(calc.Text{Ru: "Дата выдачи", En: "Issue date"}, cellOf(st.date, serial(req.Loan.IssueDate)))
+	kv(calc.Text{Ru: "Срок, месяцев", En: "Term, months"}, cellOf(st.integer, req.Loan.TermMonths))
+	kv(calc.Text{Ru: "Погашение", En: "Repayment"}, b.enum(req.Loan.Repayment, "annuity"))
+	kv(calc.Text{Ru: "Периодичность платежей", En: "Payment frequency"}, b.enum(req.Loan.Frequency, "monthly"))
+	kv(calc.Text{Ru: "Льготный период, месяцев", En: "Grace period, months"}, cellOf(st.integer, req.Loan.GraceMonths))
+	kv(calc.Text{Ru: "Расчётная база (дни)", En: "Day count"}, b.enum(req.Loan.DayCount, "act/act"))
 	if req.DiscountRate != nil {
-		kv(text{"Ставка дисконтирования", "Discount rate"}, cellOf(st.percent, fraction(*req.DiscountRate)))
+		kv(calc.Text{Ru: "Ставка дисконтирования", En: "Discount rate"}, cellOf(st.percent, fraction(*req.DiscountRate)))
 	}
 	if len(req.Project.Participants) > 0 {
-		rw.header(st.header, summaryWidths, b.t(text{"Участник", "Participant"}),
-			b.t(text{"Государство", "Member state"}), b.t(text{"Доля", "Share"}))
+		rw.header(st.header, summaryWidths, b.t(calc.Text{Ru: "Участник", En: "Participant"}),
+			b.t(calc.Text{Ru: "Государство", En: "Member state"}), b.t(calc.Text{Ru: "Доля", En: "Share"}))
 		for _, p := range req.Project.Participants {
 			rw.line(cellOf(st.wrap, safeText(p.Name)), CountryName(p.Country, b.lang), cellOf(st.percent, fraction(p.Share)))
 		}
 	}
 	if len(req.Loan.Disbursements) > 0 {
-		rw.header(st.header, summaryWidths, b.t(text{"Выдача", "Drawdown"}),
-			b.t(text{"Дата", "Date"}), b.t(text{"Сумма", "Amount"}))
+		rw.header(st.header, summaryWidths, b.t(calc.Text{Ru: "Выдача", En: "Drawdown"}),
+			b.t(calc.Text{Ru: "Дата", En: "Date"}), b.t(calc.Text{Ru: "Сумма", En: "Amount"}))
 		for i, d := range req.Loan.Disbursements {
 			rw.line(cellOf(st.number, i+1), cellOf(st.date, serial(d.Date)), cellOf(st.money, number(d.Amount)))
 		}
 	}
-	b.ratePoints(rw, text{"Изменение ставки по кредиту", "Contract rate change"}, req.Loan.RateChanges)
-	b.ratePoints(rw, text{"Ставка ЦБ (задана в запросе)", "Policy rate (given in the request)"}, req.Subsidy.BaseRates)
+	b.ratePoints(rw, calc.Text{Ru: "Изменение ставки по кредиту", En: "Contract rate change"}, req.Loan.RateChanges)
+	b.ratePoints(rw, calc.Text{Ru: "Ставка ЦБ (задана в запросе)", En: "Policy rate (given in the request)"}, req.Subsidy.BaseRates)
 	for _, fx := range req.Subsidy.FX {
-		year := b.t(text{"остальные годы", "other years"})
+		year := b.t(calc.Text{Ru: "остальные годы", En: "other years"})
 		if fx.Year != nil {
 			year = fmt.Sprint(*fx.Year)
 		}
-		rw.line(b.t(text{"Курс для лимита, ", "FX rate for the cap, "})+year, cellOf(st.fx, number(fx.Rate)))
+		rw.line(b.t(calc.Text{Ru: "Курс для лимита, ", En: "FX rate for the cap, "})+year, cellOf(st.fx, number(fx.Rate)))
 	}
 	rw.skip()
 
 	pr := res.Programme
-	rw.line(cellOf(st.title, b.t(text{"Программа", "Programme"})))
+	rw.line(cellOf(st.title, b.t(calc.Text{Ru: "Программа", En: "Programme"})))
 	name := pr.Name
 	if p, ok := calc.LookupProgramme(pr.ID); ok {
-		name = text{p.NameRu, p.NameEn}.in(b.lang)
+		name = p.Name().In(b.lang)
 	}
-	rw.merged(b.t(text{"Название", "Name"}), st.wrap, name, 4, rest)
-	kv(text{"Версия правил", "Rules version"}, pr.RulesVersion)
-	rw.merged(b.t(text{"Ставка субсидии", "Subsidy rate"}), st.wrap,
-		b.t(text{"наибольшее из 0 и наименьшего из: a × ставка ЦБ + b − e × ставка кредита; c × ставка кредита; ставка кредита − m",
-			"the larger of 0 and the least of: a × policy rate + b − e × loan rate; c × loan rate; loan rate − m"}), 4, rest)
-	optDec := func(label text, d *decimal.Decimal, style int, v func(decimal.Decimal) float64) {
+	rw.merged(b.t(calc.Text{Ru: "Название", En: "Name"}), st.wrap, name, 4, rest)
+	kv(calc.Text{Ru: "Версия правил", En: "Rules version"}, pr.RulesVersion)
+	rw.merged(b.t(calc.Text{Ru: "Ставка субсидии", En: "Subsidy rate"}), st.wrap,
+		b.t(calc.Text{Ru: "наибольшее из 0 и наименьшего из: a × ставка ЦБ + b − e × ставка кредита; c × ставка кредита; ставка кредита − m", En: "the larger of 0 and the least of: a × policy rate + b − e × loan rate; c × loan rate; loan rate − m"}), 4, rest)
+	optDec := func(label calc.Text, d *decimal.Decimal, style int, v func(decimal.Decimal) float64) {
 		if d == nil {
-			kv(label, b.t(text{"не применяется", "not applied"}))
+			kv(label, b.t(calc.Text{Ru: "не применяется", En: "not applied"}))
 			return
 		}
 		kv(label, cellOf(style, v(*d)))
 	}
-	optDec(text{"a — доля ставки ЦБ", "a — share of the policy rate"}, pr.Rule.BaseShare, st.number, number)
-	optDec(text{"b — надбавка, п. п.", "b — plus points, pp"}, pr.Rule.PlusPoints, st.number, number)
+	optDec(calc.Text{Ru: "a — доля ставки ЦБ", En: "a — share of the policy rate"}, pr.Rule.BaseShare, st.number, number)
+	optDec(calc.Text{Ru: "b — надбавка, п. п.", En: "b — plus points, pp"}, pr.Rule.PlusPoints, st.number, number)
 	minus := 0
 	if pr.Rule.MinusLoan {
 		minus = 1
 	}
-	kv(text{"e — вычитать ставку кредита (1/0)", "e — subtract the loan rate (1/0)"}, cellOf(st.number, minus))
-	optDec(text{"c — доля ставки по кредиту", "c — share of the loan rate"}, pr.Rule.LoanShare, st.number, number)
-	optDec(text{"m — наименьшая ставка для заёмщика", "m — borrower's minimum rate"}, pr.Rule.BorrowerFloor, st.percent, fraction)
+	kv(calc.Text{Ru: "e — вычитать ставку кредита (1/0)", En: "e — subtract the loan rate (1/0)"}, cellOf(st.number, minus))
+	optDec(calc.Text{Ru: "c — доля ставки по кредиту", En: "c — share of the loan rate"}, pr.Rule.LoanShare, st.number, number)
+	optDec(calc.Text{Ru: "m — наименьшая ставка для заёмщика", En: "m — borrower's minimum rate"}, pr.Rule.BorrowerFloor, st.percent, fraction)
 	if pr.Rule.FloorBaseShare != nil || len(pr.Rule.Steps) > 0 { // SPEC §9's terms, in words (calc.RuleText)
-		rw.merged(b.t(text{"Правило словами", "The rule in words"}), st.wrap, strings.Join(calc.RuleText(pr.Rule, b.lang), "; "), 4, rest)
+		rw.merged(b.t(calc.Text{Ru: "Правило словами", En: "The rule in words"}), st.wrap, strings.Join(calc.RuleText(pr.Rule, b.lang), "; "), 4, rest)
 	}
-	kv(text{"Ставка ЦБ берётся", "Policy rate fixed"}, b.enum(pr.Rule.BaseFixing, ""))
+	kv(calc.Text{Ru: "Ставка ЦБ берётся", En: "Policy rate fixed"}, b.enum(pr.Rule.BaseFixing, ""))
 	if pr.BaseCountry != "" {
-		kv(text{"Ставка ЦБ государства", "Policy rate of"}, CountryName(pr.BaseCountry, b.lang))
+		kv(calc.Text{Ru: "Ставка ЦБ государства", En: "Policy rate of"}, CountryName(pr.BaseCountry, b.lang))
 	}
 	if pr.Cap != nil {
-		rw.line(b.t(text{"Годовой лимит на проект", "Annual cap per project"}), cellOf(st.money, number(pr.Cap.Amount)), pr.Cap.Currency)
+		rw.line(b.t(calc.Text{Ru: "Годовой лимит на проект", En: "Annual cap per project"}), cellOf(st.money, number(pr.Cap.Amount)), pr.Cap.Currency)
 	} else {
-		kv(text{"Годовой лимит на проект", "Annual cap per project"}, b.t(text{"нет", "none"}))
+		kv(calc.Text{Ru: "Годовой лимит на проект", En: "Annual cap per project"}, b.t(calc.Text{Ru: "нет", En: "none"}))
 	}
-	kv(text{"Субсидия с", "Subsidy from"}, cellOf(st.date, serial(pr.WindowStart)))
-	kv(text{"Субсидия до (не включая)", "Subsidy until (exclusive)"}, cellOf(st.date, serial(pr.WindowEnd)))
+	kv(calc.Text{Ru: "Субсидия с", En: "Subsidy from"}, cellOf(st.date, serial(pr.WindowStart)))
+	kv(calc.Text{Ru: "Субсидия до (не включая)", En: "Subsidy until (exclusive)"}, cellOf(st.date, serial(pr.WindowEnd)))
 	if len(pr.Overridden) > 0 {
-		rw.merged(b.t(text{"Отступления от программы", "Departures from the programme"}), st.wrap, strings.Join(pr.Overridden, ", "), 4, rest)
+		rw.merged(b.t(calc.Text{Ru: "Отступления от программы", En: "Departures from the programme"}), st.wrap, strings.Join(pr.Overridden, ", "), 4, rest)
 	}
 	rw.skip()
 
-	rw.line(cellOf(st.title, b.t(text{"Итоги", "Figures"})), cellOf(st.bold, res.Currency))
+	rw.line(cellOf(st.title, b.t(calc.Text{Ru: "Итоги", En: "Figures"})), cellOf(st.bold, res.Currency))
 	t := res.Totals
-	total := func(label text, c int, m calc.Money) {
+	total := func(label calc.Text, c int, m calc.Money) {
 		rw.line(b.t(label), formula(st.moneyBold, b.scheduleTotal(c), money(m)))
 	}
-	total(text{"Проценты за весь срок", "Interest over the term"}, wcInterest, t.Interest)
-	total(text{"Основной долг", "Principal repaid"}, wcPrincipal, t.Principal)
-	total(text{"Платежи банку", "Payments to the bank"}, wcPayment, t.Payments)
-	total(text{"Субсидия по правилу", "Subsidy under the rule"}, wcSubsidy, t.Subsidy)
+	total(calc.Text{Ru: "Проценты за весь срок", En: "Interest over the term"}, wcInterest, t.Interest)
+	total(calc.Text{Ru: "Основной долг", En: "Principal repaid"}, wcPrincipal, t.Principal)
+	total(calc.Text{Ru: "Платежи банку", En: "Payments to the bank"}, wcPayment, t.Payments)
+	total(calc.Text{Ru: "Субсидия по правилу", En: "Subsidy under the rule"}, wcSubsidy, t.Subsidy)
 	if res.Eligible {
-		total(text{"Субсидия после годового лимита", "Subsidy after the annual cap"}, wcSubsidyPaid, t.SubsidyPaid)
+		total(calc.Text{Ru: "Субсидия после годового лимита", En: "Subsidy after the annual cap"}, wcSubsidyPaid, t.SubsidyPaid)
 	} else {
-		total(text{"Справочно: при выполнении условий", "For reference, if the conditions were met"}, wcSubsidyPaid, t.SubsidyPaid)
+		total(calc.Text{Ru: "Справочно: при выполнении условий", En: "For reference, if the conditions were met"}, wcSubsidyPaid, t.SubsidyPaid)
 	}
-	total(text{"Субсидия к выплате", "Subsidy payable"}, wcSubsidyPayable, t.SubsidyPayable)
-	total(text{"Проценты, которые платит заёмщик", "Interest the borrower pays"}, wcBorrowerInterest, t.BorrowerInterest)
-	total(text{"Платежи заёмщика", "Borrower's payments"}, wcBorrowerPayment, t.BorrowerPayments)
+	total(calc.Text{Ru: "Субсидия к выплате", En: "Subsidy payable"}, wcSubsidyPayable, t.SubsidyPayable)
+	total(calc.Text{Ru: "Проценты, которые платит заёмщик", En: "Interest the borrower pays"}, wcBorrowerInterest, t.BorrowerInterest)
+	total(calc.Text{Ru: "Платежи заёмщика", En: "Borrower's payments"}, wcBorrowerPayment, t.BorrowerPayments)
 	er := res.EffectiveRates
-	kv(text{"Эффективная ставка без субсидии", "Effective rate without the subsidy"}, cellOf(st.percent, fraction(er.WithoutSubsidy)))
-	kv(text{"Эффективная ставка с субсидией", "Effective rate with the payable subsidy"}, cellOf(st.percent, fraction(er.WithSubsidy)))
-	kv(text{"Ставка дисконтирования", "Discount rate"}, cellOf(st.percent, fraction(res.DiscountRate)))
-	kv(text{"Приведённая стоимость субсидии", "Present value of the payable subsidy"}, cellOf(st.money, money(res.SubsidyPresentValue)))
-	kv(text{"Грант-элемент", "Grant element"}, cellOf(st.percent, fraction(res.GrantElement)))
+	kv(calc.Text{Ru: "Эффективная ставка без субсидии", En: "Effective rate without the subsidy"}, cellOf(st.percent, fraction(er.WithoutSubsidy)))
+	kv(calc.Text{Ru: "Эффективная ставка с субсидией", En: "Effective rate with the payable subsidy"}, cellOf(st.percent, fraction(er.WithSubsidy)))
+	kv(calc.Text{Ru: "Ставка дисконтирования", En: "Discount rate"}, cellOf(st.percent, fraction(res.DiscountRate)))
+	kv(calc.Text{Ru: "Приведённая стоимость субсидии", En: "Present value of the payable subsidy"}, cellOf(st.money, money(res.SubsidyPresentValue)))
+	kv(calc.Text{Ru: "Грант-элемент", En: "Grant element"}, cellOf(st.percent, fraction(res.GrantElement)))
 	rw.skip()
 
-	rw.line(cellOf(st.title, b.t(text{"Проверки", "Checks"})))
-	rw.header(st.header, summaryWidths, b.t(text{"Проверка", "Check"}), b.t(text{"Результат", "Result"}),
-		b.t(text{"Вид", "Kind"}), b.t(text{"Пояснение", "Explanation"}))
+	rw.line(cellOf(st.title, b.t(calc.Text{Ru: "Проверки", En: "Checks"})))
+	rw.header(st.header, summaryWidths, b.t(calc.Text{Ru: "Проверка", En: "Check"}), b.t(calc.Text{Ru: "Результат", En: "Result"}),
+		b.t(calc.Text{Ru: "Вид", En: "Kind"}), b.t(calc.Text{Ru: "Пояснение", En: "Explanation"}))
 	for _, c := range res.Checks {
-		result, style := b.t(text{"выполнено", "passed"}), st.good
+		result, style := b.t(calc.Text{Ru: "выполнено", En: "passed"}), st.good
 		if !c.OK {
-			result, style = b.t(text{"НЕ выполнено", "FAILED"}), st.bad
+			result, style = b.t(calc.Text{Ru: "НЕ выполнено", En: "FAILED"}), st.bad
 			if c.Kind != calc.KindEligibility {
-				result = b.t(text{"внимание", "attention"})
+				result = b.t(calc.Text{Ru: "внимание", En: "attention"})
 			}
 		}
 		kind := c.Kind
 		if l, ok := enumLabels[kind]; ok {
-			kind = l.in(b.lang)
+			kind = l.In(b.lang)
 		}
 		name, msg := CheckName(c.Code, b.lang), safeText(c.Message)
 		n := max(lines(name, summaryWidths[0], false), lines(msg, summaryWidths[3], false),
@@ -799,11 +798,11 @@ func (b *calcBook) writeSummary(sw *excelize.StreamWriter) error {
 	return sw.Flush()
 }
 
-func (b *calcBook) ratePoints(rw *rowWriter, label text, pts []calc.RatePoint) {
+func (b *calcBook) ratePoints(rw *rowWriter, label calc.Text, pts []calc.RatePoint) {
 	if len(pts) == 0 {
 		return
 	}
-	rw.header(b.st.header, summaryWidths, b.t(label), b.t(text{"С даты", "From"}), b.t(text{"Ставка", "Rate"}))
+	rw.header(b.st.header, summaryWidths, b.t(label), b.t(calc.Text{Ru: "С даты", En: "From"}), b.t(calc.Text{Ru: "Ставка", En: "Rate"}))
 	for i, p := range pts {
 		rw.line(cellOf(b.st.number, i+1), cellOf(b.st.date, serial(p.Date)), cellOf(b.st.percent, fraction(p.Rate)))
 	}
@@ -857,12 +856,12 @@ func (b *calcBook) writeChart() error {
 		{Name: quote(years) + "!$F$1", Categories: cats, Values: absRange(years, yrSubsidyPayable, b.yearsFirst, b.yearsLast)},
 		{Name: quote(years) + "!$G$1", Categories: cats, Values: absRange(years, yrBorrowerInterest, b.yearsFirst, b.yearsLast)},
 	}
-	yearLabel := b.t(text{"Год платежа", "Year of payment"})
+	yearLabel := b.t(calc.Text{Ru: "Год платежа", En: "Year of payment"})
 	err := b.f.AddChart(name, "A1", &excelize.Chart{
 		Type:       excelize.Col,
 		VaryColors: &vary,
 		Series:     series,
-		Title:      b.chartTitle(text{"Проценты и субсидия к выплате по годам", "Interest and payable subsidy by year"}),
+		Title:      b.chartTitle(calc.Text{Ru: "Проценты и субсидия к выплате по годам", En: "Interest and payable subsidy by year"}),
 		Dimension:  excelize.ChartDimension{Width: 680, Height: h},
 		Legend:     excelize.ChartLegend{Position: "bottom", Font: &lf},
 		XAxis:      chartAxis(yearLabel, "0", false),
@@ -879,7 +878,7 @@ func (b *calcBook) writeChart() error {
 			Categories: cats,
 			Values:     absRange(years, yrBalance, b.yearsFirst, b.yearsLast),
 		}},
-		Title:     b.chartTitle(text{"Остаток долга на конец года", "Balance at the end of each year"}),
+		Title:     b.chartTitle(calc.Text{Ru: "Остаток долга на конец года", En: "Balance at the end of each year"}),
 		Dimension: excelize.ChartDimension{Width: 680, Height: h},
 		Legend:    excelize.ChartLegend{Position: "bottom", Font: &lf},
 		XAxis:     chartAxis(yearLabel, "0", false),
@@ -887,7 +886,7 @@ func (b *calcBook) writeChart() error {
 	})
 }
 
-func (b *calcBook) chartTitle(t text) excelize.ChartTitle {
+func (b *calcBook) chartTitle(t calc.Text) excelize.ChartTitle {
 	f := chartFont(11, true)
 	return excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: b.t(t) + ", " + b.res.Currency, Font: &f}}}
 }
@@ -895,9 +894,9 @@ func (b *calcBook) chartTitle(t text) excelize.ChartTitle {
 // bookPlain are the Schedule sheet's headers without the formulas they
 // spell out, for the batch report's Schedules sheet, whose cells are
 // values.
-var bookPlain = map[int]text{
-	wcPayment:          {"Платёж", "Payment"},
-	wcClosing:          {"Остаток на конец", "Closing balance"},
-	wcBorrowerInterest: {"Проценты заёмщика", "Borrower interest"},
-	wcBorrowerPayment:  {"Платёж заёмщика", "Borrower payment"},
+var bookPlain = map[int]calc.Text{
+	wcPayment:          {Ru: "Платёж", En: "Payment"},
+	wcClosing:          {Ru: "Остаток на конец", En: "Closing balance"},
+	wcBorrowerInterest: {Ru: "Проценты заёмщика", En: "Borrower interest"},
+	wcBorrowerPayment:  {Ru: "Платёж заёмщика", En: "Borrower payment"},
 }

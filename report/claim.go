@@ -32,22 +32,22 @@ const (
 	clColumns = clAmount
 )
 
-var claimHeader = [clColumns]text{
-	{"№", "No."},
-	{"С", "From"},
-	{"По", "To"},
-	{"Дней", "Days"},
-	{"Дней в году", "Days in year"},
-	{"Остаток ссудной задолженности", "Loan balance"},
-	{"В т.ч. просроченная", "Of which overdue"},
-	{"Остаток для расчёта субсидии", "Balance for the subsidy"},
-	{"Ставка ЦБ, %", "Policy rate, %"},
-	{"Ставка субсидии по правилу, %", "Subsidy rate by the rule, %"},
-	{"Сумма по правилу", "Amount by the rule"},
-	{"Ставка по кредиту, %", "Loan rate, %"},
-	{"Предельная ставка, %", "Limit rate, %"},
-	{"Сумма по предельной ставке", "Amount at the limit"},
-	{"Размер субсидии (меньшая из сумм)", "Subsidy (the smaller amount)"},
+var claimHeader = [clColumns]calc.Text{
+	{Ru: "№", En: "No."},
+	{Ru: "С", En: "From"},
+	{Ru: "По", En: "To"},
+	{Ru: "Дней", En: "Days"},
+	{Ru: "Дней в году", En: "Days in year"},
+	{Ru: "Остаток ссудной задолженности", En: "Loan balance"},
+	{Ru: "В т.ч. просроченная", En: "Of which overdue"},
+	{Ru: "Остаток для расчёта субсидии", En: "Balance for the subsidy"},
+	{Ru: "Ставка ЦБ, %", En: "Policy rate, %"},
+	{Ru: "Ставка субсидии по правилу, %", En: "Subsidy rate by the rule, %"},
+	{Ru: "Сумма по правилу", En: "Amount by the rule"},
+	{Ru: "Ставка по кредиту, %", En: "Loan rate, %"},
+	{Ru: "Предельная ставка, %", En: "Limit rate, %"},
+	{Ru: "Сумма по предельной ставке", En: "Amount at the limit"},
+	{Ru: "Размер субсидии (меньшая из сумм)", En: "Subsidy (the smaller amount)"},
 }
 
 var claimWidths = [clColumns]float64{5, 11, 11, 6, 7, 17, 14, 17, 9, 11, 15, 10, 10, 15, 16}
@@ -56,15 +56,15 @@ var claimWidths = [clColumns]float64{5, 11, 11, 6, 7, 17, 14, 17, 9, 11, 15, 10,
 const claimTableRow = 13
 
 var (
-	claimTitle    = text{"Расчёт размера субсидии", "Subsidy calculation"}
-	claimSummary  = text{"Итоги", "Summary"}
-	claimPeriodSh = text{"Период ", "Period "}
-	causeText     = map[string]text{
-		calc.CauseRepayment:  {"погашение", "repayment"},
-		calc.CauseDrawdown:   {"выдача", "drawdown"},
-		calc.CauseRateChange: {"ставка по кредиту", "loan rate"},
-		calc.CauseOverdue:    {"просрочка", "overdue"},
-		calc.CauseCap:        {"годовой лимит", "annual cap"},
+	claimTitle    = calc.Text{Ru: "Расчёт размера субсидии", En: "Subsidy calculation"}
+	claimSummary  = calc.Text{Ru: "Итоги", En: "Summary"}
+	claimPeriodSh = calc.Text{Ru: "Период ", En: "Period "}
+	causeText     = map[string]calc.Text{
+		calc.CauseRepayment:  {Ru: "погашение", En: "repayment"},
+		calc.CauseDrawdown:   {Ru: "выдача", En: "drawdown"},
+		calc.CauseRateChange: {Ru: "ставка по кредиту", En: "loan rate"},
+		calc.CauseOverdue:    {Ru: "просрочка", En: "overdue"},
+		calc.CauseCap:        {Ru: "годовой лимит", En: "annual cap"},
 	}
 )
 
@@ -106,7 +106,7 @@ type claimBook struct {
 	payableCell                              []string // per period: the sheet's payable cell
 }
 
-func (b *claimBook) t(t text) string { return t.in(b.lang) }
+func (b *claimBook) t(t calc.Text) string { return t.In(b.lang) }
 
 func (b *claimBook) write() error {
 	border := []excelize.Border{
@@ -192,7 +192,7 @@ func (b *claimBook) pageSetup(sheet string, titleRow int) error {
 	if err := b.f.SetPageMargins(sheet, &excelize.PageLayoutMarginsOptions{Left: &m, Right: &m, Top: &m, Bottom: &m}); err != nil {
 		return err
 	}
-	footer := b.t(text{"&LРасчёт размера субсидии&RСтраница &P из &N", "&LSubsidy calculation&RPage &P of &N"})
+	footer := b.t(calc.Text{Ru: "&LРасчёт размера субсидии&RСтраница &P из &N", En: "&LSubsidy calculation&RPage &P of &N"})
 	if err := b.f.SetHeaderFooter(sheet, &excelize.HeaderFooterOptions{OddFooter: footer}); err != nil {
 		return err
 	}
@@ -247,8 +247,8 @@ func (b *claimBook) writePeriod(name string, i int) error {
 	if err := put(cellOf(b.center, b.t(claimTitle))); err != nil {
 		return err
 	}
-	period := b.t(text{"за период с ", "for the period from "}) + dateText(p.From, b.lang) +
-		b.t(text{" по ", " to "}) + dateText(p.To-1, b.lang)
+	period := b.t(calc.Text{Ru: "за период с ", En: "for the period from "}) + dateText(p.From, b.lang) +
+		b.t(calc.Text{Ru: " по ", En: " to "}) + dateText(p.To-1, b.lang)
 	if err := put(cellOf(b.title2, period)); err != nil {
 		return err
 	}
@@ -260,7 +260,7 @@ func (b *claimBook) writePeriod(name string, i int) error {
 	row++ // blank
 	// Header pairs: label B:D, value E:H; label I:K, value L:O.
 	firstRate := p.Rows[0].LoanRate
-	pair := func(l1 text, v1 excelize.Cell, l2 text, v2 excelize.Cell) error {
+	pair := func(l1 calc.Text, v1 excelize.Cell, l2 calc.Text, v2 excelize.Cell) error {
 		vals := make([]any, clColumns)
 		for k := range vals {
 			vals[k] = nil
@@ -284,16 +284,16 @@ func (b *claimBook) writePeriod(name string, i int) error {
 	amountStyle, _ := b.f.NewStyle(&excelize.Style{NumFmt: numFmtMoney, Font: &excelize.Font{Bold: true}, Alignment: &excelize.Alignment{Horizontal: "left"}})
 	loanAmt := decimalMoney(req.Loan.Amount)
 	rows := [][4]any{
-		{text{"Заёмщик", "Borrower"}, txt(req.Borrower.Name), text{"ИНН заёмщика", "Taxpayer number"}, txt(req.Borrower.TaxID)},
-		{text{"Банк", "Bank"}, txt(req.Bank.Name), text{"БИК банка", "Bank code"}, txt(req.Bank.Code)},
-		{text{"Кредитный договор №", "Loan contract No."}, txt(req.Contract.Number), text{"Дата договора", "Contract date"}, b.dateCell(req.Contract.Date)},
-		{text{"Дата выдачи кредита", "Issue date"}, b.dateCell(&b.res.IssueDate), text{"Дата погашения", "Maturity"}, b.dateCell(&b.res.Maturity)},
-		{text{"Сумма кредита, " + b.res.Currency, "Loan amount, " + b.res.Currency}, cellOf(amountStyle, loanAmt), text{"Ставка по кредиту, %", "Loan rate, %"}, txt(rateList(p, func(r *calc.ClaimRow) *decimal.Decimal { return &r.LoanRate }, firstRate, b.lang))},
-		{text{"Ставка ЦБ, %", "Policy rate, %"}, txt(rateList(p, func(r *calc.ClaimRow) *decimal.Decimal { return r.BaseRate }, decimal.Zero, b.lang)), text{"Программа", "Programme"}, txt(b.res.Programme.Name)},
-		{text{"База начисления", "Day count"}, txt(b.res.DayCount), text{"Валюта", "Currency"}, txt(b.res.Currency)},
+		{calc.Text{Ru: "Заёмщик", En: "Borrower"}, txt(req.Borrower.Name), calc.Text{Ru: "ИНН заёмщика", En: "Taxpayer number"}, txt(req.Borrower.TaxID)},
+		{calc.Text{Ru: "Банк", En: "Bank"}, txt(req.Bank.Name), calc.Text{Ru: "БИК банка", En: "Bank code"}, txt(req.Bank.Code)},
+		{calc.Text{Ru: "Кредитный договор №", En: "Loan contract No."}, txt(req.Contract.Number), calc.Text{Ru: "Дата договора", En: "Contract date"}, b.dateCell(req.Contract.Date)},
+		{calc.Text{Ru: "Дата выдачи кредита", En: "Issue date"}, b.dateCell(&b.res.IssueDate), calc.Text{Ru: "Дата погашения", En: "Maturity"}, b.dateCell(&b.res.Maturity)},
+		{calc.Text{Ru: "Сумма кредита, " + b.res.Currency, En: "Loan amount, " + b.res.Currency}, cellOf(amountStyle, loanAmt), calc.Text{Ru: "Ставка по кредиту, %", En: "Loan rate, %"}, txt(rateList(p, func(r *calc.ClaimRow) *decimal.Decimal { return &r.LoanRate }, firstRate, b.lang))},
+		{calc.Text{Ru: "Ставка ЦБ, %", En: "Policy rate, %"}, txt(rateList(p, func(r *calc.ClaimRow) *decimal.Decimal { return r.BaseRate }, decimal.Zero, b.lang)), calc.Text{Ru: "Программа", En: "Programme"}, txt(b.res.Programme.Name)},
+		{calc.Text{Ru: "База начисления", En: "Day count"}, txt(b.res.DayCount), calc.Text{Ru: "Валюта", En: "Currency"}, txt(b.res.Currency)},
 	}
 	for _, r := range rows {
-		if err := pair(r[0].(text), r[1].(excelize.Cell), r[2].(text), r[3].(excelize.Cell)); err != nil {
+		if err := pair(r[0].(calc.Text), r[1].(excelize.Cell), r[2].(calc.Text), r[3].(excelize.Cell)); err != nil {
 			return err
 		}
 	}
@@ -346,7 +346,7 @@ func (b *claimBook) writePeriod(name string, i int) error {
 		al += r.AmountLimit
 	}
 	total := make([]any, clColumns)
-	total[0] = cellOf(b.st.header, b.t(text{"Итого", "Total"}))
+	total[0] = cellOf(b.st.header, b.t(calc.Text{Ru: "Итого", En: "Total"}))
 	for c := 2; c <= clColumns; c++ {
 		total[c-1] = cellOf(b.st.moneyBold, "")
 	}
@@ -364,7 +364,7 @@ func (b *claimBook) writePeriod(name string, i int) error {
 	row += 2
 
 	// The period's figures below the table: label J:N, value O.
-	line := func(label text, v excelize.Cell) (string, error) {
+	line := func(label calc.Text, v excelize.Cell) (string, error) {
 		vals := make([]any, clColumns)
 		vals[clRule-1] = cellOf(b.label, b.t(label))
 		vals[clAmount-1] = v
@@ -375,7 +375,7 @@ func (b *claimBook) writePeriod(name string, i int) error {
 		return ref(clAmount, r), merge(r, clRule, clAmountLimit)
 	}
 	mb := b.st.moneyBold
-	claimed, err := line(text{"Заявлено за период", "Claimed for the period"}, formula(mb, ref(clAmount, totalRow), money(p.Claimed)))
+	claimed, err := line(calc.Text{Ru: "Заявлено за период", En: "Claimed for the period"}, formula(mb, ref(clAmount, totalRow), money(p.Claimed)))
 	if err != nil {
 		return err
 	}
@@ -385,7 +385,7 @@ func (b *claimBook) writePeriod(name string, i int) error {
 		if !b.res.Eligible {
 			before = *p.CapLeft
 		}
-		capCell, err := line(text{"Остаток годового лимита на начало периода", "Annual cap left before the period"}, cellOf(mb, money(before)))
+		capCell, err := line(calc.Text{Ru: "Остаток годового лимита на начало периода", En: "Annual cap left before the period"}, cellOf(mb, money(before)))
 		if err != nil {
 			return err
 		}
@@ -394,35 +394,35 @@ func (b *claimBook) writePeriod(name string, i int) error {
 	if !b.res.Eligible {
 		payF = "0"
 	}
-	payable, err := line(text{"К выплате", "Payable"}, formula(mb, payF, money(p.Payable)))
+	payable, err := line(calc.Text{Ru: "К выплате", En: "Payable"}, formula(mb, payF, money(p.Payable)))
 	if err != nil {
 		return err
 	}
 	b.payableCell[i] = quote(name) + "!" + payable
-	planned, err := line(text{"По плану (график кредита)", "Planned (the loan's schedule)"}, cellOf(mb, money(p.Planned)))
+	planned, err := line(calc.Text{Ru: "По плану (график кредита)", En: "Planned (the loan's schedule)"}, cellOf(mb, money(p.Planned)))
 	if err != nil {
 		return err
 	}
-	if _, err := line(text{"Отклонение от плана", "Difference from the plan"}, formula(mb, payable+"-"+planned, money(p.Difference))); err != nil {
+	if _, err := line(calc.Text{Ru: "Отклонение от плана", En: "Difference from the plan"}, formula(mb, payable+"-"+planned, money(p.Difference))); err != nil {
 		return err
 	}
 	if len(p.Causes) > 0 {
-		if _, err := line(text{"Причины отклонения", "Causes"}, cellOf(b.value, b.causes(p.Causes))); err != nil {
+		if _, err := line(calc.Text{Ru: "Причины отклонения", En: "Causes"}, cellOf(b.value, b.causes(p.Causes))); err != nil {
 			return err
 		}
 	}
 	if !b.res.Eligible {
 		row++
-		if err := put(cellOf(b.st.bad, b.t(text{"Кредит не соответствует условиям программы: субсидия не выплачивается.", "The loan does not meet the programme's conditions: no subsidy is paid."}))); err != nil {
+		if err := put(cellOf(b.st.bad, b.t(calc.Text{Ru: "Кредит не соответствует условиям программы: субсидия не выплачивается.", En: "The loan does not meet the programme's conditions: no subsidy is paid."}))); err != nil {
 			return err
 		}
 	}
 	row++
-	for _, s := range []text{
-		{"Руководитель организации-заёмщика  ______________  /  ______________________  /", "Head of the borrower  ______________  /  ______________________  /"},
-		{"Главный бухгалтер  ______________  /  ______________________  /", "Chief accountant  ______________  /  ______________________  /"},
-		{"М.П.          «____» ______________ 20___ г.", "Seal          date  ____ / ____ / ________"},
-		{"Расчёт подтверждён банком:  ______________  /  ______________________  /", "Confirmed by the bank:  ______________  /  ______________________  /"},
+	for _, s := range []calc.Text{
+		{Ru: "Руководитель организации-заёмщика  ______________  /  ______________________  /", En: "Head of the borrower  ______________  /  ______________________  /"},
+		{Ru: "Главный бухгалтер  ______________  /  ______________________  /", En: "Chief accountant  ______________  /  ______________________  /"},
+		{Ru: "М.П.          «____» ______________ 20___ г.", En: "Seal          date  ____ / ____ / ________"},
+		{Ru: "Расчёт подтверждён банком:  ______________  /  ______________________  /", En: "Confirmed by the bank:  ______________  /  ______________________  /"},
 	} {
 		r := row
 		if err := sw.SetRow(ref(1, row), []any{cellOf(b.sign, b.t(s))}, excelize.RowOpts{Height: 24}); err != nil {
@@ -462,9 +462,9 @@ func (b *claimBook) writeSummary(name string) error {
 	if err := put(cellOf(b.st.title, b.t(claimTitle)+": "+safeText(b.req.Borrower.Name))); err != nil {
 		return err
 	}
-	elig := b.t(text{"кредит соответствует условиям программы", "the loan meets the programme's conditions"})
+	elig := b.t(calc.Text{Ru: "кредит соответствует условиям программы", En: "the loan meets the programme's conditions"})
 	if !b.res.Eligible {
-		elig = b.t(text{"кредит НЕ соответствует условиям программы: к выплате 0", "the loan does NOT meet the programme's conditions: nothing is payable"})
+		elig = b.t(calc.Text{Ru: "кредит НЕ соответствует условиям программы: к выплате 0", En: "the loan does NOT meet the programme's conditions: nothing is payable"})
 	}
 	if err := put(cellOf(b.label, elig)); err != nil {
 		return err
@@ -472,8 +472,8 @@ func (b *claimBook) writeSummary(name string) error {
 	row++
 	cur := ", " + b.res.Currency
 	hdr := []any{}
-	for _, h := range []text{{"№", "No."}, {"С", "From"}, {"По", "To"}, {"Заявлено" + cur, "Claimed" + cur}, {"К выплате" + cur, "Payable" + cur},
-		{"По плану" + cur, "Planned" + cur}, {"Отклонение" + cur, "Difference" + cur}, {"Причины", "Causes"}} {
+	for _, h := range []calc.Text{{Ru: "№", En: "No."}, {Ru: "С", En: "From"}, {Ru: "По", En: "To"}, {Ru: "Заявлено" + cur, En: "Claimed" + cur}, {Ru: "К выплате" + cur, En: "Payable" + cur},
+		{Ru: "По плану" + cur, En: "Planned" + cur}, {Ru: "Отклонение" + cur, En: "Difference" + cur}, {Ru: "Причины", En: "Causes"}} {
 		hdr = append(hdr, cellOf(b.st.header, b.t(h)))
 	}
 	if err := sw.SetRow(ref(1, row), hdr, excelize.RowOpts{Height: 30}); err != nil {
@@ -495,13 +495,13 @@ func (b *claimBook) writeSummary(name string) error {
 	last := row - 1
 	sum := func(c string) string { return "SUM(" + c + strconv.Itoa(first) + ":" + c + strconv.Itoa(last) + ")" }
 	t := b.res.Totals
-	if err := put(cellOf(b.st.header, b.t(text{"Итого", "Total"})), cellOf(b.st.moneyBold, ""), cellOf(b.st.moneyBold, ""),
+	if err := put(cellOf(b.st.header, b.t(calc.Text{Ru: "Итого", En: "Total"})), cellOf(b.st.moneyBold, ""), cellOf(b.st.moneyBold, ""),
 		formula(b.st.moneyBold, sum("D"), money(t.Claimed)), formula(b.st.moneyBold, sum("E"), money(t.Payable)),
 		formula(b.st.moneyBold, sum("F"), money(t.Planned)), formula(b.st.moneyBold, sum("G"), money(t.Difference))); err != nil {
 		return err
 	}
 	row++
-	if err := put(cellOf(b.label, b.t(text{"Проверки:", "Checks:"}))); err != nil {
+	if err := put(cellOf(b.label, b.t(calc.Text{Ru: "Проверки:", En: "Checks:"}))); err != nil {
 		return err
 	}
 	for _, ch := range b.res.Checks {
@@ -564,13 +564,13 @@ func decimalMoney(d decimal.Decimal) float64 {
 }
 
 // claimCSVHeader are the columns of the claim CSV.
-var claimCSVHeader = []text{
-	{"Период с", "Period from"}, {"Период по", "Period to"},
-	{"С", "From"}, {"По", "To"}, {"Дней", "Days"}, {"Дней в году", "Days in year"},
-	{"Остаток", "Balance"}, {"Просрочено", "Overdue"}, {"Остаток для субсидии", "Subsidised balance"},
-	{"Ставка ЦБ, %", "Policy rate, %"}, {"Ставка по правилу, %", "Rule rate, %"}, {"Сумма по правилу", "Amount by the rule"},
-	{"Ставка по кредиту, %", "Loan rate, %"}, {"Предельная ставка, %", "Limit rate, %"}, {"Сумма по предельной ставке", "Amount at the limit"},
-	{"Субсидия", "Subsidy"}, {"Валюта", "Currency"},
+var claimCSVHeader = []calc.Text{
+	{Ru: "Период с", En: "Period from"}, {Ru: "Период по", En: "Period to"},
+	{Ru: "С", En: "From"}, {Ru: "По", En: "To"}, {Ru: "Дней", En: "Days"}, {Ru: "Дней в году", En: "Days in year"},
+	{Ru: "Остаток", En: "Balance"}, {Ru: "Просрочено", En: "Overdue"}, {Ru: "Остаток для субсидии", En: "Subsidised balance"},
+	{Ru: "Ставка ЦБ, %", En: "Policy rate, %"}, {Ru: "Ставка по правилу, %", En: "Rule rate, %"}, {Ru: "Сумма по правилу", En: "Amount by the rule"},
+	{Ru: "Ставка по кредиту, %", En: "Loan rate, %"}, {Ru: "Предельная ставка, %", En: "Limit rate, %"}, {Ru: "Сумма по предельной ставке", En: "Amount at the limit"},
+	{Ru: "Субсидия", En: "Subsidy"}, {Ru: "Валюта", En: "Currency"},
 }
 
 // WriteClaimCSV writes the rows of every period of res as CSV in the
@@ -586,7 +586,7 @@ func WriteClaimCSV(w io.Writer, res *calc.ClaimResult, lang string) error {
 	}
 	header := make([]string, len(claimCSVHeader))
 	for i, h := range claimCSVHeader {
-		header[i] = h.in(d.lang)
+		header[i] = h.In(d.lang)
 	}
 	if err := cw.write(header); err != nil {
 		return err
@@ -627,7 +627,7 @@ func WriteRegister(w io.Writer, reg *calc.RegisterResult, lang string) error {
 		return err
 	}
 	b := &claimBook{f: f, st: st, lang: lang}
-	name := b.t(text{"Реестр", "Register"})
+	name := b.t(calc.Text{Ru: "Реестр", En: "Register"})
 	if err := f.SetSheetName("Sheet1", name); err != nil {
 		return err
 	}
@@ -644,16 +644,16 @@ func WriteRegister(w io.Writer, reg *calc.RegisterResult, lang string) error {
 			return err
 		}
 	}
-	title := b.t(text{"Реестр заявок на субсидию за период с ", "Register of subsidy claims for "}) + dateText(reg.Period.From, lang) +
-		b.t(text{" по ", " to "}) + dateText(reg.Period.To-1, lang)
+	title := b.t(calc.Text{Ru: "Реестр заявок на субсидию за период с ", En: "Register of subsidy claims for "}) + dateText(reg.Period.From, lang) +
+		b.t(calc.Text{Ru: " по ", En: " to "}) + dateText(reg.Period.To-1, lang)
 	if err := sw.SetRow("A1", []any{cellOf(st.title, title)}); err != nil {
 		return err
 	}
 	hdr := []any{}
-	for _, h := range []text{{"№", "No."}, {"Идентификатор", "Id"}, {"Договор №", "Contract"}, {"Дата договора", "Contract date"},
-		{"Заёмщик", "Borrower"}, {"ИНН", "Taxpayer number"}, {"Валюта", "Currency"}, {"Сумма кредита", "Loan amount"},
-		{"Условия выполнены", "Eligible"}, {"Заявлено за период", "Claimed this period"}, {"Заявлено с 1 января " + strconv.Itoa(reg.Year), "Claimed since 1 January " + strconv.Itoa(reg.Year)},
-		{"Остаток годового лимита", "Cap left this year"}, {"По плану за период", "Planned this period"}, {"Не выполнены условия", "Conditions not met"}} {
+	for _, h := range []calc.Text{{Ru: "№", En: "No."}, {Ru: "Идентификатор", En: "Id"}, {Ru: "Договор №", En: "Contract"}, {Ru: "Дата договора", En: "Contract date"},
+		{Ru: "Заёмщик", En: "Borrower"}, {Ru: "ИНН", En: "Taxpayer number"}, {Ru: "Валюта", En: "Currency"}, {Ru: "Сумма кредита", En: "Loan amount"},
+		{Ru: "Условия выполнены", En: "Eligible"}, {Ru: "Заявлено за период", En: "Claimed this period"}, {Ru: "Заявлено с 1 января " + strconv.Itoa(reg.Year), En: "Claimed since 1 January " + strconv.Itoa(reg.Year)},
+		{Ru: "Остаток годового лимита", En: "Cap left this year"}, {Ru: "По плану за период", En: "Planned this period"}, {Ru: "Не выполнены условия", En: "Conditions not met"}} {
 		hdr = append(hdr, cellOf(st.header, b.t(h)))
 	}
 	if err := sw.SetRow("A3", hdr, excelize.RowOpts{Height: 45}); err != nil {
@@ -683,8 +683,8 @@ func WriteRegister(w io.Writer, reg *calc.RegisterResult, lang string) error {
 		sumif := func(c int) string {
 			return "SUMIF(" + absRange(name, 7, 4, max(last, 4)) + ",\"" + t.Currency + "\"," + absRange(name, c, 4, max(last, 4)) + ")"
 		}
-		if err := sw.SetRow(ref(1, row), []any{cellOf(st.bold, b.t(text{"Итого", "Total"})), nil, nil, nil,
-			cellOf(st.bold, strconv.Itoa(t.Loans)+b.t(text{" кредитов", " loans"})), nil, cellOf(st.bold, t.Currency),
+		if err := sw.SetRow(ref(1, row), []any{cellOf(st.bold, b.t(calc.Text{Ru: "Итого", En: "Total"})), nil, nil, nil,
+			cellOf(st.bold, strconv.Itoa(t.Loans)+b.t(calc.Text{Ru: " кредитов", En: " loans"})), nil, cellOf(st.bold, t.Currency),
 			formula(st.moneyBold, sumif(8), money(t.LoanAmount)), nil,
 			formula(st.moneyBold, sumif(10), money(t.Claimed)), formula(st.moneyBold, sumif(11), money(t.ClaimedYear)), nil,
 			formula(st.moneyBold, sumif(13), money(t.Planned))}); err != nil {
@@ -693,8 +693,8 @@ func WriteRegister(w io.Writer, reg *calc.RegisterResult, lang string) error {
 		row++
 	}
 	row++
-	if err := sw.SetRow(ref(1, row), []any{cellOf(st.text, b.t(text{"Кредитов, соответствующих условиям: ", "Eligible loans: "})+strconv.Itoa(reg.Eligible)+
-		b.t(text{"; не соответствующих: ", "; ineligible: "})+strconv.Itoa(reg.Ineligible))}); err != nil {
+	if err := sw.SetRow(ref(1, row), []any{cellOf(st.text, b.t(calc.Text{Ru: "Кредитов, соответствующих условиям: ", En: "Eligible loans: "})+strconv.Itoa(reg.Eligible)+
+		b.t(calc.Text{Ru: "; не соответствующих: ", En: "; ineligible: "})+strconv.Itoa(reg.Ineligible))}); err != nil {
 		return err
 	}
 	if err := sw.Flush(); err != nil {

@@ -42,7 +42,7 @@ type Column struct {
 
 // Label returns the header of the column in lang: "Сумма кредита (amount)".
 func (c Column) Label(lang string) string {
-	return text{c.Ru, c.En}.in(Lang(lang)) + " (" + c.Key + ")"
+	return calc.Text{Ru: c.Ru, En: c.En}.In(Lang(lang)) + " (" + c.Key + ")"
 }
 
 // Header returns the template's header of the column in both languages,

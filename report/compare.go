@@ -11,33 +11,33 @@ import (
 
 // Texts of the comparison workbook.
 var (
-	tCmpSheet     = text{"Сравнение", "Comparison"}
-	tCmpTitle     = text{"Сравнение программ субсидирования", "Comparing subsidy programmes"}
-	tCmpLoan      = text{"Кредит", "Loan"}
-	tCmpInterest  = text{"Проценты за весь срок", "Interest over the term"}
-	tCmpRateNo    = text{"Эффективная ставка без субсидии", "Effective rate without subsidy"}
-	tCmpProg      = text{"Программа", "Programme"}
-	tCmpEligible  = text{"Доступна", "Eligible"}
-	tCmpWhyNot    = text{"Почему нет", "Why not"}
-	tCmpPayable   = text{"Субсидия к выплате", "Subsidy payable"}
-	tCmpPV        = text{"Приведённая стоимость", "Present value"}
-	tCmpRateWith  = text{"Эффективная ставка с субсидией", "Effective rate with subsidy"}
-	tCmpGrant     = text{"Грант-элемент", "Grant element"}
-	tCmpRule      = text{"Правило", "Rule"}
-	tCmpSource    = text{"Источник", "Source"}
-	tCmpConf      = text{"Надёжность", "Confidence"}
-	tCmpByYear    = text{"Субсидия к выплате по годам", "Subsidy payable by year"}
-	tCmpYear      = text{"Год", "Year"}
-	tCmpTotal     = text{"Итого", "Total"}
-	tCmpN         = text{"№", "No."}
-	tCmpDate      = text{"Дата платежа", "Payment date"}
-	tCmpOpening   = text{"Остаток на начало", "Opening balance"}
-	tCmpInt       = text{"Проценты", "Interest"}
-	tCmpBorrower  = text{"Проценты заёмщика", "Borrower interest"}
-	tCmpRank      = text{"Место", "Rank"}
-	tCmpSortNote  = text{"Программы упорядочены по приведённой стоимости субсидии к выплате.", "Programmes are sorted by the present value of the subsidy payable."}
-	tCmpPageFoot  = text{"&CСтраница &P из &N", "&CPage &P of &N"}
-	tCmpIneligNot = text{"программа недоступна: к выплате 0", "not eligible: nothing payable"}
+	tCmpSheet     = calc.Text{Ru: "Сравнение", En: "Comparison"}
+	tCmpTitle     = calc.Text{Ru: "Сравнение программ субсидирования", En: "Comparing subsidy programmes"}
+	tCmpLoan      = calc.Text{Ru: "Кредит", En: "Loan"}
+	tCmpInterest  = calc.Text{Ru: "Проценты за весь срок", En: "Interest over the term"}
+	tCmpRateNo    = calc.Text{Ru: "Эффективная ставка без субсидии", En: "Effective rate without subsidy"}
+	tCmpProg      = calc.Text{Ru: "Программа", En: "Programme"}
+	tCmpEligible  = calc.Text{Ru: "Доступна", En: "Eligible"}
+	tCmpWhyNot    = calc.Text{Ru: "Почему нет", En: "Why not"}
+	tCmpPayable   = calc.Text{Ru: "Субсидия к выплате", En: "Subsidy payable"}
+	tCmpPV        = calc.Text{Ru: "Приведённая стоимость", En: "Present value"}
+	tCmpRateWith  = calc.Text{Ru: "Эффективная ставка с субсидией", En: "Effective rate with subsidy"}
+	tCmpGrant     = calc.Text{Ru: "Грант-элемент", En: "Grant element"}
+	tCmpRule      = calc.Text{Ru: "Правило", En: "Rule"}
+	tCmpSource    = calc.Text{Ru: "Источник", En: "Source"}
+	tCmpConf      = calc.Text{Ru: "Надёжность", En: "Confidence"}
+	tCmpByYear    = calc.Text{Ru: "Субсидия к выплате по годам", En: "Subsidy payable by year"}
+	tCmpYear      = calc.Text{Ru: "Год", En: "Year"}
+	tCmpTotal     = calc.Text{Ru: "Итого", En: "Total"}
+	tCmpN         = calc.Text{Ru: "№", En: "No."}
+	tCmpDate      = calc.Text{Ru: "Дата платежа", En: "Payment date"}
+	tCmpOpening   = calc.Text{Ru: "Остаток на начало", En: "Opening balance"}
+	tCmpInt       = calc.Text{Ru: "Проценты", En: "Interest"}
+	tCmpBorrower  = calc.Text{Ru: "Проценты заёмщика", En: "Borrower interest"}
+	tCmpRank      = calc.Text{Ru: "Место", En: "Rank"}
+	tCmpSortNote  = calc.Text{Ru: "Программы упорядочены по приведённой стоимости субсидии к выплате.", En: "Programmes are sorted by the present value of the subsidy payable."}
+	tCmpPageFoot  = calc.Text{Ru: "&CСтраница &P из &N", En: "&CPage &P of &N"}
+	tCmpIneligNot = calc.Text{Ru: "программа недоступна: к выплате 0", En: "not eligible: nothing payable"}
 )
 
 // WriteComparison writes the workbook of a comparison (SPEC §9): a
@@ -54,7 +54,7 @@ func WriteComparison(w io.Writer, req *calc.Request, cmp *calc.Comparison, lang 
 	if err != nil {
 		return err
 	}
-	main := tCmpSheet.in(lang)
+	main := tCmpSheet.In(lang)
 	if err := f.SetSheetName("Sheet1", main); err != nil {
 		return err
 	}
@@ -72,7 +72,7 @@ func WriteComparison(w io.Writer, req *calc.Request, cmp *calc.Comparison, lang 
 		set(sheet, c, r, v, style)
 		f.SetCellFormula(sheet, ref(c, r), formula)
 	}
-	set(main, 1, 1, tCmpTitle.in(lang), st.title)
+	set(main, 1, 1, tCmpTitle.In(lang), st.title)
 	amount, _ := calc.MoneyFromDecimal(req.Loan.Amount)
 	rate := ""
 	if req.Loan.Rate != nil {
@@ -82,19 +82,19 @@ func WriteComparison(w io.Writer, req *calc.Request, cmp *calc.Comparison, lang 
 	if loan != "" {
 		loan += " · "
 	}
-	loan += amount.String() + " " + cur + " · " + rate + " · " + strconv.Itoa(req.Loan.TermMonths) + text{" мес.", " months"}.in(lang) + " · " + req.Loan.IssueDate.String()
-	set(main, 1, 2, tCmpLoan.in(lang), st.bold)
+	loan += amount.String() + " " + cur + " · " + rate + " · " + strconv.Itoa(req.Loan.TermMonths) + calc.Text{Ru: " мес.", En: " months"}.In(lang) + " · " + req.Loan.IssueDate.String()
+	set(main, 1, 2, tCmpLoan.In(lang), st.bold)
 	set(main, 2, 2, loan, 0)
-	set(main, 1, 3, tCmpInterest.in(lang)+", "+cur, st.bold)
+	set(main, 1, 3, tCmpInterest.In(lang)+", "+cur, st.bold)
 	set(main, 2, 3, money(cmp.Interest), st.money)
-	set(main, 1, 4, tCmpRateNo.in(lang), st.bold)
+	set(main, 1, 4, tCmpRateNo.In(lang), st.bold)
 	set(main, 2, 4, fraction(cmp.EffectiveRateWithoutSubsidy), st.percent)
-	set(main, 1, 5, tCmpSortNote.in(lang), st.muted)
+	set(main, 1, 5, tCmpSortNote.In(lang), st.muted)
 
 	const hdr = 7
-	heads := []string{tCmpRank.in(lang), tCmpProg.in(lang), tCmpEligible.in(lang), tCmpWhyNot.in(lang),
-		tCmpPayable.in(lang) + ", " + cur, tCmpPV.in(lang) + ", " + cur, tCmpRateWith.in(lang), tCmpGrant.in(lang),
-		tCmpRule.in(lang), tCmpSource.in(lang), tCmpConf.in(lang)}
+	heads := []string{tCmpRank.In(lang), tCmpProg.In(lang), tCmpEligible.In(lang), tCmpWhyNot.In(lang),
+		tCmpPayable.In(lang) + ", " + cur, tCmpPV.In(lang) + ", " + cur, tCmpRateWith.In(lang), tCmpGrant.In(lang),
+		tCmpRule.In(lang), tCmpSource.In(lang), tCmpConf.In(lang)}
 	widths := []float64{8, 34, 10, 36, 18, 18, 14, 12, 36, 48, 11}
 	for i, h := range heads {
 		set(main, i+1, hdr, h, st.header)
@@ -134,13 +134,13 @@ func WriteComparison(w io.Writer, req *calc.Request, cmp *calc.Comparison, lang 
 	}
 
 	// Payable by year: a row per year, a column per programme.
-	bySheet := tCmpByYear.in(lang)
+	bySheet := tCmpByYear.In(lang)
 	if _, err := f.NewSheet(bySheet); err != nil {
 		return err
 	}
-	set(bySheet, 1, 1, tCmpByYear.in(lang)+", "+cur, st.title)
+	set(bySheet, 1, 1, tCmpByYear.In(lang)+", "+cur, st.title)
 	const yr0 = 2
-	set(bySheet, 1, yr0, tCmpYear.in(lang), st.header)
+	set(bySheet, 1, yr0, tCmpYear.In(lang), st.header)
 	var years []calc.YearPayable
 	if len(cmp.Programmes) > 0 {
 		years = cmp.Programmes[0].Years
@@ -157,7 +157,7 @@ func WriteComparison(w io.Writer, req *calc.Request, cmp *calc.Comparison, lang 
 	for i, y := range years {
 		set(bySheet, 1, yr0+1+i, y.Year, 0)
 	}
-	set(bySheet, 1, yr0+1+len(years), tCmpTotal.in(lang), st.bold)
+	set(bySheet, 1, yr0+1+len(years), tCmpTotal.In(lang), st.bold)
 	if err := comparePrint(f, bySheet, yr0, true, lang); err != nil {
 		return err
 	}
@@ -171,11 +171,11 @@ func WriteComparison(w io.Writer, req *calc.Request, cmp *calc.Comparison, lang 
 		set(sheet, 1, 1, safeText(p.Name), st.title)
 		note := safeText(strings.Join(calc.RuleText(p.Rule, lang), "; "))
 		if !p.Eligible {
-			note = tCmpIneligNot.in(lang) + " — " + note
+			note = tCmpIneligNot.In(lang) + " — " + note
 		}
 		set(sheet, 1, 2, note, st.muted)
-		heads := []string{tCmpN.in(lang), tCmpDate.in(lang), tCmpOpening.in(lang) + ", " + cur, tCmpInt.in(lang) + ", " + cur,
-			tCmpPayable.in(lang) + ", " + cur, tCmpBorrower.in(lang) + ", " + cur}
+		heads := []string{tCmpN.In(lang), tCmpDate.In(lang), tCmpOpening.In(lang) + ", " + cur, tCmpInt.In(lang) + ", " + cur,
+			tCmpPayable.In(lang) + ", " + cur, tCmpBorrower.In(lang) + ", " + cur}
 		for i, h := range heads {
 			set(sheet, i+1, 3, h, st.header)
 		}
@@ -190,7 +190,7 @@ func WriteComparison(w io.Writer, req *calc.Request, cmp *calc.Comparison, lang 
 			setF(sheet, 6, r, ref(4, r)+"-"+ref(5, r), money(per.Interest-p.Payable[i]), st.money)
 		}
 		tr := 4 + len(cmp.Schedule)
-		set(sheet, 1, tr, tCmpTotal.in(lang), st.bold)
+		set(sheet, 1, tr, tCmpTotal.In(lang), st.bold)
 		for c, v := range map[int]calc.Money{4: cmp.Interest, 5: p.SubsidyPayable, 6: cmp.Interest - p.SubsidyPayable} {
 			setF(sheet, c, tr, "SUM("+ref(c, 4)+":"+ref(c, tr-1)+")", money(v), st.moneyBold)
 		}
@@ -227,7 +227,7 @@ func comparePrint(f *excelize.File, sheet string, headerRow int, landscape bool,
 	if err := f.SetSheetProps(sheet, &excelize.SheetPropsOptions{FitToPage: &fit}); err != nil {
 		return err
 	}
-	if err := f.SetHeaderFooter(sheet, &excelize.HeaderFooterOptions{OddFooter: tCmpPageFoot.in(lang)}); err != nil {
+	if err := f.SetHeaderFooter(sheet, &excelize.HeaderFooterOptions{OddFooter: tCmpPageFoot.In(lang)}); err != nil {
 		return err
 	}
 	r := strconv.Itoa(headerRow)

@@ -138,12 +138,12 @@ func (d csvDialect) bool(b bool) string {
 // currency) and its cell.
 type csvColumn struct {
 	key   string
-	head  text
+	head  calc.Text
 	money bool
 	cell  func(d csvDialect, res *calc.Result, p *calc.Period) string
 }
 
-func moneyCol(key string, head text, get func(p *calc.Period) calc.Money) csvColumn {
+func moneyCol(key string, head calc.Text, get func(p *calc.Period) calc.Money) csvColumn {
 	return csvColumn{key: key, head: head, money: true, cell: func(d csvDialect, _ *calc.Result, p *calc.Period) string {
 		return d.number(get(p).String())
 	}}
@@ -152,37 +152,37 @@ func moneyCol(key string, head text, get func(p *calc.Period) calc.Money) csvCol
 // scheduleCSV are the columns of the schedule CSV, in order: the JSON
 // fields of calc.Period, then the result's eligibility and currency.
 var scheduleCSV = []csvColumn{
-	{key: "n", head: text{"№", "No."}, cell: func(_ csvDialect, _ *calc.Result, p *calc.Period) string { return strconv.Itoa(p.N) }},
-	{key: "start", head: text{"Начало периода", "Period start"}, cell: func(d csvDialect, _ *calc.Result, p *calc.Period) string { return d.date(p.Start) }},
-	{key: "end", head: text{"Дата платежа", "Payment date"}, cell: func(d csvDialect, _ *calc.Result, p *calc.Period) string { return d.date(p.End) }},
-	{key: "days", head: text{"Дней", "Days"}, cell: func(_ csvDialect, _ *calc.Result, p *calc.Period) string { return strconv.Itoa(p.Days) }},
-	moneyCol("opening_balance", text{"Остаток на начало", "Opening balance"}, func(p *calc.Period) calc.Money { return p.OpeningBalance }),
-	moneyCol("drawdown", text{"Выдача в периоде", "Drawdown"}, func(p *calc.Period) calc.Money { return p.Drawdown }),
-	moneyCol("interest", text{"Проценты", "Interest"}, func(p *calc.Period) calc.Money { return p.Interest }),
-	moneyCol("principal", text{"Основной долг", "Principal"}, func(p *calc.Period) calc.Money { return p.Principal }),
-	moneyCol("payment", text{"Платёж", "Payment"}, func(p *calc.Period) calc.Money { return p.Payment }),
-	moneyCol("closing_balance", text{"Остаток на конец", "Closing balance"}, func(p *calc.Period) calc.Money { return p.ClosingBalance }),
-	{key: "contract_rate", head: text{"Ставка по кредиту, % годовых", "Contract rate, % a year"}, cell: func(d csvDialect, _ *calc.Result, p *calc.Period) string {
+	{key: "n", head: calc.Text{Ru: "№", En: "No."}, cell: func(_ csvDialect, _ *calc.Result, p *calc.Period) string { return strconv.Itoa(p.N) }},
+	{key: "start", head: calc.Text{Ru: "Начало периода", En: "Period start"}, cell: func(d csvDialect, _ *calc.Result, p *calc.Period) string { return d.date(p.Start) }},
+	{key: "end", head: calc.Text{Ru: "Дата платежа", En: "Payment date"}, cell: func(d csvDialect, _ *calc.Result, p *calc.Period) string { return d.date(p.End) }},
+	{key: "days", head: calc.Text{Ru: "Дней", En: "Days"}, cell: func(_ csvDialect, _ *calc.Result, p *calc.Period) string { return strconv.Itoa(p.Days) }},
+	moneyCol("opening_balance", calc.Text{Ru: "Остаток на начало", En: "Opening balance"}, func(p *calc.Period) calc.Money { return p.OpeningBalance }),
+	moneyCol("drawdown", calc.Text{Ru: "Выдача в периоде", En: "Drawdown"}, func(p *calc.Period) calc.Money { return p.Drawdown }),
+	moneyCol("interest", calc.Text{Ru: "Проценты", En: "Interest"}, func(p *calc.Period) calc.Money { return p.Interest }),
+	moneyCol("principal", calc.Text{Ru: "Основной долг", En: "Principal"}, func(p *calc.Period) calc.Money { return p.Principal }),
+	moneyCol("payment", calc.Text{Ru: "Платёж", En: "Payment"}, func(p *calc.Period) calc.Money { return p.Payment }),
+	moneyCol("closing_balance", calc.Text{Ru: "Остаток на конец", En: "Closing balance"}, func(p *calc.Period) calc.Money { return p.ClosingBalance }),
+	{key: "contract_rate", head: calc.Text{Ru: "Ставка по кредиту, % годовых", En: "Contract rate, % a year"}, cell: func(d csvDialect, _ *calc.Result, p *calc.Period) string {
 		return d.number(p.ContractRate.String())
 	}},
-	{key: "base_rate", head: text{"Ставка центрального банка, % годовых", "Policy rate, % a year"}, cell: func(d csvDialect, _ *calc.Result, p *calc.Period) string {
+	{key: "base_rate", head: calc.Text{Ru: "Ставка центрального банка, % годовых", En: "Policy rate, % a year"}, cell: func(d csvDialect, _ *calc.Result, p *calc.Period) string {
 		return d.number(p.BaseRate.String())
 	}},
-	{key: "subsidy_rate", head: text{"Ставка субсидии, % годовых", "Subsidy rate, % a year"}, cell: func(d csvDialect, _ *calc.Result, p *calc.Period) string {
+	{key: "subsidy_rate", head: calc.Text{Ru: "Ставка субсидии, % годовых", En: "Subsidy rate, % a year"}, cell: func(d csvDialect, _ *calc.Result, p *calc.Period) string {
 		return d.number(p.SubsidyRate.String())
 	}},
-	{key: "rates_vary", head: text{"Ставки менялись в периоде", "Rates changed in the period"}, cell: func(d csvDialect, _ *calc.Result, p *calc.Period) string {
+	{key: "rates_vary", head: calc.Text{Ru: "Ставки менялись в периоде", En: "Rates changed in the period"}, cell: func(d csvDialect, _ *calc.Result, p *calc.Period) string {
 		return d.bool(p.RatesVary)
 	}},
-	moneyCol("subsidy", text{"Субсидия по правилу", "Subsidy (rule)"}, func(p *calc.Period) calc.Money { return p.Subsidy }),
-	moneyCol("subsidy_paid", text{"Субсидия при выполнении условий", "Subsidy if the conditions are met"}, func(p *calc.Period) calc.Money { return p.SubsidyPaid }),
-	moneyCol("subsidy_payable", text{"Субсидия к выплате", "Subsidy payable"}, func(p *calc.Period) calc.Money { return p.SubsidyPayable }),
-	moneyCol("borrower_interest", text{"Проценты заёмщика", "Borrower interest"}, func(p *calc.Period) calc.Money { return p.BorrowerInterest }),
-	moneyCol("borrower_payment", text{"Платёж заёмщика", "Borrower payment"}, func(p *calc.Period) calc.Money { return p.BorrowerPayment }),
-	{key: "eligible", head: text{"Условия программы выполнены", "Eligible"}, cell: func(d csvDialect, res *calc.Result, _ *calc.Period) string {
+	moneyCol("subsidy", calc.Text{Ru: "Субсидия по правилу", En: "Subsidy (rule)"}, func(p *calc.Period) calc.Money { return p.Subsidy }),
+	moneyCol("subsidy_paid", calc.Text{Ru: "Субсидия при выполнении условий", En: "Subsidy if the conditions are met"}, func(p *calc.Period) calc.Money { return p.SubsidyPaid }),
+	moneyCol("subsidy_payable", calc.Text{Ru: "Субсидия к выплате", En: "Subsidy payable"}, func(p *calc.Period) calc.Money { return p.SubsidyPayable }),
+	moneyCol("borrower_interest", calc.Text{Ru: "Проценты заёмщика", En: "Borrower interest"}, func(p *calc.Period) calc.Money { return p.BorrowerInterest }),
+	moneyCol("borrower_payment", calc.Text{Ru: "Платёж заёмщика", En: "Borrower payment"}, func(p *calc.Period) calc.Money { return p.BorrowerPayment }),
+	{key: "eligible", head: calc.Text{Ru: "Условия программы выполнены", En: "Eligible"}, cell: func(d csvDialect, res *calc.Result, _ *calc.Period) string {
 		return d.bool(res.Eligible)
 	}},
-	{key: "currency", head: text{"Валюта", "Currency"}, cell: func(_ csvDialect, res *calc.Result, _ *calc.Period) string { return res.Currency }},
+	{key: "currency", head: calc.Text{Ru: "Валюта", En: "Currency"}, cell: func(_ csvDialect, res *calc.Result, _ *calc.Period) string { return res.Currency }},
 }
 
 // WriteScheduleCSV writes the schedule of res as CSV for a spreadsheet
@@ -218,9 +218,9 @@ func writeScheduleCSV(w io.Writer, res *calc.Result, d csvDialect) error {
 		case d.lang == "":
 			row[i] = c.key
 		case c.money:
-			row[i] = c.head.in(d.lang) + ", " + res.Currency
+			row[i] = c.head.In(d.lang) + ", " + res.Currency
 		default:
-			row[i] = c.head.in(d.lang)
+			row[i] = c.head.In(d.lang)
 		}
 	}
 	if err := cw.write(row); err != nil {

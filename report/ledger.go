@@ -23,15 +23,15 @@ import (
 // reader takes them (2025-03-14, 14.03.2025 or a date cell; 1 000 000,50).
 var ledgerKeys = []struct {
 	key  string
-	head text
+	head calc.Text
 	alt  []string
 }{
-	{"type", text{"Тип", "Type"}, []string{"тип", "вид", "операция"}},
-	{"date", text{"Дата", "Date"}, []string{"дата"}},
-	{"amount", text{"Сумма", "Amount"}, []string{"сумма"}},
-	{"rate", text{"Ставка, %", "Rate, %"}, []string{"ставка", "ставка, %"}},
-	{"from", text{"Просрочка с", "Overdue from"}, []string{"с", "просрочка с"}},
-	{"to", text{"Просрочка по (не включая)", "Overdue to (exclusive)"}, []string{"по", "просрочка по", "просрочка по (не включая)"}},
+	{"type", calc.Text{Ru: "Тип", En: "Type"}, []string{"тип", "вид", "операция"}},
+	{"date", calc.Text{Ru: "Дата", En: "Date"}, []string{"дата"}},
+	{"amount", calc.Text{Ru: "Сумма", En: "Amount"}, []string{"сумма"}},
+	{"rate", calc.Text{Ru: "Ставка, %", En: "Rate, %"}, []string{"ставка", "ставка, %"}},
+	{"from", calc.Text{Ru: "Просрочка с", En: "Overdue from"}, []string{"с", "просрочка с"}},
+	{"to", calc.Text{Ru: "Просрочка по (не включая)", En: "Overdue to (exclusive)"}, []string{"по", "просрочка по", "просрочка по (не включая)"}},
 }
 
 var ledgerTypeWords = map[string]string{
@@ -53,28 +53,28 @@ const (
 // them, the header being row 1); up to 50 problems are listed. Values are
 // checked only for form here; calc.Claim checks the ledger's rules.
 func ReadLedger(b []byte) ([]calc.LedgerEntry, error) {
-	fail := func(place, en, ru string) error {
-		return &calc.Error{Kind: calc.Invalid, Detail: "invalid ledger file", Fields: []calc.FieldError{{Field: place, En: en, Ru: ru}}}
+	fail := func(place string, t calc.Text) error {
+		return &calc.Error{Kind: calc.Invalid, Detail: "invalid ledger file", Fields: []calc.FieldError{{Field: place, Text: t}}}
 	}
 	if len(b) > maxLedgerFile {
-		return nil, fail("ledger_file", fmt.Sprintf("the file is larger than %d MiB", maxLedgerFile>>20), fmt.Sprintf("файл больше %d МиБ", maxLedgerFile>>20))
+		return nil, fail("ledger_file", calc.Text{Ru: fmt.Sprintf("файл больше %d МиБ", maxLedgerFile>>20), En: fmt.Sprintf("the file is larger than %d MiB", maxLedgerFile>>20)})
 	}
 	var rows [][]string
 	if bytes.HasPrefix(b, []byte("PK\x03\x04")) {
 		f, err := excelize.OpenReader(bytes.NewReader(b), excelize.Options{UnzipSizeLimit: 64 << 20, UnzipXMLSizeLimit: 16 << 20, RawCellValue: true})
 		if err != nil {
-			return nil, fail("ledger_file", "not a readable xlsx workbook", "не удалось прочитать книгу xlsx")
+			return nil, fail("ledger_file", calc.Text{Ru: "не удалось прочитать книгу xlsx", En: "not a readable xlsx workbook"})
 		}
 		defer f.Close()
 		rs, err := f.Rows(f.GetSheetName(0))
 		if err != nil {
-			return nil, fail("ledger_file", "not a readable xlsx workbook", "не удалось прочитать книгу xlsx")
+			return nil, fail("ledger_file", calc.Text{Ru: "не удалось прочитать книгу xlsx", En: "not a readable xlsx workbook"})
 		}
 		defer rs.Close()
 		for rs.Next() {
 			cols, err := rs.Columns()
 			if err != nil {
-				return nil, fail("ledger_file", "not a readable xlsx workbook", "не удалось прочитать книгу xlsx")
+				return nil, fail("ledger_file", calc.Text{Ru: "не удалось прочитать книгу xlsx", En: "not a readable xlsx workbook"})
 			}
 			rows = append(rows, cols)
 			if len(rows) > calc.MaxRegisterLoans {
@@ -84,7 +84,7 @@ func ReadLedger(b []byte) ([]calc.LedgerEntry, error) {
 	} else {
 		b = bytes.TrimPrefix(b, []byte("\uFEFF"))
 		if bytes.IndexByte(b, 0) >= 0 {
-			return nil, fail("ledger_file", "neither an xlsx workbook nor a CSV text file", "не книга xlsx и не текстовый файл CSV")
+			return nil, fail("ledger_file", calc.Text{Ru: "не книга xlsx и не текстовый файл CSV", En: "neither an xlsx workbook nor a CSV text file"})
 		}
 		first, _, _ := bytes.Cut(b, []byte("\n"))
 		r := csv.NewReader(bytes.NewReader(b))
@@ -98,13 +98,13 @@ func ReadLedger(b []byte) ([]calc.LedgerEntry, error) {
 				break
 			}
 			if err != nil {
-				return nil, fail("ledger_file", "not a readable CSV file: "+err.Error(), "не удалось прочитать CSV: "+err.Error())
+				return nil, fail("ledger_file", calc.Text{Ru: "не удалось прочитать CSV: " + err.Error(), En: "not a readable CSV file: " + err.Error()})
 			}
 			rows = append(rows, rec)
 		}
 	}
 	if len(rows) == 0 {
-		return nil, fail("ledger_file", "the file is empty: a header row is required", "файл пуст: нужна строка заголовка")
+		return nil, fail("ledger_file", calc.Text{Ru: "файл пуст: нужна строка заголовка", En: "the file is empty: a header row is required"})
 	}
 	cols := map[string]int{}
 	for i, h := range rows[0] {
@@ -115,7 +115,7 @@ func ReadLedger(b []byte) ([]calc.LedgerEntry, error) {
 		}
 	}
 	if _, ok := cols["type"]; !ok {
-		return nil, fail("row 1", "no column type: the header row names the columns type, date, amount, rate, from, to", "нет столбца type: строка заголовка называет столбцы type, date, amount, rate, from, to")
+		return nil, fail("row 1", calc.Text{Ru: "нет столбца type: строка заголовка называет столбцы type, date, amount, rate, from, to", En: "no column type: the header row names the columns type, date, amount, rate, from, to"})
 	}
 	var p problems
 	var out []calc.LedgerEntry
@@ -136,15 +136,15 @@ func ReadLedger(b []byte) ([]calc.LedgerEntry, error) {
 		if empty {
 			continue
 		}
-		bad := func(k, en, ru string) {
+		bad := func(k string, t calc.Text) {
 			if len(p.list) < maxLedgerProblems {
-				p.list = append(p.list, calc.FieldError{Field: "row " + strconv.Itoa(rowNo) + ", column " + k, En: en, Ru: ru})
+				p.list = append(p.list, calc.FieldError{Field: "row " + strconv.Itoa(rowNo) + ", column " + k, Text: t})
 			}
 		}
 		var e calc.LedgerEntry
 		t, ok := ledgerTypeWords[strings.ToLower(cell("type"))]
 		if !ok {
-			bad("type", "unknown type: drawdown, repayment, rate_change or overdue", "неизвестный тип: drawdown (выдача), repayment (погашение), rate_change (ставка) или overdue (просрочка)")
+			bad("type", calc.Text{Ru: "неизвестный тип: drawdown (выдача), repayment (погашение), rate_change (ставка) или overdue (просрочка)", En: "unknown type: drawdown, repayment, rate_change or overdue"})
 			continue
 		}
 		e.Type = t
@@ -154,7 +154,7 @@ func ReadLedger(b []byte) ([]calc.LedgerEntry, error) {
 				if err != nil {
 					var ce *cellError
 					if errors.As(err, &ce) {
-						bad(k, ce.en, ce.ru)
+						bad(k, ce.Text)
 					}
 					return
 				}
@@ -170,7 +170,7 @@ func ReadLedger(b []byte) ([]calc.LedgerEntry, error) {
 			if err != nil {
 				var ce *cellError
 				if errors.As(err, &ce) {
-					bad(k, ce.en, ce.ru)
+					bad(k, ce.Text)
 				}
 				return nil
 			}
@@ -207,7 +207,7 @@ func ledgerKey(h string) string {
 		h = strings.TrimSpace(h[i+1 : len(h)-1])
 	}
 	for _, k := range ledgerKeys {
-		if h == k.key || h == strings.ToLower(k.head.en) {
+		if h == k.key || h == strings.ToLower(k.head.En) {
 			return k.key
 		}
 		for _, a := range k.alt {
@@ -257,8 +257,8 @@ func WriteLedgerTemplate(w io.Writer, lang string, asCSV bool) error {
 	if err != nil {
 		return err
 	}
-	sheet := text{"Операции", "Ledger"}.in(lang)
-	instr := text{"Инструкция", "Instructions"}.in(lang)
+	sheet := calc.Text{Ru: "Операции", En: "Ledger"}.In(lang)
+	instr := calc.Text{Ru: "Инструкция", En: "Instructions"}.In(lang)
 	if err := f.SetSheetName("Sheet1", sheet); err != nil {
 		return err
 	}
@@ -267,7 +267,7 @@ func WriteLedgerTemplate(w io.Writer, lang string, asCSV bool) error {
 	}
 	for i, k := range ledgerKeys {
 		c := col(i + 1)
-		if err := f.SetCellValue(sheet, c+"1", k.head.in(lang)+" ("+k.key+")"); err != nil {
+		if err := f.SetCellValue(sheet, c+"1", k.head.In(lang)+" ("+k.key+")"); err != nil {
 			return err
 		}
 		if err := f.SetColWidth(sheet, c, c, 22); err != nil {
@@ -313,15 +313,15 @@ func WriteLedgerTemplate(w io.Writer, lang string, asCSV bool) error {
 	if err := f.AddDataValidation(sheet, dv); err != nil {
 		return err
 	}
-	lines := []text{
-		{"Одна строка — одна операция по кредиту, по порядку дат.", "One row per fact about the loan, in date order."},
-		{"type: drawdown (выдача), repayment (погашение, плановое или досрочное), rate_change (новая ставка по договору), overdue (просроченный основной долг).", "type: drawdown, repayment (scheduled or early), rate_change (the new contract rate), overdue (overdue principal)."},
-		{"drawdown, repayment: date и amount. rate_change: date и rate (% годовых). overdue: from, to (первый день после просрочки) и amount.", "drawdown, repayment: date and amount. rate_change: date and rate (% a year). overdue: from, to (the first day no longer overdue) and amount."},
-		{"Даты: 14.03.2025, 2025-03-14 или ячейка даты. Суммы: 1 000 000,50 или 1000000.50.", "Dates: 2025-03-14, 14.03.2025 or a date cell. Amounts: 1,000,000.50 or 1000000.50."},
-		{"Остатки долга считаются только по этим операциям, а не по графику.", "Balances come from these rows alone, never from the schedule."},
+	lines := []calc.Text{
+		{Ru: "Одна строка — одна операция по кредиту, по порядку дат.", En: "One row per fact about the loan, in date order."},
+		{Ru: "type: drawdown (выдача), repayment (погашение, плановое или досрочное), rate_change (новая ставка по договору), overdue (просроченный основной долг).", En: "type: drawdown, repayment (scheduled or early), rate_change (the new contract rate), overdue (overdue principal)."},
+		{Ru: "drawdown, repayment: date и amount. rate_change: date и rate (% годовых). overdue: from, to (первый день после просрочки) и amount.", En: "drawdown, repayment: date and amount. rate_change: date and rate (% a year). overdue: from, to (the first day no longer overdue) and amount."},
+		{Ru: "Даты: 14.03.2025, 2025-03-14 или ячейка даты. Суммы: 1 000 000,50 или 1000000.50.", En: "Dates: 2025-03-14, 14.03.2025 or a date cell. Amounts: 1,000,000.50 or 1000000.50."},
+		{Ru: "Остатки долга считаются только по этим операциям, а не по графику.", En: "Balances come from these rows alone, never from the schedule."},
 	}
 	for i, l := range lines {
-		if err := f.SetCellValue(instr, "A"+strconv.Itoa(i+1), l.in(lang)); err != nil {
+		if err := f.SetCellValue(instr, "A"+strconv.Itoa(i+1), l.In(lang)); err != nil {
 			return err
 		}
 	}

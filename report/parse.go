@@ -13,11 +13,11 @@ import (
 )
 
 // cellError is why one cell could not be read, in both languages.
-type cellError struct{ en, ru string }
+type cellError struct{ calc.Text }
 
-func (e *cellError) Error() string { return e.en }
+func (e *cellError) Error() string { return e.En }
 
-func badCell(en, ru string) error { return &cellError{en, ru} }
+func badCell(t calc.Text) error { return &cellError{t} }
 
 // parseNumber reads a number written in a file's cell with
 // [calc.ParseNumber], the one grammar of typed numbers. A file's convention
@@ -25,15 +25,15 @@ func badCell(en, ru string) error { return &cellError{en, ru} }
 // is refused as ambiguous rather than guessed.
 func parseNumber(s string) (decimal.Decimal, error) {
 	if strings.TrimSpace(s) == "" {
-		return decimal.Zero, badCell("empty", "пусто")
+		return decimal.Zero, badCell(calc.Text{Ru: "пусто", En: "empty"})
 	}
 	d, err := calc.ParseNumber(s, "")
 	if err != nil {
 		var ne *calc.NumberError
 		if errors.As(err, &ne) && ne.Kind != calc.NumberSyntax {
-			return decimal.Zero, badCell(ne.En, ne.Ru)
+			return decimal.Zero, badCell(ne.Text)
 		}
-		return decimal.Zero, badCell("not a number", "не число")
+		return decimal.Zero, badCell(calc.Text{Ru: "не число", En: "not a number"})
 	}
 	return d, nil
 }
@@ -68,12 +68,12 @@ const (
 func parseDate(s string, date1904 bool) (calc.Date, error) {
 	s = strings.TrimSpace(s)
 	if s == "" {
-		return 0, badCell("empty", "пусто")
+		return 0, badCell(calc.Text{Ru: "пусто", En: "empty"})
 	}
 	if i := strings.IndexAny(s, " T"); i > 0 {
 		rest := strings.TrimSpace(s[i+1:])
 		if rest != "" && strings.Trim(rest, "0:.Z") != "" {
-			return 0, badCell("not a date (time of day given)", "не дата (указано время)")
+			return 0, badCell(calc.Text{Ru: "не дата (указано время)", En: "not a date (time of day given)"})
 		}
 		s = s[:i]
 	}
@@ -86,7 +86,7 @@ func parseDate(s string, date1904 bool) (calc.Date, error) {
 			n += 1462
 		}
 		if n < minSerial || n > maxSerial {
-			return 0, badCell("not a date: a number that is no date between 1990 and 2100", "не дата: число, которое не является датой между 1990 и 2100 годами")
+			return 0, badCell(calc.Text{Ru: "не дата: число, которое не является датой между 1990 и 2100 годами", En: "not a date: a number that is no date between 1990 and 2100"})
 		}
 		return calc.Date(n - 25569), nil
 	}
@@ -96,7 +96,7 @@ func parseDate(s string, date1904 bool) (calc.Date, error) {
 			return calc.FromTime(t), nil
 		}
 	}
-	return 0, badCell("not a date: use 2025-03-14 or 14.03.2025", "не дата: укажите 14.03.2025 или 2025-03-14")
+	return 0, badCell(calc.Text{Ru: "не дата: укажите 14.03.2025 или 2025-03-14", En: "not a date: use 2025-03-14 or 14.03.2025"})
 }
 
 // parseCode reads a code of an enumerated column: the code itself in any
@@ -109,7 +109,7 @@ func parseCode(s string, values []string, upper bool) (string, error) {
 		}
 	}
 	for code, l := range enumLabels {
-		if strings.EqualFold(s, l.ru) || strings.EqualFold(s, l.en) {
+		if strings.EqualFold(s, l.Ru) || strings.EqualFold(s, l.En) {
 			for _, v := range values {
 				if v == code {
 					return v, nil
@@ -122,8 +122,7 @@ func parseCode(s string, values []string, upper bool) (string, error) {
 		// allowed ones; a currency such as GBP is calc's to judge.
 		return strings.ToUpper(s), nil
 	}
-	return "", badCell("unknown value; allowed: "+strings.Join(values, ", "),
-		"недопустимое значение; допустимы: "+strings.Join(values, ", "))
+	return "", badCell(calc.Text{Ru: "недопустимое значение; допустимы: " + strings.Join(values, ", "), En: "unknown value; allowed: " + strings.Join(values, ", ")})
 }
 
 // parseParticipants reads "BY:40;RU:35;KZ:25" (also with spaces, a
@@ -140,23 +139,21 @@ func parseParticipants(s string) ([]calc.Participant, error) {
 		cc = strings.ToUpper(strings.TrimSpace(cc))
 		if !ok || len(cc) != 2 || !isLetters(cc) {
 			return nil, badCell(
-				"participant "+strconv.Itoa(i+1)+" is not COUNTRY:SHARE (BY:40;RU:35;KZ:25)",
-				"участник "+strconv.Itoa(i+1)+" не в виде СТРАНА:ДОЛЯ (BY:40;RU:35;KZ:25)")
+				calc.Text{Ru: "участник " + strconv.Itoa(i+1) + " не в виде СТРАНА:ДОЛЯ (BY:40;RU:35;KZ:25)", En: "participant " + strconv.Itoa(i+1) + " is not COUNTRY:SHARE (BY:40;RU:35;KZ:25)"})
 		}
 		d, err := parseNumber(strings.TrimSuffix(strings.TrimSpace(share), "%"))
 		var ce *cellError
-		if errors.As(err, &ce) && ce.en != "not a number" {
-			return nil, badCell("share of participant "+strconv.Itoa(i+1)+": "+ce.en, "доля участника "+strconv.Itoa(i+1)+": "+ce.ru)
+		if errors.As(err, &ce) && ce.En != "not a number" {
+			return nil, badCell(calc.Text{Ru: "доля участника " + strconv.Itoa(i+1) + ": " + ce.Ru, En: "share of participant " + strconv.Itoa(i+1) + ": " + ce.En})
 		}
 		if err != nil {
 			return nil, badCell(
-				"share of participant "+strconv.Itoa(i+1)+" is not a number",
-				"доля участника "+strconv.Itoa(i+1)+" не число")
+				calc.Text{Ru: "доля участника " + strconv.Itoa(i+1) + " не число", En: "share of participant " + strconv.Itoa(i+1) + " is not a number"})
 		}
 		out = append(out, calc.Participant{Country: cc, Share: d})
 	}
 	if len(out) == 0 {
-		return nil, badCell("no participants", "нет участников")
+		return nil, badCell(calc.Text{Ru: "нет участников", En: "no participants"})
 	}
 	return out, nil
 }

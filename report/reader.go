@@ -19,16 +19,13 @@ import (
 // spreadsheet, too large, no header row, a required column missing): no
 // row of it is read. Its messages are safe to show to users.
 type InputError struct {
-	En, Ru string
+	calc.Text // the message (e.In(lang))
 }
 
 func (e *InputError) Error() string { return e.En }
 
-// Message returns the message in lang.
-func (e *InputError) Message(lang string) string { return text{e.Ru, e.En}.in(Lang(lang)) }
-
-func inputErr(en, ru string, args ...any) *InputError {
-	return &InputError{En: fmt.Sprintf(en, args...), Ru: fmt.Sprintf(ru, args...)}
+func inputErr(t calc.Text, args ...any) *InputError {
+	return &InputError{Text: t.Format(args...)}
 }
 
 // Problem is why a cell of a row (or the row as a whole, Column "") was
@@ -39,12 +36,9 @@ type Problem struct {
 	Column string `json:"column"`
 	// Value is the cell as read, cut to 100 characters.
 	Value string `json:"value,omitempty"`
-	En    string `json:"en"`
-	Ru    string `json:"ru"`
+	// Text is the reason (p.In(lang)); its JSON fields are "ru" and "en".
+	calc.Text
 }
-
-// Message returns the reason in lang.
-func (p Problem) Message(lang string) string { return text{p.Ru, p.En}.in(Lang(lang)) }
 
 // Loan is one data row of a batch input.
 type Loan struct {
@@ -71,14 +65,8 @@ type Loan struct {
 func (l *Loan) Cell(key string) string { return cut(l.cells[key], 100) }
 
 // Warning is a remark about the input that rejects nothing (an unknown
-// column, a sheet that was not read).
-type Warning struct {
-	En string `json:"en"`
-	Ru string `json:"ru"`
-}
-
-// Message returns the warning in lang.
-func (w Warning) Message(lang string) string { return text{w.Ru, w.En}.in(Lang(lang)) }
+// column, a sheet that was not read), in both languages (w.In(lang)).
+type Warning = calc.Text
 
 // Defaults of [ReadOptions].
 const (
@@ -177,11 +165,11 @@ func OpenLoans(path string, opt ReadOptions) (*LoanReader, error) {
 		return nil, err
 	}
 	if fi.Size() > opt.MaxBytes {
-		return nil, inputErr("the file is %d bytes, more than the %d allowed", "файл занимает %d байт, больше допустимых %d",
+		return nil, inputErr(calc.Text{Ru: "файл занимает %d байт, больше допустимых %d", En: "the file is %d bytes, more than the %d allowed"},
 			fi.Size(), opt.MaxBytes)
 	}
 	if fi.Size() == 0 {
-		return nil, inputErr("the file is empty", "файл пуст")
+		return nil, inputErr(calc.Text{Ru: "файл пуст", En: "the file is empty"})
 	}
 	head := make([]byte, min(fi.Size(), sniffSize))
 	fh, err := os.Open(path)
@@ -198,11 +186,9 @@ func OpenLoans(path string, opt ReadOptions) (*LoanReader, error) {
 	case bytes.HasPrefix(head, []byte("PK\x03\x04")) || bytes.HasPrefix(head, []byte("PK\x05\x06")):
 		err = r.openXLSX(path)
 	case bytes.HasPrefix(head, []byte{0xD0, 0xCF, 0x11, 0xE0}):
-		err = inputErr("Excel 97-2003 (.xls) and password-protected workbooks are not read: save the file as .xlsx without a password, or as CSV",
-			"книги Excel 97-2003 (.xls) и книги с паролем не читаются: сохраните файл как .xlsx без пароля или как CSV")
+		err = inputErr(calc.Text{Ru: "книги Excel 97-2003 (.xls) и книги с паролем не читаются: сохраните файл как .xlsx без пароля или как CSV", En: "Excel 97-2003 (.xls) and password-protected workbooks are not read: save the file as .xlsx without a password, or as CSV"})
 	case bytes.HasPrefix(head, []byte{0xFF, 0xFE}) || bytes.HasPrefix(head, []byte{0xFE, 0xFF}):
-		err = inputErr("UTF-16 text is not read: save the CSV as UTF-8 or Windows-1251",
-			"текст в UTF-16 не читается: сохраните CSV в UTF-8 или Windows-1251")
+		err = inputErr(calc.Text{Ru: "текст в UTF-16 не читается: сохраните CSV в UTF-8 или Windows-1251", En: "UTF-16 text is not read: save the CSV as UTF-8 or Windows-1251"})
 	case looksLikeText(head):
 		err = r.openCSV(path)
 	default:
@@ -218,15 +204,13 @@ func OpenLoans(path string, opt ReadOptions) (*LoanReader, error) {
 	}
 	if r.exact && r.estimate > opt.MaxRows {
 		r.Close()
-		return nil, inputErr("the file has %d loans, more than the %d allowed: split it into smaller files",
-			"в файле %d кредитов, больше допустимых %d: разделите его на файлы поменьше", r.estimate, opt.MaxRows)
+		return nil, inputErr(calc.Text{Ru: "в файле %d кредитов, больше допустимых %d: разделите его на файлы поменьше", En: "the file has %d loans, more than the %d allowed: split it into smaller files"}, r.estimate, opt.MaxRows)
 	}
 	return r, nil
 }
 
 func notSpreadsheet() *InputError {
-	return inputErr("the file is not a spreadsheet: upload an .xlsx workbook or a CSV file",
-		"файл не является таблицей: загрузите книгу .xlsx или файл CSV")
+	return inputErr(calc.Text{Ru: "файл не является таблицей: загрузите книгу .xlsx или файл CSV", En: "the file is not a spreadsheet: upload an .xlsx workbook or a CSV file"})
 }
 
 // looksLikeText reports whether b can be the start of a CSV file: no
@@ -258,13 +242,12 @@ func (r *LoanReader) openXLSX(path string) error {
 	if err != nil {
 		switch {
 		case strings.Contains(err.Error(), "unzip size exceeds"):
-			return inputErr("the workbook unpacks to more than %d MiB: split it into smaller files",
-				"книга в распакованном виде больше %d МиБ: разделите её на файлы поменьше", r.opt.UnzipSizeLimit>>20)
+			return inputErr(calc.Text{Ru: "книга в распакованном виде больше %d МиБ: разделите её на файлы поменьше", En: "the workbook unpacks to more than %d MiB: split it into smaller files"}, r.opt.UnzipSizeLimit>>20)
 		case errors.Is(err, zip.ErrFormat), errors.Is(err, zip.ErrAlgorithm), errors.Is(err, zip.ErrChecksum),
 			errors.Is(err, excelize.ErrWorkbookFileFormat), errors.Is(err, io.ErrUnexpectedEOF):
-			return inputErr("the file is not a readable .xlsx workbook (%v)", "файл не читается как книга .xlsx (%v)", err)
+			return inputErr(calc.Text{Ru: "файл не читается как книга .xlsx (%v)", En: "the file is not a readable .xlsx workbook (%v)"}, err)
 		}
-		return inputErr("the workbook cannot be read (%v)", "книгу не удалось прочитать (%v)", err)
+		return inputErr(calc.Text{Ru: "книгу не удалось прочитать (%v)", En: "the workbook cannot be read (%v)"}, err)
 	}
 	r.closers = append(r.closers, f.Close)
 	if p, err := f.GetWorkbookProps(); err == nil && p.Date1904 != nil {
@@ -272,7 +255,7 @@ func (r *LoanReader) openXLSX(path string) error {
 	}
 	sheets := f.GetSheetList()
 	if len(sheets) == 0 {
-		return inputErr("the workbook has no sheets", "в книге нет листов")
+		return inputErr(calc.Text{Ru: "в книге нет листов", En: "the workbook has no sheets"})
 	}
 	r.Sheet = ""
 	for _, s := range sheets {
@@ -298,8 +281,8 @@ func (r *LoanReader) openXLSX(path string) error {
 		}
 		if hasData(f, s) {
 			r.warnings = append(r.warnings, Warning{
-				En: fmt.Sprintf("sheet %q was not read: loans are read from sheet %q only", s, r.Sheet),
 				Ru: fmt.Sprintf("лист «%s» не прочитан: кредиты читаются только с листа «%s»", s, r.Sheet),
+				En: fmt.Sprintf("sheet %q was not read: loans are read from sheet %q only", s, r.Sheet),
 			})
 		}
 	}
@@ -316,7 +299,7 @@ func (r *LoanReader) openXLSX(path string) error {
 	}
 	rows, err := f.Rows(r.Sheet)
 	if err != nil {
-		return inputErr("sheet %q cannot be read (%v)", "лист «%s» не читается (%v)", r.Sheet, err)
+		return inputErr(calc.Text{Ru: "лист «%s» не читается (%v)", En: "sheet %q cannot be read (%v)"}, r.Sheet, err)
 	}
 	r.closers = append(r.closers, rows.Close)
 	raw := excelize.Options{RawCellValue: true}
@@ -324,14 +307,14 @@ func (r *LoanReader) openXLSX(path string) error {
 	r.next = func() ([]string, int, error) {
 		if !rows.Next() {
 			if err := rows.Error(); err != nil {
-				return nil, n, inputErr("sheet %q is damaged after row %d (%v)", "лист «%s» повреждён после строки %d (%v)", r.Sheet, n, err)
+				return nil, n, inputErr(calc.Text{Ru: "лист «%s» повреждён после строки %d (%v)", En: "sheet %q is damaged after row %d (%v)"}, r.Sheet, n, err)
 			}
 			return nil, n, io.EOF
 		}
 		n++
 		cells, err := rows.Columns(raw)
 		if err != nil {
-			return nil, n, inputErr("row %d of sheet %q cannot be read (%v)", "строка %d листа «%s» не читается (%v)", n, r.Sheet, err)
+			return nil, n, inputErr(calc.Text{Ru: "строка %d листа «%s» не читается (%v)", En: "row %d of sheet %q cannot be read (%v)"}, n, r.Sheet, err)
 		}
 		return cells, n, nil
 	}
@@ -360,16 +343,16 @@ func hasData(f *excelize.File, sheet string) bool {
 
 // Names of the template's sheets, which the reader recognises.
 var (
-	sheetLoans        = text{"Кредиты", "Loans"}
-	sheetInstructions = text{"Инструкция", "Instructions"}
+	sheetLoans        = calc.Text{Ru: "Кредиты", En: "Loans"}
+	sheetInstructions = calc.Text{Ru: "Инструкция", En: "Instructions"}
 )
 
 func isDataSheetName(s string) bool {
-	return strings.EqualFold(s, sheetLoans.ru) || strings.EqualFold(s, sheetLoans.en)
+	return strings.EqualFold(s, sheetLoans.Ru) || strings.EqualFold(s, sheetLoans.En)
 }
 
 func isInstructionsSheetName(s string) bool {
-	return strings.EqualFold(s, sheetInstructions.ru) || strings.EqualFold(s, sheetInstructions.en)
+	return strings.EqualFold(s, sheetInstructions.Ru) || strings.EqualFold(s, sheetInstructions.En)
 }
 
 func (r *LoanReader) openCSV(path string) error {
@@ -402,10 +385,10 @@ func (r *LoanReader) openCSV(path string) error {
 	r.next = func() ([]string, int, error) {
 		rec, line, err := sc.next()
 		if errors.Is(err, errLongLine) {
-			return nil, line, &rowError{Problem{
-				En: fmt.Sprintf("line %d is longer than %d KiB and was not read", line, maxRecordBytes>>10),
+			return nil, line, &rowError{Problem{Text: calc.Text{
 				Ru: fmt.Sprintf("строка %d длиннее %d КиБ и не прочитана", line, maxRecordBytes>>10),
-			}}
+				En: fmt.Sprintf("line %d is longer than %d KiB and was not read", line, maxRecordBytes>>10),
+			}}}
 		}
 		return rec, line, err
 	}
@@ -521,11 +504,10 @@ func (r *LoanReader) readHeader() error {
 		cells, row, err := r.next()
 		var re *rowError
 		if errors.As(err, &re) {
-			return &InputError{En: "the header row cannot be read: " + re.p.En, Ru: "строка заголовка не читается: " + re.p.Ru}
+			return &InputError{Text: calc.Text{Ru: "строка заголовка не читается: " + re.p.Ru, En: "the header row cannot be read: " + re.p.En}}
 		}
 		if err == io.EOF {
-			return inputErr("the file has no rows: the first row must name the columns (%s)",
-				"в файле нет строк: первая строка должна называть столбцы (%s)", requiredKeys())
+			return inputErr(calc.Text{Ru: "в файле нет строк: первая строка должна называть столбцы (%s)", En: "the file has no rows: the first row must name the columns (%s)"}, requiredKeys())
 		}
 		if err != nil {
 			return err
@@ -539,8 +521,8 @@ func (r *LoanReader) readHeader() error {
 		defer func() {
 			if unknown > maxColumnWarnings {
 				r.warnings = append(r.warnings, Warning{
-					En: fmt.Sprintf("%d more columns are not input columns and were ignored", unknown-maxColumnWarnings),
 					Ru: fmt.Sprintf("ещё %d столбцов не входят в шаблон и пропущены", unknown-maxColumnWarnings),
+					En: fmt.Sprintf("%d more columns are not input columns and were ignored", unknown-maxColumnWarnings),
 				})
 			}
 		}()
@@ -554,14 +536,14 @@ func (r *LoanReader) readHeader() error {
 				unknown++
 				if unknown <= maxColumnWarnings {
 					r.warnings = append(r.warnings, Warning{
-						En: fmt.Sprintf("column %s %q is not an input column and was ignored", col(i+1), cut(h, 100)),
 						Ru: fmt.Sprintf("столбец %s «%s» не входит в шаблон и пропущен", col(i+1), cut(h, 100)),
+						En: fmt.Sprintf("column %s %q is not an input column and was ignored", col(i+1), cut(h, 100)),
 					})
 				}
 				continue
 			}
 			if j, dup := where[key]; dup {
-				return inputErr("column %s appears twice (columns %s and %s)", "столбец %s указан дважды (столбцы %s и %s)",
+				return inputErr(calc.Text{Ru: "столбец %s указан дважды (столбцы %s и %s)", En: "column %s appears twice (columns %s and %s)"},
 					key, col(j+1), col(i+1))
 			}
 			where[key] = i
@@ -582,10 +564,10 @@ func (r *LoanReader) readHeader() error {
 		}
 		if len(missing) > 0 {
 			m := strings.Join(missing, ", ")
-			return &InputError{
-				En: fmt.Sprintf("required columns are missing: %s (row %d was taken as the header); the first row must name the columns, as in the template", m, row),
+			return &InputError{Text: calc.Text{
 				Ru: fmt.Sprintf("нет обязательных столбцов: %s (заголовком считается строка %d); первая строка должна называть столбцы, как в шаблоне", m, row),
-			}
+				En: fmt.Sprintf("required columns are missing: %s (row %d was taken as the header); the first row must name the columns, as in the template", m, row),
+			}}
 		}
 		if r.exact {
 			r.estimate = max(r.estimate-1, 0) // the header had content
@@ -674,8 +656,7 @@ func (r *LoanReader) Next() (*Loan, error) {
 func (r *LoanReader) count() error {
 	r.rows++
 	if r.rows > r.opt.MaxRows {
-		return inputErr("the file has more than %d loans (stopped after %d rows): split it into smaller files",
-			"в файле больше %d кредитов (чтение остановлено после %d строк): разделите его на файлы поменьше", r.opt.MaxRows, r.rows-1)
+		return inputErr(calc.Text{Ru: "в файле больше %d кредитов (чтение остановлено после %d строк): разделите его на файлы поменьше", En: "the file has more than %d loans (stopped after %d rows): split it into smaller files"}, r.opt.MaxRows, r.rows-1)
 	}
 	return nil
 }
@@ -697,7 +678,7 @@ func (r *LoanReader) decode(cells []string, row int) *Loan {
 		p := Problem{Column: col, Value: cut(val[col], 100)}
 		var ce *cellError
 		if errors.As(err, &ce) {
-			p.En, p.Ru = ce.en, ce.ru
+			p.Text = ce.Text
 		} else {
 			p.En, p.Ru = err.Error(), err.Error()
 		}
@@ -708,8 +689,10 @@ func (r *LoanReader) decode(cells []string, row int) *Loan {
 	// one huge shared string cannot fill the report or the memory.
 	for col, v := range val {
 		if len(v) > maxCellBytes {
-			problem(col, badCell(fmt.Sprintf("too long: at most %d characters", maxCellBytes),
-				fmt.Sprintf("слишком длинное значение: не более %d символов", maxCellBytes)))
+			problem(col, badCell(calc.Text{
+				Ru: fmt.Sprintf("слишком длинное значение: не более %d символов", maxCellBytes),
+				En: fmt.Sprintf("too long: at most %d characters", maxCellBytes),
+			}))
 			val[col] = cut(v, 100)
 		}
 	}
@@ -718,11 +701,10 @@ func (r *LoanReader) decode(cells []string, row int) *Loan {
 	l.Project = val[ColProject]
 	req.Project.Name = l.Project
 	if l.ID == "" {
-		problem(ColID, badCell("empty: every loan needs its reference", "пусто: у каждого кредита должен быть номер"))
+		problem(ColID, badCell(calc.Text{Ru: "пусто: у каждого кредита должен быть номер", En: "empty: every loan needs its reference"}))
 	} else if first, dup := r.seen[l.ID]; dup {
 		problem(ColID, badCell(
-			fmt.Sprintf("the same id as row %d: ids must be unique in the file", first),
-			fmt.Sprintf("такой же номер, как в строке %d: номера в файле не должны повторяться", first)))
+			calc.Text{Ru: fmt.Sprintf("такой же номер, как в строке %d: номера в файле не должны повторяться", first), En: fmt.Sprintf("the same id as row %d: ids must be unique in the file", first)}))
 	} else {
 		r.seen[l.ID] = row
 	}
@@ -731,7 +713,7 @@ func (r *LoanReader) decode(cells []string, row int) *Loan {
 			continue
 		}
 		if val[c.Key] == "" && !(c.Key == ColProgramme && r.opt.Programme != "") {
-			problem(c.Key, badCell("empty: the column is required", "пусто: столбец обязателен"))
+			problem(c.Key, badCell(calc.Text{Ru: "пусто: столбец обязателен", En: "empty: the column is required"}))
 		}
 	}
 	num := func(key string) (decimal.Decimal, bool) {
@@ -757,7 +739,7 @@ func (r *LoanReader) decode(cells []string, row int) *Loan {
 			return 0
 		}
 		if !d.IsInteger() || d.Abs().GreaterThan(decimal.NewFromInt(1_000_000)) {
-			problem(key, badCell("not a whole number", "не целое число"))
+			problem(key, badCell(calc.Text{Ru: "не целое число", En: "not a whole number"}))
 			return 0
 		}
 		return int(d.IntPart())
@@ -817,8 +799,7 @@ func (r *LoanReader) decode(cells []string, row int) *Loan {
 		switch {
 		case ok && r.xlsx && !pct && d.IsPositive() && d.LessThan(decimal.NewFromInt(1)):
 			problem(ColRate, badCell(
-				"looks like a percent-formatted cell (24.5 % is stored as 0.245): type the rate as a number of percent, 24.5",
-				"похоже на ячейку в формате «процент» (24,5 % хранится как 0,245): укажите ставку числом процентов, 24,5"))
+				calc.Text{Ru: "похоже на ячейку в формате «процент» (24,5 % хранится как 0,245): укажите ставку числом процентов, 24,5", En: "looks like a percent-formatted cell (24.5 % is stored as 0.245): type the rate as a number of percent, 24.5"}))
 		case ok:
 			req.Loan.Rate = &d
 		}
@@ -864,7 +845,7 @@ func (l *Loan) validateRest(req *calc.Request) {
 			continue
 		}
 		seen[c] = true
-		l.Problems = append(l.Problems, Problem{Column: c, Value: cut(l.cells[c], 100), En: f.En, Ru: f.Ru})
+		l.Problems = append(l.Problems, Problem{Column: c, Value: cut(l.cells[c], 100), Text: f.Text})
 	}
 }
 

@@ -15,7 +15,7 @@ import (
 )
 
 // recalcProfile makes LibreOffice recalculate every formula on load
-// (RECIPES.md §3), so a stale cached value can never pass for a result.
+// (LibreOffice with a throw-away profile that recalculates on load), so a stale cached value can never pass for a result.
 const recalcProfile = `<?xml version="1.0" encoding="UTF-8"?>
 <oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
 <item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>

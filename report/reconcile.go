@@ -11,10 +11,10 @@ import (
 
 // Texts of the reconciliation workbook.
 var (
-	recSheetSummary = text{"Сверка", "Reconciliation"}
-	recSheetDiff    = text{"Расхождения", "Differences"}
-	recSheetAlt     = text{"Варианты", "Alternatives"}
-	recSheetOurs    = text{"Наш график", "Our schedule"}
+	recSheetSummary = calc.Text{Ru: "Сверка", En: "Reconciliation"}
+	recSheetDiff    = calc.Text{Ru: "Расхождения", En: "Differences"}
+	recSheetAlt     = calc.Text{Ru: "Варианты", En: "Alternatives"}
+	recSheetOurs    = calc.Text{Ru: "Наш график", En: "Our schedule"}
 )
 
 // ConventionText returns a convention's value in lang ("daily" →
@@ -24,50 +24,50 @@ func ConventionText(field, value, lang string) string {
 	if !ok {
 		return value
 	}
-	return t.in(Lang(lang))
+	return t.In(Lang(lang))
 }
 
-var conventionTexts = map[string]text{
-	"accrual_balance.daily":    {"остаток каждого дня", "balance of each day"},
-	"accrual_balance.opening":  {"остаток на начало периода", "opening balance of the period"},
-	"rounding.period":          {"за период", "per period"},
-	"rounding.row":             {"по строкам (отрезкам)", "per row (piece)"},
-	"base_fixing.daily":        {"на каждый день", "each day"},
-	"base_fixing.period_start": {"на начало периода", "at the period's start"},
-	"base_fixing.payment_date": {"на дату платежа", "on the payment date"},
+var conventionTexts = map[string]calc.Text{
+	"accrual_balance.daily":    {Ru: "остаток каждого дня", En: "balance of each day"},
+	"accrual_balance.opening":  {Ru: "остаток на начало периода", En: "opening balance of the period"},
+	"rounding.period":          {Ru: "за период", En: "per period"},
+	"rounding.row":             {Ru: "по строкам (отрезкам)", En: "per row (piece)"},
+	"base_fixing.daily":        {Ru: "на каждый день", En: "each day"},
+	"base_fixing.period_start": {Ru: "на начало периода", En: "at the period's start"},
+	"base_fixing.payment_date": {Ru: "на дату платежа", En: "on the payment date"},
 }
 
 // CauseText returns the likely cause of a difference in lang.
 func CauseText(cause, lang string) string {
 	if t, ok := causeTexts[cause]; ok {
-		return t.in(Lang(lang))
+		return t.In(Lang(lang))
 	}
 	return cause
 }
 
-var causeTexts = map[string]text{
-	"missing_row":     {"у банка нет этого платежа", "the bank has no such payment"},
-	"extra_row":       {"у нас нет платежа в эту дату", "we have no payment on this date"},
-	"balance":         {"другой остаток долга", "another balance"},
-	"day_count":       {"другой базис начисления", "another day count"},
-	"accrual_balance": {"начисление на остаток на начало периода", "accrual on another balance"},
-	"rounding":        {"другое округление", "another rounding"},
-	"base_fixing":     {"ключевая ставка на другую дату", "policy rate fixed on another day"},
-	"rate_change":     {"смена ставки внутри периода", "a rate change inside the period"},
-	"drawdown":        {"выдача внутри периода", "a drawdown inside the period"},
-	"cap":             {"годовой лимит субсидии", "the annual cap"},
-	"ineligible":      {"кредит не соответствует условиям программы: субсидия не выплачивается", "the loan is ineligible: no subsidy is paid"},
-	"unexplained":     {"причина не определена", "cause not found"},
+var causeTexts = map[string]calc.Text{
+	"missing_row":     {Ru: "у банка нет этого платежа", En: "the bank has no such payment"},
+	"extra_row":       {Ru: "у нас нет платежа в эту дату", En: "we have no payment on this date"},
+	"balance":         {Ru: "другой остаток долга", En: "another balance"},
+	"day_count":       {Ru: "другой базис начисления", En: "another day count"},
+	"accrual_balance": {Ru: "начисление на остаток на начало периода", En: "accrual on another balance"},
+	"rounding":        {Ru: "другое округление", En: "another rounding"},
+	"base_fixing":     {Ru: "ключевая ставка на другую дату", En: "policy rate fixed on another day"},
+	"rate_change":     {Ru: "смена ставки внутри периода", En: "a rate change inside the period"},
+	"drawdown":        {Ru: "выдача внутри периода", En: "a drawdown inside the period"},
+	"cap":             {Ru: "годовой лимит субсидии", En: "the annual cap"},
+	"ineligible":      {Ru: "кредит не соответствует условиям программы: субсидия не выплачивается", En: "the loan is ineligible: no subsidy is paid"},
+	"unexplained":     {Ru: "причина не определена", En: "cause not found"},
 }
 
 // FieldText returns a compared column's name in lang.
 func FieldText(field, lang string) string {
 	if field == "row" {
-		return text{"строка", "row"}.in(Lang(lang))
+		return calc.Text{Ru: "строка", En: "row"}.In(Lang(lang))
 	}
 	for _, c := range bankColumns {
 		if c.key == field {
-			return c.label.in(Lang(lang))
+			return c.label.In(Lang(lang))
 		}
 	}
 	return field
@@ -86,11 +86,10 @@ func WriteReconciliation(w io.Writer, rec *calc.Reconciliation, lang string) err
 	if err != nil {
 		return err
 	}
-	summary := recSheetSummary.in(lang)
+	summary := recSheetSummary.In(lang)
 	if err := f.SetSheetName("Sheet1", summary); err != nil {
 		return err
 	}
-	tr := func(ru, en string) string { return text{ru, en}.in(lang) }
 	set := func(sheet string, row int, vals ...any) error {
 		return f.SetSheetRow(sheet, "A"+strconv.Itoa(row), &vals)
 	}
@@ -100,16 +99,16 @@ func WriteReconciliation(w io.Writer, rec *calc.Reconciliation, lang string) err
 	}
 
 	// Summary: what was found, against the loan's own conventions.
-	if err := set(summary, 1, tr("Сверка графика банка", "Checking a bank's schedule")); err != nil {
+	if err := set(summary, 1, calc.Text{Ru: "Сверка графика банка", En: "Checking a bank's schedule"}.In(lang)); err != nil {
 		return err
 	}
 	_ = f.SetCellStyle(summary, "A1", "A1", st.title)
-	if err := set(summary, 3, "", tr("Найдено", "Found"), tr("Условия кредита", "The loan's own")); err != nil {
+	if err := set(summary, 3, "", calc.Text{Ru: "Найдено", En: "Found"}.In(lang), calc.Text{Ru: "Условия кредита", En: "The loan's own"}.In(lang)); err != nil {
 		return err
 	}
 	_ = f.SetCellStyle(summary, "A3", "C3", st.header)
 	found, own := conv(rec.Conventions), conv(rec.Own)
-	labels := []string{tr("Базис начисления", "Day count"), tr("Остаток для начисления", "Accrual balance"), tr("Округление", "Rounding"), tr("Ключевая ставка", "Policy rate")}
+	labels := []string{calc.Text{Ru: "Базис начисления", En: "Day count"}.In(lang), calc.Text{Ru: "Остаток для начисления", En: "Accrual balance"}.In(lang), calc.Text{Ru: "Округление", En: "Rounding"}.In(lang), calc.Text{Ru: "Ключевая ставка", En: "Policy rate"}.In(lang)}
 	for i, l := range labels {
 		if err := set(summary, 4+i, l, found[i], own[i]); err != nil {
 			return err
@@ -122,11 +121,11 @@ func WriteReconciliation(w io.Writer, rec *calc.Reconciliation, lang string) err
 		value any
 		style int
 	}{
-		{tr("Строк у банка", "Bank rows"), rec.RowsChecked, st.integer},
-		{tr("Совпали", "Matching"), rec.RowsMatching, st.integer},
-		{tr("Расходятся", "Rows off"), rec.RowsOff, st.integer},
-		{tr("Допуск", "Tolerance") + ", " + rec.Currency, money(rec.Tolerance), st.money},
-		{tr("Сравнены столбцы", "Columns compared"), joinFields(rec.Columns, lang), st.wrap},
+		{calc.Text{Ru: "Строк у банка", En: "Bank rows"}.In(lang), rec.RowsChecked, st.integer},
+		{calc.Text{Ru: "Совпали", En: "Matching"}.In(lang), rec.RowsMatching, st.integer},
+		{calc.Text{Ru: "Расходятся", En: "Rows off"}.In(lang), rec.RowsOff, st.integer},
+		{calc.Text{Ru: "Допуск", En: "Tolerance"}.In(lang) + ", " + rec.Currency, money(rec.Tolerance), st.money},
+		{calc.Text{Ru: "Сравнены столбцы", En: "Columns compared"}.In(lang), joinFields(rec.Columns, lang), st.wrap},
 	}
 	for _, fa := range facts {
 		if err := f.SetSheetRow(summary, "A"+strconv.Itoa(row), &[]any{fa.label, fa.value}); err != nil {
@@ -136,10 +135,9 @@ func WriteReconciliation(w io.Writer, rec *calc.Reconciliation, lang string) err
 		row++
 	}
 	row++
-	verdict, vstyle := tr("Расхождений нет: каждая строка банка совпала с нашей в пределах допуска.",
-		"No differences: every bank row matches ours within the tolerance."), st.good
+	verdict, vstyle := calc.Text{Ru: "Расхождений нет: каждая строка банка совпала с нашей в пределах допуска.", En: "No differences: every bank row matches ours within the tolerance."}.In(lang), st.good
 	if len(rec.Differences) > 0 {
-		verdict, vstyle = fmt.Sprintf(tr("Расхождений: %d, см. лист «%s».", "Differences: %d, see the sheet %q."), len(rec.Differences), recSheetDiff.in(lang)), st.bad
+		verdict, vstyle = fmt.Sprintf(calc.Text{Ru: "Расхождений: %d, см. лист «%s».", En: "Differences: %d, see the sheet %q."}.In(lang), len(rec.Differences), recSheetDiff.In(lang)), st.bad
 	}
 	if err := set(summary, row, verdict); err != nil {
 		return err
@@ -150,12 +148,12 @@ func WriteReconciliation(w io.Writer, rec *calc.Reconciliation, lang string) err
 	}
 
 	// Differences.
-	diff := recSheetDiff.in(lang)
+	diff := recSheetDiff.In(lang)
 	if _, err := f.NewSheet(diff); err != nil {
 		return err
 	}
-	if err := set(diff, 1, tr("№ платежа", "Payment"), tr("Строка банка", "Bank row"), tr("Дата", "Date"), tr("Показатель", "Field"),
-		tr("Банк", "Bank"), tr("Наш расчёт", "Ours"), tr("Разница", "Difference"), tr("Вероятная причина", "Likely cause")); err != nil {
+	if err := set(diff, 1, calc.Text{Ru: "№ платежа", En: "Payment"}.In(lang), calc.Text{Ru: "Строка банка", En: "Bank row"}.In(lang), calc.Text{Ru: "Дата", En: "Date"}.In(lang), calc.Text{Ru: "Показатель", En: "Field"}.In(lang),
+		calc.Text{Ru: "Банк", En: "Bank"}.In(lang), calc.Text{Ru: "Наш расчёт", En: "Ours"}.In(lang), calc.Text{Ru: "Разница", En: "Difference"}.In(lang), calc.Text{Ru: "Вероятная причина", En: "Likely cause"}.In(lang)); err != nil {
 		return err
 	}
 	_ = f.SetCellStyle(diff, "A1", "H1", st.header)
@@ -173,12 +171,12 @@ func WriteReconciliation(w io.Writer, rec *calc.Reconciliation, lang string) err
 	}
 
 	// Alternatives.
-	alt := recSheetAlt.in(lang)
+	alt := recSheetAlt.In(lang)
 	if _, err := f.NewSheet(alt); err != nil {
 		return err
 	}
-	if err := set(alt, 1, tr("Базис", "Day count"), tr("Остаток для начисления", "Accrual balance"), tr("Округление", "Rounding"),
-		tr("Ключевая ставка", "Policy rate"), tr("Строк расходится", "Rows off"), tr("Те же суммы", "Same figures")); err != nil {
+	if err := set(alt, 1, calc.Text{Ru: "Базис", En: "Day count"}.In(lang), calc.Text{Ru: "Остаток для начисления", En: "Accrual balance"}.In(lang), calc.Text{Ru: "Округление", En: "Rounding"}.In(lang),
+		calc.Text{Ru: "Ключевая ставка", En: "Policy rate"}.In(lang), calc.Text{Ru: "Строк расходится", En: "Rows off"}.In(lang), calc.Text{Ru: "Те же суммы", En: "Same figures"}.In(lang)); err != nil {
 		return err
 	}
 	_ = f.SetCellStyle(alt, "A1", "F1", st.header)
@@ -195,11 +193,11 @@ func WriteReconciliation(w io.Writer, rec *calc.Reconciliation, lang string) err
 	}
 
 	// Our schedule.
-	ours := recSheetOurs.in(lang)
+	ours := recSheetOurs.In(lang)
 	if _, err := f.NewSheet(ours); err != nil {
 		return err
 	}
-	cols := []any{"№", tr("Дата платежа", "Payment date")}
+	cols := []any{"№", calc.Text{Ru: "Дата платежа", En: "Payment date"}.In(lang)}
 	for _, k := range calc.ReconcileFields {
 		cols = append(cols, FieldText(k, lang))
 	}
@@ -261,7 +259,7 @@ func joinFields(fields []string, lang string) string {
 		s += FieldText(k, lang)
 	}
 	if s == "" {
-		return text{"только даты", "dates only"}.in(lang)
+		return calc.Text{Ru: "только даты", En: "dates only"}.In(lang)
 	}
 	return s
 }

@@ -21,17 +21,17 @@ func WriteRegistry(w io.Writer, programme string, years []storage.CommitmentYear
 	if err != nil {
 		return err
 	}
-	com := text{"Обязательства", "Commitments"}.in(lang)
+	com := calc.Text{Ru: "Обязательства", En: "Commitments"}.In(lang)
 	if err := f.SetSheetName("Sheet1", com); err != nil {
 		return err
 	}
 	header := []any{
-		text{"Год", "Year"}.in(lang), text{"Валюта", "Currency"}.in(lang), text{"Лимит бюджета", "Envelope"}.in(lang),
-		text{"Обязательства", "Committed"}.in(lang), text{"Остаток", "Left"}.in(lang),
-		text{"Заявлено", "Claims filed"}.in(lang), text{"Выплачено", "Claims paid"}.in(lang),
-		text{"Соглашений", "Agreements"}.in(lang), text{"Не пересчитано", "Not converted"}.in(lang),
+		calc.Text{Ru: "Год", En: "Year"}.In(lang), calc.Text{Ru: "Валюта", En: "Currency"}.In(lang), calc.Text{Ru: "Лимит бюджета", En: "Envelope"}.In(lang),
+		calc.Text{Ru: "Обязательства", En: "Committed"}.In(lang), calc.Text{Ru: "Остаток", En: "Left"}.In(lang),
+		calc.Text{Ru: "Заявлено", En: "Claims filed"}.In(lang), calc.Text{Ru: "Выплачено", En: "Claims paid"}.In(lang),
+		calc.Text{Ru: "Соглашений", En: "Agreements"}.In(lang), calc.Text{Ru: "Не пересчитано", En: "Not converted"}.In(lang),
 	}
-	title := text{"Реестр соглашений: ", "Registry of agreements: "}.in(lang) + programme
+	title := calc.Text{Ru: "Реестр соглашений: ", En: "Registry of agreements: "}.In(lang) + programme
 	rows := [][]any{{cellOf(st.title, title)}, {}, cellsOf(st.header, header)}
 	first := len(rows) + 1
 	for i, y := range years {
@@ -53,7 +53,7 @@ func WriteRegistry(w io.Writer, programme string, years []storage.CommitmentYear
 		for _, y := range years {
 			tc, tf, tp = tc+y.Committed, tf+y.ClaimsFiled, tp+y.ClaimsPaid
 		}
-		rows = append(rows, []any{cellOf(st.bold, text{"Итого", "Total"}.in(lang)), "", "", sum(4, tc), "", sum(6, tf), sum(7, tp)})
+		rows = append(rows, []any{cellOf(st.bold, calc.Text{Ru: "Итого", En: "Total"}.In(lang)), "", "", sum(4, tc), "", sum(6, tf), sum(7, tp)})
 	}
 	if err := writeRows(f, com, rows, []float64{8, 9, 20, 20, 20, 18, 18, 12, 16}); err != nil {
 		return err
@@ -65,18 +65,18 @@ func WriteRegistry(w io.Writer, programme string, years []storage.CommitmentYear
 		return err
 	}
 
-	ag := text{"Соглашения", "Agreements"}.in(lang)
+	ag := calc.Text{Ru: "Соглашения", En: "Agreements"}.In(lang)
 	if _, err := f.NewSheet(ag); err != nil {
 		return err
 	}
 	header = []any{
-		text{"Номер", "Number"}.in(lang), text{"Дата", "Date"}.in(lang), text{"Банк", "Bank"}.in(lang),
-		text{"Статус", "Status"}.in(lang), text{"Условия выполнены", "Eligible"}.in(lang),
-		text{"Субсидия к выплате", "Payable subsidy"}.in(lang), text{"Валюта", "Currency"}.in(lang),
-		text{"Версия правил", "Rules version"}.in(lang), text{"Внесено", "Stored by"}.in(lang), "id",
+		calc.Text{Ru: "Номер", En: "Number"}.In(lang), calc.Text{Ru: "Дата", En: "Date"}.In(lang), calc.Text{Ru: "Банк", En: "Bank"}.In(lang),
+		calc.Text{Ru: "Статус", En: "Status"}.In(lang), calc.Text{Ru: "Условия выполнены", En: "Eligible"}.In(lang),
+		calc.Text{Ru: "Субсидия к выплате", En: "Payable subsidy"}.In(lang), calc.Text{Ru: "Валюта", En: "Currency"}.In(lang),
+		calc.Text{Ru: "Версия правил", En: "Rules version"}.In(lang), calc.Text{Ru: "Внесено", En: "Stored by"}.In(lang), "id",
 	}
 	rows = [][]any{cellsOf(st.header, header)}
-	dateFmt := text{"dd.mm.yyyy", "yyyy-mm-dd"}.in(lang)
+	dateFmt := calc.Text{Ru: "dd.mm.yyyy", En: "yyyy-mm-dd"}.In(lang)
 	dateStyle, err := f.NewStyle(&excelize.Style{CustomNumFmt: &dateFmt})
 	if err != nil {
 		return err
@@ -103,10 +103,10 @@ func WriteRegistry(w io.Writer, programme string, years []storage.CommitmentYear
 
 // statusName is an agreement status in lang.
 func statusName(s, lang string) string {
-	names := map[string]text{"applied": {"заявка", "applied"}, "approved": {"одобрено", "approved"},
-		"rejected": {"отклонено", "rejected"}, "closed": {"закрыто", "closed"}}
+	names := map[string]calc.Text{"applied": {Ru: "заявка", En: "applied"}, "approved": {Ru: "одобрено", En: "approved"},
+		"rejected": {Ru: "отклонено", En: "rejected"}, "closed": {Ru: "закрыто", En: "closed"}}
 	if t, ok := names[s]; ok {
-		return t.in(lang)
+		return t.In(lang)
 	}
 	return s
 }
@@ -169,8 +169,8 @@ func registryPrint(f *excelize.File, sheet, titles, lang string) error {
 	if err := f.SetDefinedName(&excelize.DefinedName{Name: "_xlnm.Print_Titles", RefersTo: quote(sheet) + "!" + titles, Scope: sheet}); err != nil {
 		return err
 	}
-	page := text{"Стр. &P из &N", "Page &P of &N"}.in(lang)
+	page := calc.Text{Ru: "Стр. &P из &N", En: "Page &P of &N"}.In(lang)
 	return f.SetHeaderFooter(sheet, &excelize.HeaderFooterOptions{
-		OddFooter: "&L" + text{"Сформировано ", "Generated "}.in(lang) + time.Now().UTC().Format("2006-01-02 15:04") + " UTC&R" + page,
+		OddFooter: "&L" + calc.Text{Ru: "Сформировано ", En: "Generated "}.In(lang) + time.Now().UTC().Format("2006-01-02 15:04") + " UTC&R" + page,
 	})
 }

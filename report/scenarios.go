@@ -6,12 +6,12 @@ import (
 )
 
 var (
-	tScnSheet = text{"Сценарии ставки", "Rate scenarios"}
-	tScnTitle = text{"Субсидия к выплате по годам при сценариях ключевой ставки", "Subsidy payable by year under policy-rate scenarios"}
-	tScnOwn   = text{"По данным ставок", "The record"}
-	tScnSens  = text{"Чувствительность: +1 п.п. ставки ЦБ на всём сроке меняет субсидию к выплате на", "Sensitivity: +1 pp on the policy rate throughout changes the payable subsidy by"}
-	tScnFill  = text{"Ставки сценария использованы с", "Scenario rates used from"}
-	tScnNone  = text{"сценарий не понадобился: данных ставок хватает на весь срок", "not needed: the record covers the whole term"}
+	tScnSheet = calc.Text{Ru: "Сценарии ставки", En: "Rate scenarios"}
+	tScnTitle = calc.Text{Ru: "Субсидия к выплате по годам при сценариях ключевой ставки", En: "Subsidy payable by year under policy-rate scenarios"}
+	tScnOwn   = calc.Text{Ru: "По данным ставок", En: "The record"}
+	tScnSens  = calc.Text{Ru: "Чувствительность: +1 п.п. ставки ЦБ на всём сроке меняет субсидию к выплате на", En: "Sensitivity: +1 pp on the policy rate throughout changes the payable subsidy by"}
+	tScnFill  = calc.Text{Ru: "Ставки сценария использованы с", En: "Scenario rates used from"}
+	tScnNone  = calc.Text{Ru: "сценарий не понадобился: данных ставок хватает на весь срок", En: "not needed: the record covers the whole term"}
 )
 
 // writeScenarioSheet adds a sheet of the payable subsidy by year under
@@ -22,7 +22,7 @@ func writeScenarioSheet(f *excelize.File, st *styles, res *calc.Result, lang str
 	if len(res.Scenarios) == 0 {
 		return nil
 	}
-	sheet := tScnSheet.in(lang)
+	sheet := tScnSheet.In(lang)
 	if _, err := f.NewSheet(sheet); err != nil {
 		return err
 	}
@@ -32,10 +32,10 @@ func writeScenarioSheet(f *excelize.File, st *styles, res *calc.Result, lang str
 			f.SetCellStyle(sheet, ref(c, r), ref(c, r), style)
 		}
 	}
-	set(1, 1, tScnTitle.in(lang)+", "+res.Currency, st.title)
+	set(1, 1, tScnTitle.In(lang)+", "+res.Currency, st.title)
 	const hdr = 3
-	set(1, hdr, tCmpYear.in(lang), st.header)
-	set(2, hdr, tScnOwn.in(lang), st.header)
+	set(1, hdr, tCmpYear.In(lang), st.header)
+	set(2, hdr, tScnOwn.In(lang), st.header)
 	for j, s := range res.Scenarios {
 		set(3+j, hdr, safeText(s.Name), st.header)
 	}
@@ -52,7 +52,7 @@ func writeScenarioSheet(f *excelize.File, st *styles, res *calc.Result, lang str
 		}
 	}
 	tr := hdr + 1 + len(res.Years)
-	set(1, tr, tCmpTotal.in(lang), st.bold)
+	set(1, tr, tCmpTotal.In(lang), st.bold)
 	totals := []calc.Money{res.Totals.SubsidyPayable}
 	for _, s := range res.Scenarios {
 		totals = append(totals, s.SubsidyPayable)
@@ -64,16 +64,16 @@ func writeScenarioSheet(f *excelize.File, st *styles, res *calc.Result, lang str
 	}
 	r := tr + 2
 	if res.SensitivityPerPP != nil {
-		set(1, r, tScnSens.in(lang), 0)
+		set(1, r, tScnSens.In(lang), 0)
 		set(2+len(totals), r, money(*res.SensitivityPerPP), st.moneyBold)
 		r += 2
 	}
 	for _, s := range res.Scenarios {
 		line := safeText(s.Name) + ": "
 		if len(s.Filled) == 0 {
-			line += tScnNone.in(lang)
+			line += tScnNone.In(lang)
 		} else {
-			line += tScnFill.in(lang) + " " + s.Filled[0].From.String()
+			line += tScnFill.In(lang) + " " + s.Filled[0].From.String()
 		}
 		if b, ok := calc.LookupScenario(s.Name); ok && b.Source != "" {
 			line += " (" + b.Source + ")"

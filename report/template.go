@@ -30,7 +30,7 @@ func WriteTemplate(w io.Writer, lang string) error {
 	if err != nil {
 		return err
 	}
-	loans, instr := sheetLoans.in(lang), sheetInstructions.in(lang)
+	loans, instr := sheetLoans.In(lang), sheetInstructions.In(lang)
 	if err := f.SetSheetName("Sheet1", loans); err != nil {
 		return err
 	}
@@ -90,7 +90,7 @@ func WriteTemplate(w io.Writer, lang string) error {
 		return err
 	}
 	if err := f.SetDocProps(&excelize.DocProperties{
-		Title:   text{"Шаблон пакетного расчёта субсидий", "Batch subsidy calculation template"}.in(lang),
+		Title:   calc.Text{Ru: "Шаблон пакетного расчёта субсидий", En: "Batch subsidy calculation template"}.In(lang),
 		Creator: "subsidy",
 	}); err != nil {
 		return err
@@ -122,8 +122,8 @@ func exampleValue(c Column) any {
 func addValidation(f *excelize.File, sheet string, n int, c Column, lang string) error {
 	dv := excelize.NewDataValidation(true)
 	dv.SetSqref(fmt.Sprintf("%s2:%s%d", col(n), col(n), templateRows))
-	title := cut(text{c.Ru, c.En}.in(lang), 32)
-	help := text{c.HelpRu, c.HelpEn}.in(lang)
+	title := cut(calc.Text{Ru: c.Ru, En: c.En}.In(lang), 32)
+	help := calc.Text{Ru: c.HelpRu, En: c.HelpEn}.In(lang)
 	dv.SetInput(title, cut(help, 255))
 	switch c.Kind {
 	case KindCode:
@@ -133,26 +133,26 @@ func addValidation(f *excelize.File, sheet string, n int, c Column, lang string)
 				return err
 			}
 			dv.SetError(excelize.DataValidationErrorStyleWarning, title,
-				text{"Валюта не из списка.", "The currency is not in the list."}.in(lang))
+				calc.Text{Ru: "Валюта не из списка.", En: "The currency is not in the list."}.In(lang))
 			break
 		}
 		if err := dv.SetDropList(c.Values); err != nil {
 			return err
 		}
 		dv.SetError(excelize.DataValidationErrorStyleStop, title,
-			text{"Выберите значение из списка: ", "Choose a value from the list: "}.in(lang)+strings.Join(c.Values, ", "))
+			calc.Text{Ru: "Выберите значение из списка: ", En: "Choose a value from the list: "}.In(lang)+strings.Join(c.Values, ", "))
 	case KindInteger:
 		if err := dv.SetRange(0, 1200, excelize.DataValidationTypeWhole, excelize.DataValidationOperatorBetween); err != nil {
 			return err
 		}
 		dv.SetError(excelize.DataValidationErrorStyleStop, title,
-			text{"Целое число месяцев от 0 до 1200.", "A whole number of months, 0 to 1200."}.in(lang))
+			calc.Text{Ru: "Целое число месяцев от 0 до 1200.", En: "A whole number of months, 0 to 1200."}.In(lang))
 	case KindMoney:
 		if err := dv.SetRange(0, 1e15, excelize.DataValidationTypeDecimal, excelize.DataValidationOperatorBetween); err != nil {
 			return err
 		}
 		dv.SetError(excelize.DataValidationErrorStyleStop, title,
-			text{"Положительное число.", "A positive number."}.in(lang))
+			calc.Text{Ru: "Положительное число.", En: "A positive number."}.In(lang))
 	}
 	return f.AddDataValidation(sheet, dv)
 }
@@ -175,41 +175,34 @@ func writeInstructions(f *excelize.File, sheet string, st *styles, lang string) 
 			}
 		}
 	}
-	t := func(ru, en string) string { return text{ru, en}.in(lang) }
-	put(st.title, t("Пакетный расчёт субсидий: как заполнить шаблон", "Batch subsidy calculation: how to fill in the template"))
+	put(st.title, calc.Text{Ru: "Пакетный расчёт субсидий: как заполнить шаблон", En: "Batch subsidy calculation: how to fill in the template"}.In(lang))
 	row++
-	paragraphs := []text{
-		{"Одна строка листа «Кредиты» — один кредит. Первая строка — заголовки: их можно переставлять, а столбцы, которые не нужны, удалять (кроме обязательных). Заголовок может быть ключом (amount) или любым текстом с ключом в скобках: «Сумма кредита (amount)».",
-			"One row of the Loans sheet is one loan. The first row holds the headers: columns may be reordered, and those not needed removed (except the required ones). A header is the key (amount) or any text with the key in parentheses: \"Loan amount (amount)\"."},
-		{"Вторая строка — пример: замените её своими кредитами или удалите. Пустые строки пропускаются.",
-			"The second row is an example: overwrite it with your loans or delete it. Empty rows are skipped."},
-		{"Числа — с запятой или точкой, пробелы между разрядами допустимы: 1 000 000,50. Даты — ячейкой-датой, 14.03.2025 или 2025-03-14. Ставки — числом процентов годовых: 24,5.",
-			"Numbers take a decimal comma or point, and spaces between thousands: 1 000 000.50. Dates: a date cell, 14.03.2025 or 2025-03-14. Rates: a number of percent a year: 24.5."},
-		{"Незаполненные необязательные поля берутся по правилам программы, как в одиночном расчёте. Строка с ошибкой не считается: в отчёте она на листе «Ошибки» с номером строки, столбцом и причиной; остальные строки считаются.",
-			"Optional fields left empty take the programme's defaults, as in a single calculation. A row with an error is not computed: the report lists it on the Errors sheet with its row number, column and reason; every other row is computed."},
-		{"Подойдёт и CSV с теми же заголовками: разделитель «;» или «,», кодировка UTF-8 или Windows-1251.",
-			"A CSV file with the same headers works too: separated by ';' or ',', in UTF-8 or Windows-1251."},
-		{fmt.Sprintf("Ограничения: не более %d кредитов и %d МиБ в одном файле. Читается только лист «Кредиты» (или первый лист).", DefaultMaxRows, DefaultMaxBytes>>20),
-			fmt.Sprintf("Limits: at most %d loans and %d MiB a file. Only the Loans sheet (or the first sheet) is read.", DefaultMaxRows, DefaultMaxBytes>>20)},
+	paragraphs := []calc.Text{
+		{Ru: "Одна строка листа «Кредиты» — один кредит. Первая строка — заголовки: их можно переставлять, а столбцы, которые не нужны, удалять (кроме обязательных). Заголовок может быть ключом (amount) или любым текстом с ключом в скобках: «Сумма кредита (amount)».", En: "One row of the Loans sheet is one loan. The first row holds the headers: columns may be reordered, and those not needed removed (except the required ones). A header is the key (amount) or any text with the key in parentheses: \"Loan amount (amount)\"."},
+		{Ru: "Вторая строка — пример: замените её своими кредитами или удалите. Пустые строки пропускаются.", En: "The second row is an example: overwrite it with your loans or delete it. Empty rows are skipped."},
+		{Ru: "Числа — с запятой или точкой, пробелы между разрядами допустимы: 1 000 000,50. Даты — ячейкой-датой, 14.03.2025 или 2025-03-14. Ставки — числом процентов годовых: 24,5.", En: "Numbers take a decimal comma or point, and spaces between thousands: 1 000 000.50. Dates: a date cell, 14.03.2025 or 2025-03-14. Rates: a number of percent a year: 24.5."},
+		{Ru: "Незаполненные необязательные поля берутся по правилам программы, как в одиночном расчёте. Строка с ошибкой не считается: в отчёте она на листе «Ошибки» с номером строки, столбцом и причиной; остальные строки считаются.", En: "Optional fields left empty take the programme's defaults, as in a single calculation. A row with an error is not computed: the report lists it on the Errors sheet with its row number, column and reason; every other row is computed."},
+		{Ru: "Подойдёт и CSV с теми же заголовками: разделитель «;» или «,», кодировка UTF-8 или Windows-1251.", En: "A CSV file with the same headers works too: separated by ';' or ',', in UTF-8 or Windows-1251."},
+		{Ru: fmt.Sprintf("Ограничения: не более %d кредитов и %d МиБ в одном файле. Читается только лист «Кредиты» (или первый лист).", DefaultMaxRows, DefaultMaxBytes>>20), En: fmt.Sprintf("Limits: at most %d loans and %d MiB a file. Only the Loans sheet (or the first sheet) is read.", DefaultMaxRows, DefaultMaxBytes>>20)},
 	}
 	for _, p := range paragraphs {
-		put(st.wrap, p.in(lang))
+		put(st.wrap, p.In(lang))
 		_ = f.MergeCell(sheet, ref(1, row), ref(5, row))
 		_ = f.SetRowHeight(sheet, row, 48)
 	}
 	row++
-	put(st.header, t("Заголовок", "Header"), t("Ключ", "Key"), t("Обязательно", "Required"), t("Формат", "Format"), t("Что указать", "What to enter"))
-	kinds := map[string]text{
-		KindText: {"текст", "text"}, KindCode: {"код из списка", "code from the list"}, KindMoney: {"сумма", "amount"},
-		KindNumber: {"число", "number"}, KindInteger: {"целое число", "whole number"}, KindDate: {"дата", "date"},
-		KindParticipants: {"СТРАНА:ДОЛЯ;…", "COUNTRY:SHARE;…"},
+	put(st.header, calc.Text{Ru: "Заголовок", En: "Header"}.In(lang), calc.Text{Ru: "Ключ", En: "Key"}.In(lang), calc.Text{Ru: "Обязательно", En: "Required"}.In(lang), calc.Text{Ru: "Формат", En: "Format"}.In(lang), calc.Text{Ru: "Что указать", En: "What to enter"}.In(lang))
+	kinds := map[string]calc.Text{
+		KindText: {Ru: "текст", En: "text"}, KindCode: {Ru: "код из списка", En: "code from the list"}, KindMoney: {Ru: "сумма", En: "amount"},
+		KindNumber: {Ru: "число", En: "number"}, KindInteger: {Ru: "целое число", En: "whole number"}, KindDate: {Ru: "дата", En: "date"},
+		KindParticipants: {Ru: "СТРАНА:ДОЛЯ;…", En: "COUNTRY:SHARE;…"},
 	}
 	for _, c := range columns {
-		help := text{c.HelpRu, c.HelpEn}.in(lang)
+		help := calc.Text{Ru: c.HelpRu, En: c.HelpEn}.In(lang)
 		if len(c.Values) > 0 {
-			help += " " + t("Допустимо: ", "Allowed: ") + strings.Join(c.Values, ", ") + "."
+			help += " " + calc.Text{Ru: "Допустимо: ", En: "Allowed: "}.In(lang) + strings.Join(c.Values, ", ") + "."
 		}
-		put(st.wrap, text{c.Ru, c.En}.in(lang), c.Key, yesNo(c.Required, lang), kinds[c.Kind].in(lang), help)
+		put(st.wrap, calc.Text{Ru: c.Ru, En: c.En}.In(lang), c.Key, yesNo(c.Required, lang), kinds[c.Kind].In(lang), help)
 	}
 	return nil
 }

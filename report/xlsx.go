@@ -398,7 +398,7 @@ func setPage(f *excelize.File, sheet string, p page) error {
 		return err
 	}
 	ft := `&"` + fontFamily + `,Regular"&8`
-	pageOf := text{"Стр. &P из &N", "Page &P of &N"}.in(p.Lang)
+	pageOf := calc.Text{Ru: "Стр. &P из &N", En: "Page &P of &N"}.In(p.Lang)
 	footer := "&L" + ft + "&A&C" + ft + footerText(p.Footer) + "&R" + ft + pageOf
 	if err := f.SetHeaderFooter(sheet, &excelize.HeaderFooterOptions{OddFooter: footer}); err != nil {
 		return err
@@ -426,11 +426,11 @@ func footerText(s string) string {
 // footerLine is the footer's middle: the programme's rules version and the
 // generation time, in lang.
 func footerLine(rules string, at time.Time, lang string) string {
-	gen := text{"сформировано ", "generated "}.in(lang) + at.UTC().Format("2006-01-02 15:04") + " UTC"
+	gen := calc.Text{Ru: "сформировано ", En: "generated "}.In(lang) + at.UTC().Format("2006-01-02 15:04") + " UTC"
 	if rules == "" {
 		return gen
 	}
-	return text{"правила ", "rules "}.in(lang) + rules + " · " + gen
+	return calc.Text{Ru: "правила ", En: "rules "}.In(lang) + rules + " · " + gen
 }
 
 // lines returns how many lines s takes in a cell width characters wide

@@ -10,6 +10,8 @@ import (
 	"io"
 	"path"
 	"strings"
+
+	"github.com/eaeu-subsidy/subsidy/calc"
 )
 
 // Limits on the parts of an uploaded workbook, checked by [checkZip]
@@ -111,8 +113,10 @@ func checkZip(p string, opt ReadOptions) (*zipInfo, error) {
 // lim.stringBytes.
 func checkZipReader(zr *zip.Reader, lim zipLimits) (*zipInfo, error) {
 	if len(zr.File) > maxZipEntries {
-		return nil, inputErr("the workbook has %d parts, more than the %d allowed: it is not a plain spreadsheet",
-			"в книге %d частей, больше допустимых %d: это не обычная таблица", len(zr.File), maxZipEntries)
+		return nil, inputErr(calc.Text{
+			Ru: "в книге %d частей, больше допустимых %d: это не обычная таблица",
+			En: "the workbook has %d parts, more than the %d allowed: it is not a plain spreadsheet",
+		}, len(zr.File), maxZipEntries)
 	}
 	var total, memory uint64
 	for _, f := range zr.File {
@@ -129,20 +133,28 @@ func checkZipReader(zr *zip.Reader, lim zipLimits) (*zipInfo, error) {
 			}
 		}
 		if size > limit {
-			return nil, partErr(f.Name, "it unpacks to %d MiB, more than the %d MiB allowed",
-				"в распакованном виде %d МиБ, больше допустимых %d МиБ", size>>20, limit>>20)
+			return nil, partErr(f.Name, calc.Text{
+				Ru: "в распакованном виде %d МиБ, больше допустимых %d МиБ",
+				En: "it unpacks to %d MiB, more than the %d MiB allowed",
+			}, size>>20, limit>>20)
 		}
 		if memory > DefaultMaxMemoryParts {
-			return nil, partErr(f.Name, "the workbook's parts other than sheets unpack to more than %d MiB",
-				"части книги, кроме листов, в распакованном виде больше %d МиБ", DefaultMaxMemoryParts>>20)
+			return nil, partErr(f.Name, calc.Text{
+				Ru: "части книги, кроме листов, в распакованном виде больше %d МиБ",
+				En: "the workbook's parts other than sheets unpack to more than %d MiB",
+			}, DefaultMaxMemoryParts>>20)
 		}
 		if total > uint64(lim.unzip) {
-			return nil, inputErr("the workbook unpacks to more than %d MiB: split it into smaller files",
-				"книга в распакованном виде больше %d МиБ: разделите её на файлы поменьше", lim.unzip>>20)
+			return nil, inputErr(calc.Text{
+				Ru: "книга в распакованном виде больше %d МиБ: разделите её на файлы поменьше",
+				En: "the workbook unpacks to more than %d MiB: split it into smaller files",
+			}, lim.unzip>>20)
 		}
 		if size > ratioFloor && size > maxRatio*f.CompressedSize64 {
-			return nil, partErr(f.Name, "it packs %d times (%d MiB unpacked), more than a spreadsheet does: the file looks like a zip bomb",
-				"сжата в %d раз (%d МиБ в распакованном виде), сильнее, чем сжимаются таблицы: файл похож на zip-бомбу",
+			return nil, partErr(f.Name, calc.Text{
+				Ru: "сжата в %d раз (%d МиБ в распакованном виде), сильнее, чем сжимаются таблицы: файл похож на zip-бомбу",
+				En: "it packs %d times (%d MiB unpacked), more than a spreadsheet does: the file looks like a zip bomb",
+			},
 				size/max(f.CompressedSize64, 1), size>>20)
 		}
 	}
@@ -166,21 +178,29 @@ func checkZipReader(zr *zip.Reader, lim zipLimits) (*zipInfo, error) {
 		sc.end()
 		switch {
 		case errors.Is(err, errPartTooLong):
-			return nil, partErr(f.Name, "it unpacks to more than the %d bytes it declares",
-				"в распакованном виде больше заявленных %d байт", f.UncompressedSize64)
+			return nil, partErr(f.Name, calc.Text{
+				Ru: "в распакованном виде больше заявленных %d байт",
+				En: "it unpacks to more than the %d bytes it declares",
+			}, f.UncompressedSize64)
 		case err != nil:
-			return nil, partErr(f.Name, "it cannot be unpacked (%v)", "она не распаковывается (%v)", err)
+			return nil, partErr(f.Name, calc.Text{Ru: "она не распаковывается (%v)", En: "it cannot be unpacked (%v)"}, err)
 		case n < int64(f.UncompressedSize64):
-			return nil, partErr(f.Name, "it unpacks to %d bytes, not the %d it declares",
-				"в распакованном виде %d байт, а не заявленные %d", n, f.UncompressedSize64)
+			return nil, partErr(f.Name, calc.Text{
+				Ru: "в распакованном виде %d байт, а не заявленные %d",
+				En: "it unpacks to %d bytes, not the %d it declares",
+			}, n, f.UncompressedSize64)
 		}
 		if sc.strings && sc.count > lim.sharedStrings {
-			return nil, partErr(f.Name, "it holds %d different texts, more than the %d allowed",
-				"в ней %d разных текстов, больше допустимых %d", sc.count, lim.sharedStrings)
+			return nil, partErr(f.Name, calc.Text{
+				Ru: "в ней %d разных текстов, больше допустимых %d",
+				En: "it holds %d different texts, more than the %d allowed",
+			}, sc.count, lim.sharedStrings)
 		}
 		if sc.strings && lim.stringBytes > 0 && sc.longest > lim.stringBytes {
-			return nil, partErr(f.Name, "one of its texts takes %d bytes, more than the %d a cell may hold",
-				"один из её текстов занимает %d байт, больше допустимых для ячейки %d", sc.longest, lim.stringBytes)
+			return nil, partErr(f.Name, calc.Text{
+				Ru: "один из её текстов занимает %d байт, больше допустимых для ячейки %d",
+				En: "one of its texts takes %d bytes, more than the %d a cell may hold",
+			}, sc.longest, lim.stringBytes)
 		}
 		if sc.strings {
 			info.stringLens = sc.lens
@@ -198,8 +218,8 @@ func checkZipReader(zr *zip.Reader, lim zipLimits) (*zipInfo, error) {
 	return info, nil
 }
 
-func partErr(part, en, ru string, args ...any) *InputError {
-	e := inputErr(en, ru, args...)
+func partErr(part string, t calc.Text, args ...any) *InputError {
+	e := inputErr(t, args...)
 	e.En = fmt.Sprintf("workbook part %s: %s", part, e.En)
 	e.Ru = fmt.Sprintf("часть книги %s: %s", part, e.Ru)
 	return e

@@ -50,7 +50,7 @@ column and reason; the exit status is 0 when the report was written.`, stdout, s
 			if errors.As(err, &ce) && len(ce.Fields) > 0 {
 				f := ce.Fields[0]
 				flag := "--" + strings.ReplaceAll(f.Field, "annual_", "")
-				return &failure{en: flag + ": " + f.En, ru: flag + ": " + f.Ru, code: 2}
+				return &failure{Text: calc.Text{Ru: flag + ": " + f.Ru, En: flag + ": " + f.En}, code: 2}
 			}
 			return err
 		}
@@ -84,22 +84,30 @@ column and reason; the exit status is 0 when the report was written.`, stdout, s
 		if err != nil {
 			var ie *report.InputError
 			if errors.As(err, &ie) {
-				return &failure{en: input + ": " + ie.Message("en"), ru: input + ": " + ie.Message("ru"), code: 1}
+				return &failure{Text: calc.Text{Ru: input + ": " + ie.Ru, En: input + ": " + ie.En}, code: 1}
 			}
 			if errors.Is(err, context.Canceled) {
-				c.say("subsidy batch: interrupted; no report written", "subsidy batch: прервано; отчёт не записан")
+				c.say(calc.Text{
+					Ru: "subsidy batch: прервано; отчёт не записан",
+					En: "subsidy batch: interrupted; no report written",
+				})
 				return exitCode(130)
 			}
 			return err
 		}
-		c.say("%d rows: %d computed (%d meet the programme's conditions), %d rejected; %s in %.1fs",
-			"строк: %d; рассчитано %d (условиям программы отвечают %d), отклонено %d; %s за %.1f с",
+		c.say(calc.Text{
+			Ru: "строк: %d; рассчитано %d (условиям программы отвечают %d), отклонено %d; %s за %.1f с",
+			En: "%d rows: %d computed (%d meet the programme's conditions), %d rejected; %s in %.1fs",
+		},
 			outcome.Rows, outcome.Computed, outcome.Eligible, outcome.Rejected, *out, time.Since(start).Seconds())
 		for _, s := range outcome.Scenarios {
-			c.say("scenario %s: %s %s payable", "сценарий %s: к выплате %s %s", s.Name, s.SubsidyPayable, s.Currency)
+			c.say(calc.Text{
+				Ru: "сценарий %s: к выплате %s %s",
+				En: "scenario %s: %s %s payable",
+			}, s.Name, s.SubsidyPayable, s.Currency)
 		}
 		for _, w := range outcome.Warnings {
-			fmt.Fprintln(stderr, c.text("warning:", "предупреждение:"), w.Message(c.lang))
+			fmt.Fprintln(stderr, calc.Text{Ru: "предупреждение:", En: "warning:"}.In(c.lang), w.In(c.lang))
 		}
 		return nil
 	})
@@ -122,7 +130,13 @@ type progressBar struct {
 
 func newProgressBar(c *cmdline, quiet bool) *progressBar {
 	return &progressBar{w: c.stderr, tty: isTerminal(c.stderr), off: quiet, lastTens: -1,
-		rows: c.text("rows", "строк"), rejected: c.text("rejected", "отклонено")}
+		rows: calc.Text{
+			Ru: "строк",
+			En: "rows",
+		}.In(c.lang), rejected: calc.Text{
+			Ru: "отклонено",
+			En: "rejected",
+		}.In(c.lang)}
 }
 
 func (b *progressBar) update(p batch.Progress) {

@@ -94,15 +94,21 @@ func explainProblem(c *cmdline, err error) {
 	var p *handlers.Problem
 	switch {
 	case errors.As(err, &ce):
-		c.say("subsidy "+c.name+": invalid request:", "subsidy "+c.name+": запрос с ошибками:")
+		c.say(calc.Text{
+			Ru: "subsidy " + c.name + ": запрос с ошибками:",
+			En: "subsidy " + c.name + ": invalid request:",
+		})
 		for _, f := range ce.Fields {
-			fmt.Fprintf(c.stderr, "  %s: %s\n", f.Field, f.Message(c.lang))
+			fmt.Fprintf(c.stderr, "  %s: %s\n", f.Field, f.In(c.lang))
 		}
 		if len(ce.Fields) == 0 {
 			fmt.Fprintln(c.stderr, " ", ce.Detail)
 		}
 	case errors.As(err, &p):
-		c.say("subsidy "+c.name+": the request cannot be read:", "subsidy "+c.name+": запрос не читается:")
+		c.say(calc.Text{
+			Ru: "subsidy " + c.name + ": запрос не читается:",
+			En: "subsidy " + c.name + ": the request cannot be read:",
+		})
 		if p.Detail != "" {
 			fmt.Fprintln(c.stderr, " ", p.Detail)
 		}
@@ -132,7 +138,7 @@ func readInput(path string, max int64) ([]byte, error) {
 		return nil, err
 	}
 	if int64(len(b)) > max {
-		return nil, failf("%s is larger than %d bytes", "%s больше %d байт", path, max)
+		return nil, failf(calc.Text{Ru: "%s больше %d байт", En: "%s is larger than %d bytes"}, path, max)
 	}
 	return b, nil
 }
@@ -150,7 +156,7 @@ func loadRates(path string) (*calc.RateBook, error) {
 	defer f.Close()
 	book, err := calc.ParseRateBook(f)
 	if err != nil {
-		return nil, failf("policy rates %s: %v", "ставки %s: %v", path, err)
+		return nil, failf(calc.Text{Ru: "ставки %s: %v", En: "policy rates %s: %v"}, path, err)
 	}
 	return book, nil
 }

@@ -11,6 +11,8 @@ import (
 	"io/fs"
 	"strings"
 	"syscall"
+
+	"github.com/eaeu-subsidy/subsidy/calc"
 )
 
 // cmdline is one run of a subcommand: its flags, its output streams and
@@ -74,19 +76,25 @@ func (c *cmdline) parse(args []string, minArgs, maxArgs int) error {
 			c.help(c.stdout)
 			return errHelp
 		}
-		return &failure{en: err.Error(), ru: translateFlagError(err.Error()), code: 2}
+		return &failure{Text: calc.Text{Ru: translateFlagError(err.Error()), En: err.Error()}, code: 2}
 	}
 	if c.langFlag != nil {
 		if *c.langFlag != "ru" && *c.langFlag != "en" {
-			return usagef("--lang %q: want ru or en", "--lang %q: допустимо ru или en", *c.langFlag)
+			return usagef(calc.Text{
+				Ru: "--lang %q: допустимо ru или en",
+				En: "--lang %q: want ru or en",
+			}, *c.langFlag)
 		}
 		c.lang = *c.langFlag
 	}
 	if n := c.fs.NArg(); n < minArgs || maxArgs >= 0 && n > maxArgs {
 		if n > maxArgs && maxArgs >= 0 {
-			return usagef("unexpected argument %q", "лишний аргумент %q", c.fs.Arg(maxArgs))
+			return usagef(calc.Text{Ru: "лишний аргумент %q", En: "unexpected argument %q"}, c.fs.Arg(maxArgs))
 		}
-		return usagef("missing argument: subsidy %s %s", "не хватает аргумента: subsidy %s %s", c.name, c.synopsis)
+		return usagef(calc.Text{
+			Ru: "не хватает аргумента: subsidy %s %s",
+			En: "missing argument: subsidy %s %s",
+		}, c.name, c.synopsis)
 	}
 	return nil
 }
@@ -101,10 +109,12 @@ func (c *cmdline) report(err error) error {
 	case errors.As(err, &code):
 		return code
 	case errors.As(err, &f):
-		fmt.Fprintf(c.stderr, "subsidy %s: %s\n", c.name, f.in(c.lang))
+		fmt.Fprintf(c.stderr, "subsidy %s: %s\n", c.name, f.In(c.lang))
 		if f.code == 2 {
-			fmt.Fprintln(c.stderr, c.text("Run 'subsidy "+c.name+" --help' for usage.",
-				"Справка: subsidy "+c.name+" --help"))
+			fmt.Fprintln(c.stderr, calc.Text{
+				Ru: "Справка: subsidy " + c.name + " --help",
+				En: "Run 'subsidy " + c.name + " --help' for usage.",
+			}.In(c.lang))
 		}
 		return exitCode(f.code)
 	}
@@ -119,17 +129,9 @@ func (c *cmdline) flagGiven(name string) bool {
 	return given
 }
 
-// text picks the message in the command's language.
-func (c *cmdline) text(en, ru string) string {
-	if c.lang == "ru" {
-		return ru
-	}
-	return en
-}
-
 // say prints one line on stderr in the command's language.
-func (c *cmdline) say(en, ru string, args ...any) {
-	fmt.Fprintf(c.stderr, c.text(en, ru)+"\n", args...)
+func (c *cmdline) say(t calc.Text, args ...any) {
+	fmt.Fprintf(c.stderr, t.In(c.lang)+"\n", args...)
 }
 
 // help prints the command's help: usage, description, flags.
@@ -164,27 +166,20 @@ func (c *cmdline) help(w io.Writer) {
 // failure is an error for the user, in both languages, with its exit
 // status.
 type failure struct {
-	en, ru string
-	code   int
+	calc.Text
+	code int
 }
 
-func (f *failure) Error() string { return f.en }
-
-func (f *failure) in(lang string) string {
-	if lang == "ru" {
-		return f.ru
-	}
-	return f.en
-}
+func (f *failure) Error() string { return f.En }
 
 // usagef is a usage error (exit status 2): a wrong flag or argument.
-func usagef(en, ru string, args ...any) error {
-	return &failure{en: fmt.Sprintf(en, args...), ru: fmt.Sprintf(ru, args...), code: 2}
+func usagef(t calc.Text, args ...any) error {
+	return &failure{Text: t.Format(args...), code: 2}
 }
 
 // failf is a failure of the work itself (exit status 1).
-func failf(en, ru string, args ...any) error {
-	return &failure{en: fmt.Sprintf(en, args...), ru: fmt.Sprintf(ru, args...), code: 1}
+func failf(t calc.Text, args ...any) error {
+	return &failure{Text: t.Format(args...), code: 1}
 }
 
 // exitCode is an exit status for a failure the command already explained.
@@ -216,15 +211,15 @@ func scanLang(args []string) string {
 
 // translateFlagError puts the flag package's messages into Russian.
 func translateFlagError(s string) string {
-	for _, t := range []struct{ en, ru string }{
-		{"flag provided but not defined: ", "неизвестный флаг: "},
-		{"flag needs an argument: ", "у флага нет значения: "},
-		{"invalid value ", "недопустимое значение "},
-		{"invalid boolean value ", "недопустимое значение "},
-		{"bad flag syntax: ", "неверный флаг: "},
+	for _, t := range []calc.Text{
+		{Ru: "неизвестный флаг: ", En: "flag provided but not defined: "},
+		{Ru: "у флага нет значения: ", En: "flag needs an argument: "},
+		{Ru: "недопустимое значение ", En: "invalid value "},
+		{Ru: "недопустимое значение ", En: "invalid boolean value "},
+		{Ru: "неверный флаг: ", En: "bad flag syntax: "},
 	} {
-		if rest, ok := strings.CutPrefix(s, t.en); ok {
-			return t.ru + strings.Replace(rest, " for flag ", " флага ", 1)
+		if rest, ok := strings.CutPrefix(s, t.En); ok {
+			return t.Ru + strings.Replace(rest, " for flag ", " флага ", 1)
 		}
 	}
 	return s

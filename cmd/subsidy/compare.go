@@ -83,13 +83,11 @@ extension (or --format).`, stdout, stderr)
 // writeComparisonTable prints the comparison as an aligned table.
 func writeComparisonTable(w io.Writer, cmp *calc.Comparison, lang string) error {
 	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', tabwriter.AlignRight)
-	head := "programme\teligible\tpayable\tpresent value\trate with subsidy\tgrant element\t\n"
-	yes, no := "yes", "no"
-	if lang != "en" {
-		head = "программа\tдоступна\tк выплате\tприв. стоимость\tставка с субсидией\tгрант-элемент\t\n"
-		yes, no = "да", "нет"
-	}
-	fmt.Fprint(tw, head)
+	fmt.Fprint(tw, calc.Text{
+		Ru: "программа\tдоступна\tк выплате\tприв. стоимость\tставка с субсидией\tгрант-элемент\t\n",
+		En: "programme\teligible\tpayable\tpresent value\trate with subsidy\tgrant element\t\n",
+	}.In(lang))
+	yes, no := calc.Text{Ru: "да", En: "yes"}.In(lang), calc.Text{Ru: "нет", En: "no"}.In(lang)
 	for _, p := range cmp.Programmes {
 		el := no
 		if p.Eligible {
@@ -105,6 +103,9 @@ func writeComparisonTable(w io.Writer, cmp *calc.Comparison, lang string) error 
 			fmt.Fprintf(w, "%s: %s\n", p.ID, c.Message)
 		}
 	}
-	_, err := fmt.Fprintf(w, "%s; %s\n", cmp.Currency, map[bool]string{true: "effective rate without subsidy " + cmp.EffectiveRateWithoutSubsidy.String() + " %", false: "эффективная ставка без субсидии " + cmp.EffectiveRateWithoutSubsidy.String() + " %"}[lang == "en"])
+	_, err := fmt.Fprintf(w, "%s; %s %s %%\n", cmp.Currency, calc.Text{
+		Ru: "эффективная ставка без субсидии",
+		En: "effective rate without subsidy",
+	}.In(lang), cmp.EffectiveRateWithoutSubsidy)
 	return err
 }

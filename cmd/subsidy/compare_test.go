@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/eaeu-subsidy/subsidy/calc"
+	"github.com/shopspring/decimal"
 	"github.com/xuri/excelize/v2"
 )
 
@@ -54,5 +56,26 @@ func TestCompareCommand(t *testing.T) {
 	stderr.Reset()
 	if err := runCompare(ctx, []string{bad}, &stdout, &stderr); err == nil || !strings.Contains(stderr.String(), "programmes[0]") {
 		t.Fatalf("bad request: %v %s", err, stderr.String())
+	}
+}
+
+// TestComparisonTableLanguage pins the plain table's words in both
+// languages.
+func TestComparisonTableLanguage(t *testing.T) {
+	cmp := &calc.Comparison{Currency: "RUB", EffectiveRateWithoutSubsidy: decimal.RequireFromString("12.5"),
+		Programmes: []calc.ComparedProgramme{{ID: "eaeu-industrial", Eligible: true}}}
+	for _, tc := range []struct{ lang, head, yes, last string }{
+		{"en", "programme", "yes", "RUB; effective rate without subsidy 12.5 %\n"},
+		{"ru", "программа", "да", "RUB; эффективная ставка без субсидии 12.5 %\n"},
+		{"", "программа", "да", "RUB; эффективная ставка без субсидии 12.5 %\n"},
+	} {
+		var b strings.Builder
+		if err := writeComparisonTable(&b, cmp, tc.lang); err != nil {
+			t.Fatal(err)
+		}
+		out := b.String()
+		if !strings.HasPrefix(strings.TrimSpace(out), tc.head) || !strings.Contains(out, " "+tc.yes+" ") || !strings.HasSuffix(out, tc.last) {
+			t.Errorf("lang %q:\n%s", tc.lang, out)
+		}
 	}
 }

@@ -15,6 +15,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/eaeu-subsidy/subsidy/calc"
 )
 
 // outputFormat is one kind of output a command writes.
@@ -52,9 +54,10 @@ func chooseFormat(path, named string, formats ...outputFormat) (outputFormat, er
 	if named != "" {
 		i := slices.Index(names, strings.ToLower(named))
 		if i < 0 {
-			return outputFormat{}, &failure{code: 2,
-				en: fmt.Sprintf("--format %q: want %s", named, orList(names, "or")),
-				ru: fmt.Sprintf("--format %q: допустимо %s", named, orList(names, "или"))}
+			return outputFormat{}, &failure{code: 2, Text: calc.Text{
+				Ru: fmt.Sprintf("--format %q: допустимо %s", named, orList(names, "или")),
+				En: fmt.Sprintf("--format %q: want %s", named, orList(names, "or")),
+			}}
 		}
 		return formats[i], nil
 	}
@@ -70,7 +73,7 @@ func chooseFormat(path, named string, formats ...outputFormat) (outputFormat, er
 	fi, err := os.Stat(path)
 	switch {
 	case err == nil && fi.IsDir():
-		return outputFormat{}, usagef("-o %s: is a directory", "-o %s: это каталог", path)
+		return outputFormat{}, usagef(calc.Text{Ru: "-o %s: это каталог", En: "-o %s: is a directory"}, path)
 	case err == nil && !fi.Mode().IsRegular(), isSystemPath(path):
 		return formats[0], nil
 	}
@@ -83,13 +86,15 @@ func chooseFormat(path, named string, formats ...outputFormat) (outputFormat, er
 		orFormat, orFormatRu = "", ""
 	}
 	if ext == "" {
-		return outputFormat{}, &failure{code: 2,
-			en: fmt.Sprintf("-o %s: the name has no extension; use %s%s", path, orList(exts, "or"), orFormat),
-			ru: fmt.Sprintf("-o %s: у имени нет расширения; укажите %s%s", path, orList(exts, "или"), orFormatRu)}
+		return outputFormat{}, &failure{code: 2, Text: calc.Text{
+			Ru: fmt.Sprintf("-o %s: у имени нет расширения; укажите %s%s", path, orList(exts, "или"), orFormatRu),
+			En: fmt.Sprintf("-o %s: the name has no extension; use %s%s", path, orList(exts, "or"), orFormat),
+		}}
 	}
-	return outputFormat{}, &failure{code: 2,
-		en: fmt.Sprintf("-o %s: cannot write .%s; use %s%s", path, ext, orList(exts, "or"), orFormat),
-		ru: fmt.Sprintf("-o %s: не умею писать .%s; укажите %s%s", path, ext, orList(exts, "или"), orFormatRu)}
+	return outputFormat{}, &failure{code: 2, Text: calc.Text{
+		Ru: fmt.Sprintf("-o %s: не умею писать .%s; укажите %s%s", path, ext, orList(exts, "или"), orFormatRu),
+		En: fmt.Sprintf("-o %s: cannot write .%s; use %s%s", path, ext, orList(exts, "or"), orFormat),
+	}}
 }
 
 // orList joins "a, b or c" with the conjunction given.
@@ -125,8 +130,10 @@ func orList(s []string, or string) string {
 func writeFile(path string, stdout io.Writer, f outputFormat, write func(io.Writer) error) error {
 	if path == "" || path == "-" {
 		if f.binary && isTerminal(stdout) {
-			return usagef("refusing to write %s to a terminal; use -o FILE or redirect the output",
-				"не пишу %s в терминал; укажите -o ФАЙЛ или перенаправьте вывод", f.name)
+			return usagef(calc.Text{
+				Ru: "не пишу %s в терминал; укажите -o ФАЙЛ или перенаправьте вывод",
+				En: "refusing to write %s to a terminal; use -o FILE or redirect the output",
+			}, f.name)
 		}
 		return write(stdout)
 	}
@@ -216,7 +223,10 @@ func writeInPlace(path, target string, f outputFormat, write func(io.Writer) err
 	}
 	if f.binary && isTerminal(out) {
 		out.Close()
-		return usagef("refusing to write %s to a terminal (%s)", "не пишу %s в терминал (%s)", f.name, path)
+		return usagef(calc.Text{
+			Ru: "не пишу %s в терминал (%s)",
+			En: "refusing to write %s to a terminal (%s)",
+		}, f.name, path)
 	}
 	err = write(out)
 	if cerr := out.Close(); err == nil {

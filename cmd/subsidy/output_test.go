@@ -300,10 +300,10 @@ func TestBinaryOutputRefusedOnTerminal(t *testing.T) {
 	go io.Copy(io.Discard, master)
 	err := writeFile("", slave, formatXLSX, writeString("PK"))
 	var f *failure
-	if !errors.As(err, &f) || f.code != 2 || !strings.Contains(f.en, "terminal") {
+	if !errors.As(err, &f) || f.code != 2 || !strings.Contains(f.En, "terminal") {
 		t.Errorf("xlsx to a terminal on stdout: %v", err)
 	}
-	if err := writeFile(slaveName, io.Discard, formatXLSX, writeString("PK")); !errors.As(err, &f) || !strings.Contains(f.en, "terminal") {
+	if err := writeFile(slaveName, io.Discard, formatXLSX, writeString("PK")); !errors.As(err, &f) || !strings.Contains(f.En, "terminal") {
 		t.Errorf("xlsx to a terminal by -o: %v", err)
 	}
 	if err := writeFile("", slave, formatJSON, writeString("{}\n")); err != nil {
@@ -364,7 +364,10 @@ func TestOlderForms(t *testing.T) {
 		t.Errorf("the link's target holds %q", b)
 	}
 	var msg bytes.Buffer
-	printProblem(&msg, &calc.Error{Kind: calc.Invalid, Fields: []calc.FieldError{{Field: "loan.rate", En: "must be 0 to 100", Ru: "от 0 до 100"}}}, "en")
+	printProblem(&msg, &calc.Error{Kind: calc.Invalid, Fields: []calc.FieldError{{Field: "loan.rate", Text: calc.Text{
+		Ru: "от 0 до 100",
+		En: "must be 0 to 100",
+	}}}}, "en")
 	if msg.String() != "subsidy calc: invalid request:\n  loan.rate: must be 0 to 100\n" {
 		t.Errorf("printProblem: %q", msg.String())
 	}

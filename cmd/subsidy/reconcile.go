@@ -67,14 +67,16 @@ Exit status: 0 no differences, 3 differences found, 1 error, 2 usage.`, stdout, 
 		if *tolerance != "" {
 			d, err := calc.ParseNumber(*tolerance, c.lang)
 			if err != nil {
-				return usagef("--tolerance %q: not a number", "--tolerance %q: не число", *tolerance)
+				return usagef(calc.Text{Ru: "--tolerance %q: не число", En: "--tolerance %q: not a number"}, *tolerance)
 			}
 			rreq.Tolerance = &d
 		}
 		if c.fs.NArg() == 2 {
 			if len(rreq.BankSchedule) > 0 {
-				return usagef("the request has bank_schedule and a bank file is given too: give one",
-					"в запросе есть bank_schedule, и указан файл банка: укажите что-то одно")
+				return usagef(calc.Text{
+					Ru: "в запросе есть bank_schedule, и указан файл банка: укажите что-то одно",
+					En: "the request has bank_schedule and a bank file is given too: give one",
+				})
 			}
 			data, err := readInput(c.fs.Arg(1), report.MaxBankFileBytes)
 			if err != nil {
@@ -87,7 +89,7 @@ Exit status: 0 no differences, 3 differences found, 1 error, 2 usage.`, stdout, 
 			}
 			rreq.BankSchedule = bs.Rows
 			for _, w := range bs.Warnings {
-				fmt.Fprintln(stderr, "subsidy reconcile:", w.Message(*lang))
+				fmt.Fprintln(stderr, "subsidy reconcile:", w.In(*lang))
 			}
 		}
 		rec, err := calc.Reconcile(rreq, calc.Options{Rates: book})
@@ -120,25 +122,55 @@ Exit status: 0 no differences, 3 differences found, 1 error, 2 usage.`, stdout, 
 // taken from the input files (none but dates and amounts) is formatted
 // by the program, so nothing the files hold reaches the terminal as is.
 func writeReconcileText(w io.Writer, rec *calc.Reconciliation, lang string) error {
-	tr := func(ru, en string) string {
-		if lang == "en" {
-			return en
-		}
-		return ru
-	}
 	c := rec.Conventions
-	fmt.Fprintf(w, "%s: %s; %s; %s; %s\n", tr("Соглашения банка", "The bank's conventions"), c.DayCount,
+	fmt.Fprintf(w, "%s: %s; %s; %s; %s\n", calc.Text{
+		Ru: "Соглашения банка",
+		En: "The bank's conventions",
+	}.In(lang), c.DayCount,
 		report.ConventionText("accrual_balance", c.AccrualBalance, lang), report.ConventionText("rounding", c.Rounding, lang),
 		report.ConventionText("base_fixing", c.BaseFixing, lang))
-	fmt.Fprintf(w, "%s: %d, %s: %d, %s: %d\n", tr("Строк у банка", "Bank rows"), rec.RowsChecked,
-		tr("совпали", "matching"), rec.RowsMatching, tr("расходятся", "off"), rec.RowsOff)
+	fmt.Fprintf(w, "%s: %d, %s: %d, %s: %d\n", calc.Text{
+		Ru: "Строк у банка",
+		En: "Bank rows",
+	}.In(lang), rec.RowsChecked,
+		calc.Text{
+			Ru: "совпали",
+			En: "matching",
+		}.In(lang), rec.RowsMatching, calc.Text{
+			Ru: "расходятся",
+			En: "off",
+		}.In(lang), rec.RowsOff)
 	if len(rec.Differences) == 0 {
-		fmt.Fprintln(w, tr("Расхождений нет.", "No differences."))
+		fmt.Fprintln(w, calc.Text{Ru: "Расхождений нет.", En: "No differences."}.In(lang))
 		return nil
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t %s\n", tr("№", "n"), tr("строка банка", "bank row"), tr("дата", "date"),
-		tr("показатель", "field"), tr("банк", "bank"), tr("наш расчёт", "ours"), tr("разница", "difference"), tr("причина", "cause"))
+	fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t %s\n", calc.Text{
+		Ru: "№",
+		En: "n",
+	}.In(lang), calc.Text{
+		Ru: "строка банка",
+		En: "bank row",
+	}.In(lang), calc.Text{
+		Ru: "дата",
+		En: "date",
+	}.In(lang),
+		calc.Text{
+			Ru: "показатель",
+			En: "field",
+		}.In(lang), calc.Text{
+			Ru: "банк",
+			En: "bank",
+		}.In(lang), calc.Text{
+			Ru: "наш расчёт",
+			En: "ours",
+		}.In(lang), calc.Text{
+			Ru: "разница",
+			En: "difference",
+		}.In(lang), calc.Text{
+			Ru: "причина",
+			En: "cause",
+		}.In(lang))
 	m := func(v *calc.Money) string {
 		if v == nil {
 			return "-"
@@ -160,9 +192,9 @@ func reconcileProblem(c *cmdline, err error) {
 	var p *handlers.Problem
 	switch {
 	case errors.As(err, &ce):
-		c.say("subsidy reconcile: invalid request:", "subsidy reconcile: запрос с ошибками:")
+		c.say(calc.Text{Ru: "subsidy reconcile: запрос с ошибками:", En: "subsidy reconcile: invalid request:"})
 		for _, f := range ce.Fields {
-			fmt.Fprintf(w, "  %s: %s\n", f.Field, f.Message(c.lang))
+			fmt.Fprintf(w, "  %s: %s\n", f.Field, f.In(c.lang))
 		}
 	case errors.As(err, &p):
 		fmt.Fprintf(w, "subsidy reconcile: %s", p.Title)

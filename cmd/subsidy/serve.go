@@ -111,7 +111,7 @@ Stops gracefully on SIGTERM or SIGINT.`, stdout, stderr)
 	var cfg serveConfig
 	flags, err := serveFlags(c.fs, &cfg, os.Getenv)
 	if err != nil {
-		return c.report(usagef("%v", "%v", err))
+		return c.report(usagef(calc.Text{Ru: "%v", En: "%v"}, err))
 	}
 	c.flagHelp = func(w io.Writer) { serveUsage(w, c.fs, flags) }
 	return c.run(args, 0, 0, func() error { return serve(ctx, cfg, stderr) })
@@ -121,7 +121,10 @@ Stops gracefully on SIGTERM or SIGINT.`, stdout, stderr)
 func serve(ctx context.Context, cfg serveConfig, stderr io.Writer) error {
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(cfg.logLevel)); err != nil {
-		return usagef("--log-level %q: want debug, info, warn or error", "--log-level %q: want debug, info, warn or error", cfg.logLevel)
+		return usagef(calc.Text{
+			Ru: "--log-level %q: want debug, info, warn or error",
+			En: "--log-level %q: want debug, info, warn or error",
+		}, cfg.logLevel)
 	}
 	logger := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: level}))
 	if os.Getenv("GOGC") == "" && cfg.gcPercent > 0 {

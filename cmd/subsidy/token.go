@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 
+	"github.com/eaeu-subsidy/subsidy/calc"
 	"github.com/eaeu-subsidy/subsidy/handlers"
 	"github.com/eaeu-subsidy/subsidy/storage"
 )
@@ -36,13 +37,16 @@ writes.`, stdout, stderr)
 	dataDir := c.fs.String("data-dir", os.Getenv("SUBSIDY_DATA_DIR"), "the data directory `DIR`, as for serve ($SUBSIDY_DATA_DIR)")
 	return c.run(args, 1, 1, func() error {
 		if c.fs.Arg(0) != "create" {
-			return usagef("unknown subcommand %q: want create", "неизвестная подкоманда %q: допустимо create", c.fs.Arg(0))
+			return usagef(calc.Text{
+				Ru: "неизвестная подкоманда %q: допустимо create",
+				En: "unknown subcommand %q: want create",
+			}, c.fs.Arg(0))
 		}
 		if *name == "" {
-			return usagef("--name is required", "--name is required")
+			return usagef(calc.Text{Ru: "--name is required", En: "--name is required"})
 		}
 		if *role != storage.RoleViewer && *role != storage.RoleOfficer {
-			return usagef("--role %q: want viewer or officer", "--role %q: want viewer or officer", *role)
+			return usagef(calc.Text{Ru: "--role %q: want viewer or officer", En: "--role %q: want viewer or officer"}, *role)
 		}
 		db, err := openDatabase(ctx, *database, *dataDir)
 		if err != nil {
