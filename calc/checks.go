@@ -128,273 +128,357 @@ func GroupDigits(s string, ru bool) string {
 	return b.String()
 }
 
-// eligibility runs the programme's conditions on the loan and the project.
-// They depend on the request alone, never on the computed figures, so
-// they are known before the subsidy is paid out: a failed one makes the
-// loan ineligible and its payable subsidy 0 (SPEC §6).
+// checks lists every check in the order it appears in Result.Checks: the
+// programme's eligibility conditions first, then the warnings and
+// information about the outcome. A new programme condition is one method
+// below and one line here.
+//
+// An eligibility check depends on the request alone, never on the computed
+// figures, so it is known before the subsidy is paid out: a failed one
+// makes the loan ineligible and its payable subsidy 0 (SPEC §6). An
+// outcome check reads the computed Result. Each adds nothing when it does
+// not apply (the programme has no such condition, the loan no cap...).
+var checks = []struct {
+	code        string
+	eligibility func(*plan, *checkList)          // before the schedule
+	outcome     func(*plan, *checkList, *Result) // after it
+}{
+	{CheckMinMemberStates, (*plan).checkMinMemberStates, nil},
+	{CheckRequiredCountries, (*plan).checkRequiredCountries, nil},
+	{CheckMemberCurrency, (*plan).checkMemberCurrency, nil},
+	{CheckCurrency, (*plan).checkCurrency, nil},
+	{CheckRateCeiling, (*plan).checkRateCeiling, nil},
+	{CheckRateBasePlus, (*plan).checkRateBasePlus, nil},
+	{CheckSubsidyTerm, (*plan).checkSubsidyTerm, nil},
+	{CheckMinLoanTerm, (*plan).checkMinLoanTerm, nil},
+	{CheckMaxLoanTerm, (*plan).checkMaxLoanTerm, nil},
+	{CheckMaxAmount, (*plan).checkMaxAmount, nil},
+	{CheckSubsidyWindow, nil, (*plan).checkSubsidyWindow},
+	{CheckAnnualCapReached, nil, (*plan).checkAnnualCap},
+	{CheckBaseRateAssumed, nil, (*plan).checkBaseRateAssumed},
+	{CheckDeparture, nil, (*plan).checkDeparture},
+	{CheckEffectiveRate, nil, (*plan).checkEffectiveRate},
+}
+
+// eligibility runs the programme's conditions on the loan and the project
+// (the eligibility entries of [checks]).
 func (p *plan) eligibility() *checkList {
 	l := &checkList{lang: p.lang, list: make([]Check, 0, 8)} // a programme has up to ~8 checks
-	cond := p.prog.Conditions
-	var seen [8]string // member states taking part, each once
-	states := seen[:0]
-	for _, pa := range p.participants {
-		if slices.Contains(MemberStates, pa.Country) && !slices.Contains(states, pa.Country) {
-			states = append(states, pa.Country)
-		}
-	}
-	if n := cond.MinMemberStates; n > 0 {
-		got := len(states)
-		l.add(CheckMinMemberStates, KindEligibility, got >= n,
-			LazyText{
-				Ru: func() string {
-					return "участвуют предприятия " + itoa(got) + " государств-членов (требуется не менее " + itoa(n) + ")"
-				},
-				En: func() string { return itoa(got) + " member states take part (at least " + itoa(n) + " required)" },
-			})
-	}
-	if req := cond.RequiredCountries; len(req) > 0 {
-		var missing []string
-		for _, c := range req {
-			if !slices.Contains(states, c) {
-				missing = append(missing, c)
-			}
-		}
-		all := strings.Join(req, ", ")
-		if len(missing) == 0 {
-			l.add(CheckRequiredCountries, KindEligibility, true,
-				LazyText{
-					Ru: func() string { return "участвуют предприятия " + all },
-					En: func() string { return "participants from " + all + " take part" },
-				})
-		} else {
-			l.add(CheckRequiredCountries, KindEligibility, false,
-				LazyText{
-					Ru: func() string {
-						return "требуются предприятия " + all + "; нет: " + strings.Join(missing, ", ")
-					},
-					En: func() string {
-						return "participants from " + all + " are required; missing: " + strings.Join(missing, ", ")
-					},
-				})
-		}
-	}
-	if cond.MemberCurrency {
-		_, ok := CurrencyCountry(p.currency)
-		l.add(CheckMemberCurrency, KindEligibility, ok,
-			LazyText{
-				Ru: func() string {
-					return "кредит в " + p.currency + " — " + yesNo(ok, "", "не ") + "валюта государства-члена"
-				},
-				En: func() string {
-					return "the loan is in " + p.currency + ", " + yesNo(ok, "", "not ") + "a member state's currency"
-				},
-			})
-	}
-	if cs := cond.Currencies; len(cs) > 0 {
-		ok := slices.Contains(cs, p.currency)
-		l.add(CheckCurrency, KindEligibility, ok,
-			LazyText{
-				Ru: func() string {
-					return "кредит в " + p.currency + "; программа допускает " + strings.Join(cs, ", ")
-				},
-				En: func() string {
-					return "the loan is in " + p.currency + "; the programme lends in " + strings.Join(cs, ", ")
-				},
-			})
-	}
-	loan0 := p.loanRates[0].rate.d
-	if cond.RateCeilingPoints != nil || cond.RateEqualsBasePlus != nil {
-		if len(p.baseSegs) > 0 {
-			seg := p.baseSegs[p.segAt(p.issue)]
-			if seg.Assumed {
-				p.assumed = addAssumed(p.assumed, assumedSpan{p.issue, p.issue + 1, seg.Rate, p.segAt(p.issue)})
-			}
-			base := seg.Rate
-			if pts := cond.RateCeilingPoints; pts != nil {
-				ceil := base.Add(*pts)
-				ok := decCmp(loan0, ceil) <= 0
-				l.add(CheckRateCeiling, KindEligibility, ok,
-					LazyText{
-						Ru: func() string {
-							return "ставка по кредиту " + pctRu(loan0) + " " + yesNo(ok, "не превышает", "превышает") + " предел " + pctRu(ceil) + " (ставка ЦБ " + pctRu(base) + " + " + decimalRu(*pts) + " п.п. на " + ruDate(p.issue) + ")"
-						},
-						En: func() string {
-							return "loan rate " + pct(loan0) + " " + yesNo(ok, "is within", "exceeds") + " the ceiling " + pct(ceil) + " (policy rate " + pct(base) + " + " + decimalString(*pts) + " pp on " + p.issue.String() + ")"
-						},
-					})
-			}
-			if pts := cond.RateEqualsBasePlus; pts != nil {
-				want := base.Add(*pts)
-				ok := loan0.Equal(want)
-				l.add(CheckRateBasePlus, KindEligibility, ok,
-					LazyText{
-						Ru: func() string {
-							return "ставка по кредиту " + pctRu(loan0) + "; программа требует базовую ставку + " + decimalRu(*pts) + " п.п. = " + pctRu(want) + " (на " + ruDate(p.issue) + ")"
-						},
-						En: func() string {
-							return "loan rate " + pct(loan0) + "; the programme requires the base rate + " + decimalString(*pts) + " pp = " + pct(want) + " (on " + p.issue.String() + ")"
-						},
-					})
-			}
-		}
-	}
-	// The condition is the programme's own maximum; a request that widens
-	// it (subsidy.max_term_months) is computed as asked, fails this check
-	// and is named by programme_departure.
-	if maxTerm := p.prog.MaxTermMonths; maxTerm > 0 || p.maxTerm > 0 {
-		if maxTerm == 0 {
-			maxTerm = p.maxTerm
-		}
-		// Subsidy stops with the loan: a window past maturity is not longer.
-		end := min(p.winEnd, p.maturity)
-		limit := p.winStart.AddMonths(maxTerm)
-		ok := end <= limit
-		l.add(CheckSubsidyTerm, KindEligibility, ok,
-			LazyText{
-				Ru: func() string {
-					return "субсидия с " + ruDate(p.winStart) + " по " + ruDate(end) + "; не более " + itoa(maxTerm) + " мес."
-				},
-				En: func() string {
-					return "subsidy from " + p.winStart.String() + " to " + end.String() + "; at most " + itoa(maxTerm) + " months"
-				},
-			})
-	}
-	term := p.req.Loan.TermMonths
-	if n := cond.MinLoanMonths; n > 0 {
-		l.add(CheckMinLoanTerm, KindEligibility, term >= n,
-			LazyText{
-				Ru: func() string {
-					return "срок кредита " + itoa(term) + " мес. (требуется не менее " + itoa(n) + ")"
-				},
-				En: func() string { return "loan term " + itoa(term) + " months (at least " + itoa(n) + " required)" },
-			})
-	}
-	if n := cond.MaxLoanMonths; n > 0 {
-		l.add(CheckMaxLoanTerm, KindEligibility, term <= n,
-			LazyText{
-				Ru: func() string {
-					return "срок кредита " + itoa(term) + " мес. (не более " + itoa(n) + ")"
-				},
-				En: func() string { return "loan term " + itoa(term) + " months (at most " + itoa(n) + ")" },
-			})
-	}
-	if m := cond.MaxAmount; m != nil {
-		amt := p.amount.Decimal()
-		if p.currency == cond.MaxAmountCurrency {
-			ok := decCmp(amt, *m) <= 0
-			l.add(CheckMaxAmount, KindEligibility, ok,
-				LazyText{
-					Ru: func() string {
-						return "сумма " + group(amt, 2, true) + " " + p.currency + "; не более " + group(*m, 0, true) + " " + p.currency
-					},
-					En: func() string {
-						return "amount " + group(amt, 2, false) + " " + p.currency + "; at most " + group(*m, 0, false) + " " + p.currency
-					},
-				})
-		} else {
-			l.add(CheckMaxAmount, KindEligibility, false,
-				LazyText{
-					Ru: func() string {
-						return "лимит " + group(*m, 0, true) + " " + cond.MaxAmountCurrency + ", а кредит в " + p.currency + ": сравнить нельзя"
-					},
-					En: func() string {
-						return "the limit is " + group(*m, 0, false) + " " + cond.MaxAmountCurrency + " and the loan is in " + p.currency + ": not comparable"
-					},
-				})
+	for _, c := range checks {
+		if c.eligibility != nil {
+			c.eligibility(p, l)
 		}
 	}
 	return l
 }
 
 // outcomeChecks appends to l the warnings and information that depend on
-// the computed result (window, cap, assumed policy rates, departures from
-// the programme, the effective rate) and returns the whole list.
+// the computed result (the outcome entries of [checks]) and returns the
+// whole list.
 func (p *plan) outcomeChecks(l *checkList, res *Result) []Check {
-	if p.winEnd <= p.issue || p.winStart >= p.maturity || p.winStart >= p.winEnd {
-		l.add(CheckSubsidyWindow, KindWarning, false,
-			LazyText{
-				Ru: func() string {
-					return "период субсидирования " + ruDate(p.winStart) + " – " + ruDate(p.winEnd) + " пуст или вне срока кредита: субсидии нет"
-				},
-				En: func() string {
-					return "the subsidy window " + p.winStart.String() + " – " + p.winEnd.String() + " is empty or outside the loan term: no subsidy"
-				},
-			})
-	}
-	if p.cap != nil {
-		var years []string
-		for _, y := range res.Years {
-			if y.CapReached {
-				years = append(years, itoa(y.Year))
-			}
+	for _, c := range checks {
+		if c.outcome != nil {
+			c.outcome(p, l, res)
 		}
-		capEn := func() string { return group(p.cap.Amount, 0, false) + " " + p.cap.Currency }
-		capRu := func() string { return group(p.cap.Amount, 0, true) + "\u00a0" + p.cap.Currency }
-		if len(years) == 0 {
-			l.add(CheckAnnualCapReached, KindInfo, true,
-				LazyText{
-					Ru: func() string { return "годовой лимит " + capRu() + " не достигнут" },
-					En: func() string { return "the annual cap of " + capEn() + " is not reached" },
-				})
-		} else {
-			l.add(CheckAnnualCapReached, KindInfo, false,
-				LazyText{
-					Ru: func() string {
-						return "годовой лимит " + capRu() + " достигнут в " + strings.Join(years, ", ") + "; субсидия уменьшена"
-					},
-					En: func() string {
-						return "the annual cap of " + capEn() + " is reached in " + strings.Join(years, ", ") + "; the subsidy is cut"
-					},
-				})
-		}
-	}
-	if p.needBase {
-		src := p.baseCountry
-		if p.baseScenario {
-			src = "subsidy.base_rates"
-		}
-		if len(p.assumed) == 0 {
-			l.add(CheckBaseRateAssumed, KindWarning, true,
-				LazyText{
-					Ru: func() string {
-						return "ставки (" + src + ") известны на все использованные дни"
-					},
-					En: func() string { return "policy rates (" + src + ") are known for every day used" },
-				})
-		}
-		for _, a := range p.assumed {
-			to := a.to - 1
-			l.add(CheckBaseRateAssumed, KindWarning, false,
-				LazyText{
-					Ru: func() string {
-						return "ставка (" + src + ") неизвестна на " + ruDate(a.from) + " – " + ruDate(to) + "; принята " + strings.Replace(a.rate.StringFixed(2), ".", ",", 1) + "\u00a0% (ближайшее известное значение)"
-					},
-					En: func() string {
-						return "the policy rate (" + src + ") is not known for " + a.from.String() + " – " + to.String() + "; " + a.rate.StringFixed(2) + " % assumed (the nearest known value)"
-					},
-				})
-		}
-	}
-	if len(p.overridden) > 0 {
-		f := strings.Join(p.overridden, ", ")
-		l.add(CheckDeparture, KindWarning, false,
-			LazyText{
-				Ru: func() string {
-					return "расчёт отступает от программы " + p.prog.ID + ": " + f
-				},
-				En: func() string { return "the calculation departs from the " + p.prog.ID + " programme in: " + f },
-			})
-	}
-	if !res.EffectiveRates.Converged {
-		l.add(CheckEffectiveRate, KindWarning, false,
-			LazyText{
-				Ru: func() string {
-					return "эффективную ставку для этих потоков определить не удалось"
-				},
-				En: func() string { return "the effective rate could not be solved for these cash flows" },
-			})
 	}
 	return l.list
+}
+
+// memberStates returns the member states taking part in the project, each
+// once, in the order of the participants. Countries outside the union do
+// not count.
+func (p *plan) memberStates(buf []string) []string {
+	states := buf[:0]
+	for _, pa := range p.participants {
+		if slices.Contains(MemberStates, pa.Country) && !slices.Contains(states, pa.Country) {
+			states = append(states, pa.Country)
+		}
+	}
+	return states
+}
+
+// checkMinMemberStates: enterprises of at least n member states take part.
+func (p *plan) checkMinMemberStates(l *checkList) {
+	n := p.prog.Conditions.MinMemberStates
+	if n <= 0 {
+		return
+	}
+	var seen [8]string
+	got := len(p.memberStates(seen[:0]))
+	l.add(CheckMinMemberStates, KindEligibility, got >= n, LazyText{Ru: func() string {
+		return "участвуют предприятия " + itoa(got) + " государств-членов (требуется не менее " + itoa(n) + ")"
+	}, En: func() string { return itoa(got) + " member states take part (at least " + itoa(n) + " required)" }})
+}
+
+// checkRequiredCountries: each of the programme's required states takes
+// part; the message names the missing ones.
+func (p *plan) checkRequiredCountries(l *checkList) {
+	req := p.prog.Conditions.RequiredCountries
+	if len(req) == 0 {
+		return
+	}
+	var seen [8]string
+	states := p.memberStates(seen[:0])
+	var missing []string
+	for _, c := range req {
+		if !slices.Contains(states, c) {
+			missing = append(missing, c)
+		}
+	}
+	all := strings.Join(req, ", ")
+	if len(missing) == 0 {
+		l.add(CheckRequiredCountries, KindEligibility, true, LazyText{Ru: func() string { return "участвуют предприятия " + all }, En: func() string { return "participants from " + all + " take part" }})
+	} else {
+		l.add(CheckRequiredCountries, KindEligibility, false, LazyText{Ru: func() string {
+			return "требуются предприятия " + all + "; нет: " + strings.Join(missing, ", ")
+		}, En: func() string {
+			return "participants from " + all + " are required; missing: " + strings.Join(missing, ", ")
+		}})
+	}
+}
+
+// checkMemberCurrency: the loan is in a member state's currency.
+func (p *plan) checkMemberCurrency(l *checkList) {
+	if !p.prog.Conditions.MemberCurrency {
+		return
+	}
+	_, ok := CurrencyCountry(p.currency)
+	l.add(CheckMemberCurrency, KindEligibility, ok, LazyText{Ru: func() string {
+		return "кредит в " + p.currency + " — " + yesNo(ok, "", "не ") + "валюта государства-члена"
+	}, En: func() string {
+		return "the loan is in " + p.currency + ", " + yesNo(ok, "", "not ") + "a member state's currency"
+	}})
+}
+
+// checkCurrency: the loan is in one of the programme's currencies.
+func (p *plan) checkCurrency(l *checkList) {
+	cs := p.prog.Conditions.Currencies
+	if len(cs) == 0 {
+		return
+	}
+	ok := slices.Contains(cs, p.currency)
+	l.add(CheckCurrency, KindEligibility, ok, LazyText{Ru: func() string {
+		return "кредит в " + p.currency + "; программа допускает " + strings.Join(cs, ", ")
+	}, En: func() string {
+		return "the loan is in " + p.currency + "; the programme lends in " + strings.Join(cs, ", ")
+	}})
+}
+
+// baseAtIssue returns the policy rate on the issue date, and false when
+// no policy rate is known at all (the check is then left out). A rate
+// assumed from the nearest known one is recorded for base_rate_assumed;
+// recording it twice is harmless (addAssumed merges the same segment).
+func (p *plan) baseAtIssue() (decimal.Decimal, bool) {
+	if len(p.baseSegs) == 0 {
+		return decimal.Decimal{}, false
+	}
+	i := p.segAt(p.issue)
+	seg := p.baseSegs[i]
+	if seg.Assumed {
+		p.assumed = addAssumed(p.assumed, assumedSpan{p.issue, p.issue + 1, seg.Rate, i})
+	}
+	return seg.Rate, true
+}
+
+// checkRateCeiling: the contract rate on the issue date is at most the
+// policy rate that day plus the programme's points.
+func (p *plan) checkRateCeiling(l *checkList) {
+	pts := p.prog.Conditions.RateCeilingPoints
+	if pts == nil {
+		return
+	}
+	base, known := p.baseAtIssue()
+	if !known {
+		return
+	}
+	loan0 := p.loanRates[0].rate.d
+	ceil := base.Add(*pts)
+	ok := decCmp(loan0, ceil) <= 0
+	l.add(CheckRateCeiling, KindEligibility, ok, LazyText{Ru: func() string {
+		return "ставка по кредиту " + pctRu(loan0) + " " + yesNo(ok, "не превышает", "превышает") + " предел " + pctRu(ceil) + " (ставка ЦБ " + pctRu(base) + " + " + decimalRu(*pts) + " п.п. на " + ruDate(p.issue) + ")"
+	}, En: func() string {
+		return "loan rate " + pct(loan0) + " " + yesNo(ok, "is within", "exceeds") + " the ceiling " + pct(ceil) + " (policy rate " + pct(base) + " + " + decimalString(*pts) + " pp on " + p.issue.String() + ")"
+	}})
+}
+
+// checkRateBasePlus: the contract rate on the issue date equals the policy
+// rate that day plus the programme's points, exactly.
+func (p *plan) checkRateBasePlus(l *checkList) {
+	pts := p.prog.Conditions.RateEqualsBasePlus
+	if pts == nil {
+		return
+	}
+	base, known := p.baseAtIssue()
+	if !known {
+		return
+	}
+	loan0 := p.loanRates[0].rate.d
+	want := base.Add(*pts)
+	ok := loan0.Equal(want)
+	l.add(CheckRateBasePlus, KindEligibility, ok, LazyText{Ru: func() string {
+		return "ставка по кредиту " + pctRu(loan0) + "; программа требует базовую ставку + " + decimalRu(*pts) + " п.п. = " + pctRu(want) + " (на " + ruDate(p.issue) + ")"
+	}, En: func() string {
+		return "loan rate " + pct(loan0) + "; the programme requires the base rate + " + decimalString(*pts) + " pp = " + pct(want) + " (on " + p.issue.String() + ")"
+	}})
+}
+
+// checkSubsidyTerm: the subsidy window, cut at maturity, is at most the
+// programme's maximum term (or, for a programme without one, the
+// request's). The condition is the programme's own maximum; a request that
+// widens it (subsidy.max_term_months) is computed as asked, fails this
+// check and is named by programme_departure.
+func (p *plan) checkSubsidyTerm(l *checkList) {
+	maxTerm := p.prog.MaxTermMonths
+	if maxTerm == 0 {
+		maxTerm = p.maxTerm
+	}
+	if maxTerm <= 0 {
+		return
+	}
+	// Subsidy stops with the loan: a window past maturity is not longer.
+	end := min(p.winEnd, p.maturity)
+	limit := p.winStart.AddMonths(maxTerm)
+	ok := end <= limit
+	l.add(CheckSubsidyTerm, KindEligibility, ok, LazyText{Ru: func() string {
+		return "субсидия с " + ruDate(p.winStart) + " по " + ruDate(end) + "; не более " + itoa(maxTerm) + " мес."
+	}, En: func() string {
+		return "subsidy from " + p.winStart.String() + " to " + end.String() + "; at most " + itoa(maxTerm) + " months"
+	}})
+}
+
+// checkMinLoanTerm: the loan term is at least the programme's minimum.
+func (p *plan) checkMinLoanTerm(l *checkList) {
+	n := p.prog.Conditions.MinLoanMonths
+	if n <= 0 {
+		return
+	}
+	term := p.req.Loan.TermMonths
+	l.add(CheckMinLoanTerm, KindEligibility, term >= n, LazyText{Ru: func() string {
+		return "срок кредита " + itoa(term) + " мес. (требуется не менее " + itoa(n) + ")"
+	}, En: func() string { return "loan term " + itoa(term) + " months (at least " + itoa(n) + " required)" }})
+}
+
+// checkMaxLoanTerm: the loan term is at most the programme's maximum.
+func (p *plan) checkMaxLoanTerm(l *checkList) {
+	n := p.prog.Conditions.MaxLoanMonths
+	if n <= 0 {
+		return
+	}
+	term := p.req.Loan.TermMonths
+	l.add(CheckMaxLoanTerm, KindEligibility, term <= n, LazyText{Ru: func() string {
+		return "срок кредита " + itoa(term) + " мес. (не более " + itoa(n) + ")"
+	}, En: func() string { return "loan term " + itoa(term) + " months (at most " + itoa(n) + ")" }})
+}
+
+// checkMaxAmount: the amount is at most the programme's limit. A loan in
+// another currency than the limit's fails: the two are not converted.
+func (p *plan) checkMaxAmount(l *checkList) {
+	cond := p.prog.Conditions
+	m := cond.MaxAmount
+	if m == nil {
+		return
+	}
+	amt := p.amount.Decimal()
+	if p.currency == cond.MaxAmountCurrency {
+		ok := decCmp(amt, *m) <= 0
+		l.add(CheckMaxAmount, KindEligibility, ok, LazyText{Ru: func() string {
+			return "сумма " + group(amt, 2, true) + " " + p.currency + "; не более " + group(*m, 0, true) + " " + p.currency
+		}, En: func() string {
+			return "amount " + group(amt, 2, false) + " " + p.currency + "; at most " + group(*m, 0, false) + " " + p.currency
+		}})
+	} else {
+		l.add(CheckMaxAmount, KindEligibility, false, LazyText{Ru: func() string {
+			return "лимит " + group(*m, 0, true) + " " + cond.MaxAmountCurrency + ", а кредит в " + p.currency + ": сравнить нельзя"
+		}, En: func() string {
+			return "the limit is " + group(*m, 0, false) + " " + cond.MaxAmountCurrency + " and the loan is in " + p.currency + ": not comparable"
+		}})
+	}
+}
+
+// checkSubsidyWindow warns when the subsidy window is empty or outside the
+// loan term: no subsidy is paid.
+func (p *plan) checkSubsidyWindow(l *checkList, _ *Result) {
+	if p.winEnd > p.issue && p.winStart < p.maturity && p.winStart < p.winEnd {
+		return
+	}
+	l.add(CheckSubsidyWindow, KindWarning, false, LazyText{Ru: func() string {
+		return "период субсидирования " + ruDate(p.winStart) + " – " + ruDate(p.winEnd) + " пуст или вне срока кредита: субсидии нет"
+	}, En: func() string {
+		return "the subsidy window " + p.winStart.String() + " – " + p.winEnd.String() + " is empty or outside the loan term: no subsidy"
+	}})
+}
+
+// checkAnnualCap tells, for a loan with an annual cap, the years where the
+// cap cut the subsidy, or that it never did.
+func (p *plan) checkAnnualCap(l *checkList, res *Result) {
+	if p.cap == nil {
+		return
+	}
+	var years []string
+	for _, y := range res.Years {
+		if y.CapReached {
+			years = append(years, itoa(y.Year))
+		}
+	}
+	capEn := func() string { return group(p.cap.Amount, 0, false) + " " + p.cap.Currency }
+	capRu := func() string { return group(p.cap.Amount, 0, true) + "\u00a0" + p.cap.Currency }
+	if len(years) == 0 {
+		l.add(CheckAnnualCapReached, KindInfo, true, LazyText{Ru: func() string { return "годовой лимит " + capRu() + " не достигнут" }, En: func() string { return "the annual cap of " + capEn() + " is not reached" }})
+	} else {
+		l.add(CheckAnnualCapReached, KindInfo, false, LazyText{Ru: func() string {
+			return "годовой лимит " + capRu() + " достигнут в " + strings.Join(years, ", ") + "; субсидия уменьшена"
+		}, En: func() string {
+			return "the annual cap of " + capEn() + " is reached in " + strings.Join(years, ", ") + "; the subsidy is cut"
+		}})
+	}
+}
+
+// checkBaseRateAssumed, when the policy rate is used, warns once for each
+// span where it was not known and the nearest known value was assumed, or
+// says that every day used was known.
+func (p *plan) checkBaseRateAssumed(l *checkList, _ *Result) {
+	if !p.needBase {
+		return
+	}
+	src := p.baseCountry
+	if p.baseScenario {
+		src = "subsidy.base_rates"
+	}
+	if len(p.assumed) == 0 {
+		l.add(CheckBaseRateAssumed, KindWarning, true, LazyText{Ru: func() string {
+			return "ставки (" + src + ") известны на все использованные дни"
+		}, En: func() string { return "policy rates (" + src + ") are known for every day used" }})
+	}
+	for _, a := range p.assumed {
+		to := a.to - 1
+		l.add(CheckBaseRateAssumed, KindWarning, false, LazyText{Ru: func() string {
+			return "ставка (" + src + ") неизвестна на " + ruDate(a.from) + " – " + ruDate(to) + "; принята " + strings.Replace(a.rate.StringFixed(2), ".", ",", 1) + "\u00a0% (ближайшее известное значение)"
+		}, En: func() string {
+			return "the policy rate (" + src + ") is not known for " + a.from.String() + " – " + to.String() + "; " + a.rate.StringFixed(2) + " % assumed (the nearest known value)"
+		}})
+	}
+}
+
+// checkDeparture names the request's fields that depart from the
+// programme (plan.overridden), when there are any.
+func (p *plan) checkDeparture(l *checkList, _ *Result) {
+	if len(p.overridden) == 0 {
+		return
+	}
+	f := strings.Join(p.overridden, ", ")
+	l.add(CheckDeparture, KindWarning, false, LazyText{Ru: func() string {
+		return "расчёт отступает от программы " + p.prog.ID + ": " + f
+	}, En: func() string { return "the calculation departs from the " + p.prog.ID + " programme in: " + f }})
+}
+
+// checkEffectiveRate warns when the effective rate did not converge.
+func (p *plan) checkEffectiveRate(l *checkList, res *Result) {
+	if res.EffectiveRates.Converged {
+		return
+	}
+	l.add(CheckEffectiveRate, KindWarning, false, LazyText{Ru: func() string {
+		return "эффективную ставку для этих потоков определить не удалось"
+	}, En: func() string { return "the effective rate could not be solved for these cash flows" }})
 }
 
 func yesNo(ok bool, yes, no string) string {

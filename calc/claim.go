@@ -1173,7 +1173,3 @@ func (cl *claimer) checks(plan []Check, out *ClaimResult) []Check {
 	}
 	return list.list
 }
-
-// LastDay returns the last day of the half-open range [From, To), the
-// day pages and forms print.
-func (r DateRange) LastDay() Date { return r.To - 1 }

@@ -6,12 +6,9 @@ import "strings"
 type ErrorKind int
 
 // Kinds of [Error]. Adapters turn them into HTTP statuses in one place:
-// Invalid is 422 (400 for undecodable input), NotFound 404, Internal 500,
-// Canceled 503.
+// Invalid is 422 (400 for undecodable input), Canceled 503.
 const (
 	Invalid ErrorKind = iota + 1
-	NotFound
-	Internal
 	// Canceled: the calculation was abandoned because Options.Context was
 	// done (its deadline passed or it was cancelled); the error unwraps to
 	// the context's error.

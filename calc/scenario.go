@@ -338,12 +338,3 @@ func (t *ScenarioTotals) Add(res *Result) {
 // Results returns the totals by scenario, in the order the names first
 // appeared, each with its years in order.
 func (t *ScenarioTotals) Results() []ScenarioResult { return t.list }
-
-// SumScenarios adds up the scenarios of results (see [ScenarioTotals]).
-func SumScenarios(results []*Result) []ScenarioResult {
-	var t ScenarioTotals
-	for _, r := range results {
-		t.Add(r)
-	}
-	return t.Results()
-}

@@ -151,10 +151,14 @@ func TestScenarioErrors(t *testing.T) {
 	}
 }
 
-func TestSumScenarios(t *testing.T) {
+func TestScenarioTotals(t *testing.T) {
 	a := &calc.Result{Scenarios: []calc.ScenarioResult{{Name: "low", SubsidyPayable: 300, Years: []calc.YearPayable{{2026, 100}, {2027, 200}}}}}
 	b := &calc.Result{Scenarios: []calc.ScenarioResult{{Name: "low", SubsidyPayable: 50, Years: []calc.YearPayable{{2025, 20}, {2027, 30}}}, {Name: "high", SubsidyPayable: 7, Years: []calc.YearPayable{{2026, 7}}}}}
-	got := calc.SumScenarios([]*calc.Result{a, nil, b})
+	var totals calc.ScenarioTotals
+	for _, r := range []*calc.Result{a, nil, b} {
+		totals.Add(r)
+	}
+	got := totals.Results()
 	if len(got) != 2 || got[0].SubsidyPayable != 350 || !slices.Equal(got[0].Years, []calc.YearPayable{{2025, 20}, {2026, 100}, {2027, 230}}) || got[1].SubsidyPayable != 7 {
 		t.Fatalf("%+v", got)
 	}

@@ -190,3 +190,28 @@ func (c *checker) ratePath(field string, pts []RatePoint, lo, hi Date) {
 		c.dec(f+".rate", p.Rate, decimal.Zero, hundred, maxRateDigits, true)
 	}
 }
+
+// shares checks a list of n countries' percentage shares, at(i) giving
+// entry i: each country a member state, each share above 0 and at most 100
+// with at most 6 decimals, and, when every entry is valid, the shares
+// adding up to 100. An entry's field path is built only when it is wrong.
+func (c *checker) shares(field string, n int, at func(i int) (country string, share decimal.Decimal)) {
+	sum, ok := decimal.Zero, true
+	for i := range n {
+		country, share := at(i)
+		if slices.Contains(MemberStates, country) && decOK(share, decimal.Zero, hundred, 6, false) {
+			sum = sum.Add(share) // the usual case: no field path to build
+			continue
+		}
+		f := field + "[" + strconv.Itoa(i) + "]"
+		if !c.enum(f+".country", country, MemberStates) {
+			ok = false
+		}
+		if c.dec(f+".share", share, decimal.Zero, hundred, 6, false) {
+			sum = sum.Add(share)
+		} else {
+			ok = false
+		}
+	}
+	c.sharesSum(field, sum, ok)
+}

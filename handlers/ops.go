@@ -18,9 +18,6 @@ import (
 //go:embed openapi.yaml
 var openapiYAML []byte
 
-// OpenAPI returns the OpenAPI document the service serves.
-func OpenAPI() []byte { return slices.Clone(openapiYAML) }
-
 func (s *Server) openapi(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderContentType, "application/yaml; charset=utf-8")
 	c.Set(fiber.HeaderCacheControl, "public, max-age=3600")

@@ -129,7 +129,7 @@ func WriteProblem(c *fiber.Ctx, p *Problem) error {
 // and reports whether it is a server fault (to be logged as an error). It
 // is the one place where errors become HTTP statuses:
 //   - *Problem: as is;
-//   - *calc.Error: Invalid → 422 with every field, NotFound → 404,
+//   - *calc.Error: Invalid → 422 with every field,
 //     Canceled (the time budget passed) → 503, anything else → 500; in the language of the calculation when the
 //     error came from Server.calculate (the request's "lang");
 //   - *fiber.Error: its status (404 unknown route, 405, 413 body too large,
@@ -149,8 +149,6 @@ func problemFor(err error, lang string) (*Problem, bool) {
 		switch ce.Kind {
 		case calc.Invalid:
 			return invalidProblem(ce, lang), false
-		case calc.NotFound:
-			return NewProblem(http.StatusNotFound, TypeBlank, lang, ce.Detail), false
 		case calc.Canceled:
 			return NewProblem(http.StatusServiceUnavailable, TypeOverloaded, lang,
 				calc.Text{Ru: "расчёт не уложился в отведённое время; повторите через секунду", En: "the calculation did not finish within its time budget; retry in a second"}.In(lang)), true
