@@ -21,6 +21,7 @@ import (
 	"github.com/eaeu-subsidy/subsidy/batch"
 	"github.com/eaeu-subsidy/subsidy/calc"
 	"github.com/eaeu-subsidy/subsidy/report"
+	"github.com/eaeu-subsidy/subsidy/wire"
 	"github.com/gofiber/fiber/v2"
 )
 
@@ -671,7 +672,7 @@ type allocView struct{ Year, Budget, Demand, Allocated, Shortfall string }
 
 // fmtAmount formats a decimal string of the API for a page.
 func fmtAmount(s, lang string) string {
-	d, err := ParseDecimal(s)
+	d, err := wire.ParseDecimal(s)
 	if err != nil {
 		return s
 	}
