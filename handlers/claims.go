@@ -262,7 +262,8 @@ func (s *Server) claimsPageData(lang string, v claimForm) claimsPage {
 	sel := func(field string, values ...string) []option {
 		var o []option
 		for _, x := range values {
-			label := x
+			// The names the calculator's form shows (repayment.annuity …).
+			label := T(lang, field+"."+x)
 			if field == "claims_frequency" {
 				label = T(lang, "claims."+x)
 			}

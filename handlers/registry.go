@@ -536,6 +536,9 @@ func (s *Server) postClaim(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	if bytes.Contains(c.Body(), []byte(`"ledger"`)) {
+		return s.postLedgerClaim(c, a, lang)
+	}
 	var in struct {
 		From   string  `json:"from"`
 		To     string  `json:"to"`
@@ -588,6 +591,61 @@ func (s *Server) postClaim(c *fiber.Ctx) error {
 	}
 	c.Status(http.StatusCreated)
 	return c.JSON(cl)
+}
+
+// postLedgerClaim files a claim computed from a ledger (API.md: a claim
+// request without the loan, which is taken from the agreement): the claim
+// of every period is stored, filed, with its payable amount, and the
+// answer carries them and the computed claim.
+func (s *Server) postLedgerClaim(c *fiber.Ctx, a storage.Agreement, lang string) error {
+	if a.Status == "rejected" || !a.Eligible || a.SubsidyPayable <= 0 {
+		return invalidFields(lang, FieldProblem{"agreement", calc.Text{
+			Ru: "по этому соглашению субсидия не выплачивается (отклонено или условия не выполнены): заявку подать нельзя",
+			En: "this agreement pays no subsidy (rejected, or its conditions are not met): no claim can be filed"}.In(lang)})
+	}
+	cr, err := DecodeClaim(c.Body(), lang)
+	if err != nil {
+		return err
+	}
+	stored, err := DecodeRequest(a.Request, lang)
+	if err != nil {
+		return err
+	}
+	cr.Project, cr.Loan, cr.Subsidy = stored.Project, stored.Loan, stored.Subsidy
+	if cr.Lang == "" {
+		cr.Lang = lang
+	}
+	res, err := s.claim(cr)
+	if err != nil {
+		return err
+	}
+	var sum calc.Money
+	for _, p := range res.Periods {
+		sum += p.Payable
+	}
+	if sum > a.SubsidyPayable {
+		return invalidFields(lang, FieldProblem{"ledger", calc.Text{
+			Ru: "заявлено больше всей субсидии к выплате по соглашению",
+			En: "the claim is more than the agreement's whole payable subsidy"}.In(lang)})
+	}
+	var out []storage.Claim
+	for _, p := range res.Periods {
+		cl := storage.Claim{AgreementID: a.ID, Status: "filed", From: p.From.String(), To: p.To.String(), Year: p.Year,
+			Amount: p.Payable, Request: append(json.RawMessage(nil), c.Body()...)}
+		cl.Stamp = storage.Stamp{RulesVersion: res.Programme.RulesVersion, RatesHash: s.ratesHash, InputHash: hashJSON(cr), CreatedBy: actor(c)}
+		if err := s.cfg.Registry.CreateClaim(c.UserContext(), &cl); err != nil {
+			return err
+		}
+		out = append(out, cl)
+	}
+	c.Status(http.StatusCreated)
+	return c.JSON(fiber.Map{"claims": out, "claim": json.RawMessage(mustJSON(res))})
+}
+
+// mustJSON encodes v, which holds no value encoding/json can refuse.
+func mustJSON(v any) []byte {
+	b, _ := json.Marshal(v)
+	return b
 }
 
 // patchClaim is PATCH /api/v1/agreements/{id}/claims/{cid} {"status"}.
