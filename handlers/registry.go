@@ -599,15 +599,15 @@ func (s *Server) postClaim(c *fiber.Ctx) error {
 // answer carries them and the computed claim.
 func (s *Server) postLedgerClaim(c *fiber.Ctx, a storage.Agreement, lang string) error {
 	if a.Status == "rejected" || !a.Eligible || a.SubsidyPayable <= 0 {
-		return invalidFields(lang, FieldProblem{"agreement", calc.Text{
+		return invalidFields(lang, FieldProblem{Field: "agreement", Message: calc.Text{
 			Ru: "по этому соглашению субсидия не выплачивается (отклонено или условия не выполнены): заявку подать нельзя",
 			En: "this agreement pays no subsidy (rejected, or its conditions are not met): no claim can be filed"}.In(lang)})
 	}
-	cr, err := DecodeClaim(c.Body(), lang)
+	cr, err := wire.DecodeClaim(c.Body(), lang)
 	if err != nil {
 		return err
 	}
-	stored, err := DecodeRequest(a.Request, lang)
+	stored, err := wire.DecodeRequest(a.Request, lang)
 	if err != nil {
 		return err
 	}
@@ -624,7 +624,7 @@ func (s *Server) postLedgerClaim(c *fiber.Ctx, a storage.Agreement, lang string)
 		sum += p.Payable
 	}
 	if sum > a.SubsidyPayable {
-		return invalidFields(lang, FieldProblem{"ledger", calc.Text{
+		return invalidFields(lang, FieldProblem{Field: "ledger", Message: calc.Text{
 			Ru: "заявлено больше всей субсидии к выплате по соглашению",
 			En: "the claim is more than the agreement's whole payable subsidy"}.In(lang)})
 	}
