@@ -528,6 +528,15 @@ func (m *Manager) storeFile(ctx context.Context, id, kind, path string) error {
 	return err
 }
 
+// MaxRows is the most loans an upload may hold (Options.Read.MaxRows, by
+// default report.DefaultMaxRows), for the upload form to show.
+func (m *Manager) MaxRows() int {
+	if m.opt.Read.MaxRows > 0 {
+		return m.opt.Read.MaxRows
+	}
+	return report.DefaultMaxRows
+}
+
 func (m *Manager) readOptions() report.ReadOptions {
 	ro := m.opt.Read
 	if ro.MaxBytes <= 0 {

@@ -23,6 +23,7 @@ import (
 	"github.com/eaeu-subsidy/subsidy/calc"
 	"github.com/eaeu-subsidy/subsidy/handlers"
 	"github.com/eaeu-subsidy/subsidy/report"
+	"github.com/eaeu-subsidy/subsidy/wire"
 )
 
 func TestCalculation(t *testing.T) {
@@ -61,7 +62,7 @@ func TestCalculation(t *testing.T) {
 
 	t.Run("SameAsCalc", func(t *testing.T) {
 		// The handler adds nothing to calc's result.
-		req, err := handlers.DecodeRequest([]byte(eaeuLoan), "ru")
+		req, err := wire.DecodeRequest([]byte(eaeuLoan), "ru")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -628,17 +629,17 @@ func TestFormat(t *testing.T) {
 
 func TestParseDecimal(t *testing.T) {
 	for _, ok := range []string{"0", "-1", "1234.56", "1e6", "1E-5", "007", "123456789012345678901234567890.12"} {
-		if _, err := handlers.ParseDecimal(ok); err != nil {
+		if _, err := wire.ParseDecimal(ok); err != nil {
 			t.Errorf("ParseDecimal(%q): %v", ok, err)
 		}
 	}
 	for _, bad := range []string{"", " 1", "+1", ".5", "5.", "1,5", "NaN", "inf", "0x1", "1e", "1e+", "--1", "1.2.3"} {
-		if _, err := handlers.ParseDecimal(bad); !errors.Is(err, handlers.ErrNumberSyntax) {
+		if _, err := wire.ParseDecimal(bad); !errors.Is(err, wire.ErrNumberSyntax) {
 			t.Errorf("ParseDecimal(%q) = %v, want ErrNumberSyntax", bad, err)
 		}
 	}
 	for _, huge := range []string{"1e999999999", "1e31", "1e-31", "0e99999", strings.Repeat("9", 65), "1." + strings.Repeat("1", 31)} {
-		if _, err := handlers.ParseDecimal(huge); !errors.Is(err, handlers.ErrNumberRange) {
+		if _, err := wire.ParseDecimal(huge); !errors.Is(err, wire.ErrNumberRange) {
 			t.Errorf("ParseDecimal(%q) = %v, want ErrNumberRange", huge, err)
 		}
 	}

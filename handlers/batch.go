@@ -13,7 +13,6 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -22,96 +21,34 @@ import (
 	"github.com/eaeu-subsidy/subsidy/batch"
 	"github.com/eaeu-subsidy/subsidy/calc"
 	"github.com/eaeu-subsidy/subsidy/report"
+	"github.com/eaeu-subsidy/subsidy/wire"
 	"github.com/gofiber/fiber/v2"
 )
-
-// BatchOptions tune the batch routes; pass one (or a pointer) as
-// Config.Batch. The zero value works.
-type BatchOptions struct {
-	// Workers is the number of batch jobs run at once (default 1);
-	// Parallel the calculations at once within a job (default the number
-	// of CPUs; each also takes one of Config.MaxInFlight's slots while it
-	// computes, so single calculations are never starved).
-	Workers  int
-	Parallel int
-	// Queue is the most jobs waiting; more are answered 503 (default 100).
-	Queue int
-	// MaxRows is the most loans in one upload (default
-	// report.DefaultMaxRows).
-	MaxRows int
-	// Wait bounds ?wait=true: a job not finished by then is answered 202
-	// with its status (default 50 s).
-	Wait time.Duration
-	// Events bounds one server-sent event stream; the browser reconnects
-	// by itself (default 45 s).
-	Events time.Duration
-	// MinFree is the free space the data directory keeps (default
-	// batch.DefaultMinFree): below it uploads get 507, jobs fail with
-	// "disk full" and /readyz reports not ready.
-	MinFree int64
-	// Disk is the file system under the data directory (default
-	// batch.OSDisk); tests fake a full disk with it.
-	Disk batch.Disk
-}
 
 // batchHandlers serve the batch routes over one job manager.
 type batchHandlers struct {
 	s   *Server
-	m   *batch.Manager // nil when the data directory cannot be used
-	err error          // why m is nil
-	opt BatchOptions
+	m   *batch.Manager // Config.Batches; nil when the caller has none
+	err error          // why m is nil (Config.BatchesErr)
 }
 
 // batchRoutes registers the batch routes of API.md ("Batch runs") on api
 // (/api/v1) and the batch pages on pages (/): GET /batch (upload form),
 // POST /batch (the form's upload), GET /batch/{id} (progress and result).
 //
-// The job manager keeps jobs, uploads and reports in Config.Registry's
-// database (shared by every replica; without one, SQLite under
-// Config.DataDir/batches) and only temporary files under
-// Config.DataDir/batches; it is closed by Server.Shutdown (a running job
-// stops and goes back to the queue, for another replica or the next
-// start).
+// The job manager is Config.Batches, opened by the caller (cmd/subsidy
+// serve) and closed by Server.Shutdown (a running job stops and goes back
+// to the queue, for another replica or the next start). Without one the
+// batch routes answer 503 and /readyz says why (Config.BatchesErr).
 func (s *Server) batchRoutes(api fiber.Router, pages fiber.Router) {
-	h := &batchHandlers{s: s}
-	switch o := s.cfg.Batch.(type) {
-	case BatchOptions:
-		h.opt = o
-	case *BatchOptions:
-		if o != nil {
-			h.opt = *o
-		}
-	}
-	if h.opt.Wait <= 0 {
-		h.opt.Wait = 50 * time.Second
-	}
-	if h.opt.Events <= 0 {
-		h.opt.Events = 45 * time.Second
-	}
-	rates := s.cfg.Rates
-	h.m, h.err = batch.Open(batch.Options{
-		DB:       s.cfg.Registry,
-		Dir:      filepath.Join(s.cfg.DataDir, "batches"),
-		Workers:  h.opt.Workers,
-		Parallel: h.opt.Parallel,
-		Queue:    h.opt.Queue,
-		TTL:      s.cfg.JobTTL,
-		Read:     report.ReadOptions{MaxBytes: int64(s.cfg.UploadLimit), MaxRows: h.opt.MaxRows},
-		Logger:   s.log,
-		MinFree:  h.opt.MinFree,
-		Disk:     h.opt.Disk,
-		Calculate: func(req *calc.Request) (*calc.Result, error) {
-			s.slots <- struct{}{}
-			defer func() { <-s.slots }()
-			return calc.Calculate(req, calc.Options{Rates: rates})
-		},
-	})
-	if h.err != nil {
-		// The calculator still works: batch routes answer 503 and the
-		// reason is logged (typically another process holds the data
-		// directory).
-		s.log.Error("batch runs unavailable", slog.String("error", h.err.Error()))
+	h := &batchHandlers{s: s, m: s.cfg.Batches, err: s.cfg.BatchesErr}
+	if h.m == nil {
+		// The calculator still works: batch routes answer 503 with the
+		// reason (typically another process holds the data directory).
 		err := h.err
+		if err != nil {
+			s.log.Error("batch runs unavailable", slog.String("error", err.Error()))
+		}
 		s.addReadyCheck("batches", func(ctx context.Context) error {
 			return errors.New(unavailableReason(err, langOf(ctx)))
 		})
@@ -156,6 +93,9 @@ func (h *batchHandlers) manager(lang string) (*batch.Manager, error) {
 // unavailableReason says why batch runs cannot work, for the 503 of the
 // batch routes and for /readyz.
 func unavailableReason(err error, lang string) string {
+	if err == nil {
+		return calc.Text{Ru: "пакетные расчёты недоступны: сервис запущен без менеджера пакетных заданий", En: "batch runs are unavailable: the service was started without a batch job manager"}.In(lang)
+	}
 	if errors.Is(err, batch.ErrLocked) {
 		return calc.Text{Ru: "пакетные расчёты недоступны: каталог данных занят другим процессом сервиса", En: "batch runs are unavailable: the data directory is in use by another process of the service"}.In(lang)
 	}
@@ -332,7 +272,7 @@ func isTrue(s string) bool {
 
 // create is POST /api/v1/batches: 202 with the job once the upload is on
 // disk; with ?wait=true the answer waits for the job to finish (up to
-// BatchOptions.Wait, then 202 with the status so far).
+// Config.BatchWait, then 202 with the status so far).
 func (h *batchHandlers) create(c *fiber.Ctx) error {
 	lang := Lang(c)
 	m, err := h.manager(lang)
@@ -349,7 +289,7 @@ func (h *batchHandlers) create(c *fiber.Ctx) error {
 	}
 	status := http.StatusAccepted
 	if isTrue(c.Query("wait")) {
-		ctx, cancel := context.WithTimeout(context.Background(), h.opt.Wait)
+		ctx, cancel := context.WithTimeout(context.Background(), h.s.cfg.BatchWait)
 		j, err = m.Wait(ctx, j.ID)
 		cancel()
 		if err != nil {
@@ -453,7 +393,7 @@ func (h *batchHandlers) pageCancel(c *fiber.Ctx) error {
 // server-sent events ("event: status", data the JSON of GET
 // /api/v1/batches/{id}) at every change while it runs, the last one when
 // it finishes; then the stream ends. A stream also ends after
-// BatchOptions.Events, and the browser's EventSource reconnects (retry:
+// Config.BatchEvents, and the browser's EventSource reconnects (retry:
 // 1000 ms).
 //
 // The stream is written on the hijacked connection: a streamed Fiber body
@@ -468,7 +408,7 @@ func (h *batchHandlers) events(c *fiber.Ctx) error {
 	if _, err := m.Get(id); err != nil {
 		return h.fail(c, err, lang)
 	}
-	limit := h.opt.Events
+	limit := h.s.cfg.BatchEvents
 	log := h.s.log
 	c.Context().HijackSetNoResponse(true)
 	c.Context().Hijack(func(conn net.Conn) {
@@ -732,7 +672,7 @@ type allocView struct{ Year, Budget, Demand, Allocated, Shortfall string }
 
 // fmtAmount formats a decimal string of the API for a page.
 func fmtAmount(s, lang string) string {
-	d, err := ParseDecimal(s)
+	d, err := wire.ParseDecimal(s)
 	if err != nil {
 		return s
 	}
@@ -750,9 +690,9 @@ type batchColumn struct {
 func (h *batchHandlers) formPage(lang string, v batch.Params, errs []string) batchPage {
 	p := batchPage{pageData: newPageData(lang, "/batch"), Values: v, Errors: errs,
 		TemplateURL: "/api/v1/batches/template.xlsx?lang=" + lang}
-	rows := h.opt.MaxRows
-	if rows <= 0 {
-		rows = report.DefaultMaxRows
+	rows := report.DefaultMaxRows
+	if h.m != nil {
+		rows = h.m.MaxRows()
 	}
 	p.Limits = fmt.Sprintf(T(lang, "batch.limits"), calc.GroupDigits(strconv.Itoa(rows), lang != LangEn), h.s.cfg.UploadLimit>>20)
 	p.Programmes = append(p.Programmes, option{Value: "", Label: T(lang, "batch.programme.file"), Selected: v.Programme == ""})

@@ -11,7 +11,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"github.com/eaeu-subsidy/subsidy/handlers"
+	"github.com/eaeu-subsidy/subsidy/batch"
 )
 
 // TestBatchPageEveryBadCell uploads, in Chromium, a CSV whose row has two
@@ -22,7 +22,7 @@ import (
 // each beside its field.
 func TestBatchPageEveryBadCell(t *testing.T) {
 	ctx := newBrowser(t)
-	s := batchServer(t, handlers.BatchOptions{Parallel: 1})
+	s := batchServer(t, batch.Options{Parallel: 1})
 	base := listen(t, s)
 	csv := "id;participants;programme;amount;currency;rate;issue_date;term_months\n" +
 		"OK-1;\"BY:40;RU:35;KZ:25\";eaeu-industrial;1000000000;RUB;20;2025-03-14;60\n" +
@@ -95,7 +95,7 @@ func TestBatchPageEveryBadCell(t *testing.T) {
 // "cancelled", no report); a second DELETE is 409; the status page of a
 // running job refreshes itself without JavaScript.
 func TestBatchCancel(t *testing.T) {
-	s := batchServer(t, handlers.BatchOptions{Parallel: 1})
+	s := batchServer(t, batch.Options{Parallel: 1})
 	ct, body := multipartBody(t, "loans.csv", batchCSV(3000))
 	a := doRaw(t, s, http.MethodPost, "/api/v1/batches", ct, body)
 	if a.Status != http.StatusAccepted {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/eaeu-subsidy/subsidy/batch"
 	"github.com/eaeu-subsidy/subsidy/handlers"
 	"github.com/eaeu-subsidy/subsidy/storage"
 	"github.com/eaeu-subsidy/subsidy/storage/storagetest"
@@ -35,9 +36,8 @@ func TestBatchReplicas(t *testing.T) {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { db.Close() })
-		return newServer(t, handlers.Config{Registry: db, DataDir: t.TempDir(),
-			Batch:  handlers.BatchOptions{Parallel: 1, Events: 20 * time.Second},
-			Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+		return newBatchServer(t, handlers.Config{Registry: db, BatchEvents: 20 * time.Second,
+			Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}, batch.Options{Parallel: 1})
 	}
 	s1 := replica()
 	// Enough rows (several MiB, so several chunks) that the job runs for
@@ -77,7 +77,7 @@ func TestBatchReplicas(t *testing.T) {
 		time.Sleep(50 * time.Millisecond)
 	}
 	// The events of the second replica, followed as a browser does: a
-	// stream that ends (BatchOptions.Events) before the job is reopened.
+	// stream that ends (Config.BatchEvents) before the job is reopened.
 	type event struct {
 		Status string
 		Done   int

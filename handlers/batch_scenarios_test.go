@@ -12,7 +12,7 @@ import (
 	"github.com/shopspring/decimal"
 	"github.com/xuri/excelize/v2"
 
-	"github.com/eaeu-subsidy/subsidy/handlers"
+	"github.com/eaeu-subsidy/subsidy/batch"
 )
 
 // TestBatchScenarios: a batch uploaded with scenarios answers, in its
@@ -21,7 +21,7 @@ import (
 // same scenarios; its report has the scenarios sheet and its page the
 // table.
 func TestBatchScenarios(t *testing.T) {
-	s := batchServer(t, handlers.BatchOptions{})
+	s := batchServer(t, batch.Options{})
 	loans := batchLoans(15)
 	ct, body := multipartBody(t, "loans.xlsx", batchWorkbook(t, loans, nil), "lang", "en", "scenarios", "low, base", "scenarios", "high")
 	a := doRaw(t, s, http.MethodPost, "/api/v1/batches?lang=en", ct, body)
@@ -125,7 +125,7 @@ func TestBatchScenarios(t *testing.T) {
 // TestBatchScenariosInvalid: an unknown scenario is a 422 naming the field
 // scenarios, from the API and from the page's form.
 func TestBatchScenariosInvalid(t *testing.T) {
-	s := batchServer(t, handlers.BatchOptions{})
+	s := batchServer(t, batch.Options{})
 	good := batchWorkbook(t, batchLoans(2), nil)
 	ct, body := multipartBody(t, "x.xlsx", good, "scenarios", "low,doom")
 	a := doRaw(t, s, http.MethodPost, "/api/v1/batches?lang=en", ct, body)

@@ -22,6 +22,7 @@ import (
 	"github.com/shopspring/decimal"
 	"github.com/xuri/excelize/v2"
 
+	"github.com/eaeu-subsidy/subsidy/batch"
 	"github.com/eaeu-subsidy/subsidy/handlers"
 	"github.com/eaeu-subsidy/subsidy/report"
 	"github.com/eaeu-subsidy/subsidy/storage"
@@ -29,12 +30,12 @@ import (
 
 // batchServer is a server with its own data directory, shut down (which
 // closes the job manager) when the test ends.
-func batchServer(t *testing.T, opt handlers.BatchOptions) *handlers.Server {
+func batchServer(t *testing.T, opt batch.Options) *handlers.Server {
 	t.Helper()
-	s := newServer(t, handlers.Config{
-		DataDir: t.TempDir(), Batch: opt, Workbook: report.WriteCalculation,
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
-	})
+	s := newBatchServer(t, handlers.Config{
+		Workbook: report.WriteCalculation,
+		Logger:   slog.New(slog.NewTextHandler(io.Discard, nil)),
+	}, opt)
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
@@ -218,7 +219,7 @@ func decodeJob(t *testing.T, a answer) jobAnswer {
 // TestBatchRoundTrip: the template filled with loans, uploaded, and every
 // project of the report equal to a single POST /api/v1/calculations.
 func TestBatchRoundTrip(t *testing.T) {
-	s := batchServer(t, handlers.BatchOptions{})
+	s := batchServer(t, batch.Options{})
 	loans := batchLoans(24)
 	bad := [][]any{{"BAD-1", "", "RU:100", "eaeu-industrial", "много", "RUB", 20, "2025-01-01", 60}}
 	ct, body := multipartBody(t, "loans.xlsx", batchWorkbook(t, loans, bad), "lang", "en", "annual_budget", "200000000 RUB")
@@ -300,7 +301,7 @@ func TestBatchRoundTrip(t *testing.T) {
 }
 
 func TestBatchAPIErrors(t *testing.T) {
-	s := batchServer(t, handlers.BatchOptions{})
+	s := batchServer(t, batch.Options{})
 	good := batchWorkbook(t, batchLoans(2), nil)
 	cases := []struct {
 		name        string
@@ -363,7 +364,7 @@ func TestBatchAPIErrors(t *testing.T) {
 // TestBatchEvents follows a job through server-sent events on a real
 // connection until its last event says done.
 func TestBatchEvents(t *testing.T) {
-	s := batchServer(t, handlers.BatchOptions{Parallel: 1})
+	s := batchServer(t, batch.Options{Parallel: 1})
 	base := listen(t, s)
 	ct, body := multipartBody(t, "x.xlsx", batchWorkbook(t, batchLoans(30), nil))
 	resp, err := http.Post(base+"/api/v1/batches", ct, bytes.NewReader(body))
@@ -407,7 +408,7 @@ func TestBatchEvents(t *testing.T) {
 // bar and checks the summary, the errors and the download link.
 func TestBatchPage(t *testing.T) {
 	ctx := newBrowser(t)
-	s := batchServer(t, handlers.BatchOptions{Parallel: 1})
+	s := batchServer(t, batch.Options{Parallel: 1})
 	base := listen(t, s)
 	bad := [][]any{{"BAD-1", "", "RU:100", "eaeu-industrial", "много", "RUB", 20, "2025-01-01", 60}}
 	const n = 600 // enough rows to see the job run
@@ -549,9 +550,9 @@ func batchCSV(n int) []byte {
 // runs again and finishes.
 func TestBatchRestart(t *testing.T) {
 	dir := t.TempDir()
-	cfg := handlers.Config{DataDir: dir, Batch: handlers.BatchOptions{Parallel: 1},
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
-	s1 := newServer(t, cfg)
+	cfg := handlers.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	opt := batch.Options{Dir: filepath.Join(dir, "batches"), Parallel: 1}
+	s1 := newBatchServer(t, cfg, opt)
 	base := listen(t, s1)
 	ct, body := multipartBody(t, "big.csv", batchCSV(6_000))
 	a := doRaw(t, s1, http.MethodPost, "/api/v1/batches", ct, body)
@@ -603,7 +604,7 @@ func TestBatchRestart(t *testing.T) {
 		t.Fatalf("after the stop the job is %+v (%v), want queued again", rec, err)
 	}
 
-	s2 := batchServerAt(t, cfg)
+	s2 := batchServerAt(t, cfg, opt)
 	deadline := time.Now().Add(90 * time.Second)
 	for {
 		j = decodeJob(t, do(t, s2, http.MethodGet, j.StatusURL, ""))
@@ -624,9 +625,9 @@ func TestBatchRestart(t *testing.T) {
 }
 
 // batchServerAt is batchServer with a given configuration.
-func batchServerAt(t *testing.T, cfg handlers.Config) *handlers.Server {
+func batchServerAt(t *testing.T, cfg handlers.Config, opt batch.Options) *handlers.Server {
 	t.Helper()
-	s := newServer(t, cfg)
+	s := newBatchServer(t, cfg, opt)
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()

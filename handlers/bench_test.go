@@ -5,7 +5,7 @@ import (
 	"testing"
 
 	"github.com/eaeu-subsidy/subsidy/calc"
-	"github.com/eaeu-subsidy/subsidy/handlers"
+	"github.com/eaeu-subsidy/subsidy/wire"
 )
 
 // The parts of one POST /api/v1/calculations for a 60-month EAEU loan:
@@ -13,14 +13,14 @@ import (
 //	go test -run - -bench . -benchmem ./handlers
 func BenchmarkDecodeRequest(b *testing.B) {
 	for b.Loop() {
-		if _, err := handlers.DecodeRequest([]byte(eaeuLoan), "ru"); err != nil {
+		if _, err := wire.DecodeRequest([]byte(eaeuLoan), "ru"); err != nil {
 			b.Fatal(err)
 		}
 	}
 }
 
 func BenchmarkCalculate(b *testing.B) {
-	req, err := handlers.DecodeRequest([]byte(eaeuLoan), "ru")
+	req, err := wire.DecodeRequest([]byte(eaeuLoan), "ru")
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -34,7 +34,7 @@ func BenchmarkCalculate(b *testing.B) {
 // BenchmarkCalculateInto is the API's path: every calculation fills the
 // same Result (calc.Options.Into), as the handler's pool does.
 func BenchmarkCalculateInto(b *testing.B) {
-	req, err := handlers.DecodeRequest([]byte(eaeuLoan), "ru")
+	req, err := wire.DecodeRequest([]byte(eaeuLoan), "ru")
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -47,7 +47,7 @@ func BenchmarkCalculateInto(b *testing.B) {
 }
 
 func BenchmarkEncodeResult(b *testing.B) {
-	req, _ := handlers.DecodeRequest([]byte(eaeuLoan), "ru")
+	req, _ := wire.DecodeRequest([]byte(eaeuLoan), "ru")
 	res, err := calc.Calculate(req, calc.Options{})
 	if err != nil {
 		b.Fatal(err)
@@ -60,27 +60,27 @@ func BenchmarkEncodeResult(b *testing.B) {
 }
 
 func BenchmarkEncodeResultFast(b *testing.B) {
-	req, _ := handlers.DecodeRequest([]byte(eaeuLoan), "ru")
+	req, _ := wire.DecodeRequest([]byte(eaeuLoan), "ru")
 	res, err := calc.Calculate(req, calc.Options{})
 	if err != nil {
 		b.Fatal(err)
 	}
 	for b.Loop() {
-		_ = handlers.EncodeResult(res)
+		_ = wire.EncodeResult(res)
 	}
 }
 
 // BenchmarkAppendResult is the server's path: encoding into a reused
 // buffer.
 func BenchmarkAppendResult(b *testing.B) {
-	req, _ := handlers.DecodeRequest([]byte(eaeuLoan), "ru")
+	req, _ := wire.DecodeRequest([]byte(eaeuLoan), "ru")
 	res, err := calc.Calculate(req, calc.Options{})
 	if err != nil {
 		b.Fatal(err)
 	}
 	buf := make([]byte, 0, 64<<10)
 	for b.Loop() {
-		buf = handlers.AppendResult(buf[:0], res)
+		buf = wire.AppendResult(buf[:0], res)
 	}
 	b.SetBytes(int64(len(buf)))
 }

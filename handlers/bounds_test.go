@@ -13,6 +13,7 @@ import (
 
 	"github.com/eaeu-subsidy/subsidy/calc"
 	"github.com/eaeu-subsidy/subsidy/handlers"
+	"github.com/eaeu-subsidy/subsidy/wire"
 	"github.com/getkin/kin-openapi/openapi3"
 )
 
@@ -97,11 +98,11 @@ func TestAttackBodyRefused(t *testing.T) {
 // limits live in calc.Validate, which every entry point calls.
 func TestLimitsBothDecoders(t *testing.T) {
 	body := []byte(attackBody(t))
-	fast, ok := handlers.DecodeFast(body)
+	fast, ok := wire.DecodeFast(body)
 	if !ok {
 		t.Fatal("the fast decoder declined the attack body")
 	}
-	slow, err := handlers.DecodeReflect(body, "en")
+	slow, err := wire.DecodeReflect(body, "en")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/eaeu-subsidy/subsidy/calc"
 	"github.com/eaeu-subsidy/subsidy/report"
+	"github.com/eaeu-subsidy/subsidy/wire"
 	"github.com/gofiber/fiber/v2"
 )
 
@@ -41,7 +42,7 @@ func (s *Server) postCalculation(c *fiber.Ctx) error {
 	if err := s.checkBody(c, lang, isJSONType, mimeJSON); err != nil {
 		return err
 	}
-	req, err := DecodeRequest(c.Body(), lang)
+	req, err := wire.DecodeRequest(c.Body(), lang)
 	if err != nil {
 		return err
 	}
@@ -160,7 +161,7 @@ func (s *Server) checkBody(c *fiber.Ctx, lang string, ok func(mediaType string) 
 		}
 	}
 	return NewProblem(http.StatusUnsupportedMediaType, TypeBlank, lang,
-		calc.Text{Ru: "тип содержимого " + clip(ct) + " не поддерживается; ожидается " + want + " (UTF-8)", En: "content type " + clip(ct) + " is not supported; send " + want + " (UTF-8)"}.In(lang))
+		calc.Text{Ru: "тип содержимого " + wire.Clip(ct) + " не поддерживается; ожидается " + want + " (UTF-8)", En: "content type " + wire.Clip(ct) + " is not supported; send " + want + " (UTF-8)"}.In(lang))
 }
 
 func isJSONType(mt string) bool {
@@ -202,7 +203,7 @@ func (s *Server) writeResult(c *fiber.Ctx, format string, req *calc.Request, res
 	// the buffer goes back to the pool once the answer is on the wire
 	// (see pooledBody).
 	bp := encodeBuffers.Get().(*[]byte)
-	*bp = AppendResult((*bp)[:0], res)
+	*bp = wire.AppendResult((*bp)[:0], res)
 	c.Response().SetBodyRaw(*bp)
 	c.Locals(localPooledBody, &pooledBody{buf: bp})
 	return nil

@@ -11,7 +11,7 @@ import (
 
 	"github.com/eaeu-subsidy/subsidy/calc"
 	"github.com/eaeu-subsidy/subsidy/report"
-	gojson "github.com/go-json-experiment/json"
+	"github.com/eaeu-subsidy/subsidy/wire"
 	"github.com/gofiber/fiber/v2"
 	"github.com/shopspring/decimal"
 )
@@ -32,45 +32,6 @@ func (s *Server) claimRoutes(api fiber.Router, app *fiber.App) {
 
 // maxLedgerUpload bounds the page's multipart body (a ledger file).
 const maxLedgerUpload = 4 << 20
-
-// DecodeClaim decodes a claim request as [DecodeRequest] decodes a
-// calculation (the reflection decoder, strict, every bad number and date
-// listed, 400 problems naming the field).
-func DecodeClaim(body []byte, lang string) (*calc.ClaimRequest, error) {
-	v := new(calc.ClaimRequest)
-	return v, decodeClaimJSON(body, lang, v)
-}
-
-// DecodeRegister decodes a register request (see [DecodeClaim]).
-func DecodeRegister(body []byte, lang string) (*calc.RegisterRequest, error) {
-	v := new(calc.RegisterRequest)
-	return v, decodeClaimJSON(body, lang, v)
-}
-
-// decodeClaimJSON is decodeReflect for any request type.
-func decodeClaimJSON(body []byte, lang string, v any) error {
-	st := decodeStates.Get().(*decodeState)
-	st.lang, st.errs = lang, st.errs[:0]
-	defer decodeStates.Put(st)
-	if len(bytes.TrimSpace(body)) == 0 {
-		return malformed(lang, calc.Text{Ru: "пустое тело запроса: ожидается JSON-объект", En: "empty body: a JSON object is expected"}.In(lang), nil)
-	}
-	if err := gojson.Unmarshal(body, v, st.opts); err != nil {
-		fp, detail := describeJSONError(err, lang)
-		var fields []FieldProblem
-		if fp != nil {
-			fields = append(fields, *fp)
-		}
-		fields = append(fields, st.errs...)
-		return malformed(lang, detail, fields)
-	}
-	if len(st.errs) > 0 {
-		fields := make([]FieldProblem, len(st.errs))
-		copy(fields, st.errs)
-		return malformed(lang, calc.Text{Ru: "значения некоторых полей не удалось прочитать", En: "some values could not be read"}.In(lang), fields)
-	}
-	return nil
-}
 
 // claimFormat reads ?format= or Accept for a claim: json, csv or xlsx.
 func claimFormat(c *fiber.Ctx, lang string, csvOK bool) (string, error) {
@@ -127,7 +88,7 @@ func (s *Server) postClaimAPI(c *fiber.Ctx) error {
 	if err := s.checkBody(c, lang, isJSONType, mimeJSON); err != nil {
 		return err
 	}
-	req, err := DecodeClaim(c.Body(), lang)
+	req, err := wire.DecodeClaim(c.Body(), lang)
 	if err != nil {
 		return err
 	}
@@ -183,7 +144,7 @@ func (s *Server) postRegister(c *fiber.Ctx) error {
 		return NewProblem(http.StatusUnsupportedMediaType, TypeBlank, lang,
 			calc.Text{Ru: "ожидается " + mimeJSON + " (UTF-8)", En: "send " + mimeJSON + " (UTF-8)"}.In(lang))
 	}
-	req, err := DecodeRegister(c.Body(), lang)
+	req, err := wire.DecodeRegister(c.Body(), lang)
 	if err != nil {
 		return err
 	}
@@ -536,7 +497,7 @@ func (s *Server) postClaimDownload(c *fiber.Ctx) error {
 	if err := s.checkBody(c, lang, isFormType, fiber.MIMEApplicationForm); err != nil {
 		return err
 	}
-	req, err := DecodeClaim([]byte(c.FormValue("request")), lang)
+	req, err := wire.DecodeClaim([]byte(c.FormValue("request")), lang)
 	if err != nil {
 		return err
 	}

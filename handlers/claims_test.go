@@ -12,6 +12,7 @@ import (
 
 	"github.com/eaeu-subsidy/subsidy/calc"
 	"github.com/eaeu-subsidy/subsidy/handlers"
+	"github.com/eaeu-subsidy/subsidy/wire"
 )
 
 // claimExample is API.md's claim request (with three member states).
@@ -213,7 +214,7 @@ func FuzzDecodeClaim(f *testing.F) {
 	f.Add([]byte(`{"ledger":[{"type":"repayment","date":"2025-03-14","amount":"1e30"}],"claims":{"periods":[{"from":"2025-01-01","to":"2025-01-01"}]}}`))
 	f.Add([]byte(strings.Replace(claimExample, `"rate": "23"`, `"rate": "-1"`, 1)))
 	f.Fuzz(func(t *testing.T, body []byte) {
-		req, err := handlers.DecodeClaim(body, "en")
+		req, err := wire.DecodeClaim(body, "en")
 		if err != nil {
 			var p *handlers.Problem
 			if !errors.As(err, &p) || p.Status != 400 {

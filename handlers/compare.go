@@ -8,12 +8,10 @@ import (
 	"io"
 	"math"
 	"net/http"
-	"reflect"
 	"strings"
 
 	"github.com/eaeu-subsidy/subsidy/calc"
-	"github.com/go-json-experiment/json"
-	"github.com/go-json-experiment/json/jsontext"
+	"github.com/eaeu-subsidy/subsidy/wire"
 	"github.com/gofiber/fiber/v2"
 	"github.com/shopspring/decimal"
 )
@@ -83,7 +81,7 @@ func (s *Server) postComparison(c *fiber.Ctx) error {
 	if err := s.checkBody(c, lang, isJSONType, mimeJSON); err != nil {
 		return err
 	}
-	req, err := DecodeRequest(c.Body(), lang)
+	req, err := wire.DecodeRequest(c.Body(), lang)
 	if err != nil {
 		return err
 	}
@@ -192,37 +190,6 @@ func (s *Server) fillComparePage(page *comparePage, req *calc.Request, cmp *calc
 		page.Rows = append(page.Rows, row)
 	}
 	page.Chart = compareChartSVG(cmp, lang)
-}
-
-// scenarioRef reads one entry of "scenarios" strictly: a string is a
-// built-in scenario's name, an object a scenario of the user's own, read
-// with the decoder's options (so a bad number or date inside it is named
-// by its path). calc.ScenarioRef's own UnmarshalJSON serves other callers.
-func (st *decodeState) scenarioRef(dec *jsontext.Decoder, v *calc.ScenarioRef) error {
-	switch dec.PeekKind() {
-	case '"':
-		var name string
-		if err := json.UnmarshalDecode(dec, &name); err != nil {
-			return err
-		}
-		*v = calc.ScenarioRef{Name: name}
-		return nil
-	case '{':
-		var sc calc.Scenario
-		if err := json.UnmarshalDecode(dec, &sc); err != nil {
-			return err
-		}
-		*v = calc.ScenarioRef{Scenario: &sc}
-		return nil
-	}
-	tok, err := dec.ReadToken()
-	if err != nil {
-		return err
-	}
-	if err := skipRest(dec, tok); err != nil {
-		return err
-	}
-	return &json.SemanticError{JSONKind: tok.Kind(), GoType: reflect.TypeFor[calc.ScenarioRef]()}
 }
 
 // formScenarios reads the form's optional "scenarios" field: built-in

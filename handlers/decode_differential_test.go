@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/eaeu-subsidy/subsidy/calc"
-	"github.com/eaeu-subsidy/subsidy/handlers"
+	"github.com/eaeu-subsidy/subsidy/wire"
 )
 
 // decodeCase is a body for the differential tests of DecodeRequest.
@@ -276,10 +276,10 @@ func decodeCases() []decodeCase {
 // compared whole: type, title, status, detail and field list.
 func sameDecoding(t *testing.T, body []byte) (fast bool) {
 	t.Helper()
-	fastReq, fast := handlers.DecodeFast(body)
+	fastReq, fast := wire.DecodeFast(body)
 	for _, lang := range []string{"ru", "en"} {
-		want, wantErr := handlers.DecodeReflect(body, lang)
-		got, gotErr := handlers.DecodeRequest(body, lang)
+		want, wantErr := wire.DecodeReflect(body, lang)
+		got, gotErr := wire.DecodeRequest(body, lang)
 		if fast && wantErr != nil {
 			t.Fatalf("%s: the fast path accepts %q, the reference refuses it: %v", lang, body, wantErr)
 		}
@@ -290,7 +290,7 @@ func sameDecoding(t *testing.T, body []byte) (fast bool) {
 			t.Fatalf("%s: %q: DecodeRequest error %v, reference %v", lang, body, gotErr, wantErr)
 		}
 		if wantErr != nil {
-			var gp, wp *handlers.Problem
+			var gp, wp *wire.Problem
 			if !errors.As(gotErr, &gp) || !errors.As(wantErr, &wp) || !reflect.DeepEqual(gp, wp) {
 				t.Fatalf("%s: %q: DecodeRequest problem\n%#v\nreference\n%#v", lang, body, gotErr, wantErr)
 			}
@@ -310,7 +310,7 @@ func TestDecodeRequestDifferential(t *testing.T) {
 	for _, tc := range decodeCases() {
 		t.Run(tc.name, func(t *testing.T) {
 			fast := sameDecoding(t, []byte(tc.body))
-			_, err := handlers.DecodeReflect([]byte(tc.body), "en")
+			_, err := wire.DecodeReflect([]byte(tc.body), "en")
 			switch {
 			case err == nil && !fast && !tc.slow:
 				t.Errorf("a valid body goes the slow way: %.200q", tc.body)
@@ -354,7 +354,7 @@ func TestDecodeRequestFastDefaults(t *testing.T) {
 		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			req, ok := handlers.DecodeFast([]byte(tc.body))
+			req, ok := wire.DecodeFast([]byte(tc.body))
 			if !ok {
 				t.Fatalf("the fast path declines %s", tc.body)
 			}

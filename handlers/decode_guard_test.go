@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/eaeu-subsidy/subsidy/calc"
-	"github.com/eaeu-subsidy/subsidy/handlers"
+	"github.com/eaeu-subsidy/subsidy/wire"
 	"github.com/shopspring/decimal"
 )
 
@@ -171,11 +171,11 @@ func TestDecodeFastCoversRequest(t *testing.T) {
 	}
 	check := func(name string, body []byte) {
 		t.Helper()
-		want, err := handlers.DecodeReflect(body, "en")
+		want, err := wire.DecodeReflect(body, "en")
 		if err != nil {
 			t.Fatalf("%s: the reference refuses the sample body %s: %v", name, body, err)
 		}
-		got, ok := handlers.DecodeFast(body)
+		got, ok := wire.DecodeFast(body)
 		if !ok {
 			t.Errorf("%s goes to the slow path (body %s): read it in decode_fast.go, or list it in slowPathFields with the reason", name, body)
 			return

@@ -9,7 +9,7 @@ import (
 	"testing"
 
 	"github.com/eaeu-subsidy/subsidy/calc"
-	"github.com/eaeu-subsidy/subsidy/handlers"
+	"github.com/eaeu-subsidy/subsidy/wire"
 )
 
 // encodeCases are requests whose results exercise every branch of the
@@ -47,7 +47,7 @@ var encodeCases = map[string]string{
 func TestEncodeResultMatchesEncodingJSON(t *testing.T) {
 	for name, body := range encodeCases {
 		t.Run(name, func(t *testing.T) {
-			req, err := handlers.DecodeRequest([]byte(body), "en")
+			req, err := wire.DecodeRequest([]byte(body), "en")
 			if err != nil {
 				t.Fatalf("decode: %v", err)
 			}
@@ -59,7 +59,7 @@ func TestEncodeResultMatchesEncodingJSON(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			got := handlers.EncodeResult(res)
+			got := wire.EncodeResult(res)
 			if !bytes.Equal(got, want) {
 				i := 0
 				for i < len(got) && i < len(want) && got[i] == want[i] {
@@ -73,8 +73,8 @@ func TestEncodeResultMatchesEncodingJSON(t *testing.T) {
 	}
 }
 
-// encodedFields are the JSON members handlers.EncodeResult writes, by Go
-// type. When calc gains a field, add it to handlers/encode.go and here.
+// encodedFields are the JSON members wire.EncodeResult writes, by Go
+// type. When calc gains a field, add it to wire/encode.go and here.
 var encodedFields = map[string][]string{
 	"Result":            {"currency", "eligible", "schedule", "years", "totals", "effective_rates", "subsidy_present_value", "discount_rate", "grant_element", "budget_shares", "participants", "countries", "checks", "programme", "scenarios", "sensitivity_per_pp"},
 	"ScenarioResult":    {"name", "eligible", "subsidy_payable", "years", "filled"},
@@ -109,7 +109,7 @@ func TestEncodeResultKnowsEveryField(t *testing.T) {
 		seen[rt] = true
 		known, ok := encodedFields[rt.Name()]
 		if !ok {
-			t.Errorf("calc.%s appears in calc.Result but handlers.EncodeResult does not know it", rt.Name())
+			t.Errorf("calc.%s appears in calc.Result but wire.EncodeResult does not know it", rt.Name())
 			return
 		}
 		var names []string
@@ -120,13 +120,13 @@ func TestEncodeResultKnowsEveryField(t *testing.T) {
 			}
 			names = append(names, name)
 			if !slices.Contains(known, name) {
-				t.Errorf("calc.%s.%s (json %q) is not written by handlers.EncodeResult: add it to handlers/encode.go", rt.Name(), f.Name, name)
+				t.Errorf("calc.%s.%s (json %q) is not written by wire.EncodeResult: add it to wire/encode.go", rt.Name(), f.Name, name)
 			}
 			walk(f.Type)
 		}
 		for _, k := range known {
 			if !slices.Contains(names, k) {
-				t.Errorf("handlers.EncodeResult writes %s.%s, which calc no longer has", rt.Name(), k)
+				t.Errorf("wire.EncodeResult writes %s.%s, which calc no longer has", rt.Name(), k)
 			}
 		}
 	}

@@ -3,6 +3,7 @@ package handlers_test
 import (
 	"encoding/json"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -10,16 +11,55 @@ import (
 	"testing"
 	"time"
 
+	"github.com/eaeu-subsidy/subsidy/batch"
+	"github.com/eaeu-subsidy/subsidy/calc"
 	"github.com/eaeu-subsidy/subsidy/handlers"
 )
 
 // newServer builds a server with cfg; the zero Config is the production
-// default, except that batch jobs go to a temporary directory rather than
-// the user's cache.
+// default, with a batch manager as cmd/subsidy serve opens it (unless cfg
+// has one or BatchesErr) but on a temporary data directory rather than the
+// user's cache.
 func newServer(tb testing.TB, cfg handlers.Config) *handlers.Server {
 	tb.Helper()
-	if cfg.DataDir == "" {
-		cfg.DataDir = tb.TempDir()
+	return newBatchServer(tb, cfg, batch.Options{})
+}
+
+// newBatchServer builds a server with cfg and, unless cfg.Batches or
+// cfg.BatchesErr is set, a batch manager opened with opt the way
+// cmd/subsidy serve does: on cfg.Registry, sharing cfg.Slots, with
+// cfg.UploadLimit and cfg.Logger; opt.Dir defaults to a temporary
+// directory. A manager that cannot open becomes cfg.BatchesErr, as in
+// serve. The server's Shutdown closes the manager.
+func newBatchServer(tb testing.TB, cfg handlers.Config, opt batch.Options) *handlers.Server {
+	tb.Helper()
+	if cfg.Batches == nil && cfg.BatchesErr == nil {
+		if cfg.Slots == nil {
+			cfg.Slots = handlers.NewSlots(cfg.MaxInFlight)
+		}
+		rates := cfg.Rates
+		if rates == nil {
+			rates = calc.DefaultRateBook()
+		}
+		if opt.Dir == "" {
+			opt.Dir = tb.TempDir()
+		}
+		if opt.DB == nil {
+			opt.DB = cfg.Registry
+		}
+		if opt.Logger == nil {
+			opt.Logger = cfg.Logger
+		}
+		if opt.Logger == nil {
+			opt.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+		}
+		if opt.Read.MaxBytes == 0 && cfg.UploadLimit > 0 {
+			opt.Read.MaxBytes = int64(cfg.UploadLimit)
+		}
+		if opt.Calculate == nil {
+			opt.Calculate = cfg.Slots.Calculate(rates)
+		}
+		cfg.Batches, cfg.BatchesErr = batch.Open(opt)
 	}
 	s, err := handlers.New(cfg)
 	if err != nil {

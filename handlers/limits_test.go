@@ -21,6 +21,7 @@ import (
 
 	"github.com/eaeu-subsidy/subsidy/batch"
 	"github.com/eaeu-subsidy/subsidy/handlers"
+	"github.com/eaeu-subsidy/subsidy/report"
 )
 
 // rawRequest sends head (and body, if any) on a new connection to base and
@@ -92,7 +93,7 @@ func TestBodyLimitPerRoute(t *testing.T) {
 // directory's tmp folder. Then a chunked upload over the limit is 413.
 func TestUploadStreamsToDisk(t *testing.T) {
 	dir := t.TempDir()
-	s := batchServerAt(t, handlers.Config{DataDir: dir, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	s := batchServerAt(t, handlers.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}, batch.Options{Dir: filepath.Join(dir, "batches")})
 	base := listen(t, s)
 	waitUp(t, base)
 	const conns, sent = 20, 3 << 20
@@ -149,7 +150,7 @@ func TestUploadStreamsToDisk(t *testing.T) {
 	}
 
 	// Chunked (no Content-Length): cut at the upload limit.
-	small := batchServerAt(t, handlers.Config{UploadLimit: 1 << 20, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	small := batchServerAt(t, handlers.Config{UploadLimit: 1 << 20, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}, batch.Options{})
 	sbase := listen(t, small)
 	waitUp(t, sbase)
 	body := append([]byte("--XYZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.csv\"\r\n\r\n"), bytes.Repeat([]byte("y"), 2<<20)...)
@@ -165,11 +166,11 @@ func TestUploadStreamsToDisk(t *testing.T) {
 func TestBatchUnavailableSaysWhy(t *testing.T) {
 	dir := t.TempDir()
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	first := batchServerAt(t, handlers.Config{DataDir: dir, Logger: quiet})
+	first := batchServerAt(t, handlers.Config{Logger: quiet}, batch.Options{Dir: filepath.Join(dir, "batches")})
 	if a := do(t, first, http.MethodGet, "/readyz", ""); a.Status != 200 {
 		t.Fatalf("first server: /readyz %d %s", a.Status, a)
 	}
-	second := batchServerAt(t, handlers.Config{DataDir: dir, Logger: quiet})
+	second := batchServerAt(t, handlers.Config{Logger: quiet}, batch.Options{Dir: filepath.Join(dir, "batches")})
 	a := do(t, second, http.MethodGet, "/readyz?lang=en", "")
 	if a.Status != 503 || !hasField(problem(t, a), "batches") || !strings.Contains(a.String(), "in use by another process") {
 		t.Errorf("second server: /readyz %d %s", a.Status, a)
@@ -194,7 +195,7 @@ func (d *fullDisk) Free(string) (uint64, error) { return d.free.Load(), nil }
 // work.
 func TestBatchDiskFull(t *testing.T) {
 	d := &fullDisk{}
-	s := batchServer(t, handlers.BatchOptions{Disk: d})
+	s := batchServer(t, batch.Options{Disk: d})
 	ct, body := multipartBody(t, "x.csv", batchCSV(2))
 	a := doRaw(t, s, http.MethodPost, "/api/v1/batches?lang=en", ct, body)
 	if a.Status != 507 || !strings.Contains(problem(t, a).Detail, "disk") {
@@ -216,7 +217,7 @@ func TestBatchDiskFull(t *testing.T) {
 // TestBatchBombRefused: a workbook bomb uploaded through the API is a 422
 // naming the part, in the request's language.
 func TestBatchBombRefused(t *testing.T) {
-	s := batchServer(t, handlers.BatchOptions{})
+	s := batchServer(t, batch.Options{})
 	good := batchWorkbook(t, batchLoans(1), nil)
 	// Append a part declaring 500 MiB: refused on its declared size.
 	var parts bytes.Buffer
@@ -259,7 +260,7 @@ func addStoredPart(w io.Writer, xlsx []byte, name string, size uint64) error {
 // (422 naming the file and the count), not accepted and failed later; a
 // job with more than 100 row problems says how many it left out.
 func TestBatchRowLimitAndCut(t *testing.T) {
-	s := batchServer(t, handlers.BatchOptions{MaxRows: 150})
+	s := batchServer(t, batch.Options{Read: report.ReadOptions{MaxRows: 150}})
 	ct, body := multipartBody(t, "big.csv", batchCSV(151))
 	a := doRaw(t, s, http.MethodPost, "/api/v1/batches?lang=en", ct, body)
 	if a.Status != 422 || !hasField(problem(t, a), "file") || !strings.Contains(a.String(), "151 loans, more than the 150 allowed") {
@@ -284,7 +285,7 @@ func TestBatchRowLimitAndCut(t *testing.T) {
 // TestUploadKeepsConnection: a good upload is read to its end, so the
 // connection carries the next request.
 func TestUploadKeepsConnection(t *testing.T) {
-	s := batchServerAt(t, handlers.Config{DataDir: t.TempDir(), Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	s := batchServerAt(t, handlers.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}, batch.Options{})
 	base := listen(t, s)
 	waitUp(t, base)
 	ct, body := multipartBody(t, "x.csv", batchCSV(2))
@@ -333,5 +334,38 @@ func TestReconcileBodyLimit(t *testing.T) {
 	ct, body = multipartBody(t, "bank.csv", bytes.Repeat([]byte(" "), 10<<20), "request", "{}")
 	if a := doRaw(t, s, http.MethodPost, "/api/v1/reconciliations", ct, body); a.Status != 413 {
 		t.Errorf("10 MiB multipart reconciliation: %d, want 413", a.Status)
+	}
+}
+
+// TestNewHasNoSideEffects (issue 9 §3): New touches no disk and starts no
+// goroutine; without Config.Batches the batch routes answer 503 and
+// /readyz is not ready, both saying why.
+func TestNewHasNoSideEffects(t *testing.T) {
+	home := t.TempDir()
+	t.Setenv("XDG_CACHE_HOME", home)
+	t.Setenv("HOME", home)
+	t.Setenv("TMPDIR", home)
+	before := runtime.NumGoroutine()
+	s, err := handlers.New(handlers.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := runtime.NumGoroutine(); n > before {
+		t.Errorf("New started %d goroutines", n-before)
+	}
+	if ents, _ := os.ReadDir(home); len(ents) > 0 {
+		t.Errorf("New wrote to the disk: %v", ents)
+	}
+	a := do(t, s, http.MethodGet, "/readyz?lang=en", "")
+	if a.Status != 503 || !hasField(problem(t, a), "batches") || !strings.Contains(a.String(), "without a batch job manager") {
+		t.Errorf("/readyz %d %s", a.Status, a)
+	}
+	ct, body := multipartBody(t, "x.csv", batchCSV(1))
+	a = doRaw(t, s, http.MethodPost, "/api/v1/batches?lang=en", ct, body)
+	if a.Status != 503 || !strings.Contains(problem(t, a).Detail, "without a batch job manager") {
+		t.Errorf("upload: %d %s", a.Status, a)
+	}
+	if a := postJSON(t, s, "{}"); a.Status != 422 {
+		t.Errorf("calculation: %d %s", a.Status, a)
 	}
 }

@@ -14,7 +14,7 @@ import (
 
 	"github.com/eaeu-subsidy/subsidy/calc"
 	"github.com/eaeu-subsidy/subsidy/report"
-	jsonv2 "github.com/go-json-experiment/json"
+	"github.com/eaeu-subsidy/subsidy/wire"
 	"github.com/gofiber/fiber/v2"
 )
 
@@ -63,22 +63,22 @@ func (s *Server) postReconciliation(c *fiber.Ctx) error {
 		}
 		form, ferr := c.MultipartForm()
 		if ferr != nil {
-			return malformed(lang, calc.Text{Ru: "тело multipart не читается", En: "the multipart body cannot be read"}.In(lang), nil)
+			return wire.Malformed(lang, calc.Text{Ru: "тело multipart не читается", En: "the multipart body cannot be read"}.In(lang), nil)
 		}
 		body := ""
 		if v := form.Value["request"]; len(v) > 0 {
 			body = v[0]
 		}
 		if strings.TrimSpace(body) == "" {
-			return malformed(lang, calc.Text{Ru: "нет запроса: отправьте его JSON в поле request", En: "no request: send its JSON in the field request"}.In(lang),
+			return wire.Malformed(lang, calc.Text{Ru: "нет запроса: отправьте его JSON в поле request", En: "no request: send its JSON in the field request"}.In(lang),
 				[]FieldProblem{{Field: "request", Message: calc.Text{Ru: "обязательное поле", En: "required"}.In(lang)}})
 		}
-		if rreq, err = decodeReconcile([]byte(body), lang); err != nil {
+		if rreq, err = wire.DecodeReconcileRequest([]byte(body), lang); err != nil {
 			return err
 		}
 		if fhs := form.File["file"]; len(fhs) > 0 {
 			if len(rreq.BankSchedule) > 0 {
-				return bankProblem(lang, []FieldProblem{{Field: "bank_schedule", Message: calc.Text{Ru: "график банка передан и в запросе, и файлом: оставьте одно", En: "the bank's schedule is both in the request and in the file: send one"}.In(lang)}})
+				return wire.BankProblem(lang, []FieldProblem{{Field: "bank_schedule", Message: calc.Text{Ru: "график банка передан и в запросе, и файлом: оставьте одно", En: "the bank's schedule is both in the request and in the file: send one"}.In(lang)}})
 			}
 			bs, perr := readBankUpload(fhs[0], lang)
 			if perr != nil {
@@ -94,7 +94,7 @@ func (s *Server) postReconciliation(c *fiber.Ctx) error {
 		if err := s.checkBody(c, lang, isJSONType, mimeJSON); err != nil {
 			return err
 		}
-		if rreq, err = decodeReconcile(c.Body(), lang); err != nil {
+		if rreq, err = wire.DecodeReconcileRequest(c.Body(), lang); err != nil {
 			return err
 		}
 	}
@@ -163,71 +163,9 @@ func readBankUpload(fh *multipart.FileHeader, lang string) (*report.BankSchedule
 	}
 	bs, err := report.ReadBankSchedule(data)
 	if err != nil {
-		return nil, bankFileProblem(err, lang)
+		return nil, wire.BankFileProblem(err, lang)
 	}
 	return bs, nil
-}
-
-// bankFileProblem turns a reading error of the bank's file into a 422.
-func bankFileProblem(err error, lang string) error {
-	var ie *report.InputError
-	if errors.As(err, &ie) {
-		return bankProblem(lang, []FieldProblem{{Field: "file", Message: ie.In(lang)}})
-	}
-	var ce *report.BankCellError
-	if errors.As(err, &ce) {
-		fields := make([]FieldProblem, len(ce.Problems))
-		for i, p := range ce.Problems {
-			fields[i] = FieldProblem{Field: p.Field, Message: p.Message(lang)}
-		}
-		return bankProblem(lang, fields)
-	}
-	return err
-}
-
-func bankProblem(lang string, fields []FieldProblem) *Problem {
-	p := NewProblem(http.StatusUnprocessableEntity, TypeInvalid, lang,
-		calc.Text{Ru: "график банка не прочитан: исправьте перечисленное", En: "the bank's schedule could not be read: correct what is listed"}.In(lang))
-	p.Errors = fields
-	return p
-}
-
-// DecodeReconcileRequest decodes a reconciliation request (API.md
-// "Checking a bank's schedule") with the strict rules of [DecodeRequest]:
-// unknown members, bad numbers and dates are a 400 *Problem naming the
-// field.
-func DecodeReconcileRequest(body []byte, lang string) (*calc.ReconcileRequest, error) {
-	return decodeReconcile(body, lang)
-}
-
-// BankFileProblem turns an error of report.ReadBankSchedule into the 422
-// *Problem the API answers (the file, or each bad cell by its path
-// bank_schedule[i].field); other errors come back as they are.
-func BankFileProblem(err error, lang string) error { return bankFileProblem(err, lang) }
-
-func decodeReconcile(body []byte, lang string) (*calc.ReconcileRequest, error) {
-	st := decodeStates.Get().(*decodeState)
-	st.lang, st.errs = lang, st.errs[:0]
-	defer decodeStates.Put(st)
-	if len(bytes.TrimSpace(body)) == 0 {
-		return nil, malformed(lang, calc.Text{Ru: "пустое тело запроса: ожидается JSON-объект", En: "empty body: a JSON object is expected"}.In(lang), nil)
-	}
-	req := new(calc.ReconcileRequest)
-	if err := jsonv2.Unmarshal(body, req, st.opts); err != nil {
-		fp, detail := describeJSONError(err, lang)
-		var fields []FieldProblem
-		if fp != nil {
-			fields = append(fields, *fp)
-		}
-		fields = append(fields, st.errs...)
-		return nil, malformed(lang, detail, fields)
-	}
-	if len(st.errs) > 0 {
-		fields := make([]FieldProblem, len(st.errs))
-		copy(fields, st.errs)
-		return nil, malformed(lang, calc.Text{Ru: "значения некоторых полей не удалось прочитать", En: "some values could not be read"}.In(lang), fields)
-	}
-	return req, nil
 }
 
 // reconcilePage is the data of reconcile.html.

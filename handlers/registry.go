@@ -15,6 +15,7 @@ import (
 
 	"github.com/eaeu-subsidy/subsidy/calc"
 	"github.com/eaeu-subsidy/subsidy/storage"
+	"github.com/eaeu-subsidy/subsidy/wire"
 	jsonv2 "github.com/go-json-experiment/json"
 	"github.com/gofiber/fiber/v2"
 	"github.com/shopspring/decimal"
@@ -110,18 +111,18 @@ func actor(c *fiber.Ctx) string {
 func decodeStrict(body []byte, v any, lang string) error {
 	body = bytes.TrimPrefix(body, []byte("\xEF\xBB\xBF"))
 	if len(bytes.TrimSpace(body)) == 0 {
-		return malformed(lang, calc.Text{Ru: "пустое тело запроса: ожидается JSON-объект", En: "empty body: a JSON object is expected"}.In(lang), nil)
+		return wire.Malformed(lang, calc.Text{Ru: "пустое тело запроса: ожидается JSON-объект", En: "empty body: a JSON object is expected"}.In(lang), nil)
 	}
 	if bytes.IndexByte(body, 0) >= 0 || bytes.Contains(body, []byte(`\u0000`)) {
-		return malformed(lang, calc.Text{Ru: "строка содержит символ NUL", En: "a string contains a NUL character"}.In(lang), nil)
+		return wire.Malformed(lang, calc.Text{Ru: "строка содержит символ NUL", En: "a string contains a NUL character"}.In(lang), nil)
 	}
 	if err := jsonv2.Unmarshal(body, v, jsonv2.RejectUnknownMembers(true)); err != nil {
-		fp, detail := describeJSONError(err, lang)
+		fp, detail := wire.DescribeJSONError(err, lang)
 		var fields []FieldProblem
 		if fp != nil {
 			fields = append(fields, *fp)
 		}
-		return malformed(lang, detail, fields)
+		return wire.Malformed(lang, detail, fields)
 	}
 	return nil
 }
@@ -161,7 +162,7 @@ func checkQuery(c *fiber.Ctx) error {
 		return nil
 	}
 	lang := Lang(c)
-	return malformed(lang, calc.Text{Ru: "недопустимые символы в параметре запроса", En: "invalid characters in a query parameter"}.In(lang),
+	return wire.Malformed(lang, calc.Text{Ru: "недопустимые символы в параметре запроса", En: "invalid characters in a query parameter"}.In(lang),
 		[]FieldProblem{{Field: bad, Message: calc.Text{Ru: "ожидается текст UTF-8 без символа NUL", En: "UTF-8 text without NUL characters is expected"}.In(lang)}})
 }
 
@@ -199,40 +200,40 @@ func (s *Server) putBudget(c *fiber.Ctx) error {
 	var bad []FieldProblem
 	prog, ok := calc.LookupProgramme(c.Params("programme"))
 	if !ok {
-		bad = append(bad, FieldProblem{"programme", calc.Text{Ru: "неизвестная программа", En: "unknown programme"}.In(lang)})
+		bad = append(bad, FieldProblem{Field: "programme", Message: calc.Text{Ru: "неизвестная программа", En: "unknown programme"}.In(lang)})
 	}
 	year, err := strconv.Atoi(c.Params("year"))
 	if err != nil || year < 2000 || year > 2100 {
-		bad = append(bad, FieldProblem{"year", calc.Text{Ru: "год от 2000 до 2100", En: "a year from 2000 to 2100"}.In(lang)})
+		bad = append(bad, FieldProblem{Field: "year", Message: calc.Text{Ru: "год от 2000 до 2100", En: "a year from 2000 to 2100"}.In(lang)})
 	}
 	var amount calc.Money
-	if d, err := ParseDecimal(string(in.Amount)); err != nil || d.IsNegative() || d.GreaterThan(maxRegistryAmount) {
-		bad = append(bad, FieldProblem{"amount", calc.Text{Ru: "сумма: неотрицательное число не больше 10¹⁵", En: "amount: a non-negative number up to 10^15"}.In(lang)})
+	if d, err := wire.ParseDecimal(string(in.Amount)); err != nil || d.IsNegative() || d.GreaterThan(maxRegistryAmount) {
+		bad = append(bad, FieldProblem{Field: "amount", Message: calc.Text{Ru: "сумма: неотрицательное число не больше 10¹⁵", En: "amount: a non-negative number up to 10^15"}.In(lang)})
 	} else if amount, err = calc.MoneyFromDecimal(d); err != nil {
-		bad = append(bad, FieldProblem{"amount", err.Error()})
+		bad = append(bad, FieldProblem{Field: "amount", Message: err.Error()})
 	}
 	if len(in.Currency) != 3 || strings.ToUpper(in.Currency) != in.Currency {
-		bad = append(bad, FieldProblem{"currency", calc.Text{Ru: "код валюты ISO 4217 (RUB)", En: "an ISO 4217 currency code (RUB)"}.In(lang)})
+		bad = append(bad, FieldProblem{Field: "currency", Message: calc.Text{Ru: "код валюты ISO 4217 (RUB)", En: "an ISO 4217 currency code (RUB)"}.In(lang)})
 	}
 	b := storage.Budget{Programme: prog.ID, Year: year, Amount: amount, Currency: in.Currency, Contributions: []calc.CountryShare{}}
 	sum := decimal.Zero
 	for i, cs := range in.Contributions {
 		f := "contributions[" + strconv.Itoa(i) + "]"
 		if !slices.Contains(calc.MemberStates, cs.Country) {
-			bad = append(bad, FieldProblem{f + ".country", calc.Text{Ru: "государство — член ЕАЭС (AM BY KZ KG RU)", En: "a member state (AM BY KZ KG RU)"}.In(lang)})
+			bad = append(bad, FieldProblem{Field: f + ".country", Message: calc.Text{Ru: "государство — член ЕАЭС (AM BY KZ KG RU)", En: "a member state (AM BY KZ KG RU)"}.In(lang)})
 		} else if slices.ContainsFunc(b.Contributions, func(x calc.CountryShare) bool { return x.Country == cs.Country }) {
-			bad = append(bad, FieldProblem{f + ".country", calc.Text{Ru: "государство указано дважды", En: "the state is listed twice"}.In(lang)})
+			bad = append(bad, FieldProblem{Field: f + ".country", Message: calc.Text{Ru: "государство указано дважды", En: "the state is listed twice"}.In(lang)})
 		}
-		d, err := ParseDecimal(string(cs.Share))
+		d, err := wire.ParseDecimal(string(cs.Share))
 		if err != nil || !d.IsPositive() {
-			bad = append(bad, FieldProblem{f + ".share", calc.Text{Ru: "доля в процентах больше 0", En: "a share in percent above 0"}.In(lang)})
+			bad = append(bad, FieldProblem{Field: f + ".share", Message: calc.Text{Ru: "доля в процентах больше 0", En: "a share in percent above 0"}.In(lang)})
 			continue
 		}
 		sum = sum.Add(d)
 		b.Contributions = append(b.Contributions, calc.CountryShare{Country: cs.Country, Share: d})
 	}
 	if len(in.Contributions) > 0 && !sum.Equal(decimal.NewFromInt(100)) {
-		bad = append(bad, FieldProblem{"contributions", calc.Text{Ru: "доли в сумме должны давать 100", En: "the shares must add up to 100"}.In(lang)})
+		bad = append(bad, FieldProblem{Field: "contributions", Message: calc.Text{Ru: "доли в сумме должны давать 100", En: "the shares must add up to 100"}.In(lang)})
 	}
 	if len(bad) > 0 {
 		return invalidFields(lang, bad...)
@@ -272,19 +273,19 @@ func (s *Server) postAgreement(c *fiber.Ctx) error {
 	}
 	var bad []FieldProblem
 	if strings.TrimSpace(in.Number) == "" {
-		bad = append(bad, FieldProblem{"number", calc.Text{Ru: "номер соглашения обязателен", En: "the agreement number is required"}.In(lang)})
+		bad = append(bad, FieldProblem{Field: "number", Message: calc.Text{Ru: "номер соглашения обязателен", En: "the agreement number is required"}.In(lang)})
 	}
 	if _, err := calc.ParseDate(in.Date); err != nil {
-		bad = append(bad, FieldProblem{"date", calc.Text{Ru: "дата ГГГГ-ММ-ДД", En: "a date YYYY-MM-DD"}.In(lang)})
+		bad = append(bad, FieldProblem{Field: "date", Message: calc.Text{Ru: "дата ГГГГ-ММ-ДД", En: "a date YYYY-MM-DD"}.In(lang)})
 	}
 	if in.Status == "" {
 		in.Status = "applied"
 	}
 	if !slices.Contains(storage.AgreementStatuses, in.Status) {
-		bad = append(bad, FieldProblem{"status", calc.Text{Ru: "одно из: ", En: "one of: "}.In(lang) + strings.Join(storage.AgreementStatuses, ", ")})
+		bad = append(bad, FieldProblem{Field: "status", Message: calc.Text{Ru: "одно из: ", En: "one of: "}.In(lang) + strings.Join(storage.AgreementStatuses, ", ")})
 	}
 	if len(in.Request) == 0 || string(in.Request) == "null" {
-		bad = append(bad, FieldProblem{"request", calc.Text{Ru: "расчётный запрос обязателен", En: "the calculation request is required"}.In(lang)})
+		bad = append(bad, FieldProblem{Field: "request", Message: calc.Text{Ru: "расчётный запрос обязателен", En: "the calculation request is required"}.In(lang)})
 	}
 	if len(bad) > 0 {
 		return invalidFields(lang, bad...)
@@ -307,7 +308,7 @@ func (s *Server) postAgreement(c *fiber.Ctx) error {
 // computeStored decodes and computes a stored calculation request; its
 // problems name fields under "request.".
 func (s *Server) computeStored(raw []byte, lang string) (*calc.Request, *calc.Result, error) {
-	req, err := DecodeRequest(raw, lang)
+	req, err := wire.DecodeRequest(raw, lang)
 	if err == nil {
 		if req.Lang == "" {
 			req.Lang = lang
@@ -331,7 +332,7 @@ func (s *Server) fillAgreement(a *storage.Agreement, req *calc.Request, res *cal
 	a.Programme, a.Currency = res.Programme.ID, res.Currency
 	a.Eligible, a.SubsidyPayable = res.Eligible, res.Totals.SubsidyPayable
 	a.Request, _ = json.Marshal(req)
-	a.Result = EncodeResult(res)
+	a.Result = wire.EncodeResult(res)
 	a.Years, a.Benefits = nil, nil
 	w := make([]decimal.Decimal, len(res.Participants))
 	for i, p := range res.Participants {
@@ -436,7 +437,7 @@ func (s *Server) patchAgreement(c *fiber.Ctx) error {
 		return err
 	}
 	if !slices.Contains(storage.AgreementStatuses, in.Status) {
-		return invalidFields(lang, FieldProblem{"status", calc.Text{Ru: "одно из: ", En: "one of: "}.In(lang) + strings.Join(storage.AgreementStatuses, ", ")})
+		return invalidFields(lang, FieldProblem{Field: "status", Message: calc.Text{Ru: "одно из: ", En: "one of: "}.In(lang) + strings.Join(storage.AgreementStatuses, ", ")})
 	}
 	if !validRecordID(c.Params("id")) {
 		return NewProblem(http.StatusNotFound, TypeBlank, lang, calc.Text{Ru: "соглашение не найдено", En: "no such agreement"}.In(lang))
@@ -551,32 +552,32 @@ func (s *Server) postClaim(c *fiber.Ctx) error {
 	// becomes approved or paid only by a status change (PATCH), which the
 	// audit log records.
 	if a.Status == "rejected" || !a.Eligible || a.SubsidyPayable <= 0 {
-		return invalidFields(lang, FieldProblem{"agreement", calc.Text{Ru: "по этому соглашению субсидия не выплачивается (отклонено или условия не выполнены): заявку подать нельзя", En: "this agreement pays no subsidy (rejected, or its conditions are not met): no claim can be filed"}.In(lang)})
+		return invalidFields(lang, FieldProblem{Field: "agreement", Message: calc.Text{Ru: "по этому соглашению субсидия не выплачивается (отклонено или условия не выполнены): заявку подать нельзя", En: "this agreement pays no subsidy (rejected, or its conditions are not met): no claim can be filed"}.In(lang)})
 	}
 	var bad []FieldProblem
 	from, err1 := calc.ParseDate(in.From)
 	if err1 != nil {
-		bad = append(bad, FieldProblem{"from", calc.Text{Ru: "дата ГГГГ-ММ-ДД", En: "a date YYYY-MM-DD"}.In(lang)})
+		bad = append(bad, FieldProblem{Field: "from", Message: calc.Text{Ru: "дата ГГГГ-ММ-ДД", En: "a date YYYY-MM-DD"}.In(lang)})
 	}
 	to, err2 := calc.ParseDate(in.To)
 	if err2 != nil {
-		bad = append(bad, FieldProblem{"to", calc.Text{Ru: "дата ГГГГ-ММ-ДД", En: "a date YYYY-MM-DD"}.In(lang)})
+		bad = append(bad, FieldProblem{Field: "to", Message: calc.Text{Ru: "дата ГГГГ-ММ-ДД", En: "a date YYYY-MM-DD"}.In(lang)})
 	} else if err1 == nil && to <= from {
-		bad = append(bad, FieldProblem{"to", calc.Text{Ru: "конец периода позже начала", En: "the period ends after it starts"}.In(lang)})
+		bad = append(bad, FieldProblem{Field: "to", Message: calc.Text{Ru: "конец периода позже начала", En: "the period ends after it starts"}.In(lang)})
 	}
 	var amount calc.Money
-	if d, err := ParseDecimal(string(in.Amount)); err != nil || d.IsNegative() {
-		bad = append(bad, FieldProblem{"amount", calc.Text{Ru: "сумма: неотрицательное число", En: "amount: a non-negative number"}.In(lang)})
+	if d, err := wire.ParseDecimal(string(in.Amount)); err != nil || d.IsNegative() {
+		bad = append(bad, FieldProblem{Field: "amount", Message: calc.Text{Ru: "сумма: неотрицательное число", En: "amount: a non-negative number"}.In(lang)})
 	} else if amount, err = calc.MoneyFromDecimal(d); err != nil {
-		bad = append(bad, FieldProblem{"amount", err.Error()})
+		bad = append(bad, FieldProblem{Field: "amount", Message: err.Error()})
 	} else if amount > a.SubsidyPayable {
-		bad = append(bad, FieldProblem{"amount", calc.Text{Ru: "больше всей субсидии к выплате по соглашению (" + FormatMoney(a.SubsidyPayable, lang) + ")", En: "more than the agreement's whole payable subsidy (" + FormatMoney(a.SubsidyPayable, lang) + ")"}.In(lang)})
+		bad = append(bad, FieldProblem{Field: "amount", Message: calc.Text{Ru: "больше всей субсидии к выплате по соглашению (" + FormatMoney(a.SubsidyPayable, lang) + ")", En: "more than the agreement's whole payable subsidy (" + FormatMoney(a.SubsidyPayable, lang) + ")"}.In(lang)})
 	}
 	if in.Status == "" {
 		in.Status = "filed"
 	}
 	if in.Status != "filed" {
-		bad = append(bad, FieldProblem{"status", calc.Text{Ru: "новая заявка имеет статус filed; одобрение и выплата — изменением статуса", En: "a new claim is filed; approval and payment are status changes"}.In(lang)})
+		bad = append(bad, FieldProblem{Field: "status", Message: calc.Text{Ru: "новая заявка имеет статус filed; одобрение и выплата — изменением статуса", En: "a new claim is filed; approval and payment are status changes"}.In(lang)})
 	}
 	if len(bad) > 0 {
 		return invalidFields(lang, bad...)
@@ -598,15 +599,15 @@ func (s *Server) postClaim(c *fiber.Ctx) error {
 // answer carries them and the computed claim.
 func (s *Server) postLedgerClaim(c *fiber.Ctx, a storage.Agreement, lang string) error {
 	if a.Status == "rejected" || !a.Eligible || a.SubsidyPayable <= 0 {
-		return invalidFields(lang, FieldProblem{"agreement", calc.Text{
+		return invalidFields(lang, FieldProblem{Field: "agreement", Message: calc.Text{
 			Ru: "по этому соглашению субсидия не выплачивается (отклонено или условия не выполнены): заявку подать нельзя",
 			En: "this agreement pays no subsidy (rejected, or its conditions are not met): no claim can be filed"}.In(lang)})
 	}
-	cr, err := DecodeClaim(c.Body(), lang)
+	cr, err := wire.DecodeClaim(c.Body(), lang)
 	if err != nil {
 		return err
 	}
-	stored, err := DecodeRequest(a.Request, lang)
+	stored, err := wire.DecodeRequest(a.Request, lang)
 	if err != nil {
 		return err
 	}
@@ -623,7 +624,7 @@ func (s *Server) postLedgerClaim(c *fiber.Ctx, a storage.Agreement, lang string)
 		sum += p.Payable
 	}
 	if sum > a.SubsidyPayable {
-		return invalidFields(lang, FieldProblem{"ledger", calc.Text{
+		return invalidFields(lang, FieldProblem{Field: "ledger", Message: calc.Text{
 			Ru: "заявлено больше всей субсидии к выплате по соглашению",
 			En: "the claim is more than the agreement's whole payable subsidy"}.In(lang)})
 	}
@@ -657,7 +658,7 @@ func (s *Server) patchClaim(c *fiber.Ctx) error {
 		return err
 	}
 	if !slices.Contains(storage.ClaimStatuses, in.Status) {
-		return invalidFields(lang, FieldProblem{"status", calc.Text{Ru: "одно из: ", En: "one of: "}.In(lang) + strings.Join(storage.ClaimStatuses, ", ")})
+		return invalidFields(lang, FieldProblem{Field: "status", Message: calc.Text{Ru: "одно из: ", En: "one of: "}.In(lang) + strings.Join(storage.ClaimStatuses, ", ")})
 	}
 	if !validRecordID(c.Params("id")) || !validRecordID(c.Params("cid")) {
 		return NewProblem(http.StatusNotFound, TypeBlank, lang, calc.Text{Ru: "заявка не найдена", En: "no such claim"}.In(lang))
@@ -677,7 +678,7 @@ func (s *Server) getCommitments(c *fiber.Ctx) error {
 	lang := Lang(c)
 	prog := c.Query("programme")
 	if _, ok := calc.LookupProgramme(prog); !ok {
-		return invalidFields(lang, FieldProblem{"programme", calc.Text{Ru: "неизвестная программа", En: "unknown programme"}.In(lang)})
+		return invalidFields(lang, FieldProblem{Field: "programme", Message: calc.Text{Ru: "неизвестная программа", En: "unknown programme"}.In(lang)})
 	}
 	format := c.Query("format", formatJSON)
 	if format != formatJSON && format != formatXLSX || format == formatXLSX && s.cfg.RegistryWorkbook == nil {
@@ -709,7 +710,7 @@ func (s *Server) getAudit(c *fiber.Ctx) error {
 		var err error
 		if since, err = time.Parse(time.RFC3339Nano, q); err != nil {
 			if since, err = time.Parse(time.DateOnly, q); err != nil {
-				return invalidFields(lang, FieldProblem{"since", calc.Text{Ru: "дата ГГГГ-ММ-ДД или время RFC 3339", En: "a date YYYY-MM-DD or an RFC 3339 time"}.In(lang)})
+				return invalidFields(lang, FieldProblem{Field: "since", Message: calc.Text{Ru: "дата ГГГГ-ММ-ДД или время RFC 3339", En: "a date YYYY-MM-DD or an RFC 3339 time"}.In(lang)})
 			}
 		}
 	}

@@ -240,7 +240,7 @@ func (s *Server) registrySetStatus(c *fiber.Ctx) error {
 	}
 	status := formOnly(c, "status")
 	if !slices.Contains(storage.AgreementStatuses, status) {
-		return invalidFields(lang, FieldProblem{"status", strings.Join(storage.AgreementStatuses, ", ")})
+		return invalidFields(lang, FieldProblem{Field: "status", Message: strings.Join(storage.AgreementStatuses, ", ")})
 	}
 	if !validRecordID(c.Params("id")) {
 		return fiber.ErrNotFound
@@ -267,7 +267,7 @@ func (s *Server) registryWorkbook(c *fiber.Ctx) error {
 	}
 	prog := c.Query("programme", "eaeu-industrial")
 	if _, ok := calc.LookupProgramme(prog); !ok {
-		return invalidFields(lang, FieldProblem{"programme", T(lang, "reg.noprog")})
+		return invalidFields(lang, FieldProblem{Field: "programme", Message: T(lang, "reg.noprog")})
 	}
 	years, err := s.cfg.Registry.Commitments(c.UserContext(), prog)
 	if err != nil {

@@ -12,12 +12,12 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
-	"runtime"
 	"runtime/debug"
 	"sync"
 	"sync/atomic"
 	"time"
 
+	"github.com/eaeu-subsidy/subsidy/batch"
 	"github.com/eaeu-subsidy/subsidy/calc"
 	"github.com/eaeu-subsidy/subsidy/storage"
 	"github.com/gofiber/fiber/v2"
@@ -73,7 +73,8 @@ type Config struct {
 	// MaxConns is the largest number of open connections (default 10,000).
 	MaxConns int
 	// MaxInFlight is the largest number of calculations (single or batch
-	// rows) computed at once; default 4 × GOMAXPROCS. A request that finds
+	// rows) computed at once; default 4 × GOMAXPROCS; unused when Slots is
+	// given. A request that finds
 	// them all busy waits up to QueueTimeout (default 5 s), then gets 503
 	// with Retry-After.
 	MaxInFlight  int
@@ -83,14 +84,23 @@ type Config struct {
 	// 503 with Retry-After (docs/performance.md, "Bounded cost of one
 	// calculation").
 	CalcTimeout time.Duration
-	// DataDir holds batch jobs (uploads and reports); default
-	// DefaultDataDir(). Used by the batch routes only.
-	DataDir string
-	// JobTTL is how long finished batch jobs are kept (default 24 h).
-	JobTTL time.Duration
-	// Batch carries options of the batch layer (handlers/batch*.go) that
-	// the rest of the package does not look at; nil gives its defaults.
-	Batch any
+	// Slots are the calculation slots of MaxInFlight, shared with the
+	// batch manager's rows (see [Slots]); nil makes NewSlots(MaxInFlight).
+	Slots *Slots
+	// Batches runs the batch jobs of the batch routes (handlers/batch.go).
+	// The caller opens it (batch.Open, with Calculate: Slots.Calculate so
+	// that rows share the calculation slots); the server takes it over and
+	// Server.Shutdown closes it. nil: the batch routes answer 503 and
+	// /readyz is not ready, both saying why from BatchesErr (the error
+	// batch.Open returned, e.g. batch.ErrLocked).
+	Batches    *batch.Manager
+	BatchesErr error
+	// BatchWait bounds ?wait=true on a batch upload: a job not finished by
+	// then is answered 202 with its status (default 50 s).
+	BatchWait time.Duration
+	// BatchEvents bounds one server-sent event stream of a batch job; the
+	// browser reconnects by itself (default 45 s).
+	BatchEvents time.Duration
 	// Workbook writes the Excel report for ?format=xlsx; nil answers 406
 	// until a report encoder is wired in.
 	Workbook WorkbookFunc
@@ -136,20 +146,20 @@ func (c *Config) setDefaults() {
 	if c.MaxConns <= 0 {
 		c.MaxConns = DefaultMaxConns
 	}
-	if c.MaxInFlight <= 0 {
-		c.MaxInFlight = defaultMaxInFlightMult * runtime.GOMAXPROCS(0)
-	}
 	if c.QueueTimeout <= 0 {
 		c.QueueTimeout = DefaultQueueTimeout
 	}
 	if c.CalcTimeout <= 0 {
 		c.CalcTimeout = DefaultCalcTimeout
 	}
-	if c.DataDir == "" {
-		c.DataDir = DefaultDataDir()
+	if c.Slots == nil {
+		c.Slots = NewSlots(c.MaxInFlight)
 	}
-	if c.JobTTL <= 0 {
-		c.JobTTL = DefaultJobTTL
+	if c.BatchWait <= 0 {
+		c.BatchWait = 50 * time.Second
+	}
+	if c.BatchEvents <= 0 {
+		c.BatchEvents = 45 * time.Second
 	}
 	if c.Version == "" {
 		c.Version = "devel"
@@ -169,7 +179,7 @@ type Server struct {
 	metrics *metrics
 	pages   map[string]*template.Template
 	static  map[string]staticFile
-	slots   chan struct{} // calculation slots, see Config.MaxInFlight
+	slots   *Slots // calculation slots, see Config.MaxInFlight
 
 	draining  atomic.Bool
 	mu        sync.Mutex
@@ -185,7 +195,7 @@ func New(cfg Config) (*Server, error) {
 		cfg:     cfg,
 		log:     cfg.Logger,
 		metrics: newMetrics(cfg.Version),
-		slots:   make(chan struct{}, cfg.MaxInFlight),
+		slots:   cfg.Slots,
 		ready:   map[string]func(context.Context) error{},
 	}
 	if err := s.loadTemplates(); err != nil {
@@ -449,21 +459,13 @@ func (s *Server) errorHandler(c *fiber.Ctx, err error) error {
 // of the chain runs; when none frees up within Config.QueueTimeout it
 // answers 503 with Retry-After.
 func (s *Server) limit(c *fiber.Ctx) error {
-	select {
-	case s.slots <- struct{}{}:
-	default:
-		t := time.NewTimer(s.cfg.QueueTimeout)
-		select {
-		case s.slots <- struct{}{}:
-			t.Stop()
-		case <-t.C:
-			s.metrics.rejected.Add(1)
-			c.Set(fiber.HeaderRetryAfter, "1")
-			lang := Lang(c)
-			return NewProblem(http.StatusServiceUnavailable, TypeOverloaded, lang,
-				calc.Text{Ru: "сервис занят другими расчётами; повторите через секунду", En: "the service is busy with other calculations; retry in a second"}.In(lang))
-		}
+	if !s.slots.AcquireWithin(s.cfg.QueueTimeout) {
+		s.metrics.rejected.Add(1)
+		c.Set(fiber.HeaderRetryAfter, "1")
+		lang := Lang(c)
+		return NewProblem(http.StatusServiceUnavailable, TypeOverloaded, lang,
+			calc.Text{Ru: "сервис занят другими расчётами; повторите через секунду", En: "the service is busy with other calculations; retry in a second"}.In(lang))
 	}
-	defer func() { <-s.slots }()
+	defer s.slots.Release()
 	return c.Next()
 }

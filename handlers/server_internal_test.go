@@ -28,7 +28,7 @@ func (b *syncBuffer) Write(p []byte) (int, error) {
 
 func TestPanicIsLoggedAndAnswered(t *testing.T) {
 	logs := &syncBuffer{ch: make(chan []byte, 100)}
-	s, err := New(Config{Logger: slog.New(slog.NewJSONHandler(logs, nil)), DataDir: t.TempDir()})
+	s, err := New(Config{Logger: slog.New(slog.NewJSONHandler(logs, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -64,11 +64,11 @@ func TestPanicIsLoggedAndAnswered(t *testing.T) {
 }
 
 func TestConcurrencyLimit(t *testing.T) {
-	s, err := New(Config{MaxInFlight: 1, QueueTimeout: 20 * time.Millisecond, DataDir: t.TempDir()})
+	s, err := New(Config{MaxInFlight: 1, QueueTimeout: 20 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}
-	s.slots <- struct{}{} // a calculation holds the only slot
+	s.slots.Acquire() // a calculation holds the only slot
 	req := httptest.NewRequest("POST", "/api/v1/calculations", strings.NewReader("{}"))
 	req.Header.Set("Content-Type", "application/json")
 	resp, err := s.app.Test(req, -1)
@@ -78,14 +78,14 @@ func TestConcurrencyLimit(t *testing.T) {
 	if resp.StatusCode != 503 || resp.Header.Get("Retry-After") == "" || resp.Header.Get("Content-Type") != ContentTypeProblem {
 		t.Errorf("busy: status %d, Retry-After %q", resp.StatusCode, resp.Header.Get("Retry-After"))
 	}
-	<-s.slots // released: the next request goes through
+	s.slots.Release() // released: the next request goes through
 	req = httptest.NewRequest("POST", "/api/v1/calculations", strings.NewReader("{}"))
 	req.Header.Set("Content-Type", "application/json")
 	if resp, err = s.app.Test(req, -1); err != nil || resp.StatusCode != 422 {
 		t.Errorf("after release: %v %d", err, resp.StatusCode)
 	}
 	// GET routes are not limited.
-	s.slots <- struct{}{}
+	s.slots.Acquire()
 	if resp, err = s.app.Test(httptest.NewRequest("GET", "/healthz", nil), -1); err != nil || resp.StatusCode != 200 {
 		t.Errorf("healthz while busy: %v %d", err, resp.StatusCode)
 	}
@@ -94,7 +94,7 @@ func TestConcurrencyLimit(t *testing.T) {
 // TestGracefulShutdown starts a slow request, shuts down, and checks that
 // the request still gets its answer while new connections are refused.
 func TestGracefulShutdown(t *testing.T) {
-	s, err := New(Config{DataDir: t.TempDir()})
+	s, err := New(Config{})
 	if err != nil {
 		t.Fatal(err)
 	}

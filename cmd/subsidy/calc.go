@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -9,8 +10,8 @@ import (
 	"os"
 
 	"github.com/eaeu-subsidy/subsidy/calc"
-	"github.com/eaeu-subsidy/subsidy/handlers"
 	"github.com/eaeu-subsidy/subsidy/report"
+	"github.com/eaeu-subsidy/subsidy/wire"
 )
 
 func init() {
@@ -49,7 +50,7 @@ the file -o names, in the format of its extension (or --format).`, stdout, stder
 		if err != nil {
 			return err
 		}
-		req, err := handlers.DecodeRequest(body, *lang)
+		req, err := wire.DecodeRequest(body, *lang)
 		if err != nil {
 			explainProblem(c, err)
 			return exitCode(1)
@@ -74,9 +75,14 @@ the file -o names, in the format of its extension (or --format).`, stdout, stder
 			case formatCSV:
 				return report.WriteScheduleCSV(w, res, *lang)
 			}
-			enc := json.NewEncoder(w)
-			enc.SetIndent("", "  ")
-			return enc.Encode(res)
+			// The API's encoder (one wire for both), indented for people.
+			var b bytes.Buffer
+			if err := json.Indent(&b, wire.EncodeResult(res), "", "  "); err != nil {
+				return err
+			}
+			b.WriteByte('\n')
+			_, err := w.Write(b.Bytes())
+			return err
 		})
 	})
 }
@@ -91,7 +97,7 @@ func printProblem(w io.Writer, err error, lang string) {
 // field a line, in its language.
 func explainProblem(c *cmdline, err error) {
 	var ce *calc.Error
-	var p *handlers.Problem
+	var p *wire.Problem
 	switch {
 	case errors.As(err, &ce):
 		c.say(calc.Text{

@@ -6,8 +6,8 @@ import (
 	"io"
 
 	"github.com/eaeu-subsidy/subsidy/calc"
-	"github.com/eaeu-subsidy/subsidy/handlers"
 	"github.com/eaeu-subsidy/subsidy/report"
+	"github.com/eaeu-subsidy/subsidy/wire"
 )
 
 func init() {
@@ -42,7 +42,7 @@ for .xlsx, the rows for .csv.`, stdout, stderr)
 		if err != nil {
 			return err
 		}
-		req, err := handlers.DecodeClaim(body, *lang)
+		req, err := wire.DecodeClaim(body, *lang)
 		if err != nil {
 			explainProblem(c, err)
 			return exitCode(1)

@@ -10,6 +10,7 @@ import (
 	"github.com/eaeu-subsidy/subsidy/calc"
 	"github.com/eaeu-subsidy/subsidy/handlers"
 	"github.com/eaeu-subsidy/subsidy/report"
+	"github.com/eaeu-subsidy/subsidy/wire"
 )
 
 func init() {
@@ -48,7 +49,7 @@ extension (or --format).`, stdout, stderr)
 		if err != nil {
 			return err
 		}
-		req, err := handlers.DecodeRequest(body, *lang)
+		req, err := wire.DecodeRequest(body, *lang)
 		if err != nil {
 			explainProblem(c, err)
 			return exitCode(1)

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"io"
 	"net/http/httptest"
 	"os"
@@ -17,7 +18,7 @@ import (
 // file the API's ?format=csv answers in the same language (one writer for
 // every route), for an eligible and an ineligible (two-state) project.
 func TestCalcCSVSameAsAPI(t *testing.T) {
-	s, err := handlers.New(handlers.Config{DataDir: t.TempDir()})
+	s, err := handlers.New(handlers.Config{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -57,5 +58,42 @@ func TestCalcCSVSameAsAPI(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// TestCalcJSONSameAsAPI: subsidy calc's JSON is the API's answer, byte for
+// byte once the indentation is taken out (one encoder, wire.EncodeResult).
+func TestCalcJSONSameAsAPI(t *testing.T) {
+	s, err := handlers.New(handlers.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, lang := range []string{"ru", "en"} {
+		t.Run(lang, func(t *testing.T) {
+			dir := t.TempDir()
+			req := filepath.Join(dir, "request.json")
+			if err := os.WriteFile(req, []byte(calcRequest), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			var stdout, stderr bytes.Buffer
+			if err := runCalc(context.Background(), []string{req, "--lang", lang}, &stdout, &stderr); err != nil {
+				t.Fatalf("calc: %v %s", err, stderr.String())
+			}
+			var file bytes.Buffer
+			if err := json.Compact(&file, stdout.Bytes()); err != nil {
+				t.Fatalf("calc's output is not JSON: %v", err)
+			}
+			r := httptest.NewRequest("POST", "/api/v1/calculations?lang="+lang, strings.NewReader(calcRequest))
+			r.Header.Set("Content-Type", "application/json")
+			resp, err := s.App().Test(r, -1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			api, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != 200 || !bytes.Equal(file.Bytes(), bytes.TrimSpace(api)) {
+				t.Errorf("status %d; calc and the API differ:\n%.300s\n%.300s", resp.StatusCode, file.Bytes(), api)
+			}
+		})
 	}
 }

@@ -14,7 +14,7 @@ import (
 	"time"
 
 	"github.com/eaeu-subsidy/subsidy/calc"
-	"github.com/eaeu-subsidy/subsidy/handlers"
+	"github.com/eaeu-subsidy/subsidy/wire"
 )
 
 // assignment is an example that keeps a command's output in a shell
@@ -152,7 +152,7 @@ func TestDocumentedExampleRequests(t *testing.T) {
 			t.Fatal(err)
 		}
 		if bytes.Contains(b, []byte(`"bank_schedule"`)) { // a bank's schedule to check
-			rr, err := handlers.DecodeReconcileRequest(b, "en")
+			rr, err := wire.DecodeReconcileRequest(b, "en")
 			if err != nil {
 				t.Errorf("%s: %v", f, err)
 				continue
@@ -171,7 +171,7 @@ func TestDocumentedExampleRequests(t *testing.T) {
 			b = ag.Request
 		}
 		if bytes.Contains(b, []byte(`"ledger"`)) { // a claim on actual figures
-			cr, err := handlers.DecodeClaim(b, "en")
+			cr, err := wire.DecodeClaim(b, "en")
 			if err != nil {
 				t.Errorf("%s: %v", f, err)
 				continue
@@ -181,7 +181,7 @@ func TestDocumentedExampleRequests(t *testing.T) {
 			}
 			continue
 		}
-		req, err := handlers.DecodeRequest(b, "en")
+		req, err := wire.DecodeRequest(b, "en")
 		if err != nil {
 			t.Errorf("%s: %v", f, err)
 			continue

@@ -9,8 +9,8 @@ import (
 	"text/tabwriter"
 
 	"github.com/eaeu-subsidy/subsidy/calc"
-	"github.com/eaeu-subsidy/subsidy/handlers"
 	"github.com/eaeu-subsidy/subsidy/report"
+	"github.com/eaeu-subsidy/subsidy/wire"
 )
 
 func init() {
@@ -51,7 +51,7 @@ Exit status: 0 no differences, 3 differences found, 1 error, 2 usage.`, stdout, 
 		if err != nil {
 			return err
 		}
-		rreq, err := handlers.DecodeReconcileRequest(body, *lang)
+		rreq, err := wire.DecodeReconcileRequest(body, *lang)
 		if err != nil {
 			reconcileProblem(c, err)
 			return exitCode(1)
@@ -84,7 +84,7 @@ Exit status: 0 no differences, 3 differences found, 1 error, 2 usage.`, stdout, 
 			}
 			bs, err := report.ReadBankSchedule(data)
 			if err != nil {
-				reconcileProblem(c, handlers.BankFileProblem(err, *lang))
+				reconcileProblem(c, wire.BankFileProblem(err, *lang))
 				return exitCode(1)
 			}
 			rreq.BankSchedule = bs.Rows
@@ -189,7 +189,7 @@ func writeReconcileText(w io.Writer, rec *calc.Reconciliation, lang string) erro
 func reconcileProblem(c *cmdline, err error) {
 	w := c.stderr
 	var ce *calc.Error
-	var p *handlers.Problem
+	var p *wire.Problem
 	switch {
 	case errors.As(err, &ce):
 		c.say(calc.Text{Ru: "subsidy reconcile: запрос с ошибками:", En: "subsidy reconcile: invalid request:"})

@@ -9,11 +9,13 @@ import (
 	"log/slog"
 	"net"
 	"os"
+	"path/filepath"
 	"runtime/debug"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/eaeu-subsidy/subsidy/batch"
 	"github.com/eaeu-subsidy/subsidy/calc"
 	"github.com/eaeu-subsidy/subsidy/handlers"
 	"github.com/eaeu-subsidy/subsidy/report"
@@ -150,7 +152,28 @@ func serve(ctx context.Context, cfg serveConfig, stderr io.Writer) error {
 	}
 	defer db.Close()
 	logger.Info("database", slog.String("engine", db.Engine()))
+	// The calculation slots are shared by single calculations and batch
+	// rows; the batch manager is handed to the server, whose Shutdown
+	// closes it. When it cannot open (another process holds the data
+	// directory) the calculator still serves and the batch routes answer
+	// 503 saying why.
+	slots := handlers.NewSlots(cfg.maxInFlight)
+	dataDir := cfg.dataDir
+	if dataDir == "" {
+		dataDir = handlers.DefaultDataDir()
+	}
+	batches, batchesErr := batch.Open(batch.Options{
+		DB:        db,
+		Dir:       filepath.Join(dataDir, "batches"),
+		TTL:       cfg.jobTTL,
+		Read:      report.ReadOptions{MaxBytes: int64(cfg.uploadLimit)},
+		Logger:    logger,
+		Calculate: slots.Calculate(book),
+	})
 	srv, err := handlers.New(handlers.Config{
+		Batches:          batches,
+		BatchesErr:       batchesErr,
+		Slots:            slots,
 		Registry:         db,
 		RegistryWorkbook: report.WriteRegistry,
 		Rates:            book,
@@ -164,18 +187,20 @@ func serve(ctx context.Context, cfg serveConfig, stderr io.Writer) error {
 		MaxConns:         cfg.maxConns,
 		MaxInFlight:      cfg.maxInFlight,
 		CalcTimeout:      cfg.calcTimeout,
-		DataDir:          cfg.dataDir,
-		JobTTL:           cfg.jobTTL,
 		Workbook:         workbook,
 		Version:          buildVersion(),
 
 		CompareWorkbook: compareWorkbook, // compare.go
 	})
 	if err != nil {
+		if batches != nil {
+			_ = batches.Close(context.Background())
+		}
 		return err
 	}
 	ln, err := net.Listen("tcp", listenAddr(cfg.addr))
 	if err != nil {
+		_ = srv.Shutdown(context.Background()) // closes the batch manager
 		return err
 	}
 	logger.Info("listening", slog.String("addr", ln.Addr().String()), slog.String("rates", source),

@@ -1,4 +1,4 @@
-package handlers
+package wire
 
 import (
 	"bytes"
@@ -10,21 +10,21 @@ import (
 	"github.com/shopspring/decimal"
 )
 
-// decodeFast reads a calculation request without reflection: it walks the
+// DecodeFast reads a calculation request without reflection: it walks the
 // known shape of calc.Request over the body's bytes. It is the cheap path
 // of [DecodeRequest], which the calculation route's throughput depends on.
 //
-// It accepts a subset of what [decodeReflect] accepts and, for that
+// It accepts a subset of what [DecodeReflect] accepts and, for that
 // subset, builds the very same Request (the same decimals, down to their
 // internal representation). Anything else — bad JSON, unknown or repeated
 // members, wrong types, numbers or dates it cannot vouch for — makes it
-// decline (ok false), never fail: decodeReflect then decides, and writes
+// decline (ok false), never fail: DecodeReflect then decides, and writes
 // the problem if there is one. So it never has to reproduce an error, only
 // to be right about what it accepts; the differential tests and
 // FuzzDecodeRequestDifferential hold it to that. It reads every member of
 // calc.Request but those TestDecodeFastCoversRequest lists as left to the
 // slow path (scenarios); that test fails when a new member is neither.
-func decodeFast(body []byte) (req *calc.Request, ok bool) {
+func DecodeFast(body []byte) (req *calc.Request, ok bool) {
 	r := fastReader{b: body}
 	req = new(calc.Request)
 	if !r.request(req) {
@@ -37,9 +37,9 @@ func decodeFast(body []byte) (req *calc.Request, ok bool) {
 	return req, true
 }
 
-// fastReader is the cursor of [decodeFast]. Its methods read one value at
+// fastReader is the cursor of [DecodeFast]. Its methods read one value at
 // the cursor into their argument and report whether they could; on false
-// the reader's state no longer matters, since decodeFast gives up.
+// the reader's state no longer matters, since DecodeFast gives up.
 //
 // JSON null, which json v2 reads as the zero value (nil for pointers and
 // slices), is skipped: every field starts zero and is set at most once,
@@ -366,7 +366,7 @@ func fastArray[T any](r *fastReader, dst *[]T, elem func(*T) bool) bool {
 
 // fieldSet records which members of an object have been read, by an
 // index each struct reader gives its fields, so that a repeated member
-// (an error for decodeReflect) is declined.
+// (an error for DecodeReflect) is declined.
 type fieldSet uint16
 
 // first marks field i as read and reports whether it was not before.
@@ -730,7 +730,7 @@ func daysIn(y int, m time.Month) int {
 func interned(s []byte) string { return internedCodes[string(s)] }
 
 var internedCodes = func() map[string]string {
-	m := map[string]string{LangRu: LangRu, LangEn: LangEn}
+	m := map[string]string{"ru": "ru", "en": "en"} // the languages
 	for _, list := range [][]string{calc.MemberStates, calc.Currencies, calc.Repayments(), calc.Frequencies(),
 		calc.DayCounts(), calc.BaseFixings(), calc.ProgrammeIDs()} {
 		for _, code := range list {

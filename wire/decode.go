@@ -1,4 +1,4 @@
-package handlers
+package wire
 
 import (
 	"bytes"
@@ -166,7 +166,7 @@ func (st *decodeState) decimal(dec *jsontext.Decoder, v *decimal.Decimal) error 
 	case errors.Is(err, ErrNumberRange):
 		st.add(ptr, calc.Text{Ru: "число слишком велико или содержит слишком много знаков", En: "the number is too large or has too many digits"})
 	case err != nil:
-		st.add(ptr, calc.Text{Ru: fmt.Sprintf(`%q не является десятичным числом (пример: "1234.56")`, clip(s)), En: fmt.Sprintf(`%q is not a decimal number (example: "1234.56")`, clip(s))})
+		st.add(ptr, calc.Text{Ru: fmt.Sprintf(`%q не является десятичным числом (пример: "1234.56")`, Clip(s)), En: fmt.Sprintf(`%q is not a decimal number (example: "1234.56")`, Clip(s))})
 	default:
 		*v = d
 	}
@@ -188,7 +188,7 @@ func (st *decodeState) date(dec *jsontext.Decoder, v *calc.Date) error {
 		s := tok.String()
 		d, err := calc.ParseDate(s)
 		if err != nil {
-			st.add(ptr, calc.Text{Ru: fmt.Sprintf("%q не является датой ГГГГ-ММ-ДД", clip(s)), En: fmt.Sprintf("%q is not a date YYYY-MM-DD", clip(s))})
+			st.add(ptr, calc.Text{Ru: fmt.Sprintf("%q не является датой ГГГГ-ММ-ДД", Clip(s)), En: fmt.Sprintf("%q is not a date YYYY-MM-DD", Clip(s))})
 			return nil
 		}
 		*v = d
@@ -239,8 +239,8 @@ func skipRest(dec *jsontext.Decoder, tok jsontext.Token) error {
 	return nil
 }
 
-// clip shortens user text quoted in a message.
-func clip(s string) string {
+// Clip shortens user text quoted in a message.
+func Clip(s string) string {
 	if len(s) <= 40 {
 		return s
 	}
@@ -261,21 +261,23 @@ func clip(s string) string {
 // lang chooses the language of the messages. A leading UTF-8 byte order
 // mark is ignored.
 //
-// A well-formed request is read by [decodeFast], a hand-written reader
+// A well-formed request is read by [DecodeFast], a hand-written reader
 // several times cheaper than reflection; whatever it declines (every bad
-// body, and a few rare but valid forms) goes to [decodeReflect], which
+// body, and a few rare but valid forms) goes to [DecodeReflect], which
 // defines the behaviour and writes every problem.
 func DecodeRequest(body []byte, lang string) (*calc.Request, error) {
-	if req, ok := decodeFast(body); ok {
+	if req, ok := DecodeFast(body); ok {
 		return req, nil
 	}
-	return decodeReflect(body, lang)
+	return DecodeReflect(body, lang)
 }
 
-// decodeReflect is DecodeRequest by reflection (json v2 with the
-// unmarshalers of [decodeState]): the reference [decodeFast] is held to,
-// and the only writer of decoding problems.
-func decodeReflect(body []byte, lang string) (*calc.Request, error) {
+// DecodeReflect is DecodeRequest by reflection (json v2 with the
+// unmarshalers of [decodeState]): the reference [DecodeFast] is held to,
+// and the only writer of decoding problems. DecodeFast and DecodeReflect
+// are exported for the differential tests in package handlers, which hold
+// the corpus of requests; callers want DecodeRequest.
+func DecodeReflect(body []byte, lang string) (*calc.Request, error) {
 	st := decodeStates.Get().(*decodeState)
 	st.lang, st.errs = lang, st.errs[:0]
 	defer decodeStates.Put(st)
@@ -285,12 +287,12 @@ func decodeReflect(body []byte, lang string) (*calc.Request, error) {
 	// The fast path declines such a body, so it comes here.
 	body = bytes.TrimPrefix(body, []byte("\xEF\xBB\xBF"))
 	if len(strings.TrimSpace(string(body))) == 0 {
-		return nil, malformed(lang, calc.Text{Ru: "пустое тело запроса: ожидается JSON-объект", En: "empty body: a JSON object is expected"}.In(lang), nil)
+		return nil, Malformed(lang, calc.Text{Ru: "пустое тело запроса: ожидается JSON-объект", En: "empty body: a JSON object is expected"}.In(lang), nil)
 	}
 	req := new(calc.Request)
 	err := json.Unmarshal(body, req, st.opts)
 	if err != nil {
-		fp, detail := describeJSONError(err, lang)
+		fp, detail := DescribeJSONError(err, lang)
 		var fields []FieldProblem
 		if fp != nil {
 			fields = append(fields, *fp)
@@ -298,25 +300,26 @@ func decodeReflect(body []byte, lang string) (*calc.Request, error) {
 		// Bad numbers found before the structural error are worth
 		// reporting too.
 		fields = append(fields, st.errs...)
-		return nil, malformed(lang, detail, fields)
+		return nil, Malformed(lang, detail, fields)
 	}
 	if len(st.errs) > 0 {
 		fields := make([]FieldProblem, len(st.errs))
 		copy(fields, st.errs)
-		return nil, malformed(lang, calc.Text{Ru: "значения некоторых полей не удалось прочитать", En: "some values could not be read"}.In(lang), fields)
+		return nil, Malformed(lang, calc.Text{Ru: "значения некоторых полей не удалось прочитать", En: "some values could not be read"}.In(lang), fields)
 	}
 	return req, nil
 }
 
-func malformed(lang, detail string, fields []FieldProblem) *Problem {
+// Malformed is a 400 problem of a body that cannot be decoded, listing fields.
+func Malformed(lang, detail string, fields []FieldProblem) *Problem {
 	p := NewProblem(http.StatusBadRequest, TypeMalformed, lang, detail)
 	p.Errors = fields
 	return p
 }
 
-// describeJSONError explains a decoding error: the field it concerns (nil
+// DescribeJSONError explains a decoding error: the field it concerns (nil
 // when none) and a detail for the problem.
-func describeJSONError(err error, lang string) (*FieldProblem, string) {
+func DescribeJSONError(err error, lang string) (*FieldProblem, string) {
 	var syn *jsontext.SyntacticError
 	if errors.As(err, &syn) {
 		msg := syntaxMessage(syn, lang)
@@ -442,7 +445,7 @@ func pathOf(toks []string) string {
 			b.WriteString("…")
 			break
 		}
-		tok = clip(tok)
+		tok = Clip(tok)
 		if _, err := strconv.Atoi(tok); err == nil && b.Len() > 0 {
 			b.WriteString("[" + tok + "]")
 			continue
@@ -453,4 +456,35 @@ func pathOf(toks []string) string {
 		b.WriteString(tok)
 	}
 	return b.String()
+}
+
+// scenarioRef reads one entry of "scenarios" strictly: a string is a
+// built-in scenario's name, an object a scenario of the user's own, read
+// with the decoder's options (so a bad number or date inside it is named
+// by its path). calc.ScenarioRef's own UnmarshalJSON serves other callers.
+func (st *decodeState) scenarioRef(dec *jsontext.Decoder, v *calc.ScenarioRef) error {
+	switch dec.PeekKind() {
+	case '"':
+		var name string
+		if err := json.UnmarshalDecode(dec, &name); err != nil {
+			return err
+		}
+		*v = calc.ScenarioRef{Name: name}
+		return nil
+	case '{':
+		var sc calc.Scenario
+		if err := json.UnmarshalDecode(dec, &sc); err != nil {
+			return err
+		}
+		*v = calc.ScenarioRef{Scenario: &sc}
+		return nil
+	}
+	tok, err := dec.ReadToken()
+	if err != nil {
+		return err
+	}
+	if err := skipRest(dec, tok); err != nil {
+		return err
+	}
+	return &json.SemanticError{JSONKind: tok.Kind(), GoType: reflect.TypeFor[calc.ScenarioRef]()}
 }
