@@ -33,20 +33,10 @@ func runCalc(ctx context.Context, args []string, stdout, stderr io.Writer) error
 Computes one calculation request (the JSON body of POST /api/v1/calculations;
 - reads standard input) and writes the result: JSON on standard output, or
 the file -o names, in the format of its extension (or --format).`, stdout, stderr)
-	out := c.fs.String("o", "", "output `FILE`: .json, .xlsx (Excel report) or .csv (schedule); - or none: JSON on standard output")
-	format := c.fs.String("format", "", "output `FORMAT` whatever the file's name: json, xlsx or csv")
-	lang := c.withLang("the report")
-	rates := c.fs.String("rates", "", "policy rate CSV `FILE` (the format of the built-in record); none: the built-in record")
+	rf := newRequestFlags(c, "output `FILE`: .json, .xlsx (Excel report) or .csv (schedule); - or none: JSON on standard output", "output `FORMAT` whatever the file's name: json, xlsx or csv", "the report")
+	out, lang := rf.out, rf.lang
 	return c.run(args, 1, 1, func() error {
-		f, err := chooseFormat(*out, *format, formatJSON, formatXLSX, formatCSV)
-		if err != nil {
-			return err
-		}
-		book, err := loadRates(*rates)
-		if err != nil {
-			return err
-		}
-		body, err := readInput(c.fs.Arg(0), maxRequestBytes)
+		f, book, body, err := rf.load(formatJSON, formatXLSX, formatCSV)
 		if err != nil {
 			return err
 		}
@@ -55,14 +45,7 @@ the file -o names, in the format of its extension (or --format).`, stdout, stder
 			explainProblem(c, err)
 			return exitCode(1)
 		}
-		// One language for the result, the report and the messages:
-		// --lang when given, else the request's "lang", else Russian.
-		switch {
-		case c.flagGiven("lang"), req.Lang != "ru" && req.Lang != "en":
-			req.Lang = *lang
-		default:
-			*lang, c.lang = req.Lang, req.Lang
-		}
+		rf.settleLang(&req.Lang)
 		res, err := calc.Calculate(req, calc.Options{Rates: book})
 		if err != nil {
 			explainProblem(c, err)

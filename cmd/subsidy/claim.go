@@ -25,20 +25,10 @@ the loan, its ledger and the claim periods; - reads standard input) and
 writes it: JSON on standard output, or the file -o names, in the format of
 its extension (or --format): the printable form "Расчёт размера субсидии"
 for .xlsx, the rows for .csv.`, stdout, stderr)
-	out := c.fs.String("o", "", "output `FILE`: .json, .xlsx (the printable form) or .csv (the rows); - or none: JSON on standard output")
-	format := c.fs.String("format", "", "output `FORMAT` whatever the file's name: json, xlsx or csv")
-	lang := c.withLang("the form")
-	rates := c.fs.String("rates", "", "policy rate CSV `FILE` (the format of the built-in record); none: the built-in record")
+	rf := newRequestFlags(c, "output `FILE`: .json, .xlsx (the printable form) or .csv (the rows); - or none: JSON on standard output", "output `FORMAT` whatever the file's name: json, xlsx or csv", "the form")
+	out, lang := rf.out, rf.lang
 	return c.run(args, 1, 1, func() error {
-		f, err := chooseFormat(*out, *format, formatJSON, formatXLSX, formatCSV)
-		if err != nil {
-			return err
-		}
-		book, err := loadRates(*rates)
-		if err != nil {
-			return err
-		}
-		body, err := readInput(c.fs.Arg(0), maxRequestBytes)
+		f, book, body, err := rf.load(formatJSON, formatXLSX, formatCSV)
 		if err != nil {
 			return err
 		}
@@ -47,14 +37,7 @@ for .xlsx, the rows for .csv.`, stdout, stderr)
 			explainProblem(c, err)
 			return exitCode(1)
 		}
-		// One language for the claim, the form and the messages: --lang
-		// when given, else the request's "lang", else Russian.
-		switch {
-		case c.flagGiven("lang"), req.Lang != "ru" && req.Lang != "en":
-			req.Lang = *lang
-		default:
-			*lang, c.lang = req.Lang, req.Lang
-		}
+		rf.settleLang(&req.Lang)
 		res, err := calc.Claim(req, calc.Options{Rates: book})
 		if err != nil {
 			explainProblem(c, err)

@@ -32,20 +32,10 @@ Computes one loan (the JSON of POST /api/v1/comparisons; - reads standard input)
 under every built-in programme, or those its "programmes" lists, best first: a
 table on standard output, or the file -o names, in the format of its
 extension (or --format).`, stdout, stderr)
-	out := c.fs.String("o", "", "output `FILE`: .txt (table), .json or .xlsx (workbook); - or none: the table on standard output")
-	format := c.fs.String("format", "", "output `FORMAT` whatever the file's name: text, json or xlsx")
-	lang := c.withLang("the output")
-	rates := c.fs.String("rates", "", "policy rate CSV `FILE`; none: the built-in record")
+	rf := newRequestFlags(c, "output `FILE`: .txt (table), .json or .xlsx (workbook); - or none: the table on standard output", "output `FORMAT` whatever the file's name: text, json or xlsx", "the output")
+	out, lang := rf.out, rf.lang
 	return c.run(args, 1, 1, func() error {
-		f, err := chooseFormat(*out, *format, formatText, formatJSON, formatXLSX)
-		if err != nil {
-			return err
-		}
-		book, err := loadRates(*rates)
-		if err != nil {
-			return err
-		}
-		body, err := readInput(c.fs.Arg(0), maxRequestBytes)
+		f, book, body, err := rf.load(formatText, formatJSON, formatXLSX)
 		if err != nil {
 			return err
 		}
@@ -54,14 +44,7 @@ extension (or --format).`, stdout, stderr)
 			explainProblem(c, err)
 			return exitCode(1)
 		}
-		// One language, as for calc: --lang when given, else the
-		// request's.
-		switch {
-		case c.flagGiven("lang"), req.Lang != "ru" && req.Lang != "en":
-			req.Lang = *lang
-		default:
-			*lang, c.lang = req.Lang, req.Lang
-		}
+		rf.settleLang(&req.Lang)
 		cmp, err := calc.Compare(req, calc.Options{Rates: book})
 		if err != nil {
 			explainProblem(c, err)

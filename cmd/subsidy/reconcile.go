@@ -33,21 +33,11 @@ convention and lists every row of the bank's schedule that still differs: a
 table on standard output, or the file -o names, in the format of its
 extension (or --format).
 Exit status: 0 no differences, 3 differences found, 1 error, 2 usage.`, stdout, stderr)
-	out := c.fs.String("o", "", "output `FILE`: .txt (table), .json or .xlsx (workbook); - or none: the table on standard output")
-	format := c.fs.String("format", "", "output `FORMAT` whatever the file's name: text, json or xlsx")
-	lang := c.withLang("the output")
-	rates := c.fs.String("rates", "", "policy rate CSV `FILE`; none: the built-in record")
+	rf := newRequestFlags(c, "output `FILE`: .txt (table), .json or .xlsx (workbook); - or none: the table on standard output", "output `FORMAT` whatever the file's name: text, json or xlsx", "the output")
+	out, lang := rf.out, rf.lang
 	tolerance := c.fs.String("tolerance", "", "largest difference accepted in a cell, in the loan currency, `AMOUNT` (default 0.02, or the request's)")
 	return c.run(args, 1, 2, func() error {
-		f, err := chooseFormat(*out, *format, formatText, formatJSON, formatXLSX)
-		if err != nil {
-			return err
-		}
-		book, err := loadRates(*rates)
-		if err != nil {
-			return err
-		}
-		body, err := readInput(c.fs.Arg(0), maxRequestBytes)
+		f, book, body, err := rf.load(formatText, formatJSON, formatXLSX)
 		if err != nil {
 			return err
 		}
@@ -56,14 +46,7 @@ Exit status: 0 no differences, 3 differences found, 1 error, 2 usage.`, stdout, 
 			reconcileProblem(c, err)
 			return exitCode(1)
 		}
-		// One language, as for calc: --lang when given, else the
-		// request's.
-		switch {
-		case c.flagGiven("lang"), rreq.Lang != "ru" && rreq.Lang != "en":
-			rreq.Lang = *lang
-		default:
-			*lang, c.lang = rreq.Lang, rreq.Lang
-		}
+		rf.settleLang(&rreq.Lang)
 		if *tolerance != "" {
 			d, err := calc.ParseNumber(*tolerance, c.lang)
 			if err != nil {
