@@ -176,7 +176,7 @@ func TestClaimWorkbookRecalculated(t *testing.T) {
 // TestClaimFormPDF renders a quarter of a simple loan to PDF: one A4
 // landscape page. SUBSIDY_CLAIM_PNG=dir also writes the page as a PNG.
 func TestClaimFormPDF(t *testing.T) {
-	bin := needSoffice(t)
+	needSoffice(t)
 	req, res := simpleQuarter(t)
 	dir := t.TempDir()
 	var buf bytes.Buffer
@@ -187,7 +187,7 @@ func TestClaimFormPDF(t *testing.T) {
 	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	pdf := convertPDF(t, bin, path, dir)
+	pdf := toPDF(t, path)
 	raw, err := os.ReadFile(pdf)
 	if err != nil {
 		t.Fatal(err)

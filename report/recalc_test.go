@@ -40,9 +40,11 @@ func needSoffice(t *testing.T) string {
 	return bin
 }
 
-// recalc opens xlsxPath in headless LibreOffice with a fresh profile that
-// recalculates on load and returns every sheet as CSV rows, by sheet name.
-func recalc(t *testing.T, xlsxPath string, sheets []string) map[string][][]string {
+// soffice converts xlsxPath with headless LibreOffice (convertTo: "pdf"
+// or a CSV filter) in a fresh profile that recalculates on load, into a
+// new directory it returns with the program's output. It is the one place
+// the tests start LibreOffice.
+func soffice(t *testing.T, xlsxPath, convertTo string) (outDir string, output []byte) {
 	t.Helper()
 	bin := needSoffice(t)
 	profile := t.TempDir()
@@ -52,13 +54,13 @@ func recalc(t *testing.T, xlsxPath string, sheets []string) map[string][][]strin
 	if err := os.WriteFile(filepath.Join(profile, "user", "registrymodifications.xcu"), []byte(recalcProfile), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	outDir := t.TempDir()
-	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	outDir = t.TempDir()
+	ctx, cancel := context.WithTimeout(context.Background(), 120*time.Second)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, bin,
 		"-env:UserInstallation="+(&url.URL{Scheme: "file", Path: profile}).String(),
 		"--headless", "--norestore", "--nolockcheck",
-		"--convert-to", csvAllSheets, "--outdir", outDir, xlsxPath)
+		"--convert-to", convertTo, "--outdir", outDir, xlsxPath)
 	cmd.Env = append(os.Environ(), "HOME="+profile, "LC_ALL=C.UTF-8")
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
@@ -67,6 +69,14 @@ func recalc(t *testing.T, xlsxPath string, sheets []string) map[string][][]strin
 	if err != nil {
 		t.Fatalf("soffice: %v\n%s", err, out)
 	}
+	return outDir, out
+}
+
+// recalc opens xlsxPath in headless LibreOffice with a fresh profile that
+// recalculates on load and returns every sheet as CSV rows, by sheet name.
+func recalc(t *testing.T, xlsxPath string, sheets []string) map[string][][]string {
+	t.Helper()
+	outDir, out := soffice(t, xlsxPath, csvAllSheets)
 	base := strings.TrimSuffix(filepath.Base(xlsxPath), filepath.Ext(xlsxPath))
 	got := map[string][][]string{}
 	for _, s := range sheets {
@@ -86,28 +96,14 @@ func recalc(t *testing.T, xlsxPath string, sheets []string) map[string][][]strin
 	return got
 }
 
-// convertPDF renders xlsxPath to PDF with LibreOffice (a fresh profile)
-// and returns the PDF's path.
-func convertPDF(t *testing.T, bin, xlsxPath, outDir string) string {
+// toPDF prints the workbook at xlsxPath to a PDF with headless LibreOffice
+// (a fresh profile that recalculates on load) and returns the PDF's path.
+func toPDF(t *testing.T, xlsxPath string) string {
 	t.Helper()
-	profile := t.TempDir()
-	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, bin,
-		"-env:UserInstallation="+(&url.URL{Scheme: "file", Path: profile}).String(),
-		"--headless", "--norestore", "--nolockcheck",
-		"--convert-to", "pdf", "--outdir", outDir, xlsxPath)
-	cmd.Env = append(os.Environ(), "HOME="+profile, "LC_ALL=C.UTF-8")
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
-	cmd.WaitDelay = 5 * time.Second
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("soffice: %v\n%s", err, out)
+	outDir, out := soffice(t, xlsxPath, "pdf")
+	pdf := filepath.Join(outDir, strings.TrimSuffix(filepath.Base(xlsxPath), filepath.Ext(xlsxPath))+".pdf")
+	if _, err := os.Stat(pdf); err != nil {
+		t.Fatalf("LibreOffice wrote no PDF (%v); its output:\n%s", err, out)
 	}
-	p := filepath.Join(outDir, strings.TrimSuffix(filepath.Base(xlsxPath), filepath.Ext(xlsxPath))+".pdf")
-	if _, err := os.Stat(p); err != nil {
-		t.Fatalf("no PDF written: %v\n%s", err, out)
-	}
-	return p
+	return pdf
 }
