@@ -213,26 +213,11 @@ func (p *plan) sumUp(res *Result) {
 // places; the present value uses floating-point discount factors on exact
 // amounts, rounded half away from zero to the minor unit.
 func (p *plan) borrowerFigures(res *Result) {
-	var buf [128]CashFlow // on the stack for loans of up to ten years monthly
-	flows := buf[:0]
-	if n := len(p.draws) + len(res.Schedule); n > len(buf) {
-		flows = make([]CashFlow, 0, n)
-	}
-	for _, d := range p.draws {
-		flows = append(flows, CashFlow{Date: d.date, Amount: d.amt})
-	}
-	nd := len(flows)
-	for i := range res.Schedule {
-		flows = append(flows, CashFlow{Date: res.Schedule[i].End, Amount: -res.Schedule[i].Payment})
-	}
 	// Start Newton near the answer: the contract rate compounded per
 	// period, scaled by the share of interest the borrower keeps paying.
 	nominal := p.loanRates[0].rate.d.InexactFloat64() / 100
 	guess := math.Pow(1+nominal/float64(p.ppy), float64(p.ppy)) - 1
-	r1, ok1 := p.rateWithoutSubsidy(flows, guess) // compare.go
-	for i := range res.Schedule {
-		flows[nd+i].Amount = -res.Schedule[i].BorrowerPayment
-	}
+	r1, ok1 := p.rateWithoutSubsidy(res.Schedule, guess) // compare.go
 	if res.Totals.Interest > 0 {
 		kept := float64(res.Totals.BorrowerInterest) / float64(res.Totals.Interest)
 		if ok1 {
@@ -240,7 +225,9 @@ func (p *plan) borrowerFigures(res *Result) {
 		}
 		guess *= kept
 	}
-	r2, ok2 := XIRR(flows, guess)
+	var buf [128]xirrFlow // on the stack for loans of up to ten years monthly
+	s := p.borrowerFlows(buf[:0], res.Schedule, true)
+	r2, ok2 := s.solve(guess)
 	res.EffectiveRates = EffectiveRates{Converged: ok1 && ok2, WithoutSubsidy: decimal.Zero, WithSubsidy: decimal.Zero}
 	if ok1 {
 		res.EffectiveRates.WithoutSubsidy = percent4(r1)
@@ -265,6 +252,31 @@ func (p *plan) borrowerFigures(res *Result) {
 	res.SubsidyPresentValue = Money(math.Round(pv))
 	res.DiscountRate = p.discount
 	res.GrantElement = res.SubsidyPresentValue.Decimal().Mul(hundred).DivRound(p.amount.Decimal(), 4)
+}
+
+// borrowerFlows returns the borrower's cash flows for [XIRR], in buf when
+// they fit: the drawdowns in, then the payments out (net of the payable
+// subsidy when net), each run in date order, days counted from the first
+// drawdown.
+func (p *plan) borrowerFlows(buf []xirrFlow, sched []Period, net bool) xirrSeries {
+	s := newXIRRSeries(buf, len(p.draws)+len(sched))
+	var d0 Date
+	if len(p.draws) > 0 {
+		d0 = p.draws[0].date
+	} else if len(sched) > 0 {
+		d0 = sched[0].End
+	}
+	for _, d := range p.draws {
+		s.add(d.date-d0, d.amt)
+	}
+	for i := range sched {
+		pay := sched[i].Payment
+		if net {
+			pay = sched[i].BorrowerPayment
+		}
+		s.add(sched[i].End-d0, -pay)
+	}
+	return s
 }
 
 // percent4 converts a rate r (a fraction) into percent rounded to 4

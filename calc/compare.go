@@ -285,13 +285,16 @@ type solvedRate struct {
 	ok, set bool
 }
 
-// rateWithoutSubsidy solves the XIRR of the flows without subsidy, or
-// takes the one a comparison has already solved for the same flows.
-func (p *plan) rateWithoutSubsidy(flows []CashFlow, guess float64) (float64, bool) {
+// rateWithoutSubsidy solves the XIRR of the borrower's flows without
+// subsidy on sched, or takes the one a comparison has already solved for
+// the same loan.
+func (p *plan) rateWithoutSubsidy(sched []Period, guess float64) (float64, bool) {
 	if p.noSub != nil && p.noSub.set {
 		return p.noSub.r, p.noSub.ok
 	}
-	r, ok := XIRR(flows, guess)
+	var buf [128]xirrFlow // on the stack for loans of up to ten years monthly
+	s := p.borrowerFlows(buf[:0], sched, false)
+	r, ok := s.solve(guess)
 	if p.noSub != nil {
 		*p.noSub = solvedRate{r: r, ok: ok, set: true}
 	}

@@ -58,32 +58,71 @@ func XIRR(flows []CashFlow, guess float64) (rate float64, ok bool) {
 		return 0, false
 	}
 	var buf [128]xirrFlow
-	fs := buf[:0]
-	if len(flows) > len(buf) {
-		fs = make([]xirrFlow, 0, len(flows))
-	}
-	var pos, neg bool
-	var largest float64
+	s := newXIRRSeries(buf[:0], len(flows))
 	d0 := flows[0].Date
 	for _, f := range flows {
-		pos = pos || f.Amount > 0
-		neg = neg || f.Amount < 0
-		largest = max(largest, math.Abs(float64(f.Amount)))
-		if f.Amount != 0 {
-			fs = append(fs, xirrFlow{t: float64(f.Date-d0) / 365, a: float64(f.Amount), d: int(f.Date - d0)})
-		}
+		s.add(f.Date-d0, f.Amount)
 	}
-	// xirrEval walks the flows in date order.
-	var scratch [64]xirrFlow
-	xirrSort(fs, scratch[:0])
-	if !pos || !neg {
-		return 0, false
+	return s.solve(guess)
+}
+
+// xirrSeries is a cash-flow series as [XIRR] solves it. The engine fills
+// one with its flows directly instead of building a []CashFlow for XIRR
+// to copy.
+type xirrSeries struct {
+	fs     []xirrFlow
+	lo, hi Money // the smallest and largest amount, and 0
+	// gaps[i] is the number of days between consecutive flows that slot
+	// i stands for; gaps[0] is 0 (a flow on the previous flow's day).
+	gaps  [xirrSlots]int32
+	nGaps int
+}
+
+// xirrSlots is the number of distinct gaps between consecutive dates a
+// series keeps the discount factor of for each evaluation: a monthly
+// schedule has five (0 and 28 to 31 days), drawdowns between payments add
+// a few more. A gap beyond them costs an exponential each time it occurs.
+const xirrSlots = 32
+
+// newXIRRSeries returns an empty series for up to n flows, in buf when
+// they fit (a caller's array on the stack: no allocation).
+func newXIRRSeries(buf []xirrFlow, n int) xirrSeries {
+	if n > cap(buf) {
+		buf = make([]xirrFlow, 0, n)
 	}
-	if spread := fs[len(fs)-1].t; !slices.ContainsFunc(fs, func(f xirrFlow) bool { return f.t != spread }) {
+	return xirrSeries{fs: buf[:0]}
+}
+
+// add appends a flow of amount a, days after the series' day 0, one of
+// the n the series was made for; a zero amount is left out.
+func (s *xirrSeries) add(days Date, a Money) {
+	if a == 0 {
+		return
+	}
+	s.lo, s.hi = min(s.lo, a), max(s.hi, a)
+	// Not append, through which the caller's buf would escape: s has room.
+	n := len(s.fs)
+	s.fs = s.fs[:n+1]
+	s.fs[n] = xirrFlow{a: float64(a), d: int32(days)}
+}
+
+// solve is [XIRR] of the series (see there); it consumes the series.
+func (s *xirrSeries) solve(guess float64) (rate float64, ok bool) {
+	if s.lo == 0 || s.hi == 0 {
+		return 0, false // no flow of one sign
+	}
+	if !s.prepare() { // eval walks the flows in date order
+		var scratch [64]xirrFlow
+		xirrSort(s.fs, scratch[:0])
+		s.prepare()
+	}
+	fs := s.fs
+	if fs[0].d == fs[len(fs)-1].d {
 		return 0, false // all on one day: no rate, or every rate, solves it
 	}
-	for i := range fs { // amounts near 1 keep the sums well scaled
-		fs[i].a /= largest
+	largest := max(-float64(s.lo), float64(s.hi))
+	for i := range fs {
+		fs[i].a /= largest // amounts near 1 keep the sums well scaled
 	}
 
 	x0 := xirrDefault
@@ -92,9 +131,9 @@ func XIRR(flows []CashFlow, guess float64) (rate float64, ok bool) {
 	}
 	x0 = math.Log1p(x0)
 
-	x, found := xirrNewton(fs, x0)
+	x, found := s.newton(x0)
 	if !found {
-		x, found = xirrBracketSearch(fs, x0)
+		x, found = s.bracketSearch(x0)
 	}
 	if !found || x < xirrMinX {
 		return 0, false
@@ -109,12 +148,47 @@ func XIRR(flows []CashFlow, guess float64) (rate float64, ok bool) {
 	return r, true
 }
 
+// prepare sets each flow's years and the slot of its gap from the
+// previous flow, and reports whether the flows are in date order (they
+// are then prepared).
+func (s *xirrSeries) prepare() bool {
+	s.nGaps = 1 // gaps[0] = 0
+	prev := s.fs[0].d
+	for i := range s.fs {
+		f := &s.fs[i]
+		gap := f.d - prev
+		if gap < 0 {
+			return false
+		}
+		prev = f.d
+		f.t = float64(f.d) / 365
+		f.slot = s.slot(gap)
+	}
+	return true
+}
+
+// slot returns the slot of gap, taking a new one while there are any
+// left, or -1.
+func (s *xirrSeries) slot(gap int32) int32 {
+	for i, g := range s.gaps[:s.nGaps] {
+		if g == gap {
+			return int32(i)
+		}
+	}
+	if s.nGaps == len(s.gaps) {
+		return -1
+	}
+	s.gaps[s.nGaps] = gap
+	s.nGaps++
+	return int32(s.nGaps - 1)
+}
+
 // xirrSort puts fs in date order, equal dates in their given order (a
 // stable sort). The engine passes drawdowns, then payments: two runs each
 // in date order, merged in place with a copy of the first run (into
 // scratch when it fits) instead of sorted.
 func xirrSort(fs, scratch []xirrFlow) {
-	byDate := func(a, b xirrFlow) int { return a.d - b.d }
+	byDate := func(a, b xirrFlow) int { return int(a.d) - int(b.d) }
 	k := 1
 	for k < len(fs) && fs[k].d >= fs[k-1].d {
 		k++
@@ -139,25 +213,37 @@ func xirrSort(fs, scratch []xirrFlow) {
 	copy(fs[w:], a[i:]) // what is left of the second run is in place
 }
 
-// xirrFlow is a cash flow in years (t) and days (d) from the first flow
-// and in units of the largest amount (a).
+// xirrFlow is a cash flow in years (t) and days (d) from the series' day
+// 0 and in units of the largest amount (a). slot is that of its gap from
+// the previous flow in date order, -1 for a gap without one.
 type xirrFlow struct {
-	t, a float64
-	d    int
+	t, a    float64
+	d, slot int32
 }
 
-// xirrEval returns, at x = ln(1+r), the net present value g = Σ a·e^(−t·x),
+// eval returns, at x = ln(1+r), the net present value g = Σ a·e^(−t·x),
 // its derivative dg = −Σ a·t·e^(−t·x) and the sum of the absolute terms,
 // the scale g's rounding error is measured against.
-// The flows are in date order, so a [powCache] chains their factors.
-func xirrEval(fs []xirrFlow, x float64) (g, dg, abs float64) {
-	pc := powCache{k: -x / 365}
-	df := math.Exp(pc.k * float64(fs[0].d))
-	prev := fs[0].d
-	for _, f := range fs {
-		if gap := f.d - prev; gap != 0 {
-			df *= pc.pow(gap)
-			prev = f.d
+//
+// Walking the flows in date order, each discount factor is the previous
+// one times e^(−x·gap/365), and a schedule has only a few distinct gaps
+// between its dates (28 to 31 days for monthly payments): the factor of
+// each gap is computed once per evaluation, so a walk costs a few
+// exponentials instead of one per date, and a table look-up per flow; the
+// chained product loses at most a few units of 1e-14 relative.
+func (s *xirrSeries) eval(x float64) (g, dg, abs float64) {
+	k := -x / 365
+	var pows [xirrSlots]float64
+	for i, gap := range s.gaps[:s.nGaps] {
+		pows[i] = math.Exp(k * float64(gap))
+	}
+	fs := s.fs
+	df := math.Exp(k * float64(fs[0].d))
+	for i, f := range fs {
+		if f.slot >= 0 {
+			df *= pows[f.slot&(xirrSlots-1)]
+		} else {
+			df *= math.Exp(k * float64(f.d-fs[i-1].d))
 		}
 		v := f.a * df
 		g += v
@@ -172,8 +258,8 @@ func xirrEval(fs []xirrFlow, x float64) (g, dg, abs float64) {
 // one times e^(k·gap), and a loan has only a few distinct gaps (28 to 31
 // days for monthly payments), so a walk costs a few exponentials instead
 // of one per date; the chained product loses at most a few units of 1e-14
-// relative. XIRR and the subsidy's present value both use it; the running
-// product stays in the caller's locals, where the compiler keeps it in a
+// relative. The subsidy's present value uses it; the running product
+// stays in the caller's locals, where the compiler keeps it in a
 // register.
 //
 // The table has 32 slots, direct-mapped by gap & 31: every gap of 1 to 31
@@ -227,11 +313,11 @@ var xirrMinX = math.Log(1e-6)
 // within 10^-17 of -1) the iteration has run away.
 const xirrMaxX = 40
 
-// xirrNewton runs Newton's method in x from x0, steps capped at
+// newton runs Newton's method in x from x0, steps capped at
 // xirrMaxStep.
-func xirrNewton(fs []xirrFlow, x float64) (float64, bool) {
+func (s *xirrSeries) newton(x float64) (float64, bool) {
 	for range xirrNewtonSteps {
-		g, dg, abs := xirrEval(fs, x)
+		g, dg, abs := s.eval(x)
 		if !xirrFinite(g, dg) {
 			return 0, false
 		}
@@ -249,16 +335,16 @@ func xirrNewton(fs []xirrFlow, x float64) (float64, bool) {
 		}
 		if math.Abs(step) <= xirrStepTolerance*(1+math.Abs(x)) {
 			// One more evaluation confirms that g is small at the new x.
-			g, _, abs = xirrEval(fs, x)
+			g, _, abs = s.eval(x)
 			return x, xirrFinite(g) && math.Abs(g) <= 1e-9*abs
 		}
 	}
 	return 0, false
 }
 
-// xirrBracketSearch scans xirrBracket for a sign change of g, takes the
+// bracketSearch scans xirrBracket for a sign change of g, takes the
 // one nearest to x0 and solves inside it.
-func xirrBracketSearch(fs []xirrFlow, x0 float64) (float64, bool) {
+func (s *xirrSeries) bracketSearch(x0 float64) (float64, bool) {
 	lo, hi := xirrBracket[0], xirrBracket[1]
 	h := (hi - lo) / xirrGrid
 	bestA, bestB, bestDist := 0.0, 0.0, math.Inf(1)
@@ -266,7 +352,7 @@ func xirrBracketSearch(fs []xirrFlow, x0 float64) (float64, bool) {
 	pa, ga := 0.0, math.NaN()
 	for i := 0; i <= xirrGrid; i++ {
 		xb := lo + float64(i)*h
-		gb, _, _ := xirrEval(fs, xb)
+		gb, _, _ := s.eval(xb)
 		if !xirrFinite(gb) {
 			ga = math.NaN()
 			continue
@@ -284,20 +370,20 @@ func xirrBracketSearch(fs []xirrFlow, x0 float64) (float64, bool) {
 	if math.IsInf(bestDist, 1) {
 		return 0, false
 	}
-	return xirrSafeNewton(fs, bestA, bestB, gBest)
+	return s.safeNewton(bestA, bestB, gBest)
 }
 
-// xirrSafeNewton finds the root of g in [a, b], where g(a) = ga and g(b)
+// safeNewton finds the root of g in [a, b], where g(a) = ga and g(b)
 // have opposite signs: Newton steps while they stay inside the bracket and
 // shrink it fast enough, bisection otherwise.
-func xirrSafeNewton(fs []xirrFlow, a, b, ga float64) (float64, bool) {
+func (s *xirrSeries) safeNewton(a, b, ga float64) (float64, bool) {
 	if ga > 0 { // orient so that g(a) < 0 < g(b)
 		a, b = b, a
 	}
 	x := (a + b) / 2
 	prevStep := math.Abs(b - a)
 	for range xirrBisectSteps {
-		g, dg, abs := xirrEval(fs, x)
+		g, dg, abs := s.eval(x)
 		if !xirrFinite(g, dg) {
 			return 0, false
 		}

@@ -301,3 +301,36 @@ func ExampleXIRR() {
 	fmt.Printf("%.6f %v\n", r, ok)
 	// Output: 0.373363 true
 }
+
+// TestRepeatBorrowerForCounting runs the benchmark loan (eaeuLoan) with a
+// 12-month term COUNT_PLAIN12 times and XIRR of a 120-month annuity's
+// flows COUNT_XIRR times, so that valgrind can count their instructions
+// (docs/performance.md, "XIRR and the borrower figures"). Without those
+// variables it does nothing.
+func TestRepeatBorrowerForCounting(t *testing.T) {
+	n12, _ := strconv.Atoi(os.Getenv("COUNT_PLAIN12"))
+	nx, _ := strconv.Atoi(os.Getenv("COUNT_XIRR"))
+	if n12+nx == 0 {
+		t.Skip("set COUNT_PLAIN12 or COUNT_XIRR")
+	}
+	short := eaeuLoan(0)
+	short.Loan.TermMonths = 12
+	for range n12 {
+		if _, err := calc.Calculate(short, calc.Options{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	res, err := calc.Calculate(eaeuLoan(0), calc.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fl := []calc.CashFlow{{Date: res.Schedule[0].Start, Amount: 100_000_000_000}}
+	for _, p := range res.Schedule {
+		fl = append(fl, calc.CashFlow{Date: p.End, Amount: -p.Payment})
+	}
+	for range nx {
+		if _, ok := calc.XIRR(fl, 0.25); !ok {
+			t.Fatal("no rate")
+		}
+	}
+}
