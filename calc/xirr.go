@@ -43,8 +43,10 @@ var xirrBracket = [2]float64{math.Log(1e-4), math.Log1p(1e6)}
 // replaced by 0.1) with capped steps and, when that does not converge, a
 // scan of r from -0.9999 to 10^6 for a sign change, then safeguarded
 // Newton/bisection inside the one nearest to the guess. It stops when the
-// sum is zero to float64 rounding or x moves by less than 1e-13, so r is
-// good to about 1e-12 relative to 1+r. When the flows have several roots
+// sum is zero to float64 rounding, when x moves by less than 1e-13 or
+// when Newton's steps shrink quadratically and the next one would be
+// below 1e-14 (relative to 1+|x|), so r is good to about 1e-12 relative
+// to 1+r. When the flows have several roots
 // the one Newton reaches from guess (or the nearest found) is returned. A
 // rate within 1e-14 of zero is returned as exactly 0.
 //
@@ -305,6 +307,15 @@ const xirrResidual = 8 * 0x1p-52
 // converged (relative to 1+|x|).
 const xirrStepTolerance = 1e-13
 
+// xirrNextStep is the estimated next Newton step in x, relative to 1+|x|,
+// below which x is taken as converged: a tenth of xirrStepTolerance, as
+// the estimate is one.
+const xirrNextStep = 1e-14
+
+// xirrQuadratic is the Newton step in x, relative to 1+|x|, below which
+// two consecutive steps estimate the next one (see xirrSeries.newton).
+const xirrQuadratic = 1e-3
+
 // xirrMinX is the smallest root accepted, r = -0.999999: closer to -1 a
 // float64 r no longer carries 1+r to ten digits.
 var xirrMinX = math.Log(1e-6)
@@ -316,6 +327,7 @@ const xirrMaxX = 40
 // newton runs Newton's method in x from x0, steps capped at
 // xirrMaxStep.
 func (s *xirrSeries) newton(x float64) (float64, bool) {
+	prev := math.Inf(1) // the size of the previous step
 	for range xirrNewtonSteps {
 		g, dg, abs := s.eval(x)
 		if !xirrFinite(g, dg) {
@@ -338,6 +350,17 @@ func (s *xirrSeries) newton(x float64) (float64, bool) {
 			g, _, abs = s.eval(x)
 			return x, xirrFinite(g) && math.Abs(g) <= 1e-9*abs
 		}
+		// Near a simple root the steps shrink quadratically: each is about
+		// c·p² for the previous one p, with c = g''/(2g') nearly constant.
+		// Estimating c from the last two steps, once both are small, the
+		// next step would be about |step|³/p²; when that is below
+		// xirrNextStep, x is as good as the evaluations that would confirm
+		// it can make it.
+		size := math.Abs(step)
+		if prev <= xirrQuadratic*(1+math.Abs(x)) && size*size*size <= xirrNextStep*(1+math.Abs(x))*prev*prev {
+			return x, true
+		}
+		prev = size
 	}
 	return 0, false
 }

@@ -235,6 +235,24 @@ func TestXIRRProperties(t *testing.T) {
 	}
 }
 
+// TestXIRRFixedPoint holds the solver's stopping rules to their promise
+// of about 1e-13 in x = ln(1+r): solving again from the rate returned,
+// the result moves by less than that.
+func TestXIRRFixedPoint(t *testing.T) {
+	rng := rand.New(rand.NewPCG(2026, 14))
+	for i := range 3000 {
+		fl := randomLoan(rng)
+		r, ok := calc.XIRR(fl, rng.Float64()*2-0.5)
+		if !ok {
+			t.Fatalf("case %d: no rate for %d flows", i, len(fl))
+		}
+		again, ok := calc.XIRR(fl, r)
+		if d := math.Abs(math.Log1p(again) - math.Log1p(r)); !ok || d > 2e-13*(1+math.Abs(math.Log1p(r))) {
+			t.Errorf("case %d: %.17g, from there %.17g (%v): moved %.3g in x", i, r, again, ok, d)
+		}
+	}
+}
+
 // TestXIRRArbitraryFlows throws series with any signs at the solver: it
 // must stop, never return NaN or Inf, and any rate it returns must solve
 // the equation.
