@@ -259,7 +259,7 @@ func (p *plan) borrowerFigures(res *Result) {
 // subsidy when net), each run in date order, days counted from the first
 // drawdown.
 func (p *plan) borrowerFlows(buf []xirrFlow, sched []Period, net bool) xirrSeries {
-	s := newXIRRSeries(buf, len(p.draws)+len(sched))
+	fs := xirrBuffer(buf, len(p.draws)+len(sched))
 	var d0 Date
 	if len(p.draws) > 0 {
 		d0 = p.draws[0].date
@@ -267,16 +267,16 @@ func (p *plan) borrowerFlows(buf []xirrFlow, sched []Period, net bool) xirrSerie
 		d0 = sched[0].End
 	}
 	for _, d := range p.draws {
-		s.add(d.date-d0, d.amt)
+		fs = append(fs, xirrFlow{a: float64(d.amt), d: int32(d.date - d0)})
 	}
 	for i := range sched {
 		pay := sched[i].Payment
 		if net {
 			pay = sched[i].BorrowerPayment
 		}
-		s.add(sched[i].End-d0, -pay)
+		fs = append(fs, xirrFlow{a: float64(-pay), d: int32(sched[i].End - d0)})
 	}
-	return s
+	return xirrSeries{fs: fs}
 }
 
 // percent4 converts a rate r (a fraction) into percent rounded to 4

@@ -60,20 +60,21 @@ func XIRR(flows []CashFlow, guess float64) (rate float64, ok bool) {
 		return 0, false
 	}
 	var buf [128]xirrFlow
-	s := newXIRRSeries(buf[:0], len(flows))
+	fs := xirrBuffer(buf[:0], len(flows))
 	d0 := flows[0].Date
 	for _, f := range flows {
-		s.add(f.Date-d0, f.Amount)
+		fs = append(fs, xirrFlow{a: float64(f.Amount), d: int32(f.Date - d0)})
 	}
+	s := xirrSeries{fs: fs}
 	return s.solve(guess)
 }
 
 // xirrSeries is a cash-flow series as [XIRR] solves it. The engine fills
 // one with its flows directly instead of building a []CashFlow for XIRR
-// to copy.
+// to copy: fs holds each flow's amount (zeros included) and its day
+// counted from the series' day 0.
 type xirrSeries struct {
-	fs     []xirrFlow
-	lo, hi Money // the smallest and largest amount, and 0
+	fs []xirrFlow
 	// gaps[i] is the number of days between consecutive flows that slot
 	// i stands for; gaps[0] is 0 (a flow on the previous flow's day).
 	gaps  [xirrSlots]int32
@@ -86,43 +87,45 @@ type xirrSeries struct {
 // a few more. A gap beyond them costs an exponential each time it occurs.
 const xirrSlots = 32
 
-// newXIRRSeries returns an empty series for up to n flows, in buf when
-// they fit (a caller's array on the stack: no allocation).
-func newXIRRSeries(buf []xirrFlow, n int) xirrSeries {
+// xirrBuffer returns an empty slice for n flows: buf when they fit (a
+// caller's array on the stack, so no allocation), else a new one.
+func xirrBuffer(buf []xirrFlow, n int) []xirrFlow {
 	if n > cap(buf) {
-		buf = make([]xirrFlow, 0, n)
+		return make([]xirrFlow, 0, n)
 	}
-	return xirrSeries{fs: buf[:0]}
-}
-
-// add appends a flow of amount a, days after the series' day 0, one of
-// the n the series was made for; a zero amount is left out.
-func (s *xirrSeries) add(days Date, a Money) {
-	if a == 0 {
-		return
-	}
-	s.lo, s.hi = min(s.lo, a), max(s.hi, a)
-	// Not append, through which the caller's buf would escape: s has room.
-	n := len(s.fs)
-	s.fs = s.fs[:n+1]
-	s.fs[n] = xirrFlow{a: float64(a), d: int32(days)}
+	return buf[:0]
 }
 
 // solve is [XIRR] of the series (see there); it consumes the series.
 func (s *xirrSeries) solve(guess float64) (rate float64, ok bool) {
-	if s.lo == 0 || s.hi == 0 {
-		return 0, false // no flow of one sign
+	if len(s.fs) < 2 {
+		return 0, false
 	}
-	if !s.prepare() { // eval walks the flows in date order
+	lo, hi, ok := s.prepare()
+	if !ok { // zero flows to leave out, or flows out of date order
+		n := 0
+		for _, f := range s.fs {
+			if f.a != 0 {
+				s.fs[n] = f
+				n++
+			}
+		}
+		if n == 0 {
+			return 0, false
+		}
+		s.fs = s.fs[:n]
 		var scratch [64]xirrFlow
 		xirrSort(s.fs, scratch[:0])
-		s.prepare()
+		lo, hi, _ = s.prepare()
 	}
 	fs := s.fs
+	if lo == 0 || hi == 0 {
+		return 0, false // no flow of one sign
+	}
 	if fs[0].d == fs[len(fs)-1].d {
 		return 0, false // all on one day: no rate, or every rate, solves it
 	}
-	largest := max(-float64(s.lo), float64(s.hi))
+	largest := max(-lo, hi)
 	for i := range fs {
 		fs[i].a /= largest // amounts near 1 keep the sums well scaled
 	}
@@ -151,38 +154,42 @@ func (s *xirrSeries) solve(guess float64) (rate float64, ok bool) {
 }
 
 // prepare sets each flow's years and the slot of its gap from the
-// previous flow, and reports whether the flows are in date order (they
-// are then prepared).
-func (s *xirrSeries) prepare() bool {
-	s.nGaps = 1 // gaps[0] = 0
-	prev := s.fs[0].d
-	for i := range s.fs {
-		f := &s.fs[i]
+// previous flow and returns the smallest and largest amount (and 0). ok
+// is false when a flow is zero or the flows are not in date order: the
+// flows must then be mended and prepared again.
+func (s *xirrSeries) prepare() (lo, hi float64, ok bool) {
+	// In locals, which stores through f cannot change.
+	fs, gaps, n := s.fs, [xirrSlots]int32{}, 1 // slot 0: gap 0
+	var index [xirrSlots]int8                  // gap & 31 -> the slot gap most likely has
+	ok = true
+	prev := fs[0].d
+	for i := range fs {
+		f := &fs[i]
+		if f.a < lo {
+			lo = f.a
+		} else if f.a > hi {
+			hi = f.a
+		} else if f.a == 0 {
+			ok = false
+		}
 		gap := f.d - prev
 		if gap < 0 {
-			return false
+			ok = false
 		}
 		prev = f.d
 		f.t = float64(f.d) / 365
-		f.slot = s.slot(gap)
-	}
-	return true
-}
-
-// slot returns the slot of gap, taking a new one while there are any
-// left, or -1.
-func (s *xirrSeries) slot(gap int32) int32 {
-	for i, g := range s.gaps[:s.nGaps] {
-		if g == gap {
-			return int32(i)
+		j := int(index[gap&(xirrSlots-1)])
+		if gaps[j&(xirrSlots-1)] != gap { // the gaps of one payment frequency do not collide
+			j = slices.Index(gaps[:n], gap)
+			if j < 0 && n < len(gaps) {
+				j, n = n, n+1
+				gaps[j], index[gap&(xirrSlots-1)] = gap, int8(j)
+			}
 		}
+		f.slot = int32(j) // -1: no slot left
 	}
-	if s.nGaps == len(s.gaps) {
-		return -1
-	}
-	s.gaps[s.nGaps] = gap
-	s.nGaps++
-	return int32(s.nGaps - 1)
+	s.gaps, s.nGaps = gaps, n
+	return lo, hi, ok
 }
 
 // xirrSort puts fs in date order, equal dates in their given order (a
