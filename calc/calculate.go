@@ -217,7 +217,8 @@ func (p *plan) borrowerFigures(res *Result) {
 	// period, scaled by the share of interest the borrower keeps paying.
 	nominal := p.loanRates[0].rate.d.InexactFloat64() / 100
 	guess := math.Pow(1+nominal/float64(p.ppy), float64(p.ppy)) - 1
-	r1, ok1 := p.rateWithoutSubsidy(res.Schedule, guess) // compare.go
+	var buf [128]xirrFlow                                            // on the stack for loans of up to ten years monthly
+	r1, ok1, s := p.rateWithoutSubsidy(buf[:0], res.Schedule, guess) // compare.go
 	if res.Totals.Interest > 0 {
 		kept := float64(res.Totals.BorrowerInterest) / float64(res.Totals.Interest)
 		if ok1 {
@@ -225,8 +226,11 @@ func (p *plan) borrowerFigures(res *Result) {
 		}
 		guess *= kept
 	}
-	var buf [128]xirrFlow // on the stack for loans of up to ten years monthly
-	s := p.borrowerFlows(buf[:0], res.Schedule, true)
+	// With subsidy the flows keep their dates: when s holds them as built
+	// and prepared, only the payments change.
+	if !s.prepared || !p.netPayments(s.fs, res.Schedule) {
+		s = xirrSeries{fs: p.borrowerFlows(buf[:0], res.Schedule, true)}
+	}
 	r2, ok2 := s.solve(guess)
 	res.EffectiveRates = EffectiveRates{Converged: ok1 && ok2, WithoutSubsidy: decimal.Zero, WithSubsidy: decimal.Zero}
 	if ok1 {
@@ -258,7 +262,7 @@ func (p *plan) borrowerFigures(res *Result) {
 // they fit: the drawdowns in, then the payments out (net of the payable
 // subsidy when net), each run in date order, days counted from the first
 // drawdown.
-func (p *plan) borrowerFlows(buf []xirrFlow, sched []Period, net bool) xirrSeries {
+func (p *plan) borrowerFlows(buf []xirrFlow, sched []Period, net bool) []xirrFlow {
 	fs := xirrBuffer(buf, len(p.draws)+len(sched))
 	var d0 Date
 	if len(p.draws) > 0 {
@@ -276,7 +280,25 @@ func (p *plan) borrowerFlows(buf []xirrFlow, sched []Period, net bool) xirrSerie
 		}
 		fs = append(fs, xirrFlow{a: float64(-pay), d: int32(sched[i].End - d0)})
 	}
-	return xirrSeries{fs: fs}
+	return fs
+}
+
+// netPayments sets the amounts of fs, the flows borrowerFlows built
+// without subsidy, to those net of the payable subsidy; false (fs then
+// spoilt) when one of them is zero, a flow a series leaves out.
+func (p *plan) netPayments(fs []xirrFlow, sched []Period) bool {
+	for i, d := range p.draws {
+		fs[i].a = float64(d.amt)
+	}
+	fs = fs[len(p.draws):]
+	for i := range sched {
+		pay := sched[i].BorrowerPayment
+		if pay == 0 {
+			return false
+		}
+		fs[i].a = float64(-pay)
+	}
+	return true
 }
 
 // percent4 converts a rate r (a fraction) into percent rounded to 4

@@ -286,19 +286,19 @@ type solvedRate struct {
 }
 
 // rateWithoutSubsidy solves the XIRR of the borrower's flows without
-// subsidy on sched, or takes the one a comparison has already solved for
-// the same loan.
-func (p *plan) rateWithoutSubsidy(sched []Period, guess float64) (float64, bool) {
+// subsidy on sched, built in buf when they fit, and returns their series
+// as solved; or it takes the rate a comparison has already solved for the
+// same loan, and the series is empty.
+func (p *plan) rateWithoutSubsidy(buf []xirrFlow, sched []Period, guess float64) (float64, bool, xirrSeries) {
 	if p.noSub != nil && p.noSub.set {
-		return p.noSub.r, p.noSub.ok
+		return p.noSub.r, p.noSub.ok, xirrSeries{}
 	}
-	var buf [128]xirrFlow // on the stack for loans of up to ten years monthly
-	s := p.borrowerFlows(buf[:0], sched, false)
+	s := xirrSeries{fs: p.borrowerFlows(buf, sched, false)}
 	r, ok := s.solve(guess)
 	if p.noSub != nil {
 		*p.noSub = solvedRate{r: r, ok: ok, set: true}
 	}
-	return r, ok
+	return r, ok, s
 }
 
 // sameSubsidy reports whether a and b, plans of the same loan, pay the

@@ -75,6 +75,10 @@ func XIRR(flows []CashFlow, guess float64) (rate float64, ok bool) {
 // counted from the series' day 0.
 type xirrSeries struct {
 	fs []xirrFlow
+	// prepared is set by solve when fs are the flows as built, none
+	// zero, in date order, their years and slots set: new non-zero
+	// amounts for the same flows keep all that.
+	prepared bool
 	// gaps[i] is the number of days between consecutive flows that slot
 	// i stands for; gaps[0] is 0 (a flow on the previous flow's day).
 	gaps  [xirrSlots]int32
@@ -101,8 +105,13 @@ func (s *xirrSeries) solve(guess float64) (rate float64, ok bool) {
 	if len(s.fs) < 2 {
 		return 0, false
 	}
-	lo, hi, ok := s.prepare()
-	if !ok { // zero flows to leave out, or flows out of date order
+	var lo, hi float64
+	if s.prepared {
+		for _, f := range s.fs {
+			lo, hi = min(lo, f.a), max(hi, f.a)
+		}
+	} else if lo, hi, s.prepared = s.prepare(); !s.prepared {
+		// zero flows to leave out, or flows out of date order
 		n := 0
 		for _, f := range s.fs {
 			if f.a != 0 {
@@ -116,7 +125,7 @@ func (s *xirrSeries) solve(guess float64) (rate float64, ok bool) {
 		s.fs = s.fs[:n]
 		var scratch [64]xirrFlow
 		xirrSort(s.fs, scratch[:0])
-		lo, hi, _ = s.prepare()
+		lo, hi, _ = s.prepare() // not s.prepared: the flows are not as built
 	}
 	fs := s.fs
 	if lo == 0 || hi == 0 {
