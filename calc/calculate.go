@@ -255,7 +255,24 @@ func (p *plan) borrowerFigures(res *Result) {
 	}
 	res.SubsidyPresentValue = Money(math.Round(pv))
 	res.DiscountRate = p.discount
-	res.GrantElement = res.SubsidyPresentValue.Decimal().Mul(hundred).DivRound(p.amount.Decimal(), 4)
+	res.GrantElement = grantElement(res.SubsidyPresentValue, p.amount)
+}
+
+// grantElement returns pv / amount × 100, percent rounded to 4 places
+// half away from zero, for amount > 0: in int64 when pv × 10^6 fits (a
+// tenth of the decimal division's cost), else in decimal.
+func grantElement(pv, amount Money) decimal.Decimal {
+	const scale = 1_000_000 // × 100 for percent, × 10^4 for 4 places
+	if pv > math.MaxInt64/scale || pv < -math.MaxInt64/scale || amount <= 0 {
+		return pv.Decimal().Mul(hundred).DivRound(amount.Decimal(), 4)
+	}
+	q, r := int64(pv)*scale/int64(amount), int64(pv)*scale%int64(amount)
+	if r > 0 && r >= int64(amount)-r {
+		q++ // 2r >= amount, without overflow
+	} else if r < 0 && -r >= int64(amount)+r {
+		q--
+	}
+	return decimal.New(q, -4)
 }
 
 // borrowerFlows returns the borrower's cash flows for [XIRR], in buf when

@@ -1,6 +1,8 @@
 package calc
 
 import (
+	"math"
+	"math/rand/v2"
 	"os"
 	"strconv"
 	"testing"
@@ -47,6 +49,29 @@ func TestRepeatBorrowerFigures(t *testing.T) {
 		}
 		if got := res.EffectiveRates; !got.WithSubsidy.Equal(want.WithSubsidy) || !got.WithoutSubsidy.Equal(want.WithoutSubsidy) || got.Converged != want.Converged {
 			t.Fatalf("%d months: %+v, then %+v", c.months, want, got)
+		}
+	}
+}
+
+// TestGrantElement holds the integer grant element to the decimal formula
+// it replaces: PV × 100 / amount, 4 places, half away from zero.
+func TestGrantElement(t *testing.T) {
+	cases := [][2]Money{
+		{0, 1}, {1, 1}, {5, 100_000_000}, {-5, 100_000_000}, {15, 100_000_000}, {-15, 100_000_000},
+		{1, 3}, {2, 3}, {-1, 3}, {-2, 3}, {1, 2_000_000}, {-1, 2_000_000}, {3, 2_000_000}, {-3, 2_000_000}, {50, 1_000_000_000}, {150, 1_000_000_000},
+		{math.MaxInt64 / 1_000_000, 7}, {math.MaxInt64/1_000_000 + 1, 7}, {-math.MaxInt64 / 1_000_000, 7},
+		{math.MaxInt64, 3}, {math.MinInt64, 3}, {123_456_789, math.MaxInt64},
+	}
+	r := rand.New(rand.NewPCG(14, 1))
+	for range 20000 {
+		amount := Money(1 + r.Int64N(1e13))
+		cases = append(cases, [2]Money{Money(r.Int64N(int64(amount))), amount}, [2]Money{-Money(r.Int64N(1e15)), amount})
+	}
+	for _, c := range cases {
+		pv, amount := c[0], c[1]
+		want := pv.Decimal().Mul(hundred).DivRound(amount.Decimal(), 4)
+		if got := grantElement(pv, amount); !got.Equal(want) || got.Exponent() != want.Exponent() {
+			t.Fatalf("grantElement(%d, %d) = %s (exp %d), want %s (exp %d)", pv, amount, got, got.Exponent(), want, want.Exponent())
 		}
 	}
 }
