@@ -251,12 +251,15 @@ type xirrFlow struct {
 // chained product loses at most a few units of 1e-14 relative.
 func (s *xirrSeries) eval(x float64) (g, dg, abs float64) {
 	k := -x / 365
-	var pows [xirrSlots]float64
-	for i, gap := range s.gaps[:s.nGaps] {
-		pows[i] = math.Exp(k * float64(gap))
+	pows := [xirrSlots]float64{1} // slot 0: gap 0
+	for i, gap := range s.gaps[1:s.nGaps] {
+		pows[i+1] = math.Exp(k * float64(gap))
 	}
 	fs := s.fs
-	df := math.Exp(k * float64(fs[0].d))
+	df := 1.0 // at day 0, where the engine's first flow is
+	if d := fs[0].d; d != 0 {
+		df = math.Exp(k * float64(d))
+	}
 	for i, f := range fs {
 		if f.slot >= 0 {
 			df *= pows[f.slot&(xirrSlots-1)]
