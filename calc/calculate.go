@@ -243,8 +243,9 @@ func (p *plan) borrowerFigures(res *Result) {
 	// Present value of the payable subsidy at the issue date.
 	pc := powCache{k: -math.Log1p(p.discount.InexactFloat64()/100) / 365}
 	pv, df, prev := 0.0, 1.0, p.issue
-	for i := range res.Schedule {
-		per := &res.Schedule[i]
+	sched := res.Schedule // a local, which pow's call to miss cannot change
+	for i := range sched {
+		per := &sched[i]
 		if gap := per.End - prev; gap != 0 {
 			df *= pc.pow(int(gap))
 			prev = per.End

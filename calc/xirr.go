@@ -107,8 +107,12 @@ func (s *xirrSeries) solve(guess float64) (rate float64, ok bool) {
 	}
 	var lo, hi float64
 	if s.prepared {
-		for _, f := range s.fs {
-			lo, hi = min(lo, f.a), max(hi, f.a)
+		for i := range s.fs {
+			if a := s.fs[i].a; a < lo {
+				lo = a
+			} else if a > hi {
+				hi = a
+			}
 		}
 	} else if lo, hi, s.prepared = s.prepare(); !s.prepared {
 		// zero flows to leave out, or flows out of date order
