@@ -60,22 +60,44 @@ func (l *checkList) add(code, kind string, ok bool, msg LazyText) {
 // pct formats a percentage as the pages do: two decimals, "24.50 %" (more
 // when the figure needs them: "7.055 %").
 func pct(d decimal.Decimal) string {
-	return pctPlaces(d) + " %"
+	var buf [32]byte
+	return string(append(appendPct(buf[:0], d), " %"...))
 }
 
 // pctRu formats a percentage the Russian way: "24,50 %".
 func pctRu(d decimal.Decimal) string {
-	return strings.Replace(pctPlaces(d), ".", ",", 1) + "\u00a0%"
+	var buf [32]byte
+	b := appendPct(buf[:0], d)
+	if i := bytes.IndexByte(b, '.'); i >= 0 {
+		b[i] = ','
+	}
+	return string(append(b, "\u00a0%"...))
 }
 
 // pctPlaces writes d with at least two decimals and no trailing zeros
 // beyond them.
 func pctPlaces(d decimal.Decimal) string {
-	if d.Exponent() >= -2 {
-		return d.StringFixed(2)
+	var buf [32]byte
+	return string(appendPct(buf[:0], d))
+}
+
+// appendPct appends d with at least two decimals and no trailing zeros
+// beyond them ("21.00", "7.055"). It goes through [AppendDecimal], which
+// formats short decimals in int64: check messages are built for every
+// loan of a batch, and d.StringFixed costs a big.Int conversion.
+func appendPct(b []byte, d decimal.Decimal) []byte {
+	n := len(b)
+	b = AppendDecimal(b, d)
+	places := 0
+	if i := bytes.IndexByte(b[n:], '.'); i >= 0 {
+		places = len(b) - n - i - 1
+	} else {
+		b = append(b, '.')
 	}
-	var buf [40]byte
-	return string(AppendDecimal(buf[:0], d))
+	for ; places < 2; places++ {
+		b = append(b, '0')
+	}
+	return b
 }
 
 // decimalRu writes d with a decimal comma: "6,5".
@@ -97,35 +119,63 @@ func appendDecimalRu(b []byte, d decimal.Decimal) []byte {
 var itoa = strconv.Itoa
 
 // group formats d with places decimals and thousands separators: en
-// "350,000,000.00", ru "350 000 000,00" (no-break spaces).
+// "350,000,000.00", ru "350 000 000,00" (no-break spaces). A d with at
+// most places decimals (every amount the checks name) is formatted
+// without d.StringFixed's big.Int.
 func group(d decimal.Decimal, places int32, ru bool) string {
-	return GroupDigits(d.StringFixed(places), ru)
+	if d.Exponent() < -places || d.Exponent() > 0 || d.NumDigits() > 18 {
+		return GroupDigits(d.StringFixed(places), ru)
+	}
+	var buf [48]byte
+	b := AppendDecimal(buf[:0], d)
+	have := int32(0)
+	if i := bytes.IndexByte(b, '.'); i >= 0 {
+		have = int32(len(b) - i - 1)
+	} else if places > 0 {
+		b = append(b, '.')
+	}
+	for ; have < places; have++ {
+		b = append(b, '0')
+	}
+	var out [64]byte
+	return string(appendGrouped(out[:0], b, ru))
 }
 
 // GroupDigits regroups a plain number string ("-1234567.89"): English
 // "-1,234,567.89", Russian (ru) "-1 234 567,89" with no-break spaces.
 func GroupDigits(s string, ru bool) string {
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	intPart, frac, hasFrac := strings.Cut(s, ".")
-	sep, dot := ",", "."
-	if ru {
-		sep, dot = "\u00a0", ","
+	var out [64]byte
+	return string(appendGrouped(out[:0], []byte(s), ru))
+}
+
+// appendGrouped appends the plain number s ("-1234567.89") with thousands
+// separators: English "-1,234,567.89", Russian (ru) "-1 234 567,89" with
+// no-break spaces.
+func appendGrouped(b, s []byte, ru bool) []byte {
+	if len(s) > 0 && s[0] == '-' {
+		b = append(b, '-')
+		s = s[1:]
 	}
-	var b strings.Builder
-	if neg {
-		b.WriteByte('-')
-	}
+	intPart, frac, hasFrac := bytes.Cut(s, []byte{'.'})
 	for i, c := range intPart {
 		if i > 0 && (len(intPart)-i)%3 == 0 {
-			b.WriteString(sep)
+			if ru {
+				b = append(b, "\u00a0"...)
+			} else {
+				b = append(b, ',')
+			}
 		}
-		b.WriteRune(c)
+		b = append(b, c)
 	}
 	if hasFrac {
-		b.WriteString(dot + frac)
+		if ru {
+			b = append(b, ',')
+		} else {
+			b = append(b, '.')
+		}
+		b = append(b, frac...)
 	}
-	return b.String()
+	return b
 }
 
 // checks lists every check in the order it appears in Result.Checks: the
