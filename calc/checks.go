@@ -51,10 +51,10 @@ func (l *checkList) eligible() bool {
 	return true
 }
 
-// add appends a check; only the message of the request's language is
-// formatted (msg is a [LazyText]).
+// add appends a check; its message is formatted when read, in the
+// request's language only (msg is a [LazyText]; see [Check]).
 func (l *checkList) add(code, kind string, ok bool, msg LazyText) {
-	l.list = append(l.list, Check{Code: code, OK: ok, Kind: kind, Message: msg.In(l.lang)})
+	l.list = append(l.list, Check{Code: code, OK: ok, Kind: kind, lang: l.lang, msg: msg})
 }
 
 // pct formats a percentage as the pages do: two decimals, "24.50 %" (more
@@ -293,10 +293,11 @@ func (p *plan) checkMemberCurrency(l *checkList) {
 		return
 	}
 	_, ok := CurrencyCountry(p.currency)
+	cur := p.currency // the message keeps a copy, not the plan (see Check)
 	l.add(CheckMemberCurrency, KindEligibility, ok, LazyText{Ru: func() string {
-		return "кредит в " + p.currency + " — " + yesNo(ok, "", "не ") + "валюта государства-члена"
+		return "кредит в " + cur + " — " + yesNo(ok, "", "не ") + "валюта государства-члена"
 	}, En: func() string {
-		return "the loan is in " + p.currency + ", " + yesNo(ok, "", "not ") + "a member state's currency"
+		return "the loan is in " + cur + ", " + yesNo(ok, "", "not ") + "a member state's currency"
 	}})
 }
 
@@ -307,10 +308,11 @@ func (p *plan) checkCurrency(l *checkList) {
 		return
 	}
 	ok := slices.Contains(cs, p.currency)
+	cur := p.currency
 	l.add(CheckCurrency, KindEligibility, ok, LazyText{Ru: func() string {
-		return "кредит в " + p.currency + "; программа допускает " + strings.Join(cs, ", ")
+		return "кредит в " + cur + "; программа допускает " + strings.Join(cs, ", ")
 	}, En: func() string {
-		return "the loan is in " + p.currency + "; the programme lends in " + strings.Join(cs, ", ")
+		return "the loan is in " + cur + "; the programme lends in " + strings.Join(cs, ", ")
 	}})
 }
 
@@ -344,10 +346,11 @@ func (p *plan) checkRateCeiling(l *checkList) {
 	loan0 := p.loanRates[0].rate.d
 	ceil := base.Add(*pts)
 	ok := decCmp(loan0, ceil) <= 0
+	issue := p.issue
 	l.add(CheckRateCeiling, KindEligibility, ok, LazyText{Ru: func() string {
-		return "ставка по кредиту " + pctRu(loan0) + " " + yesNo(ok, "не превышает", "превышает") + " предел " + pctRu(ceil) + " (ставка ЦБ " + pctRu(base) + " + " + decimalRu(*pts) + " п.п. на " + ruDate(p.issue) + ")"
+		return "ставка по кредиту " + pctRu(loan0) + " " + yesNo(ok, "не превышает", "превышает") + " предел " + pctRu(ceil) + " (ставка ЦБ " + pctRu(base) + " + " + decimalRu(*pts) + " п.п. на " + ruDate(issue) + ")"
 	}, En: func() string {
-		return "loan rate " + pct(loan0) + " " + yesNo(ok, "is within", "exceeds") + " the ceiling " + pct(ceil) + " (policy rate " + pct(base) + " + " + decimalString(*pts) + " pp on " + p.issue.String() + ")"
+		return "loan rate " + pct(loan0) + " " + yesNo(ok, "is within", "exceeds") + " the ceiling " + pct(ceil) + " (policy rate " + pct(base) + " + " + decimalString(*pts) + " pp on " + issue.String() + ")"
 	}})
 }
 
@@ -365,10 +368,11 @@ func (p *plan) checkRateBasePlus(l *checkList) {
 	loan0 := p.loanRates[0].rate.d
 	want := base.Add(*pts)
 	ok := loan0.Equal(want)
+	issue := p.issue
 	l.add(CheckRateBasePlus, KindEligibility, ok, LazyText{Ru: func() string {
-		return "ставка по кредиту " + pctRu(loan0) + "; программа требует базовую ставку + " + decimalRu(*pts) + " п.п. = " + pctRu(want) + " (на " + ruDate(p.issue) + ")"
+		return "ставка по кредиту " + pctRu(loan0) + "; программа требует базовую ставку + " + decimalRu(*pts) + " п.п. = " + pctRu(want) + " (на " + ruDate(issue) + ")"
 	}, En: func() string {
-		return "loan rate " + pct(loan0) + "; the programme requires the base rate + " + decimalString(*pts) + " pp = " + pct(want) + " (on " + p.issue.String() + ")"
+		return "loan rate " + pct(loan0) + "; the programme requires the base rate + " + decimalString(*pts) + " pp = " + pct(want) + " (on " + issue.String() + ")"
 	}})
 }
 
@@ -389,10 +393,11 @@ func (p *plan) checkSubsidyTerm(l *checkList) {
 	end := min(p.winEnd, p.maturity)
 	limit := p.winStart.AddMonths(maxTerm)
 	ok := end <= limit
+	start := p.winStart
 	l.add(CheckSubsidyTerm, KindEligibility, ok, LazyText{Ru: func() string {
-		return "субсидия с " + ruDate(p.winStart) + " по " + ruDate(end) + "; не более " + itoa(maxTerm) + " мес."
+		return "субсидия с " + ruDate(start) + " по " + ruDate(end) + "; не более " + itoa(maxTerm) + " мес."
 	}, En: func() string {
-		return "subsidy from " + p.winStart.String() + " to " + end.String() + "; at most " + itoa(maxTerm) + " months"
+		return "subsidy from " + start.String() + " to " + end.String() + "; at most " + itoa(maxTerm) + " months"
 	}})
 }
 
@@ -429,18 +434,19 @@ func (p *plan) checkMaxAmount(l *checkList) {
 		return
 	}
 	amt := p.amount.Decimal()
-	if p.currency == cond.MaxAmountCurrency {
+	cur := p.currency
+	if cur == cond.MaxAmountCurrency {
 		ok := decCmp(amt, *m) <= 0
 		l.add(CheckMaxAmount, KindEligibility, ok, LazyText{Ru: func() string {
-			return "сумма " + group(amt, 2, true) + " " + p.currency + "; не более " + group(*m, 0, true) + " " + p.currency
+			return "сумма " + group(amt, 2, true) + " " + cur + "; не более " + group(*m, 0, true) + " " + cur
 		}, En: func() string {
-			return "amount " + group(amt, 2, false) + " " + p.currency + "; at most " + group(*m, 0, false) + " " + p.currency
+			return "amount " + group(amt, 2, false) + " " + cur + "; at most " + group(*m, 0, false) + " " + cur
 		}})
 	} else {
 		l.add(CheckMaxAmount, KindEligibility, false, LazyText{Ru: func() string {
-			return "лимит " + group(*m, 0, true) + " " + cond.MaxAmountCurrency + ", а кредит в " + p.currency + ": сравнить нельзя"
+			return "лимит " + group(*m, 0, true) + " " + cond.MaxAmountCurrency + ", а кредит в " + cur + ": сравнить нельзя"
 		}, En: func() string {
-			return "the limit is " + group(*m, 0, false) + " " + cond.MaxAmountCurrency + " and the loan is in " + p.currency + ": not comparable"
+			return "the limit is " + group(*m, 0, false) + " " + cond.MaxAmountCurrency + " and the loan is in " + cur + ": not comparable"
 		}})
 	}
 }
@@ -451,10 +457,11 @@ func (p *plan) checkSubsidyWindow(l *checkList, _ *Result) {
 	if p.winEnd > p.issue && p.winStart < p.maturity && p.winStart < p.winEnd {
 		return
 	}
+	from, to := p.winStart, p.winEnd
 	l.add(CheckSubsidyWindow, KindWarning, false, LazyText{Ru: func() string {
-		return "период субсидирования " + ruDate(p.winStart) + " – " + ruDate(p.winEnd) + " пуст или вне срока кредита: субсидии нет"
+		return "период субсидирования " + ruDate(from) + " – " + ruDate(to) + " пуст или вне срока кредита: субсидии нет"
 	}, En: func() string {
-		return "the subsidy window " + p.winStart.String() + " – " + p.winEnd.String() + " is empty or outside the loan term: no subsidy"
+		return "the subsidy window " + from.String() + " – " + to.String() + " is empty or outside the loan term: no subsidy"
 	}})
 }
 
@@ -464,14 +471,15 @@ func (p *plan) checkAnnualCap(l *checkList, res *Result) {
 	if p.cap == nil {
 		return
 	}
+	c := p.cap
 	var years []string
 	for _, y := range res.Years {
 		if y.CapReached {
 			years = append(years, itoa(y.Year))
 		}
 	}
-	capEn := func() string { return group(p.cap.Amount, 0, false) + " " + p.cap.Currency }
-	capRu := func() string { return group(p.cap.Amount, 0, true) + "\u00a0" + p.cap.Currency }
+	capEn := func() string { return group(c.Amount, 0, false) + " " + c.Currency }
+	capRu := func() string { return group(c.Amount, 0, true) + "\u00a0" + c.Currency }
 	if len(years) == 0 {
 		l.add(CheckAnnualCapReached, KindInfo, true, LazyText{Ru: func() string { return "годовой лимит " + capRu() + " не достигнут" }, En: func() string { return "the annual cap of " + capEn() + " is not reached" }})
 	} else {
@@ -516,9 +524,10 @@ func (p *plan) checkDeparture(l *checkList, _ *Result) {
 		return
 	}
 	f := strings.Join(p.overridden, ", ")
+	prog := p.prog.ID
 	l.add(CheckDeparture, KindWarning, false, LazyText{Ru: func() string {
-		return "расчёт отступает от программы " + p.prog.ID + ": " + f
-	}, En: func() string { return "the calculation departs from the " + p.prog.ID + " programme in: " + f }})
+		return "расчёт отступает от программы " + prog + ": " + f
+	}, En: func() string { return "the calculation departs from the " + prog + " programme in: " + f }})
 }
 
 // checkEffectiveRate warns when the effective rate did not converge.
