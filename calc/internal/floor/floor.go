@@ -50,7 +50,8 @@ type Loan struct {
 	// The issue date.
 	IssueYear, IssueMonth, IssueDay int
 	Months                          int // term, monthly payments
-	// Shares are the participants' weights (any unit: 40, 35, 25).
+	// Shares are the participants' weights (any unit: 40, 35, 25), at
+	// most 16, adding up to more than 0.
 	Shares []int64
 }
 
