@@ -90,6 +90,12 @@ type Year struct {
 	Budget           [NumBudget]int64
 }
 
+// Totals sum the whole loan.
+type Totals struct {
+	Interest, Principal, Subsidy, SubsidyPaid, SubsidyPayable, BorrowerInterest int64
+	Payments, BorrowerPayments                                                  int64
+}
+
 // Result is the outcome of one loan. Its slices are reused by the next
 // call.
 type Result struct {
@@ -98,6 +104,7 @@ type Result struct {
 	Eligible     bool
 	Periods      []Period
 	Years        []Year
+	Totals       Totals
 	Budget       [NumBudget]int64 // the payable subsidy by contributing state
 	Participants []int64          // the payable subsidy by participant
 	// The borrower's effective rates (XIRR, act/365), percent × 10^4
@@ -236,7 +243,7 @@ func (r *Result) schedule(l *Loan, segs []Seg, si int, issue int32, inst int64) 
 	}
 }
 
-// sumYears fills Years from the periods.
+// sumYears fills Years and Totals from the periods.
 func (r *Result) sumYears(l *Loan) {
 	r.Years = r.Years[:0]
 	y, m := l.IssueYear, l.IssueMonth
@@ -261,6 +268,19 @@ func (r *Result) sumYears(l *Loan) {
 		yr.SubsidyPayable += payable
 		yr.BorrowerInterest += p.Interest - payable
 	}
+	t := &r.Totals
+	*t = Totals{}
+	for i := range r.Years {
+		yr := &r.Years[i]
+		t.Interest += yr.Interest
+		t.Principal += yr.Principal
+		t.Subsidy += yr.Subsidy
+		t.SubsidyPaid += yr.SubsidyPaid
+		t.SubsidyPayable += yr.SubsidyPayable
+		t.BorrowerInterest += yr.BorrowerInterest
+	}
+	t.Payments = t.Interest + t.Principal
+	t.BorrowerPayments = t.Payments - t.SubsidyPayable
 }
 
 // borrowerFigures solves the two effective rates and discounts the

@@ -244,6 +244,15 @@ func diff(got *floor.Result, want *calc.Result) []string {
 			}
 		}
 	}
+	gt, wt := got.Totals, want.Totals
+	money("total interest", gt.Interest, wt.Interest)
+	money("total principal", gt.Principal, wt.Principal)
+	money("total subsidy", gt.Subsidy, wt.Subsidy)
+	money("total subsidy paid", gt.SubsidyPaid, wt.SubsidyPaid)
+	money("total subsidy payable", gt.SubsidyPayable, wt.SubsidyPayable)
+	money("total borrower interest", gt.BorrowerInterest, wt.BorrowerInterest)
+	money("total payments", gt.Payments, wt.Payments)
+	money("total borrower payments", gt.BorrowerPayments, wt.BorrowerPayments)
 	if len(want.BudgetShares) != floor.NumBudget {
 		bad("budget shares", floor.NumBudget, len(want.BudgetShares))
 	} else {
@@ -300,34 +309,42 @@ func TestDiffSeesEveryOutput(t *testing.T) {
 	}
 	p, y := len(good.Periods)-1, 2 // the last period; a capped year
 	mutations := map[string]func(r *floor.Result){
-		"eligible":               func(r *floor.Result) { r.Eligible = !r.Eligible },
-		"a period less":          func(r *floor.Result) { r.Periods = r.Periods[:p] },
-		"period end":             func(r *floor.Result) { r.Periods[p].End++ },
-		"period interest":        func(r *floor.Result) { r.Periods[p].Interest++ },
-		"period principal":       func(r *floor.Result) { r.Periods[p].Principal++ },
-		"period payment":         func(r *floor.Result) { r.Periods[p].Payment++ },
-		"period subsidy":         func(r *floor.Result) { r.Periods[0].Subsidy++ },
-		"period subsidy paid":    func(r *floor.Result) { r.Periods[0].SubsidyPaid++ },
-		"a year less":            func(r *floor.Result) { r.Years = r.Years[:y] },
-		"year":                   func(r *floor.Result) { r.Years[y].Year++ },
-		"year interest":          func(r *floor.Result) { r.Years[y].Interest++ },
-		"year principal":         func(r *floor.Result) { r.Years[y].Principal++ },
-		"year subsidy":           func(r *floor.Result) { r.Years[y].Subsidy++ },
-		"year subsidy paid":      func(r *floor.Result) { r.Years[y].SubsidyPaid++ },
-		"year subsidy payable":   func(r *floor.Result) { r.Years[y].SubsidyPayable++ },
-		"year borrower interest": func(r *floor.Result) { r.Years[y].BorrowerInterest++ },
-		"year budget AM":         func(r *floor.Result) { r.Years[y].Budget[0]++ },
-		"year budget RU":         func(r *floor.Result) { r.Years[y].Budget[4]++ },
-		"budget AM":              func(r *floor.Result) { r.Budget[0]++ },
-		"budget RU":              func(r *floor.Result) { r.Budget[4]++ },
-		"participant 1":          func(r *floor.Result) { r.Participants[0]++ },
-		"participant 3":          func(r *floor.Result) { r.Participants[2]++ },
-		"a participant less":     func(r *floor.Result) { r.Participants = r.Participants[:2] },
-		"rate without subsidy":   func(r *floor.Result) { r.RateWithout++ },
-		"rate with subsidy":      func(r *floor.Result) { r.RateWith-- },
-		"rates converged":        func(r *floor.Result) { r.RatesOK = !r.RatesOK },
-		"present value":          func(r *floor.Result) { r.PresentValue++ },
-		"grant element":          func(r *floor.Result) { r.GrantElement++ },
+		"eligible":                func(r *floor.Result) { r.Eligible = !r.Eligible },
+		"a period less":           func(r *floor.Result) { r.Periods = r.Periods[:p] },
+		"period end":              func(r *floor.Result) { r.Periods[p].End++ },
+		"period interest":         func(r *floor.Result) { r.Periods[p].Interest++ },
+		"period principal":        func(r *floor.Result) { r.Periods[p].Principal++ },
+		"period payment":          func(r *floor.Result) { r.Periods[p].Payment++ },
+		"period subsidy":          func(r *floor.Result) { r.Periods[0].Subsidy++ },
+		"period subsidy paid":     func(r *floor.Result) { r.Periods[0].SubsidyPaid++ },
+		"a year less":             func(r *floor.Result) { r.Years = r.Years[:y] },
+		"year":                    func(r *floor.Result) { r.Years[y].Year++ },
+		"year interest":           func(r *floor.Result) { r.Years[y].Interest++ },
+		"year principal":          func(r *floor.Result) { r.Years[y].Principal++ },
+		"year subsidy":            func(r *floor.Result) { r.Years[y].Subsidy++ },
+		"year subsidy paid":       func(r *floor.Result) { r.Years[y].SubsidyPaid++ },
+		"year subsidy payable":    func(r *floor.Result) { r.Years[y].SubsidyPayable++ },
+		"year borrower interest":  func(r *floor.Result) { r.Years[y].BorrowerInterest++ },
+		"year budget AM":          func(r *floor.Result) { r.Years[y].Budget[0]++ },
+		"year budget RU":          func(r *floor.Result) { r.Years[y].Budget[4]++ },
+		"total interest":          func(r *floor.Result) { r.Totals.Interest++ },
+		"total principal":         func(r *floor.Result) { r.Totals.Principal++ },
+		"total subsidy":           func(r *floor.Result) { r.Totals.Subsidy++ },
+		"total subsidy paid":      func(r *floor.Result) { r.Totals.SubsidyPaid++ },
+		"total subsidy payable":   func(r *floor.Result) { r.Totals.SubsidyPayable++ },
+		"total borrower interest": func(r *floor.Result) { r.Totals.BorrowerInterest++ },
+		"total payments":          func(r *floor.Result) { r.Totals.Payments++ },
+		"total borrower payments": func(r *floor.Result) { r.Totals.BorrowerPayments++ },
+		"budget AM":               func(r *floor.Result) { r.Budget[0]++ },
+		"budget RU":               func(r *floor.Result) { r.Budget[4]++ },
+		"participant 1":           func(r *floor.Result) { r.Participants[0]++ },
+		"participant 3":           func(r *floor.Result) { r.Participants[2]++ },
+		"a participant less":      func(r *floor.Result) { r.Participants = r.Participants[:2] },
+		"rate without subsidy":    func(r *floor.Result) { r.RateWithout++ },
+		"rate with subsidy":       func(r *floor.Result) { r.RateWith-- },
+		"rates converged":         func(r *floor.Result) { r.RatesOK = !r.RatesOK },
+		"present value":           func(r *floor.Result) { r.PresentValue++ },
+		"grant element":           func(r *floor.Result) { r.GrantElement++ },
 	}
 	for name, mutate := range mutations {
 		r := good
