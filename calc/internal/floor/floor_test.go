@@ -190,7 +190,7 @@ func diff(got *floor.Result, want *calc.Result) []string {
 	}
 	money := func(what string, g int64, w calc.Money) {
 		if g != int64(w) {
-			bad(what, g, w)
+			bad(what, calc.Money(g), w)
 		}
 	}
 	dec4 := func(what string, g int64, w decimal.Decimal) {
