@@ -1,7 +1,6 @@
 package calc
 
 import (
-	"cmp"
 	"context"
 	"math"
 	"slices"
@@ -280,65 +279,76 @@ func percent4(r float64) decimal.Decimal {
 // shares splits each year's paid subsidy among the contributing member
 // states and among the participants (largest remainder, so the parts add
 // up to the year's amount), sums them over the years and by country.
+//
+// It runs once per loan of a batch, so the weights of up to 16 shares are
+// held on the stack and the per-year budget shares, and the loan's, share
+// one backing array.
 func (p *plan) shares(res *Result) {
-	cw := make([]decimal.Decimal, len(p.contributions))
-	for i, c := range p.contributions {
-		cw[i] = c.Share
+	nc, np := len(p.contributions), len(p.participants)
+	var wbuf [32]decimal.Decimal
+	w := wbuf[:0]
+	if nc+np > len(wbuf) {
+		w = make([]decimal.Decimal, 0, nc+np)
 	}
-	pw := make([]decimal.Decimal, len(p.participants))
-	for i, pa := range p.participants {
-		pw[i] = pa.Share
+	for _, c := range p.contributions {
+		w = append(w, c.Share)
 	}
-	cs, ps := newSplitter(cw), newSplitter(pw)
-	res.BudgetShares = make([]CountryAmount, len(p.contributions))
+	for _, pa := range p.participants {
+		w = append(w, pa.Share)
+	}
+	cs, ps := newSplitter(w[:nc:nc]), newSplitter(w[nc:])
+	// One backing array: the loan's budget shares, then each year's.
+	all := make([]CountryAmount, (len(res.Years)+1)*nc)
+	res.BudgetShares = all[:nc]
 	for i, c := range p.contributions {
 		res.BudgetShares[i] = CountryAmount{Country: c.Country, Share: c.Share}
 	}
-	res.Participants = make([]ParticipantAmount, len(p.participants))
+	res.Participants = make([]ParticipantAmount, np)
 	for i, pa := range p.participants {
 		res.Participants[i] = ParticipantAmount{Name: pa.Name, Country: pa.Country, Share: pa.Share}
 	}
-	// One backing array for every year's budget shares.
-	all := make([]CountryAmount, len(res.Years)*len(cw))
-	parts := make([]Money, max(len(cw), len(pw)))
+	var pbuf [16]Money
+	parts := pbuf[:]
+	if n := max(nc, np); n > len(pbuf) {
+		parts = make([]Money, n)
+	}
 	for yi := range res.Years {
 		yr := &res.Years[yi]
-		if len(cw) > 0 {
-			cs.into(yr.SubsidyPayable, parts[:len(cw)])
-			yr.BudgetShares = all[yi*len(cw) : yi*len(cw) : (yi+1)*len(cw)]
+		if nc > 0 {
+			cs.into(yr.SubsidyPayable, parts[:nc])
+			yr.BudgetShares = all[(yi+1)*nc : (yi+2)*nc : (yi+2)*nc]
 			for i, c := range p.contributions {
-				yr.BudgetShares = append(yr.BudgetShares, CountryAmount{Country: c.Country, Share: c.Share, Amount: parts[i]})
+				yr.BudgetShares[i] = CountryAmount{Country: c.Country, Share: c.Share, Amount: parts[i]}
 				res.BudgetShares[i].Amount += parts[i]
 			}
 		}
-		if len(pw) > 0 {
-			ps.into(yr.SubsidyPayable, parts[:len(pw)])
+		if np > 0 {
+			ps.into(yr.SubsidyPayable, parts[:np])
 			for i := range res.Participants {
 				res.Participants[i].Subsidy += parts[i]
 			}
 		}
 	}
+	// Each country's position, in the order of MemberStates (a handful:
+	// scans rather than a map or a sort).
 	res.Countries = make([]CountryPosition, 0, len(MemberStates))
-	get := func(c string) *CountryPosition { // a handful of countries: a scan
-		for i := range res.Countries {
-			if res.Countries[i].Country == c {
-				return &res.Countries[i]
+	for _, country := range MemberStates {
+		pos, in := CountryPosition{Country: country}, false
+		for _, b := range res.BudgetShares {
+			if b.Country == country {
+				pos.Contribution += b.Amount
+				in = true
 			}
 		}
-		res.Countries = append(res.Countries, CountryPosition{Country: c})
-		return &res.Countries[len(res.Countries)-1]
+		for _, pa := range res.Participants {
+			if pa.Country == country {
+				pos.Benefit += pa.Subsidy
+				in = true
+			}
+		}
+		if in {
+			pos.Net = pos.Benefit - pos.Contribution
+			res.Countries = append(res.Countries, pos)
+		}
 	}
-	for _, b := range res.BudgetShares {
-		get(b.Country).Contribution += b.Amount
-	}
-	for _, pa := range res.Participants {
-		get(pa.Country).Benefit += pa.Subsidy
-	}
-	for i := range res.Countries {
-		c := &res.Countries[i]
-		c.Net = c.Benefit - c.Contribution
-	}
-	slices.SortFunc(res.Countries, func(a, b CountryPosition) int {
-		return cmp.Compare(slices.Index(MemberStates, a.Country), slices.Index(MemberStates, b.Country))
-	})
 }

@@ -51,31 +51,53 @@ func (l *checkList) eligible() bool {
 	return true
 }
 
-// add appends a check; only the message of the request's language is
-// formatted (msg is a [LazyText]).
+// add appends a check; its message is formatted when read, in the
+// request's language only (msg is a [LazyText]; see [Check]).
 func (l *checkList) add(code, kind string, ok bool, msg LazyText) {
-	l.list = append(l.list, Check{Code: code, OK: ok, Kind: kind, Message: msg.In(l.lang)})
+	l.list = append(l.list, Check{Code: code, OK: ok, Kind: kind, lang: l.lang, msg: msg})
 }
 
 // pct formats a percentage as the pages do: two decimals, "24.50 %" (more
 // when the figure needs them: "7.055 %").
 func pct(d decimal.Decimal) string {
-	return pctPlaces(d) + " %"
+	var buf [32]byte
+	return string(append(appendPct(buf[:0], d), " %"...))
 }
 
 // pctRu formats a percentage the Russian way: "24,50 %".
 func pctRu(d decimal.Decimal) string {
-	return strings.Replace(pctPlaces(d), ".", ",", 1) + "\u00a0%"
+	var buf [32]byte
+	b := appendPct(buf[:0], d)
+	if i := bytes.IndexByte(b, '.'); i >= 0 {
+		b[i] = ','
+	}
+	return string(append(b, "\u00a0%"...))
 }
 
 // pctPlaces writes d with at least two decimals and no trailing zeros
 // beyond them.
 func pctPlaces(d decimal.Decimal) string {
-	if d.Exponent() >= -2 {
-		return d.StringFixed(2)
+	var buf [32]byte
+	return string(appendPct(buf[:0], d))
+}
+
+// appendPct appends d with at least two decimals and no trailing zeros
+// beyond them ("21.00", "7.055"). It goes through [AppendDecimal], which
+// formats short decimals in int64: check messages are built for every
+// loan of a batch, and d.StringFixed costs a big.Int conversion.
+func appendPct(b []byte, d decimal.Decimal) []byte {
+	n := len(b)
+	b = AppendDecimal(b, d)
+	places := 0
+	if i := bytes.IndexByte(b[n:], '.'); i >= 0 {
+		places = len(b) - n - i - 1
+	} else {
+		b = append(b, '.')
 	}
-	var buf [40]byte
-	return string(AppendDecimal(buf[:0], d))
+	for ; places < 2; places++ {
+		b = append(b, '0')
+	}
+	return b
 }
 
 // decimalRu writes d with a decimal comma: "6,5".
@@ -97,35 +119,63 @@ func appendDecimalRu(b []byte, d decimal.Decimal) []byte {
 var itoa = strconv.Itoa
 
 // group formats d with places decimals and thousands separators: en
-// "350,000,000.00", ru "350 000 000,00" (no-break spaces).
+// "350,000,000.00", ru "350 000 000,00" (no-break spaces). A d with at
+// most places decimals (every amount the checks name) is formatted
+// without d.StringFixed's big.Int.
 func group(d decimal.Decimal, places int32, ru bool) string {
-	return GroupDigits(d.StringFixed(places), ru)
+	if d.Exponent() < -places || d.Exponent() > 0 || d.NumDigits() > 18 {
+		return GroupDigits(d.StringFixed(places), ru)
+	}
+	var buf [48]byte
+	b := AppendDecimal(buf[:0], d)
+	have := int32(0)
+	if i := bytes.IndexByte(b, '.'); i >= 0 {
+		have = int32(len(b) - i - 1)
+	} else if places > 0 {
+		b = append(b, '.')
+	}
+	for ; have < places; have++ {
+		b = append(b, '0')
+	}
+	var out [64]byte
+	return string(appendGrouped(out[:0], b, ru))
 }
 
 // GroupDigits regroups a plain number string ("-1234567.89"): English
 // "-1,234,567.89", Russian (ru) "-1 234 567,89" with no-break spaces.
 func GroupDigits(s string, ru bool) string {
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	intPart, frac, hasFrac := strings.Cut(s, ".")
-	sep, dot := ",", "."
-	if ru {
-		sep, dot = "\u00a0", ","
+	var out [64]byte
+	return string(appendGrouped(out[:0], []byte(s), ru))
+}
+
+// appendGrouped appends the plain number s ("-1234567.89") with thousands
+// separators: English "-1,234,567.89", Russian (ru) "-1 234 567,89" with
+// no-break spaces.
+func appendGrouped(b, s []byte, ru bool) []byte {
+	if len(s) > 0 && s[0] == '-' {
+		b = append(b, '-')
+		s = s[1:]
 	}
-	var b strings.Builder
-	if neg {
-		b.WriteByte('-')
-	}
+	intPart, frac, hasFrac := bytes.Cut(s, []byte{'.'})
 	for i, c := range intPart {
 		if i > 0 && (len(intPart)-i)%3 == 0 {
-			b.WriteString(sep)
+			if ru {
+				b = append(b, "\u00a0"...)
+			} else {
+				b = append(b, ',')
+			}
 		}
-		b.WriteRune(c)
+		b = append(b, c)
 	}
 	if hasFrac {
-		b.WriteString(dot + frac)
+		if ru {
+			b = append(b, ',')
+		} else {
+			b = append(b, '.')
+		}
+		b = append(b, frac...)
 	}
-	return b.String()
+	return b
 }
 
 // checks lists every check in the order it appears in Result.Checks: the
@@ -243,10 +293,11 @@ func (p *plan) checkMemberCurrency(l *checkList) {
 		return
 	}
 	_, ok := CurrencyCountry(p.currency)
+	cur := p.currency // the message keeps a copy, not the plan (see Check)
 	l.add(CheckMemberCurrency, KindEligibility, ok, LazyText{Ru: func() string {
-		return "кредит в " + p.currency + " — " + yesNo(ok, "", "не ") + "валюта государства-члена"
+		return "кредит в " + cur + " — " + yesNo(ok, "", "не ") + "валюта государства-члена"
 	}, En: func() string {
-		return "the loan is in " + p.currency + ", " + yesNo(ok, "", "not ") + "a member state's currency"
+		return "the loan is in " + cur + ", " + yesNo(ok, "", "not ") + "a member state's currency"
 	}})
 }
 
@@ -257,10 +308,11 @@ func (p *plan) checkCurrency(l *checkList) {
 		return
 	}
 	ok := slices.Contains(cs, p.currency)
+	cur := p.currency
 	l.add(CheckCurrency, KindEligibility, ok, LazyText{Ru: func() string {
-		return "кредит в " + p.currency + "; программа допускает " + strings.Join(cs, ", ")
+		return "кредит в " + cur + "; программа допускает " + strings.Join(cs, ", ")
 	}, En: func() string {
-		return "the loan is in " + p.currency + "; the programme lends in " + strings.Join(cs, ", ")
+		return "the loan is in " + cur + "; the programme lends in " + strings.Join(cs, ", ")
 	}})
 }
 
@@ -294,10 +346,11 @@ func (p *plan) checkRateCeiling(l *checkList) {
 	loan0 := p.loanRates[0].rate.d
 	ceil := base.Add(*pts)
 	ok := decCmp(loan0, ceil) <= 0
+	issue := p.issue
 	l.add(CheckRateCeiling, KindEligibility, ok, LazyText{Ru: func() string {
-		return "ставка по кредиту " + pctRu(loan0) + " " + yesNo(ok, "не превышает", "превышает") + " предел " + pctRu(ceil) + " (ставка ЦБ " + pctRu(base) + " + " + decimalRu(*pts) + " п.п. на " + ruDate(p.issue) + ")"
+		return "ставка по кредиту " + pctRu(loan0) + " " + yesNo(ok, "не превышает", "превышает") + " предел " + pctRu(ceil) + " (ставка ЦБ " + pctRu(base) + " + " + decimalRu(*pts) + " п.п. на " + ruDate(issue) + ")"
 	}, En: func() string {
-		return "loan rate " + pct(loan0) + " " + yesNo(ok, "is within", "exceeds") + " the ceiling " + pct(ceil) + " (policy rate " + pct(base) + " + " + decimalString(*pts) + " pp on " + p.issue.String() + ")"
+		return "loan rate " + pct(loan0) + " " + yesNo(ok, "is within", "exceeds") + " the ceiling " + pct(ceil) + " (policy rate " + pct(base) + " + " + decimalString(*pts) + " pp on " + issue.String() + ")"
 	}})
 }
 
@@ -315,10 +368,11 @@ func (p *plan) checkRateBasePlus(l *checkList) {
 	loan0 := p.loanRates[0].rate.d
 	want := base.Add(*pts)
 	ok := loan0.Equal(want)
+	issue := p.issue
 	l.add(CheckRateBasePlus, KindEligibility, ok, LazyText{Ru: func() string {
-		return "ставка по кредиту " + pctRu(loan0) + "; программа требует базовую ставку + " + decimalRu(*pts) + " п.п. = " + pctRu(want) + " (на " + ruDate(p.issue) + ")"
+		return "ставка по кредиту " + pctRu(loan0) + "; программа требует базовую ставку + " + decimalRu(*pts) + " п.п. = " + pctRu(want) + " (на " + ruDate(issue) + ")"
 	}, En: func() string {
-		return "loan rate " + pct(loan0) + "; the programme requires the base rate + " + decimalString(*pts) + " pp = " + pct(want) + " (on " + p.issue.String() + ")"
+		return "loan rate " + pct(loan0) + "; the programme requires the base rate + " + decimalString(*pts) + " pp = " + pct(want) + " (on " + issue.String() + ")"
 	}})
 }
 
@@ -339,10 +393,11 @@ func (p *plan) checkSubsidyTerm(l *checkList) {
 	end := min(p.winEnd, p.maturity)
 	limit := p.winStart.AddMonths(maxTerm)
 	ok := end <= limit
+	start := p.winStart
 	l.add(CheckSubsidyTerm, KindEligibility, ok, LazyText{Ru: func() string {
-		return "субсидия с " + ruDate(p.winStart) + " по " + ruDate(end) + "; не более " + itoa(maxTerm) + " мес."
+		return "субсидия с " + ruDate(start) + " по " + ruDate(end) + "; не более " + itoa(maxTerm) + " мес."
 	}, En: func() string {
-		return "subsidy from " + p.winStart.String() + " to " + end.String() + "; at most " + itoa(maxTerm) + " months"
+		return "subsidy from " + start.String() + " to " + end.String() + "; at most " + itoa(maxTerm) + " months"
 	}})
 }
 
@@ -379,18 +434,19 @@ func (p *plan) checkMaxAmount(l *checkList) {
 		return
 	}
 	amt := p.amount.Decimal()
-	if p.currency == cond.MaxAmountCurrency {
+	cur := p.currency
+	if cur == cond.MaxAmountCurrency {
 		ok := decCmp(amt, *m) <= 0
 		l.add(CheckMaxAmount, KindEligibility, ok, LazyText{Ru: func() string {
-			return "сумма " + group(amt, 2, true) + " " + p.currency + "; не более " + group(*m, 0, true) + " " + p.currency
+			return "сумма " + group(amt, 2, true) + " " + cur + "; не более " + group(*m, 0, true) + " " + cur
 		}, En: func() string {
-			return "amount " + group(amt, 2, false) + " " + p.currency + "; at most " + group(*m, 0, false) + " " + p.currency
+			return "amount " + group(amt, 2, false) + " " + cur + "; at most " + group(*m, 0, false) + " " + cur
 		}})
 	} else {
 		l.add(CheckMaxAmount, KindEligibility, false, LazyText{Ru: func() string {
-			return "лимит " + group(*m, 0, true) + " " + cond.MaxAmountCurrency + ", а кредит в " + p.currency + ": сравнить нельзя"
+			return "лимит " + group(*m, 0, true) + " " + cond.MaxAmountCurrency + ", а кредит в " + cur + ": сравнить нельзя"
 		}, En: func() string {
-			return "the limit is " + group(*m, 0, false) + " " + cond.MaxAmountCurrency + " and the loan is in " + p.currency + ": not comparable"
+			return "the limit is " + group(*m, 0, false) + " " + cond.MaxAmountCurrency + " and the loan is in " + cur + ": not comparable"
 		}})
 	}
 }
@@ -401,10 +457,11 @@ func (p *plan) checkSubsidyWindow(l *checkList, _ *Result) {
 	if p.winEnd > p.issue && p.winStart < p.maturity && p.winStart < p.winEnd {
 		return
 	}
+	from, to := p.winStart, p.winEnd
 	l.add(CheckSubsidyWindow, KindWarning, false, LazyText{Ru: func() string {
-		return "период субсидирования " + ruDate(p.winStart) + " – " + ruDate(p.winEnd) + " пуст или вне срока кредита: субсидии нет"
+		return "период субсидирования " + ruDate(from) + " – " + ruDate(to) + " пуст или вне срока кредита: субсидии нет"
 	}, En: func() string {
-		return "the subsidy window " + p.winStart.String() + " – " + p.winEnd.String() + " is empty or outside the loan term: no subsidy"
+		return "the subsidy window " + from.String() + " – " + to.String() + " is empty or outside the loan term: no subsidy"
 	}})
 }
 
@@ -414,14 +471,15 @@ func (p *plan) checkAnnualCap(l *checkList, res *Result) {
 	if p.cap == nil {
 		return
 	}
+	c := p.cap
 	var years []string
 	for _, y := range res.Years {
 		if y.CapReached {
 			years = append(years, itoa(y.Year))
 		}
 	}
-	capEn := func() string { return group(p.cap.Amount, 0, false) + " " + p.cap.Currency }
-	capRu := func() string { return group(p.cap.Amount, 0, true) + "\u00a0" + p.cap.Currency }
+	capEn := func() string { return group(c.Amount, 0, false) + " " + c.Currency }
+	capRu := func() string { return group(c.Amount, 0, true) + "\u00a0" + c.Currency }
 	if len(years) == 0 {
 		l.add(CheckAnnualCapReached, KindInfo, true, LazyText{Ru: func() string { return "годовой лимит " + capRu() + " не достигнут" }, En: func() string { return "the annual cap of " + capEn() + " is not reached" }})
 	} else {
@@ -466,9 +524,10 @@ func (p *plan) checkDeparture(l *checkList, _ *Result) {
 		return
 	}
 	f := strings.Join(p.overridden, ", ")
+	prog := p.prog.ID
 	l.add(CheckDeparture, KindWarning, false, LazyText{Ru: func() string {
-		return "расчёт отступает от программы " + p.prog.ID + ": " + f
-	}, En: func() string { return "the calculation departs from the " + p.prog.ID + " programme in: " + f }})
+		return "расчёт отступает от программы " + prog + ": " + f
+	}, En: func() string { return "the calculation departs from the " + prog + " programme in: " + f }})
 }
 
 // checkEffectiveRate warns when the effective rate did not converge.

@@ -40,3 +40,11 @@ func CalculateWork(req *Request, opt Options) (*Result, Work, error) {
 	res, err := Calculate(req, opt)
 	return res, w, err
 }
+
+// PaymentDates exposes the payment dates of a loan issued on issue, a
+// payment every step months, n payments (with the issue date first).
+func PaymentDates(issue Date, step, n int) ([]Date, []int) {
+	p := &plan{issue: issue, step: step, n: n}
+	p.resolveDates()
+	return p.dates, p.payYear
+}

@@ -61,6 +61,9 @@ func (p *plan) schedule(out []Period) []Period {
 	var ia, sa accrual
 	daily := p.rule.BaseFixing == FixDaily
 	nextStep := p.stepAt(p.issue) // rule steps by loan year (rule.go)
+	// act/act: the next 1 January after the year of a period's start, and
+	// whether that year is leap, kept while the periods start in it.
+	jan1Of, yearJan1, yearLeap := math.MinInt, Date(0), false
 	for k := 1; k <= p.n; k++ {
 		if p.done != nil && p.abandoned() {
 			return out
@@ -79,8 +82,10 @@ func (p *plan) schedule(out []Period) []Period {
 		var nextJan1 Date
 		leap := false
 		if p.dc == DayCountActAct {
-			y := p.payYear[k-1] // the year of start
-			nextJan1, leap = yearStart(y+1), isLeap(y)
+			if y := p.payYear[k-1]; y != jan1Of { // the year of start
+				jan1Of, yearJan1, yearLeap = y, yearStart(y+1), isLeap(y)
+			}
+			nextJan1, leap = yearJan1, yearLeap
 		}
 		// Fixed-date policy rate for period_start / payment_date.
 		fixedBI := -1
