@@ -67,7 +67,15 @@ func (p *plan) result(res *Result) (*Result, error) {
 		res = new(Result)
 	}
 	*res = Result{Currency: p.currency, Schedule: res.Schedule[:0], Years: res.Years[:0]}
-	res.Schedule = p.schedule(res.Schedule)
+	if p.simpleSchedule() {
+		if sched, ok := p.scheduleSimple(res.Schedule); ok {
+			res.Schedule = sched
+		} else {
+			res.Schedule = p.schedule(res.Schedule)
+		}
+	} else {
+		res.Schedule = p.schedule(res.Schedule)
+	}
 	if p.canceled != nil {
 		return nil, p.canceled
 	}

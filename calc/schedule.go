@@ -204,22 +204,7 @@ func (p *plan) schedule(out []Period) []Period {
 		per.Interest = ia.total(p.dc) + ia.rows
 		per.Subsidy = min(sa.total(p.dc)+sa.rows, per.Interest)
 
-		// Principal.
-		var principal Money
-		switch {
-		case k <= p.graceN:
-		case k == p.n:
-			principal = st.balance
-		case p.repay == RepayAnnuity:
-			principal = st.inst - per.Interest
-		case p.repay == RepayEqualPrincipal:
-			principal = st.inst
-		}
-		principal = max(0, min(principal, st.balance))
-		st.balance -= principal
-		per.Principal = principal
-		per.Payment = per.Interest + principal
-		per.ClosingBalance = st.balance
+		p.repayPrincipal(k, &st, per)
 	}
 	p.assumed = st.assumed
 	p.work.Periods += p.n
@@ -227,6 +212,28 @@ func (p *plan) schedule(out []Period) []Period {
 		*p.workOut = p.work
 	}
 	return out
+}
+
+// repayPrincipal sets period k's principal, payment and closing balance,
+// once its interest is known: nothing in grace, the rest of the balance in
+// the last period, else the instalment (less the interest for an annuity),
+// never more than the balance.
+func (p *plan) repayPrincipal(k int, st *runState, per *Period) {
+	var principal Money
+	switch {
+	case k <= p.graceN:
+	case k == p.n:
+		principal = st.balance
+	case p.repay == RepayAnnuity:
+		principal = st.inst - per.Interest
+	case p.repay == RepayEqualPrincipal:
+		principal = st.inst
+	}
+	principal = max(0, min(principal, st.balance))
+	st.balance -= principal
+	per.Principal = principal
+	per.Payment = per.Interest + principal
+	per.ClosingBalance = st.balance
 }
 
 // abandoned reports whether the calculation's context (Options.Context) is
