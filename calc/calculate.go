@@ -304,7 +304,7 @@ func (p *plan) shares(res *Result) {
 	for _, pa := range p.participants {
 		w = append(w, pa.Share)
 	}
-	cs, ps := newSplitter(w[:nc:nc]), newSplitter(w[nc:])
+	cs, ps := p.contributionSplitter(w[:nc:nc]), newSplitter(w[nc:])
 	// One backing array: the loan's budget shares, then each year's.
 	all := make([]CountryAmount, (len(res.Years)+1)*nc)
 	res.BudgetShares = all[:nc]
@@ -337,26 +337,65 @@ func (p *plan) shares(res *Result) {
 			}
 		}
 	}
-	// Each country's position, in the order of MemberStates (a handful:
-	// scans rather than a map or a sort).
-	res.Countries = make([]CountryPosition, 0, len(MemberStates))
-	for _, country := range MemberStates {
-		pos, in := CountryPosition{Country: country}, false
-		for _, b := range res.BudgetShares {
-			if b.Country == country {
-				pos.Contribution += b.Amount
-				in = true
-			}
+	// Each country's position, in the order of MemberStates. Budget
+	// shares and participants are member states (validated).
+	var pos [len(memberStates)]CountryPosition
+	var in [len(memberStates)]bool
+	for _, b := range res.BudgetShares {
+		i := memberIndex(b.Country)
+		if i < 0 {
+			continue // not reached: validated
 		}
-		for _, pa := range res.Participants {
-			if pa.Country == country {
-				pos.Benefit += pa.Subsidy
-				in = true
-			}
+		pos[i].Contribution += b.Amount
+		in[i] = true
+	}
+	for _, pa := range res.Participants {
+		i := memberIndex(pa.Country)
+		if i < 0 {
+			continue // not reached: validated
 		}
-		if in {
-			pos.Net = pos.Benefit - pos.Contribution
-			res.Countries = append(res.Countries, pos)
+		pos[i].Benefit += pa.Subsidy
+		in[i] = true
+	}
+	res.Countries = make([]CountryPosition, 0, len(memberStates))
+	for i, c := range memberStates {
+		if in[i] {
+			pos[i].Country, pos[i].Net = c, pos[i].Benefit-pos[i].Contribution
+			res.Countries = append(res.Countries, pos[i])
 		}
 	}
 }
+
+// contributionSplitter returns the splitter of the plan's budget shares
+// w: the one built once for a built-in programme when the plan uses the
+// programme's own shares, else a new one.
+func (p *plan) contributionSplitter(w []decimal.Decimal) splitter {
+	if len(p.contributions) > 0 {
+		if s, ok := programmeSplitters[&p.contributions[0]]; ok {
+			return s
+		}
+	}
+	return newSplitter(w)
+}
+
+// programmeSplitters are the built-in programmes' budget-share splitters,
+// built once (scaling the shares to integers was ~900 instructions a loan),
+// by the first element of the programme's Contributions: a plan whose
+// contributions start there uses the programme's own shares. Only
+// splitters of up to 16 shares are kept: they have no scratch memory, so
+// loans computed at once can share them.
+var programmeSplitters = func() map[*CountryShare]splitter {
+	m := map[*CountryShare]splitter{}
+	for i := range programmes {
+		cs := programmes[i].Contributions
+		if len(cs) == 0 || len(cs) > 16 {
+			continue
+		}
+		w := make([]decimal.Decimal, len(cs))
+		for j, c := range cs {
+			w[j] = c.Share
+		}
+		m[&cs[0]] = newSplitter(w)
+	}
+	return m
+}()

@@ -52,8 +52,9 @@ func (l *checkList) eligible() bool {
 }
 
 // add appends a check; its message is formatted when read, in the
-// request's language only (msg is a [LazyText]; see [Check]).
-func (l *checkList) add(code, kind string, ok bool, msg LazyText) {
+// request's language only: msg(true) is the English text, msg(false) the
+// Russian (see [Check]).
+func (l *checkList) add(code, kind string, ok bool, msg func(en bool) string) {
 	l.list = append(l.list, Check{Code: code, OK: ok, Kind: kind, lang: l.lang, msg: msg})
 }
 
@@ -239,9 +240,11 @@ func (p *plan) outcomeChecks(l *checkList, res *Result) []Check {
 // not count.
 func (p *plan) memberStates(buf []string) []string {
 	states := buf[:0]
+	var seen [len(memberStates)]bool
 	for _, pa := range p.participants {
-		if slices.Contains(MemberStates, pa.Country) && !slices.Contains(states, pa.Country) {
-			states = append(states, pa.Country)
+		if i := memberIndex(pa.Country); i >= 0 && !seen[i] {
+			seen[i] = true
+			states = append(states, memberStates[i])
 		}
 	}
 	return states
@@ -255,9 +258,12 @@ func (p *plan) checkMinMemberStates(l *checkList) {
 	}
 	var seen [8]string
 	got := len(p.memberStates(seen[:0]))
-	l.add(CheckMinMemberStates, KindEligibility, got >= n, LazyText{Ru: func() string {
+	l.add(CheckMinMemberStates, KindEligibility, got >= n, func(en bool) string {
+		if en {
+			return itoa(got) + " member states take part (at least " + itoa(n) + " required)"
+		}
 		return "участвуют предприятия " + itoa(got) + " государств-членов (требуется не менее " + itoa(n) + ")"
-	}, En: func() string { return itoa(got) + " member states take part (at least " + itoa(n) + " required)" }})
+	})
 }
 
 // checkRequiredCountries: each of the programme's required states takes
@@ -277,13 +283,19 @@ func (p *plan) checkRequiredCountries(l *checkList) {
 	}
 	all := strings.Join(req, ", ")
 	if len(missing) == 0 {
-		l.add(CheckRequiredCountries, KindEligibility, true, LazyText{Ru: func() string { return "участвуют предприятия " + all }, En: func() string { return "participants from " + all + " take part" }})
+		l.add(CheckRequiredCountries, KindEligibility, true, func(en bool) string {
+			if en {
+				return "participants from " + all + " take part"
+			}
+			return "участвуют предприятия " + all
+		})
 	} else {
-		l.add(CheckRequiredCountries, KindEligibility, false, LazyText{Ru: func() string {
+		l.add(CheckRequiredCountries, KindEligibility, false, func(en bool) string {
+			if en {
+				return "participants from " + all + " are required; missing: " + strings.Join(missing, ", ")
+			}
 			return "требуются предприятия " + all + "; нет: " + strings.Join(missing, ", ")
-		}, En: func() string {
-			return "participants from " + all + " are required; missing: " + strings.Join(missing, ", ")
-		}})
+		})
 	}
 }
 
@@ -294,11 +306,12 @@ func (p *plan) checkMemberCurrency(l *checkList) {
 	}
 	_, ok := CurrencyCountry(p.currency)
 	cur := p.currency // the message keeps a copy, not the plan (see Check)
-	l.add(CheckMemberCurrency, KindEligibility, ok, LazyText{Ru: func() string {
+	l.add(CheckMemberCurrency, KindEligibility, ok, func(en bool) string {
+		if en {
+			return "the loan is in " + cur + ", " + yesNo(ok, "", "not ") + "a member state's currency"
+		}
 		return "кредит в " + cur + " — " + yesNo(ok, "", "не ") + "валюта государства-члена"
-	}, En: func() string {
-		return "the loan is in " + cur + ", " + yesNo(ok, "", "not ") + "a member state's currency"
-	}})
+	})
 }
 
 // checkCurrency: the loan is in one of the programme's currencies.
@@ -309,11 +322,12 @@ func (p *plan) checkCurrency(l *checkList) {
 	}
 	ok := slices.Contains(cs, p.currency)
 	cur := p.currency
-	l.add(CheckCurrency, KindEligibility, ok, LazyText{Ru: func() string {
+	l.add(CheckCurrency, KindEligibility, ok, func(en bool) string {
+		if en {
+			return "the loan is in " + cur + "; the programme lends in " + strings.Join(cs, ", ")
+		}
 		return "кредит в " + cur + "; программа допускает " + strings.Join(cs, ", ")
-	}, En: func() string {
-		return "the loan is in " + cur + "; the programme lends in " + strings.Join(cs, ", ")
-	}})
+	})
 }
 
 // baseAtIssue returns the policy rate on the issue date, and false when
@@ -344,14 +358,21 @@ func (p *plan) checkRateCeiling(l *checkList) {
 		return
 	}
 	loan0 := p.loanRates[0].rate.d
-	ceil := base.Add(*pts)
-	ok := decCmp(loan0, ceil) <= 0
+	var ok bool
+	// In fixed point when the three rates fit it (decimal.Add allocates).
+	if b, pp, lr := newRateVal(base), newRateVal(*pts), p.loanRates[0].rate; b.ok && pp.ok && lr.ok {
+		ok = lr.i <= b.i+pp.i
+	} else {
+		ok = decCmp(loan0, base.Add(*pts)) <= 0
+	}
 	issue := p.issue
-	l.add(CheckRateCeiling, KindEligibility, ok, LazyText{Ru: func() string {
+	l.add(CheckRateCeiling, KindEligibility, ok, func(en bool) string {
+		ceil := base.Add(*pts)
+		if en {
+			return "loan rate " + pct(loan0) + " " + yesNo(ok, "is within", "exceeds") + " the ceiling " + pct(ceil) + " (policy rate " + pct(base) + " + " + decimalString(*pts) + " pp on " + issue.String() + ")"
+		}
 		return "ставка по кредиту " + pctRu(loan0) + " " + yesNo(ok, "не превышает", "превышает") + " предел " + pctRu(ceil) + " (ставка ЦБ " + pctRu(base) + " + " + decimalRu(*pts) + " п.п. на " + ruDate(issue) + ")"
-	}, En: func() string {
-		return "loan rate " + pct(loan0) + " " + yesNo(ok, "is within", "exceeds") + " the ceiling " + pct(ceil) + " (policy rate " + pct(base) + " + " + decimalString(*pts) + " pp on " + issue.String() + ")"
-	}})
+	})
 }
 
 // checkRateBasePlus: the contract rate on the issue date equals the policy
@@ -369,11 +390,12 @@ func (p *plan) checkRateBasePlus(l *checkList) {
 	want := base.Add(*pts)
 	ok := loan0.Equal(want)
 	issue := p.issue
-	l.add(CheckRateBasePlus, KindEligibility, ok, LazyText{Ru: func() string {
+	l.add(CheckRateBasePlus, KindEligibility, ok, func(en bool) string {
+		if en {
+			return "loan rate " + pct(loan0) + "; the programme requires the base rate + " + decimalString(*pts) + " pp = " + pct(want) + " (on " + issue.String() + ")"
+		}
 		return "ставка по кредиту " + pctRu(loan0) + "; программа требует базовую ставку + " + decimalRu(*pts) + " п.п. = " + pctRu(want) + " (на " + ruDate(issue) + ")"
-	}, En: func() string {
-		return "loan rate " + pct(loan0) + "; the programme requires the base rate + " + decimalString(*pts) + " pp = " + pct(want) + " (on " + issue.String() + ")"
-	}})
+	})
 }
 
 // checkSubsidyTerm: the subsidy window, cut at maturity, is at most the
@@ -394,11 +416,12 @@ func (p *plan) checkSubsidyTerm(l *checkList) {
 	limit := p.winStart.AddMonths(maxTerm)
 	ok := end <= limit
 	start := p.winStart
-	l.add(CheckSubsidyTerm, KindEligibility, ok, LazyText{Ru: func() string {
+	l.add(CheckSubsidyTerm, KindEligibility, ok, func(en bool) string {
+		if en {
+			return "subsidy from " + start.String() + " to " + end.String() + "; at most " + itoa(maxTerm) + " months"
+		}
 		return "субсидия с " + ruDate(start) + " по " + ruDate(end) + "; не более " + itoa(maxTerm) + " мес."
-	}, En: func() string {
-		return "subsidy from " + start.String() + " to " + end.String() + "; at most " + itoa(maxTerm) + " months"
-	}})
+	})
 }
 
 // checkMinLoanTerm: the loan term is at least the programme's minimum.
@@ -408,9 +431,12 @@ func (p *plan) checkMinLoanTerm(l *checkList) {
 		return
 	}
 	term := p.req.Loan.TermMonths
-	l.add(CheckMinLoanTerm, KindEligibility, term >= n, LazyText{Ru: func() string {
+	l.add(CheckMinLoanTerm, KindEligibility, term >= n, func(en bool) string {
+		if en {
+			return "loan term " + itoa(term) + " months (at least " + itoa(n) + " required)"
+		}
 		return "срок кредита " + itoa(term) + " мес. (требуется не менее " + itoa(n) + ")"
-	}, En: func() string { return "loan term " + itoa(term) + " months (at least " + itoa(n) + " required)" }})
+	})
 }
 
 // checkMaxLoanTerm: the loan term is at most the programme's maximum.
@@ -420,9 +446,12 @@ func (p *plan) checkMaxLoanTerm(l *checkList) {
 		return
 	}
 	term := p.req.Loan.TermMonths
-	l.add(CheckMaxLoanTerm, KindEligibility, term <= n, LazyText{Ru: func() string {
+	l.add(CheckMaxLoanTerm, KindEligibility, term <= n, func(en bool) string {
+		if en {
+			return "loan term " + itoa(term) + " months (at most " + itoa(n) + ")"
+		}
 		return "срок кредита " + itoa(term) + " мес. (не более " + itoa(n) + ")"
-	}, En: func() string { return "loan term " + itoa(term) + " months (at most " + itoa(n) + ")" }})
+	})
 }
 
 // checkMaxAmount: the amount is at most the programme's limit. A loan in
@@ -437,17 +466,19 @@ func (p *plan) checkMaxAmount(l *checkList) {
 	cur := p.currency
 	if cur == cond.MaxAmountCurrency {
 		ok := decCmp(amt, *m) <= 0
-		l.add(CheckMaxAmount, KindEligibility, ok, LazyText{Ru: func() string {
+		l.add(CheckMaxAmount, KindEligibility, ok, func(en bool) string {
+			if en {
+				return "amount " + group(amt, 2, false) + " " + cur + "; at most " + group(*m, 0, false) + " " + cur
+			}
 			return "сумма " + group(amt, 2, true) + " " + cur + "; не более " + group(*m, 0, true) + " " + cur
-		}, En: func() string {
-			return "amount " + group(amt, 2, false) + " " + cur + "; at most " + group(*m, 0, false) + " " + cur
-		}})
+		})
 	} else {
-		l.add(CheckMaxAmount, KindEligibility, false, LazyText{Ru: func() string {
+		l.add(CheckMaxAmount, KindEligibility, false, func(en bool) string {
+			if en {
+				return "the limit is " + group(*m, 0, false) + " " + cond.MaxAmountCurrency + " and the loan is in " + cur + ": not comparable"
+			}
 			return "лимит " + group(*m, 0, true) + " " + cond.MaxAmountCurrency + ", а кредит в " + cur + ": сравнить нельзя"
-		}, En: func() string {
-			return "the limit is " + group(*m, 0, false) + " " + cond.MaxAmountCurrency + " and the loan is in " + cur + ": not comparable"
-		}})
+		})
 	}
 }
 
@@ -458,11 +489,12 @@ func (p *plan) checkSubsidyWindow(l *checkList, _ *Result) {
 		return
 	}
 	from, to := p.winStart, p.winEnd
-	l.add(CheckSubsidyWindow, KindWarning, false, LazyText{Ru: func() string {
+	l.add(CheckSubsidyWindow, KindWarning, false, func(en bool) string {
+		if en {
+			return "the subsidy window " + from.String() + " – " + to.String() + " is empty or outside the loan term: no subsidy"
+		}
 		return "период субсидирования " + ruDate(from) + " – " + ruDate(to) + " пуст или вне срока кредита: субсидии нет"
-	}, En: func() string {
-		return "the subsidy window " + from.String() + " – " + to.String() + " is empty or outside the loan term: no subsidy"
-	}})
+	})
 }
 
 // checkAnnualCap tells, for a loan with an annual cap, the years where the
@@ -481,13 +513,19 @@ func (p *plan) checkAnnualCap(l *checkList, res *Result) {
 	capEn := func() string { return group(c.Amount, 0, false) + " " + c.Currency }
 	capRu := func() string { return group(c.Amount, 0, true) + "\u00a0" + c.Currency }
 	if len(years) == 0 {
-		l.add(CheckAnnualCapReached, KindInfo, true, LazyText{Ru: func() string { return "годовой лимит " + capRu() + " не достигнут" }, En: func() string { return "the annual cap of " + capEn() + " is not reached" }})
+		l.add(CheckAnnualCapReached, KindInfo, true, func(en bool) string {
+			if en {
+				return "the annual cap of " + capEn() + " is not reached"
+			}
+			return "годовой лимит " + capRu() + " не достигнут"
+		})
 	} else {
-		l.add(CheckAnnualCapReached, KindInfo, false, LazyText{Ru: func() string {
+		l.add(CheckAnnualCapReached, KindInfo, false, func(en bool) string {
+			if en {
+				return "the annual cap of " + capEn() + " is reached in " + strings.Join(years, ", ") + "; the subsidy is cut"
+			}
 			return "годовой лимит " + capRu() + " достигнут в " + strings.Join(years, ", ") + "; субсидия уменьшена"
-		}, En: func() string {
-			return "the annual cap of " + capEn() + " is reached in " + strings.Join(years, ", ") + "; the subsidy is cut"
-		}})
+		})
 	}
 }
 
@@ -503,17 +541,21 @@ func (p *plan) checkBaseRateAssumed(l *checkList, _ *Result) {
 		src = "subsidy.base_rates"
 	}
 	if len(p.assumed) == 0 {
-		l.add(CheckBaseRateAssumed, KindWarning, true, LazyText{Ru: func() string {
+		l.add(CheckBaseRateAssumed, KindWarning, true, func(en bool) string {
+			if en {
+				return "policy rates (" + src + ") are known for every day used"
+			}
 			return "ставки (" + src + ") известны на все использованные дни"
-		}, En: func() string { return "policy rates (" + src + ") are known for every day used" }})
+		})
 	}
 	for _, a := range p.assumed {
 		to := a.to - 1
-		l.add(CheckBaseRateAssumed, KindWarning, false, LazyText{Ru: func() string {
+		l.add(CheckBaseRateAssumed, KindWarning, false, func(en bool) string {
+			if en {
+				return "the policy rate (" + src + ") is not known for " + a.from.String() + " – " + to.String() + "; " + a.rate.StringFixed(2) + " % assumed (the nearest known value)"
+			}
 			return "ставка (" + src + ") неизвестна на " + ruDate(a.from) + " – " + ruDate(to) + "; принята " + strings.Replace(a.rate.StringFixed(2), ".", ",", 1) + "\u00a0% (ближайшее известное значение)"
-		}, En: func() string {
-			return "the policy rate (" + src + ") is not known for " + a.from.String() + " – " + to.String() + "; " + a.rate.StringFixed(2) + " % assumed (the nearest known value)"
-		}})
+		})
 	}
 }
 
@@ -525,9 +567,12 @@ func (p *plan) checkDeparture(l *checkList, _ *Result) {
 	}
 	f := strings.Join(p.overridden, ", ")
 	prog := p.prog.ID
-	l.add(CheckDeparture, KindWarning, false, LazyText{Ru: func() string {
+	l.add(CheckDeparture, KindWarning, false, func(en bool) string {
+		if en {
+			return "the calculation departs from the " + prog + " programme in: " + f
+		}
 		return "расчёт отступает от программы " + prog + ": " + f
-	}, En: func() string { return "the calculation departs from the " + prog + " programme in: " + f }})
+	})
 }
 
 // checkEffectiveRate warns when the effective rate did not converge.
@@ -535,9 +580,12 @@ func (p *plan) checkEffectiveRate(l *checkList, res *Result) {
 	if res.EffectiveRates.Converged {
 		return
 	}
-	l.add(CheckEffectiveRate, KindWarning, false, LazyText{Ru: func() string {
+	l.add(CheckEffectiveRate, KindWarning, false, func(en bool) string {
+		if en {
+			return "the effective rate could not be solved for these cash flows"
+		}
 		return "эффективную ставку для этих потоков определить не удалось"
-	}, En: func() string { return "the effective rate could not be solved for these cash flows" }})
+	})
 }
 
 func yesNo(ok bool, yes, no string) string {

@@ -74,3 +74,7 @@ func ScheduleBoth(req *Request) (general, fast []Period, simple, sameSpans, same
 	general = p.schedule(nil)
 	return general, fast, true, reflect.DeepEqual(p.assumed, q.assumed), p.work == q.work, nil
 }
+
+// MemberIndex exposes memberIndex for the test that holds it to
+// MemberStates.
+var MemberIndex = memberIndex

@@ -350,18 +350,19 @@ type Check struct {
 	// made: a batch computes every loan's checks and reads the messages of
 	// the few that fail, and formatting the figures of six messages was a
 	// seventh of a 12-month loan's calculation (docs/performance.md,
-	// "Check messages formatted when read"). The closures in msg hold
-	// copies of the figures they name, never the plan.
+	// "Check messages formatted when read"). One closure says both
+	// languages (one allocation a check); it holds copies of the figures
+	// it names, never the plan.
 	lang string
-	msg  LazyText // set by the calculation
-	text string   // a decoded check's message
+	msg  func(en bool) string // set by the calculation: the English or Russian text
+	text string               // a decoded check's message
 }
 
 // Message returns the check's message in the request's language. It
 // formats it on each call: a caller that reads it often keeps the string.
 func (c Check) Message() string {
-	if c.msg.Ru != nil {
-		return c.msg.In(c.lang)
+	if c.msg != nil {
+		return c.msg(c.lang == "en")
 	}
 	return c.text
 }
