@@ -93,9 +93,7 @@ func Compare(req *Request, opt Options) (*Comparison, error) {
 	base.noSub = &solvedRate{}                          // filled by borrowerFigures, then shared
 	base.winStart, base.winEnd = base.issue, base.issue // no subsidy to accrue
 	shared.Schedule = base.schedule(nil)
-	base.applyCap(&shared)
-	base.payOut(&shared) // not eligible: payable 0, the borrower's figures without support
-	base.sumUp(&shared)
+	base.settle(&shared) // not eligible: payable 0, the borrower's figures without support
 	base.borrowerFigures(&shared)
 	cmpRes.Schedule = shared.Schedule
 	cmpRes.Interest = shared.Totals.Interest
@@ -132,7 +130,7 @@ func Compare(req *Request, opt Options) (*Comparison, error) {
 		cp.Eligible = checks.eligible()
 		for _, c := range checks.list {
 			if c.Kind == KindEligibility && !c.OK {
-				cp.FailedChecks = append(cp.FailedChecks, FailedCheck{Code: c.Code, Message: c.Message})
+				cp.FailedChecks = append(cp.FailedChecks, FailedCheck{Code: c.Code, Message: c.Message()})
 			}
 		}
 		if !cp.Eligible {
@@ -152,9 +150,7 @@ func Compare(req *Request, opt Options) (*Comparison, error) {
 		scratch := &work
 		scratch.Years = scratch.Years[:0]
 		q.subsidyOnly(scratch.Schedule)
-		q.applyCap(scratch)
-		q.payOut(scratch)
-		q.sumUp(scratch)
+		q.settle(scratch)
 		q.borrowerFigures(scratch)
 		cp.SubsidyPaid = scratch.Totals.SubsidyPaid
 		cp.SubsidyPayable = scratch.Totals.SubsidyPayable

@@ -285,8 +285,10 @@ func (b *BatchWriter) Computed(l *Loan, res *calc.Result) error {
 		}
 		b.failed[c.Code]++
 		n := CheckName(c.Code, b.lang)
-		if sameLang && c.Message != "" {
-			n += ": " + c.Message
+		if sameLang {
+			if m := c.Message(); m != "" {
+				n += ": " + m
+			}
 		}
 		notes = append(notes, n)
 	}
