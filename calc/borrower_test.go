@@ -22,27 +22,7 @@ func TestRepeatBorrowerFigures(t *testing.T) {
 		t.Skip("set COUNT_BF or COUNT_BF12")
 	}
 	for _, c := range []struct{ months, n int }{{120, n120}, {12, n12}} {
-		rate := decimal.RequireFromString("22.5")
-		req := &Request{
-			Project: Project{Name: "bench", Participants: []Participant{
-				{Country: "BY", Share: decimal.NewFromInt(40)},
-				{Country: "RU", Share: decimal.NewFromInt(35)},
-				{Country: "KZ", Share: decimal.NewFromInt(25)},
-			}},
-			Loan: Loan{
-				Amount: decimal.New(100_000_000_000, -2), Currency: "RUB", Rate: &rate,
-				IssueDate: MustDate("2025-03-14"), TermMonths: c.months,
-			},
-			Subsidy: SubsidyTerms{Programme: "eaeu-industrial"},
-		}
-		p, err := newPlan(req, Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		res, err := p.result(nil)
-		if err != nil {
-			t.Fatal(err)
-		}
+		p, res := borrowerLoan(t, c.months)
 		want := res.EffectiveRates
 		for range c.n {
 			p.borrowerFigures(res)
@@ -74,4 +54,43 @@ func TestGrantElement(t *testing.T) {
 			t.Fatalf("grantElement(%d, %d) = %s (exp %d), want %s (exp %d)", pv, amount, got, got.Exponent(), want, want.Exponent())
 		}
 	}
+}
+
+// BenchmarkBorrowerFigures is the borrower figures of the benchmark loan
+// (bench_test.go's eaeuLoan, 120 months): the two effective rates, the
+// present value and the grant element.
+func BenchmarkBorrowerFigures(b *testing.B) {
+	p, res := borrowerLoan(b, 120)
+	b.ReportAllocs()
+	for b.Loop() {
+		p.borrowerFigures(res)
+	}
+}
+
+// borrowerLoan returns the plan and result of bench_test.go's eaeuLoan(0)
+// over the given months.
+func borrowerLoan(tb testing.TB, months int) (*plan, *Result) {
+	tb.Helper()
+	rate := decimal.RequireFromString("22.5")
+	req := &Request{
+		Project: Project{Name: "bench", Participants: []Participant{
+			{Country: "BY", Share: decimal.NewFromInt(40)},
+			{Country: "RU", Share: decimal.NewFromInt(35)},
+			{Country: "KZ", Share: decimal.NewFromInt(25)},
+		}},
+		Loan: Loan{
+			Amount: decimal.New(100_000_000_000, -2), Currency: "RUB", Rate: &rate,
+			IssueDate: MustDate("2025-03-14"), TermMonths: months,
+		},
+		Subsidy: SubsidyTerms{Programme: "eaeu-industrial"},
+	}
+	p, err := newPlan(req, Options{})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	res, err := p.result(nil)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return p, res
 }
