@@ -100,7 +100,9 @@ func xirrBuffer(buf []xirrFlow, n int) []xirrFlow {
 	return buf[:0]
 }
 
-// solve is [XIRR] of the series (see there); it consumes the series.
+// solve is [XIRR] of the series (see there). It leaves the amounts
+// scaled (and zero flows left out), so new amounts must be set before
+// solving again; when it sets prepared, the dates need nothing more.
 func (s *xirrSeries) solve(guess float64) (rate float64, ok bool) {
 	if len(s.fs) < 2 {
 		return 0, false
