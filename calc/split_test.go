@@ -231,12 +231,18 @@ func TestSplitPreparedMatches(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 5))
 	for n := 0; n < 20000; n++ {
 		k := 1 + r.IntN(6)
-		if n%7 == 0 { // more weights than the selection handles: sorted
+		switch {
+		case n%7 == 0: // more weights than the selection handles: sorted
 			k = 17 + r.IntN(100)
+		case n%11 == 0: // up to the selection's 16
+			k = 7 + r.IntN(10)
 		}
 		ws := make([]decimal.Decimal, k)
 		for i := range ws {
 			ws[i] = decimal.New(r.Int64N(100_000), -int32(r.IntN(4)))
+			if n%4 == 1 && r.IntN(3) == 0 { // zero weights never get a leftover unit
+				ws[i] = decimal.Zero
+			}
 		}
 		if n%3 == 0 { // equal weights: remainders tie, the earlier index wins
 			for i := range ws {
@@ -247,6 +253,9 @@ func TestSplitPreparedMatches(t *testing.T) {
 			ws[0] = decimal.New(1, -30) // too fine for the 64-bit path
 		}
 		total := calc.Money(r.Int64N(1e15))
+		if n%5 == 2 { // a few minor units: most parts 0, ties among the rest
+			total = calc.Money(r.Int64N(int64(2 * k)))
+		}
 		if n%10 == 0 {
 			total = -total
 		}
