@@ -25,7 +25,8 @@ func AnnuityPaymentBig(balance Money, rate decimal.Decimal, ppy, m int) Money {
 // SplitPrepared splits total with the prepared splitter the engine uses
 // for every year of a loan.
 func SplitPrepared(total Money, weights []decimal.Decimal) []Money {
-	s := newSplitter(weights)
+	var buf [16]uint64
+	s := newSplitter(weights, buf[:])
 	parts := make([]Money, len(weights))
 	s.into(total, parts)
 	return parts

@@ -203,13 +203,21 @@ type splitter struct {
 	fast    bool
 }
 
-func newSplitter(weights []decimal.Decimal) splitter {
+// newSplitter prepares the split by weights, which it keeps. The scaled
+// weights go in buf when it has room for them, else in new memory (buf
+// nil: a splitter that outlives the caller). A caller's array on the
+// stack saves an allocation per loan.
+func newSplitter(weights []decimal.Decimal, buf []uint64) splitter {
 	s := splitter{weights: weights}
 	e, ok := splitMinExponent(weights)
 	if !ok {
 		return s // all zero (or none): SplitLargestRemainder gives zeros
 	}
-	s.w = make([]uint64, len(weights))
+	if len(weights) <= len(buf) {
+		s.w = buf[:len(weights)]
+	} else {
+		s.w = make([]uint64, len(weights))
+	}
 	for i, w := range weights {
 		if w.Sign() < 0 {
 			return s
