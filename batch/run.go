@@ -192,7 +192,7 @@ func Run(ctx context.Context, path string, cfg Config, out io.Writer, progress f
 	for _, lang := range langs {
 		bw, err := report.NewBatchWriter(report.BatchOptions{
 			Lang: lang, Schedules: cfg.Schedules, Allocation: cfg.Budget != nil, TempDir: cfg.TempDir,
-			Scenarios: cfg.Scenarios,
+			Scenarios: cfg.Scenarios, Rows: r.Estimate(),
 		})
 		if err != nil {
 			return nil, err

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/eaeu-subsidy/subsidy/calc"
-	"github.com/shopspring/decimal"
 	"github.com/xuri/excelize/v2"
 )
 
@@ -49,6 +48,9 @@ type BatchOptions struct {
 	// Scenarios, when not empty, adds the Policy-rate scenarios sheet with
 	// a column for each named scenario, in this order (SPEC §10).
 	Scenarios []string
+	// Rows, when known, is about the number of loans to come (the input's
+	// estimate): the writer makes room for them at once.
+	Rows int
 }
 
 // Allocation is the outcome of sharing an annual budget among the batch's
@@ -112,28 +114,6 @@ type BatchSummary struct {
 	Scenarios []ScenarioBlock
 }
 
-// projectRec is what the report keeps of one loan until the end: a few
-// hundred bytes, so that 100,000 loans take tens of megabytes.
-type projectRec struct {
-	row                              int
-	id, project, programme, currency string
-	status                           string
-	amount                           decimal.Decimal
-	rate                             *decimal.Decimal
-	issue                            calc.Date
-	term                             int
-	interest, subsidy, paid, payable calc.Money
-	borrower, pv                     calc.Money
-	grant, effWithout, effWith       decimal.Decimal
-	years                            []yearPaid
-	note                             string
-}
-
-type yearPaid struct {
-	year    int
-	payable calc.Money
-}
-
 type yearKey struct {
 	currency string
 	year     int
@@ -173,6 +153,12 @@ type BatchWriter struct {
 	now  time.Time
 
 	projects  []projectRec
+	text      []byte     // the records' texts (projectRec)
+	years     []yearPaid // the records' years
+	names     []string   // programmes and currencies of the records
+	nameIndex map[string]uint32
+	totals    map[string]*[6]Sum // the eligible loans' totals by currency (currencies)
+	yearSums  map[yearKey]*Sum   // their payable subsidy by currency and year
 	computed  int
 	eligible  int
 	rejected  int
@@ -202,7 +188,11 @@ func NewBatchWriter(opt BatchOptions) (*BatchWriter, error) {
 	}
 	b := &BatchWriter{opt: opt, lang: lang, f: f, st: st, now: time.Now(),
 		failed: map[string]int{}, rules: map[string]bool{}, programs: map[string]bool{},
-		grid: map[gridKey]*Sum{}, countries: map[countryKey]*countryTotals{}}
+		grid: map[gridKey]*Sum{}, countries: map[countryKey]*countryTotals{},
+		nameIndex: map[string]uint32{}, totals: map[string]*[6]Sum{}, yearSums: map[yearKey]*Sum{}}
+	if opt.Rows > 0 {
+		b.projects = make([]projectRec, 0, opt.Rows)
+	}
 	if err := f.SetSheetName("Sheet1", sheetSummary.In(lang)); err != nil {
 		f.Close()
 		return nil, err
@@ -263,42 +253,69 @@ func (b *BatchWriter) Computed(l *Loan, res *calc.Result) error {
 	}
 	req := l.Request
 	p := projectRec{
-		row: l.Row, id: l.ID, project: l.Project, programme: res.Programme.ID, currency: res.Currency,
-		status: StatusOK, amount: req.Loan.Amount, rate: req.Loan.Rate, issue: req.Loan.IssueDate, term: req.Loan.TermMonths,
+		row: int32(l.Row), id: b.addText(l.ID), project: b.addText(l.Project),
+		programme: b.name(res.Programme.ID), currency: b.name(res.Currency),
+		status: recOK, amount: number(req.Loan.Amount), issue: req.Loan.IssueDate, term: int32(req.Loan.TermMonths),
 		interest: res.Totals.Interest, subsidy: res.Totals.Subsidy, paid: res.Totals.SubsidyPaid,
 		payable:  res.Totals.SubsidyPayable,
-		borrower: res.Totals.BorrowerInterest, pv: res.SubsidyPresentValue, grant: res.GrantElement,
-		effWithout: res.EffectiveRates.WithoutSubsidy, effWith: res.EffectiveRates.WithSubsidy,
+		borrower: res.Totals.BorrowerInterest, pv: res.SubsidyPresentValue, grant: fraction(res.GrantElement),
+		effWithout: fraction(res.EffectiveRates.WithoutSubsidy), effWith: fraction(res.EffectiveRates.WithSubsidy),
+	}
+	if req.Loan.Rate != nil {
+		p.rate, p.hasRate = fraction(*req.Loan.Rate), true
 	}
 	if !res.Eligible {
-		p.status = StatusIneligible
+		p.status = recIneligible
 	}
 	b.rules[res.Programme.RulesVersion] = true
 	b.programs[res.Programme.ID] = true
 	// The failed conditions by name; the engine's message too when it
 	// speaks the report's language.
 	sameLang := Lang(req.Lang) == b.lang
-	var notes []string
+	p.note.off = uint32(len(b.text))
 	for _, c := range res.Checks {
 		if c.OK || c.Kind != calc.KindEligibility {
 			continue
 		}
 		b.failed[c.Code]++
-		n := CheckName(c.Code, b.lang)
-		if sameLang && c.Message != "" {
-			n += ": " + c.Message
+		if len(b.text) > int(p.note.off) {
+			b.text = append(b.text, "; "...)
 		}
-		notes = append(notes, n)
+		b.text = append(b.text, CheckName(c.Code, b.lang)...)
+		if sameLang && c.Message != "" {
+			b.text = append(b.text, ": "...)
+			b.text = append(b.text, c.Message...)
+		}
 	}
-	p.note = strings.Join(notes, "; ")
+	p.note.n = uint32(len(b.text)) - p.note.off
 	b.computed++
 	if res.Eligible {
 		b.eligible++
+		t := b.totals[res.Currency]
+		if t == nil {
+			t = &[6]Sum{}
+			b.totals[res.Currency] = t
+		}
+		t[0].Add(1)
+		if m, err := calc.MoneyFromDecimal(req.Loan.Amount); err == nil {
+			t[1].Add(m)
+		}
+		t[2].Add(res.Totals.Interest)
+		t[3].Add(res.Totals.SubsidyPayable)
+		t[4].Add(res.Totals.BorrowerInterest)
+		p.years.off = uint32(len(b.years))
 		for _, y := range res.Years {
 			if y.SubsidyPayable == 0 {
 				continue
 			}
-			p.years = append(p.years, yearPaid{y.Year, y.SubsidyPayable})
+			b.years = append(b.years, yearPaid{y.Year, y.SubsidyPayable})
+			k := yearKey{res.Currency, y.Year}
+			ys := b.yearSums[k]
+			if ys == nil {
+				ys = &Sum{}
+				b.yearSums[k] = ys
+			}
+			ys.Add(y.SubsidyPayable)
 			if b.minYear == 0 || y.Year < b.minYear {
 				b.minYear = y.Year
 			}
@@ -313,6 +330,7 @@ func (b *BatchWriter) Computed(l *Loan, res *calc.Result) error {
 				g.Add(s.Amount)
 			}
 		}
+		p.years.n = uint32(len(b.years)) - p.years.off
 		for _, c := range res.Countries {
 			k := countryKey{res.Currency, c.Country}
 			ct := b.countries[k]
@@ -380,9 +398,10 @@ func (b *BatchWriter) Rejected(l *Loan) error {
 			notes[i] = p.Column + ": " + notes[i]
 		}
 	}
-	rec := projectRec{row: l.Row, id: l.ID, project: l.Project, status: StatusRejected, note: strings.Join(notes, "; ")}
+	rec := projectRec{row: int32(l.Row), id: b.addText(l.ID), project: b.addText(l.Project), status: recRejected,
+		note: b.addText(strings.Join(notes, "; ")), programme: b.name(""), currency: b.name("")}
 	if l.Request != nil {
-		rec.programme, rec.currency = l.Request.Subsidy.Programme, l.Request.Loan.Currency
+		rec.programme, rec.currency = b.name(l.Request.Subsidy.Programme), b.name(l.Request.Loan.Currency)
 	}
 	b.projects = append(b.projects, rec)
 	b.rejected++
@@ -565,42 +584,43 @@ func (b *BatchWriter) writeProjects() error {
 	for i := range b.projects {
 		p := &b.projects[i]
 		clear(row)
-		row[pjRow-1], row[pjID-1] = cellOf(st.number, p.row), cellOf(st.text, safeText(p.id))
-		row[pjProject-1] = cellOf(st.wrap, safeText(p.project))
+		id, project, note := b.str(p.id), b.str(p.project), safeText(b.str(p.note))
+		status := statuses[p.status]
+		row[pjRow-1], row[pjID-1] = cellOf(st.number, int(p.row)), cellOf(st.text, safeText(id))
+		row[pjProject-1] = cellOf(st.wrap, safeText(project))
 		style := st.good
-		if p.status != StatusOK {
+		if p.status != recOK {
 			style = st.bad
 		}
-		row[pjStatus-1] = cellOf(style, statusLabels[p.status].In(b.lang))
-		row[pjProgramme-1], row[pjCurrency-1] = cellOf(st.text, p.programme), cellOf(st.text, p.currency)
-		if p.status != StatusRejected {
-			row[pjEligible-1] = cellOf(st.center, yesNo(p.status == StatusOK, b.lang))
-			row[pjAmount-1] = cellOf(st.money, number(p.amount))
-			if p.rate != nil {
-				row[pjRate-1] = cellOf(st.percent, fraction(*p.rate))
+		row[pjStatus-1] = cellOf(style, statusLabels[status].In(b.lang))
+		row[pjProgramme-1], row[pjCurrency-1] = cellOf(st.text, b.names[p.programme]), cellOf(st.text, b.names[p.currency])
+		if p.status != recRejected {
+			row[pjEligible-1] = cellOf(st.center, yesNo(p.status == recOK, b.lang))
+			row[pjAmount-1] = cellOf(st.money, p.amount)
+			if p.hasRate {
+				row[pjRate-1] = cellOf(st.percent, p.rate)
 			}
 			row[pjIssue-1] = cellOf(st.date, serial(p.issue))
-			row[pjTerm-1] = cellOf(st.integer, p.term)
+			row[pjTerm-1] = cellOf(st.integer, int(p.term))
 			row[pjInterest-1] = cellOf(st.money, money(p.interest))
 			row[pjSubsidy-1] = cellOf(st.money, money(p.subsidy))
 			row[pjPaid-1] = cellOf(st.money, money(p.paid))
 			row[pjPayable-1] = cellOf(st.moneyBold, money(p.payable))
 			row[pjBorrower-1] = cellOf(st.money, money(p.borrower))
 			row[pjPV-1] = cellOf(st.money, money(p.pv))
-			row[pjGrant-1] = cellOf(st.percent, fraction(p.grant))
-			row[pjEffWithout-1] = cellOf(st.percent, fraction(p.effWithout))
-			row[pjEffWith-1] = cellOf(st.percent, fraction(p.effWith))
+			row[pjGrant-1] = cellOf(st.percent, p.grant)
+			row[pjEffWithout-1] = cellOf(st.percent, p.effWithout)
+			row[pjEffWith-1] = cellOf(st.percent, p.effWith)
 			for y := 0; y < nYears; y++ {
 				row[pjFixed+y] = cellOf(st.money, 0.0)
 			}
-			for _, y := range p.years {
+			for _, y := range b.yearsOf(p) {
 				row[b.yearColumn(y.year)-1] = cellOf(st.money, money(y.payable))
 			}
 		}
-		note := safeText(p.note)
 		row[len(row)-1] = cellOf(st.wrap, note)
-		n := max(lines(note, notesWidth, false), lines(p.project, widths[pjProject-1], false),
-			lines(statusLabels[p.status].In(b.lang), widths[pjStatus-1], true))
+		n := max(lines(note, notesWidth, false), lines(project, widths[pjProject-1], false),
+			lines(statusLabels[status].In(b.lang), widths[pjStatus-1], true))
 		if n > 1 {
 			rw.tall(rowHeight(n), row...)
 		} else {
@@ -818,31 +838,12 @@ func (b *BatchWriter) writeSummary(s BatchSummary) error {
 // currencies returns the currencies of the eligible loans, sorted, with
 // the eligible loans' totals of each.
 func (b *BatchWriter) currencies() ([]string, map[string]*[6]Sum) {
-	tot := map[string]*[6]Sum{}
-	for i := range b.projects {
-		p := &b.projects[i]
-		if p.status != StatusOK {
-			continue
-		}
-		t := tot[p.currency]
-		if t == nil {
-			t = &[6]Sum{}
-			tot[p.currency] = t
-		}
-		t[0].Add(1)
-		if m, err := calc.MoneyFromDecimal(p.amount); err == nil {
-			t[1].Add(m)
-		}
-		t[2].Add(p.interest)
-		t[3].Add(p.payable)
-		t[4].Add(p.borrower)
-	}
-	curs := make([]string, 0, len(tot))
-	for c := range tot {
+	curs := make([]string, 0, len(b.totals))
+	for c := range b.totals {
 		curs = append(curs, c)
 	}
 	sort.Strings(curs)
-	return curs, tot
+	return curs, b.totals
 }
 
 // summaryByCurrency writes the eligible loans' totals by currency, each a
@@ -891,17 +892,7 @@ func (b *BatchWriter) summaryByYear(rw *rowWriter) {
 	labels = append(labels, curs...)
 	rw.header(st.header, summaryBatchWidths, labels...)
 	// The figures, by year and currency.
-	sums := map[yearKey]*Sum{}
-	for i := range b.projects {
-		p := &b.projects[i]
-		for _, y := range p.years {
-			k := yearKey{p.currency, y.year}
-			if sums[k] == nil {
-				sums[k] = &Sum{}
-			}
-			sums[k].Add(y.payable)
-		}
-	}
+	sums := b.yearSums
 	first := rw.row + 1
 	for y := b.minYear; y <= b.maxYear; y++ {
 		cells := []any{cellOf(st.number, y)}
