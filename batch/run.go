@@ -474,7 +474,7 @@ func (st *runState) ineligible(l *report.Loan, res *calc.Result) {
 	for _, c := range res.Checks {
 		if !c.OK && c.Kind == calc.KindEligibility {
 			o.IneligibleBy[c.Code]++
-			il.Failed = append(il.Failed, FailedCheck{Code: c.Code, Message: c.Message})
+			il.Failed = append(il.Failed, FailedCheck{Code: c.Code, Message: c.Message()})
 		}
 	}
 	if len(o.IneligibleLoans) < maxOutcomeErrors {

@@ -112,14 +112,7 @@ func (a *accrual) total(dc string) Money {
 		default:
 			num, den = a.n[0], 100*rateScale*360
 		}
-		if num.hi >= den { // the quotient needs more than 64 bits
-			return bigQuotient(num, den)
-		}
-		q, r := bits.Div64(num.hi, num.lo, den)
-		if 2*r >= den {
-			q++
-		}
-		return Money(q)
+		return roundQuo(num, den)
 	}
 	var num, den decimal.Decimal
 	switch dc {
@@ -132,6 +125,19 @@ func (a *accrual) total(dc string) Money {
 		num, den = a.d[0], decimal.NewFromInt(100*360)
 	}
 	return Money(num.DivRound(den, 0).IntPart())
+}
+
+// roundQuo returns num / den rounded half away from zero (num ≥ 0): the
+// one rounding of an accrual.
+func roundQuo(num u128, den uint64) Money {
+	if num.hi >= den { // the quotient needs more than 64 bits
+		return bigQuotient(num, den)
+	}
+	q, r := bits.Div64(num.hi, num.lo, den)
+	if 2*r >= den {
+		q++
+	}
+	return Money(q)
 }
 
 // bigQuotient divides in big integers, rounding half away from zero; the

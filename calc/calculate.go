@@ -1,7 +1,6 @@
 package calc
 
 import (
-	"cmp"
 	"context"
 	"math"
 	"slices"
@@ -68,7 +67,15 @@ func (p *plan) result(res *Result) (*Result, error) {
 		res = new(Result)
 	}
 	*res = Result{Currency: p.currency, Schedule: res.Schedule[:0], Years: res.Years[:0]}
-	res.Schedule = p.schedule(res.Schedule)
+	if p.simpleSchedule() {
+		if sched, ok := p.scheduleSimple(res.Schedule); ok {
+			res.Schedule = sched
+		} else {
+			res.Schedule = p.schedule(res.Schedule)
+		}
+	} else {
+		res.Schedule = p.schedule(res.Schedule)
+	}
 	if p.canceled != nil {
 		return nil, p.canceled
 	}
@@ -280,65 +287,115 @@ func percent4(r float64) decimal.Decimal {
 // shares splits each year's paid subsidy among the contributing member
 // states and among the participants (largest remainder, so the parts add
 // up to the year's amount), sums them over the years and by country.
+//
+// It runs once per loan of a batch, so the weights of up to 16 shares are
+// held on the stack and the per-year budget shares, and the loan's, share
+// one backing array.
 func (p *plan) shares(res *Result) {
-	cw := make([]decimal.Decimal, len(p.contributions))
-	for i, c := range p.contributions {
-		cw[i] = c.Share
+	nc, np := len(p.contributions), len(p.participants)
+	var wbuf [32]decimal.Decimal
+	w := wbuf[:0]
+	if nc+np > len(wbuf) {
+		w = make([]decimal.Decimal, 0, nc+np)
 	}
-	pw := make([]decimal.Decimal, len(p.participants))
-	for i, pa := range p.participants {
-		pw[i] = pa.Share
+	for _, c := range p.contributions {
+		w = append(w, c.Share)
 	}
-	cs, ps := newSplitter(cw), newSplitter(pw)
-	res.BudgetShares = make([]CountryAmount, len(p.contributions))
+	for _, pa := range p.participants {
+		w = append(w, pa.Share)
+	}
+	cs, ps := p.contributionSplitter(w[:nc:nc]), newSplitter(w[nc:])
+	// One backing array: the loan's budget shares, then each year's.
+	all := make([]CountryAmount, (len(res.Years)+1)*nc)
+	res.BudgetShares = all[:nc]
 	for i, c := range p.contributions {
 		res.BudgetShares[i] = CountryAmount{Country: c.Country, Share: c.Share}
 	}
-	res.Participants = make([]ParticipantAmount, len(p.participants))
+	res.Participants = make([]ParticipantAmount, np)
 	for i, pa := range p.participants {
 		res.Participants[i] = ParticipantAmount{Name: pa.Name, Country: pa.Country, Share: pa.Share}
 	}
-	// One backing array for every year's budget shares.
-	all := make([]CountryAmount, len(res.Years)*len(cw))
-	parts := make([]Money, max(len(cw), len(pw)))
+	var pbuf [16]Money
+	parts := pbuf[:]
+	if n := max(nc, np); n > len(pbuf) {
+		parts = make([]Money, n)
+	}
 	for yi := range res.Years {
 		yr := &res.Years[yi]
-		if len(cw) > 0 {
-			cs.into(yr.SubsidyPayable, parts[:len(cw)])
-			yr.BudgetShares = all[yi*len(cw) : yi*len(cw) : (yi+1)*len(cw)]
+		if nc > 0 {
+			cs.into(yr.SubsidyPayable, parts[:nc])
+			yr.BudgetShares = all[(yi+1)*nc : (yi+2)*nc : (yi+2)*nc]
 			for i, c := range p.contributions {
-				yr.BudgetShares = append(yr.BudgetShares, CountryAmount{Country: c.Country, Share: c.Share, Amount: parts[i]})
+				yr.BudgetShares[i] = CountryAmount{Country: c.Country, Share: c.Share, Amount: parts[i]}
 				res.BudgetShares[i].Amount += parts[i]
 			}
 		}
-		if len(pw) > 0 {
-			ps.into(yr.SubsidyPayable, parts[:len(pw)])
+		if np > 0 {
+			ps.into(yr.SubsidyPayable, parts[:np])
 			for i := range res.Participants {
 				res.Participants[i].Subsidy += parts[i]
 			}
 		}
 	}
-	res.Countries = make([]CountryPosition, 0, len(MemberStates))
-	get := func(c string) *CountryPosition { // a handful of countries: a scan
-		for i := range res.Countries {
-			if res.Countries[i].Country == c {
-				return &res.Countries[i]
-			}
-		}
-		res.Countries = append(res.Countries, CountryPosition{Country: c})
-		return &res.Countries[len(res.Countries)-1]
-	}
+	// Each country's position, in the order of MemberStates. Budget
+	// shares and participants are member states (validated).
+	var pos [len(memberStates)]CountryPosition
+	var in [len(memberStates)]bool
 	for _, b := range res.BudgetShares {
-		get(b.Country).Contribution += b.Amount
+		i := memberIndex(b.Country)
+		if i < 0 {
+			continue // not reached: validated
+		}
+		pos[i].Contribution += b.Amount
+		in[i] = true
 	}
 	for _, pa := range res.Participants {
-		get(pa.Country).Benefit += pa.Subsidy
+		i := memberIndex(pa.Country)
+		if i < 0 {
+			continue // not reached: validated
+		}
+		pos[i].Benefit += pa.Subsidy
+		in[i] = true
 	}
-	for i := range res.Countries {
-		c := &res.Countries[i]
-		c.Net = c.Benefit - c.Contribution
+	res.Countries = make([]CountryPosition, 0, len(memberStates))
+	for i, c := range memberStates {
+		if in[i] {
+			pos[i].Country, pos[i].Net = c, pos[i].Benefit-pos[i].Contribution
+			res.Countries = append(res.Countries, pos[i])
+		}
 	}
-	slices.SortFunc(res.Countries, func(a, b CountryPosition) int {
-		return cmp.Compare(slices.Index(MemberStates, a.Country), slices.Index(MemberStates, b.Country))
-	})
 }
+
+// contributionSplitter returns the splitter of the plan's budget shares
+// w: the one built once for a built-in programme when the plan uses the
+// programme's own shares, else a new one.
+func (p *plan) contributionSplitter(w []decimal.Decimal) splitter {
+	if len(p.contributions) > 0 {
+		if s, ok := programmeSplitters[&p.contributions[0]]; ok {
+			return s
+		}
+	}
+	return newSplitter(w)
+}
+
+// programmeSplitters are the built-in programmes' budget-share splitters,
+// built once (scaling the shares to integers was ~900 instructions a loan),
+// by the first element of the programme's Contributions: a plan whose
+// contributions start there uses the programme's own shares. Only
+// splitters of up to 16 shares are kept: they have no scratch memory, so
+// loans computed at once can share them.
+var programmeSplitters = func() map[*CountryShare]splitter {
+	m := map[*CountryShare]splitter{}
+	for i := range programmes {
+		cs := programmes[i].Contributions
+		if len(cs) == 0 || len(cs) > 16 {
+			continue
+		}
+		w := make([]decimal.Decimal, len(cs))
+		for j, c := range cs {
+			w[j] = c.Share
+		}
+		m[&cs[0]] = newSplitter(w)
+	}
+	return m
+}()

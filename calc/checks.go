@@ -51,31 +51,54 @@ func (l *checkList) eligible() bool {
 	return true
 }
 
-// add appends a check; only the message of the request's language is
-// formatted (msg is a [LazyText]).
-func (l *checkList) add(code, kind string, ok bool, msg LazyText) {
-	l.list = append(l.list, Check{Code: code, OK: ok, Kind: kind, Message: msg.In(l.lang)})
+// add appends a check; its message is formatted when read, in the
+// request's language only: msg(true) is the English text, msg(false) the
+// Russian (see [Check]).
+func (l *checkList) add(code, kind string, ok bool, msg func(en bool) string) {
+	l.list = append(l.list, Check{Code: code, OK: ok, Kind: kind, lang: l.lang, msg: msg})
 }
 
 // pct formats a percentage as the pages do: two decimals, "24.50 %" (more
 // when the figure needs them: "7.055 %").
 func pct(d decimal.Decimal) string {
-	return pctPlaces(d) + " %"
+	var buf [32]byte
+	return string(append(appendPct(buf[:0], d), " %"...))
 }
 
 // pctRu formats a percentage the Russian way: "24,50 %".
 func pctRu(d decimal.Decimal) string {
-	return strings.Replace(pctPlaces(d), ".", ",", 1) + "\u00a0%"
+	var buf [32]byte
+	b := appendPct(buf[:0], d)
+	if i := bytes.IndexByte(b, '.'); i >= 0 {
+		b[i] = ','
+	}
+	return string(append(b, "\u00a0%"...))
 }
 
 // pctPlaces writes d with at least two decimals and no trailing zeros
 // beyond them.
 func pctPlaces(d decimal.Decimal) string {
-	if d.Exponent() >= -2 {
-		return d.StringFixed(2)
+	var buf [32]byte
+	return string(appendPct(buf[:0], d))
+}
+
+// appendPct appends d with at least two decimals and no trailing zeros
+// beyond them ("21.00", "7.055"). It goes through [AppendDecimal], which
+// formats short decimals in int64: check messages are built for every
+// loan of a batch, and d.StringFixed costs a big.Int conversion.
+func appendPct(b []byte, d decimal.Decimal) []byte {
+	n := len(b)
+	b = AppendDecimal(b, d)
+	places := 0
+	if i := bytes.IndexByte(b[n:], '.'); i >= 0 {
+		places = len(b) - n - i - 1
+	} else {
+		b = append(b, '.')
 	}
-	var buf [40]byte
-	return string(AppendDecimal(buf[:0], d))
+	for ; places < 2; places++ {
+		b = append(b, '0')
+	}
+	return b
 }
 
 // decimalRu writes d with a decimal comma: "6,5".
@@ -97,35 +120,63 @@ func appendDecimalRu(b []byte, d decimal.Decimal) []byte {
 var itoa = strconv.Itoa
 
 // group formats d with places decimals and thousands separators: en
-// "350,000,000.00", ru "350 000 000,00" (no-break spaces).
+// "350,000,000.00", ru "350 000 000,00" (no-break spaces). A d with at
+// most places decimals (every amount the checks name) is formatted
+// without d.StringFixed's big.Int.
 func group(d decimal.Decimal, places int32, ru bool) string {
-	return GroupDigits(d.StringFixed(places), ru)
+	if d.Exponent() < -places || d.Exponent() > 0 || d.NumDigits() > 18 {
+		return GroupDigits(d.StringFixed(places), ru)
+	}
+	var buf [48]byte
+	b := AppendDecimal(buf[:0], d)
+	have := int32(0)
+	if i := bytes.IndexByte(b, '.'); i >= 0 {
+		have = int32(len(b) - i - 1)
+	} else if places > 0 {
+		b = append(b, '.')
+	}
+	for ; have < places; have++ {
+		b = append(b, '0')
+	}
+	var out [64]byte
+	return string(appendGrouped(out[:0], b, ru))
 }
 
 // GroupDigits regroups a plain number string ("-1234567.89"): English
 // "-1,234,567.89", Russian (ru) "-1 234 567,89" with no-break spaces.
 func GroupDigits(s string, ru bool) string {
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	intPart, frac, hasFrac := strings.Cut(s, ".")
-	sep, dot := ",", "."
-	if ru {
-		sep, dot = "\u00a0", ","
+	var out [64]byte
+	return string(appendGrouped(out[:0], []byte(s), ru))
+}
+
+// appendGrouped appends the plain number s ("-1234567.89") with thousands
+// separators: English "-1,234,567.89", Russian (ru) "-1 234 567,89" with
+// no-break spaces.
+func appendGrouped(b, s []byte, ru bool) []byte {
+	if len(s) > 0 && s[0] == '-' {
+		b = append(b, '-')
+		s = s[1:]
 	}
-	var b strings.Builder
-	if neg {
-		b.WriteByte('-')
-	}
+	intPart, frac, hasFrac := bytes.Cut(s, []byte{'.'})
 	for i, c := range intPart {
 		if i > 0 && (len(intPart)-i)%3 == 0 {
-			b.WriteString(sep)
+			if ru {
+				b = append(b, "\u00a0"...)
+			} else {
+				b = append(b, ',')
+			}
 		}
-		b.WriteRune(c)
+		b = append(b, c)
 	}
 	if hasFrac {
-		b.WriteString(dot + frac)
+		if ru {
+			b = append(b, ',')
+		} else {
+			b = append(b, '.')
+		}
+		b = append(b, frac...)
 	}
-	return b.String()
+	return b
 }
 
 // checks lists every check in the order it appears in Result.Checks: the
@@ -189,9 +240,11 @@ func (p *plan) outcomeChecks(l *checkList, res *Result) []Check {
 // not count.
 func (p *plan) memberStates(buf []string) []string {
 	states := buf[:0]
+	var seen [len(memberStates)]bool
 	for _, pa := range p.participants {
-		if slices.Contains(MemberStates, pa.Country) && !slices.Contains(states, pa.Country) {
-			states = append(states, pa.Country)
+		if i := memberIndex(pa.Country); i >= 0 && !seen[i] {
+			seen[i] = true
+			states = append(states, memberStates[i])
 		}
 	}
 	return states
@@ -205,9 +258,12 @@ func (p *plan) checkMinMemberStates(l *checkList) {
 	}
 	var seen [8]string
 	got := len(p.memberStates(seen[:0]))
-	l.add(CheckMinMemberStates, KindEligibility, got >= n, LazyText{Ru: func() string {
+	l.add(CheckMinMemberStates, KindEligibility, got >= n, func(en bool) string {
+		if en {
+			return itoa(got) + " member states take part (at least " + itoa(n) + " required)"
+		}
 		return "участвуют предприятия " + itoa(got) + " государств-членов (требуется не менее " + itoa(n) + ")"
-	}, En: func() string { return itoa(got) + " member states take part (at least " + itoa(n) + " required)" }})
+	})
 }
 
 // checkRequiredCountries: each of the programme's required states takes
@@ -227,13 +283,19 @@ func (p *plan) checkRequiredCountries(l *checkList) {
 	}
 	all := strings.Join(req, ", ")
 	if len(missing) == 0 {
-		l.add(CheckRequiredCountries, KindEligibility, true, LazyText{Ru: func() string { return "участвуют предприятия " + all }, En: func() string { return "participants from " + all + " take part" }})
+		l.add(CheckRequiredCountries, KindEligibility, true, func(en bool) string {
+			if en {
+				return "participants from " + all + " take part"
+			}
+			return "участвуют предприятия " + all
+		})
 	} else {
-		l.add(CheckRequiredCountries, KindEligibility, false, LazyText{Ru: func() string {
+		l.add(CheckRequiredCountries, KindEligibility, false, func(en bool) string {
+			if en {
+				return "participants from " + all + " are required; missing: " + strings.Join(missing, ", ")
+			}
 			return "требуются предприятия " + all + "; нет: " + strings.Join(missing, ", ")
-		}, En: func() string {
-			return "participants from " + all + " are required; missing: " + strings.Join(missing, ", ")
-		}})
+		})
 	}
 }
 
@@ -243,11 +305,13 @@ func (p *plan) checkMemberCurrency(l *checkList) {
 		return
 	}
 	_, ok := CurrencyCountry(p.currency)
-	l.add(CheckMemberCurrency, KindEligibility, ok, LazyText{Ru: func() string {
-		return "кредит в " + p.currency + " — " + yesNo(ok, "", "не ") + "валюта государства-члена"
-	}, En: func() string {
-		return "the loan is in " + p.currency + ", " + yesNo(ok, "", "not ") + "a member state's currency"
-	}})
+	cur := p.currency // the message keeps a copy, not the plan (see Check)
+	l.add(CheckMemberCurrency, KindEligibility, ok, func(en bool) string {
+		if en {
+			return "the loan is in " + cur + ", " + yesNo(ok, "", "not ") + "a member state's currency"
+		}
+		return "кредит в " + cur + " — " + yesNo(ok, "", "не ") + "валюта государства-члена"
+	})
 }
 
 // checkCurrency: the loan is in one of the programme's currencies.
@@ -257,11 +321,13 @@ func (p *plan) checkCurrency(l *checkList) {
 		return
 	}
 	ok := slices.Contains(cs, p.currency)
-	l.add(CheckCurrency, KindEligibility, ok, LazyText{Ru: func() string {
-		return "кредит в " + p.currency + "; программа допускает " + strings.Join(cs, ", ")
-	}, En: func() string {
-		return "the loan is in " + p.currency + "; the programme lends in " + strings.Join(cs, ", ")
-	}})
+	cur := p.currency
+	l.add(CheckCurrency, KindEligibility, ok, func(en bool) string {
+		if en {
+			return "the loan is in " + cur + "; the programme lends in " + strings.Join(cs, ", ")
+		}
+		return "кредит в " + cur + "; программа допускает " + strings.Join(cs, ", ")
+	})
 }
 
 // baseAtIssue returns the policy rate on the issue date, and false when
@@ -292,13 +358,21 @@ func (p *plan) checkRateCeiling(l *checkList) {
 		return
 	}
 	loan0 := p.loanRates[0].rate.d
-	ceil := base.Add(*pts)
-	ok := decCmp(loan0, ceil) <= 0
-	l.add(CheckRateCeiling, KindEligibility, ok, LazyText{Ru: func() string {
-		return "ставка по кредиту " + pctRu(loan0) + " " + yesNo(ok, "не превышает", "превышает") + " предел " + pctRu(ceil) + " (ставка ЦБ " + pctRu(base) + " + " + decimalRu(*pts) + " п.п. на " + ruDate(p.issue) + ")"
-	}, En: func() string {
-		return "loan rate " + pct(loan0) + " " + yesNo(ok, "is within", "exceeds") + " the ceiling " + pct(ceil) + " (policy rate " + pct(base) + " + " + decimalString(*pts) + " pp on " + p.issue.String() + ")"
-	}})
+	var ok bool
+	// In fixed point when the three rates fit it (decimal.Add allocates).
+	if b, pp, lr := newRateVal(base), newRateVal(*pts), p.loanRates[0].rate; b.ok && pp.ok && lr.ok {
+		ok = lr.i <= b.i+pp.i
+	} else {
+		ok = decCmp(loan0, base.Add(*pts)) <= 0
+	}
+	issue := p.issue
+	l.add(CheckRateCeiling, KindEligibility, ok, func(en bool) string {
+		ceil := base.Add(*pts)
+		if en {
+			return "loan rate " + pct(loan0) + " " + yesNo(ok, "is within", "exceeds") + " the ceiling " + pct(ceil) + " (policy rate " + pct(base) + " + " + decimalString(*pts) + " pp on " + issue.String() + ")"
+		}
+		return "ставка по кредиту " + pctRu(loan0) + " " + yesNo(ok, "не превышает", "превышает") + " предел " + pctRu(ceil) + " (ставка ЦБ " + pctRu(base) + " + " + decimalRu(*pts) + " п.п. на " + ruDate(issue) + ")"
+	})
 }
 
 // checkRateBasePlus: the contract rate on the issue date equals the policy
@@ -315,11 +389,13 @@ func (p *plan) checkRateBasePlus(l *checkList) {
 	loan0 := p.loanRates[0].rate.d
 	want := base.Add(*pts)
 	ok := loan0.Equal(want)
-	l.add(CheckRateBasePlus, KindEligibility, ok, LazyText{Ru: func() string {
-		return "ставка по кредиту " + pctRu(loan0) + "; программа требует базовую ставку + " + decimalRu(*pts) + " п.п. = " + pctRu(want) + " (на " + ruDate(p.issue) + ")"
-	}, En: func() string {
-		return "loan rate " + pct(loan0) + "; the programme requires the base rate + " + decimalString(*pts) + " pp = " + pct(want) + " (on " + p.issue.String() + ")"
-	}})
+	issue := p.issue
+	l.add(CheckRateBasePlus, KindEligibility, ok, func(en bool) string {
+		if en {
+			return "loan rate " + pct(loan0) + "; the programme requires the base rate + " + decimalString(*pts) + " pp = " + pct(want) + " (on " + issue.String() + ")"
+		}
+		return "ставка по кредиту " + pctRu(loan0) + "; программа требует базовую ставку + " + decimalRu(*pts) + " п.п. = " + pctRu(want) + " (на " + ruDate(issue) + ")"
+	})
 }
 
 // checkSubsidyTerm: the subsidy window, cut at maturity, is at most the
@@ -339,11 +415,13 @@ func (p *plan) checkSubsidyTerm(l *checkList) {
 	end := min(p.winEnd, p.maturity)
 	limit := p.winStart.AddMonths(maxTerm)
 	ok := end <= limit
-	l.add(CheckSubsidyTerm, KindEligibility, ok, LazyText{Ru: func() string {
-		return "субсидия с " + ruDate(p.winStart) + " по " + ruDate(end) + "; не более " + itoa(maxTerm) + " мес."
-	}, En: func() string {
-		return "subsidy from " + p.winStart.String() + " to " + end.String() + "; at most " + itoa(maxTerm) + " months"
-	}})
+	start := p.winStart
+	l.add(CheckSubsidyTerm, KindEligibility, ok, func(en bool) string {
+		if en {
+			return "subsidy from " + start.String() + " to " + end.String() + "; at most " + itoa(maxTerm) + " months"
+		}
+		return "субсидия с " + ruDate(start) + " по " + ruDate(end) + "; не более " + itoa(maxTerm) + " мес."
+	})
 }
 
 // checkMinLoanTerm: the loan term is at least the programme's minimum.
@@ -353,9 +431,12 @@ func (p *plan) checkMinLoanTerm(l *checkList) {
 		return
 	}
 	term := p.req.Loan.TermMonths
-	l.add(CheckMinLoanTerm, KindEligibility, term >= n, LazyText{Ru: func() string {
+	l.add(CheckMinLoanTerm, KindEligibility, term >= n, func(en bool) string {
+		if en {
+			return "loan term " + itoa(term) + " months (at least " + itoa(n) + " required)"
+		}
 		return "срок кредита " + itoa(term) + " мес. (требуется не менее " + itoa(n) + ")"
-	}, En: func() string { return "loan term " + itoa(term) + " months (at least " + itoa(n) + " required)" }})
+	})
 }
 
 // checkMaxLoanTerm: the loan term is at most the programme's maximum.
@@ -365,9 +446,12 @@ func (p *plan) checkMaxLoanTerm(l *checkList) {
 		return
 	}
 	term := p.req.Loan.TermMonths
-	l.add(CheckMaxLoanTerm, KindEligibility, term <= n, LazyText{Ru: func() string {
+	l.add(CheckMaxLoanTerm, KindEligibility, term <= n, func(en bool) string {
+		if en {
+			return "loan term " + itoa(term) + " months (at most " + itoa(n) + ")"
+		}
 		return "срок кредита " + itoa(term) + " мес. (не более " + itoa(n) + ")"
-	}, En: func() string { return "loan term " + itoa(term) + " months (at most " + itoa(n) + ")" }})
+	})
 }
 
 // checkMaxAmount: the amount is at most the programme's limit. A loan in
@@ -379,19 +463,22 @@ func (p *plan) checkMaxAmount(l *checkList) {
 		return
 	}
 	amt := p.amount.Decimal()
-	if p.currency == cond.MaxAmountCurrency {
+	cur := p.currency
+	if cur == cond.MaxAmountCurrency {
 		ok := decCmp(amt, *m) <= 0
-		l.add(CheckMaxAmount, KindEligibility, ok, LazyText{Ru: func() string {
-			return "сумма " + group(amt, 2, true) + " " + p.currency + "; не более " + group(*m, 0, true) + " " + p.currency
-		}, En: func() string {
-			return "amount " + group(amt, 2, false) + " " + p.currency + "; at most " + group(*m, 0, false) + " " + p.currency
-		}})
+		l.add(CheckMaxAmount, KindEligibility, ok, func(en bool) string {
+			if en {
+				return "amount " + group(amt, 2, false) + " " + cur + "; at most " + group(*m, 0, false) + " " + cur
+			}
+			return "сумма " + group(amt, 2, true) + " " + cur + "; не более " + group(*m, 0, true) + " " + cur
+		})
 	} else {
-		l.add(CheckMaxAmount, KindEligibility, false, LazyText{Ru: func() string {
-			return "лимит " + group(*m, 0, true) + " " + cond.MaxAmountCurrency + ", а кредит в " + p.currency + ": сравнить нельзя"
-		}, En: func() string {
-			return "the limit is " + group(*m, 0, false) + " " + cond.MaxAmountCurrency + " and the loan is in " + p.currency + ": not comparable"
-		}})
+		l.add(CheckMaxAmount, KindEligibility, false, func(en bool) string {
+			if en {
+				return "the limit is " + group(*m, 0, false) + " " + cond.MaxAmountCurrency + " and the loan is in " + cur + ": not comparable"
+			}
+			return "лимит " + group(*m, 0, true) + " " + cond.MaxAmountCurrency + ", а кредит в " + cur + ": сравнить нельзя"
+		})
 	}
 }
 
@@ -401,11 +488,13 @@ func (p *plan) checkSubsidyWindow(l *checkList, _ *Result) {
 	if p.winEnd > p.issue && p.winStart < p.maturity && p.winStart < p.winEnd {
 		return
 	}
-	l.add(CheckSubsidyWindow, KindWarning, false, LazyText{Ru: func() string {
-		return "период субсидирования " + ruDate(p.winStart) + " – " + ruDate(p.winEnd) + " пуст или вне срока кредита: субсидии нет"
-	}, En: func() string {
-		return "the subsidy window " + p.winStart.String() + " – " + p.winEnd.String() + " is empty or outside the loan term: no subsidy"
-	}})
+	from, to := p.winStart, p.winEnd
+	l.add(CheckSubsidyWindow, KindWarning, false, func(en bool) string {
+		if en {
+			return "the subsidy window " + from.String() + " – " + to.String() + " is empty or outside the loan term: no subsidy"
+		}
+		return "период субсидирования " + ruDate(from) + " – " + ruDate(to) + " пуст или вне срока кредита: субсидии нет"
+	})
 }
 
 // checkAnnualCap tells, for a loan with an annual cap, the years where the
@@ -414,22 +503,29 @@ func (p *plan) checkAnnualCap(l *checkList, res *Result) {
 	if p.cap == nil {
 		return
 	}
+	c := p.cap
 	var years []string
 	for _, y := range res.Years {
 		if y.CapReached {
 			years = append(years, itoa(y.Year))
 		}
 	}
-	capEn := func() string { return group(p.cap.Amount, 0, false) + " " + p.cap.Currency }
-	capRu := func() string { return group(p.cap.Amount, 0, true) + "\u00a0" + p.cap.Currency }
+	capEn := func() string { return group(c.Amount, 0, false) + " " + c.Currency }
+	capRu := func() string { return group(c.Amount, 0, true) + "\u00a0" + c.Currency }
 	if len(years) == 0 {
-		l.add(CheckAnnualCapReached, KindInfo, true, LazyText{Ru: func() string { return "годовой лимит " + capRu() + " не достигнут" }, En: func() string { return "the annual cap of " + capEn() + " is not reached" }})
+		l.add(CheckAnnualCapReached, KindInfo, true, func(en bool) string {
+			if en {
+				return "the annual cap of " + capEn() + " is not reached"
+			}
+			return "годовой лимит " + capRu() + " не достигнут"
+		})
 	} else {
-		l.add(CheckAnnualCapReached, KindInfo, false, LazyText{Ru: func() string {
+		l.add(CheckAnnualCapReached, KindInfo, false, func(en bool) string {
+			if en {
+				return "the annual cap of " + capEn() + " is reached in " + strings.Join(years, ", ") + "; the subsidy is cut"
+			}
 			return "годовой лимит " + capRu() + " достигнут в " + strings.Join(years, ", ") + "; субсидия уменьшена"
-		}, En: func() string {
-			return "the annual cap of " + capEn() + " is reached in " + strings.Join(years, ", ") + "; the subsidy is cut"
-		}})
+		})
 	}
 }
 
@@ -445,17 +541,21 @@ func (p *plan) checkBaseRateAssumed(l *checkList, _ *Result) {
 		src = "subsidy.base_rates"
 	}
 	if len(p.assumed) == 0 {
-		l.add(CheckBaseRateAssumed, KindWarning, true, LazyText{Ru: func() string {
+		l.add(CheckBaseRateAssumed, KindWarning, true, func(en bool) string {
+			if en {
+				return "policy rates (" + src + ") are known for every day used"
+			}
 			return "ставки (" + src + ") известны на все использованные дни"
-		}, En: func() string { return "policy rates (" + src + ") are known for every day used" }})
+		})
 	}
 	for _, a := range p.assumed {
 		to := a.to - 1
-		l.add(CheckBaseRateAssumed, KindWarning, false, LazyText{Ru: func() string {
+		l.add(CheckBaseRateAssumed, KindWarning, false, func(en bool) string {
+			if en {
+				return "the policy rate (" + src + ") is not known for " + a.from.String() + " – " + to.String() + "; " + a.rate.StringFixed(2) + " % assumed (the nearest known value)"
+			}
 			return "ставка (" + src + ") неизвестна на " + ruDate(a.from) + " – " + ruDate(to) + "; принята " + strings.Replace(a.rate.StringFixed(2), ".", ",", 1) + "\u00a0% (ближайшее известное значение)"
-		}, En: func() string {
-			return "the policy rate (" + src + ") is not known for " + a.from.String() + " – " + to.String() + "; " + a.rate.StringFixed(2) + " % assumed (the nearest known value)"
-		}})
+		})
 	}
 }
 
@@ -466,9 +566,13 @@ func (p *plan) checkDeparture(l *checkList, _ *Result) {
 		return
 	}
 	f := strings.Join(p.overridden, ", ")
-	l.add(CheckDeparture, KindWarning, false, LazyText{Ru: func() string {
-		return "расчёт отступает от программы " + p.prog.ID + ": " + f
-	}, En: func() string { return "the calculation departs from the " + p.prog.ID + " programme in: " + f }})
+	prog := p.prog.ID
+	l.add(CheckDeparture, KindWarning, false, func(en bool) string {
+		if en {
+			return "the calculation departs from the " + prog + " programme in: " + f
+		}
+		return "расчёт отступает от программы " + prog + ": " + f
+	})
 }
 
 // checkEffectiveRate warns when the effective rate did not converge.
@@ -476,9 +580,12 @@ func (p *plan) checkEffectiveRate(l *checkList, res *Result) {
 	if res.EffectiveRates.Converged {
 		return
 	}
-	l.add(CheckEffectiveRate, KindWarning, false, LazyText{Ru: func() string {
+	l.add(CheckEffectiveRate, KindWarning, false, func(en bool) string {
+		if en {
+			return "the effective rate could not be solved for these cash flows"
+		}
 		return "эффективную ставку для этих потоков определить не удалось"
-	}, En: func() string { return "the effective rate could not be solved for these cash flows" }})
+	})
 }
 
 func yesNo(ok bool, yes, no string) string {

@@ -158,7 +158,7 @@ func TestChecksApplicable(t *testing.T) {
 			}
 			for _, c := range res.Checks {
 				if !c.OK {
-					t.Errorf("%s failed: %s", c.Code, c.Message)
+					t.Errorf("%s failed: %s", c.Code, c.Message())
 				}
 			}
 		})
@@ -338,14 +338,14 @@ func TestChecksPassAndFail(t *testing.T) {
 						if c.Kind != tc.kind {
 							t.Errorf("kind %q, want %q", c.Kind, tc.kind)
 						}
-						if c.Message == "" {
+						if c.Message() == "" {
 							t.Errorf("empty message")
 						}
-						if ru := cyrillic.MatchString(c.Message); ru != (lang != "en") {
-							t.Errorf("lang %q: message in the wrong language: %q", lang, c.Message)
+						if ru := cyrillic.MatchString(c.Message()); ru != (lang != "en") {
+							t.Errorf("lang %q: message in the wrong language: %q", lang, c.Message())
 						}
 						if want && !c.OK {
-							t.Errorf("lang %q: want ok, got failed: %s", lang, c.Message)
+							t.Errorf("lang %q: want ok, got failed: %s", lang, c.Message())
 						}
 						anyFailed = anyFailed || !c.OK
 					}
@@ -372,11 +372,11 @@ func TestCheckMessagesWellFormed(t *testing.T) {
 					t.Fatal(err)
 				}
 				for _, c := range res.Checks {
-					if strings.Contains(c.Message, "  ") || strings.TrimSpace(c.Message) != c.Message {
-						key := c.Code + " " + c.Message
+					if strings.Contains(c.Message(), "  ") || strings.TrimSpace(c.Message()) != c.Message() {
+						key := c.Code + " " + c.Message()
 						if !seen[key] {
 							seen[key] = true
-							t.Errorf("%s (ok=%v, lang %q): malformed message %q", c.Code, c.OK, lang, c.Message)
+							t.Errorf("%s (ok=%v, lang %q): malformed message %q", c.Code, c.OK, lang, c.Message())
 						}
 					}
 				}
@@ -429,8 +429,8 @@ func TestCheckMessagesNameFigures(t *testing.T) {
 					want = tc.ru
 				}
 				for _, s := range want {
-					if !strings.Contains(plainNumbers(got[0].Message), s) {
-						t.Errorf("lang %s: %q does not name %q", lang, got[0].Message, s)
+					if !strings.Contains(plainNumbers(got[0].Message()), s) {
+						t.Errorf("lang %s: %q does not name %q", lang, got[0].Message(), s)
 					}
 				}
 			}
@@ -545,9 +545,9 @@ func TestBaseRateAssumedBuiltIn(t *testing.T) {
 				}
 				all := ""
 				for _, c := range failed {
-					all += c.Message + "\n"
-					if !assumedValue(tc.value).MatchString(plainNumbers(c.Message)) {
-						t.Errorf("lang %s: %q does not name the value %s", lang, c.Message, tc.value)
+					all += c.Message() + "\n"
+					if !assumedValue(tc.value).MatchString(plainNumbers(c.Message())) {
+						t.Errorf("lang %s: %q does not name the value %s", lang, c.Message(), tc.value)
 					}
 				}
 				dates := tc.en
@@ -982,7 +982,7 @@ func TestSubsidyTermAgainstProgramme(t *testing.T) {
 		}
 		for _, c := range checksWithCode(res, calc.CheckSubsidyTerm) {
 			if c.OK {
-				t.Errorf("a 120-month subsidy passes the eaeu-industrial 60-month condition: %s", c.Message)
+				t.Errorf("a 120-month subsidy passes the eaeu-industrial 60-month condition: %s", c.Message())
 			}
 		}
 	})
@@ -1000,7 +1000,7 @@ func TestSubsidyTermAgainstProgramme(t *testing.T) {
 		}
 		for _, c := range checksWithCode(res, calc.CheckSubsidyTerm) {
 			if !c.OK {
-				t.Errorf("a 36-month subsidy fails the 60-month condition: %s", c.Message)
+				t.Errorf("a 36-month subsidy fails the 60-month condition: %s", c.Message())
 			}
 		}
 	})
@@ -1024,9 +1024,9 @@ func TestBaseRateAssumedPaymentDate(t *testing.T) {
 			continue
 		}
 		n++
-		for _, s := range isoDate.FindAllString(c.Message, -1) {
+		for _, s := range isoDate.FindAllString(c.Message(), -1) {
 			if d := calc.MustDate(s); d < recordEnd {
-				t.Errorf("%q names %s, a day the record knows", c.Message, s)
+				t.Errorf("%q names %s, a day the record knows", c.Message(), s)
 			}
 		}
 	}

@@ -1161,15 +1161,12 @@ func (cl *claimer) checks(plan []Check, out *ClaimResult) []Check {
 			continue
 		}
 		cp := cp
-		list.add(CheckClaimCap, KindInfo, false,
-			LazyText{
-				Ru: func() string {
-					return "годовой лимит " + itoa(cp.Year) + " г. достигнут в заявке за " + ruDate(cp.From) + " – " + ruDate(cp.To-1) + ": заявлено " + GroupDigits(cp.Claimed.String(), true) + ", к выплате " + GroupDigits(cp.Payable.String(), true)
-				},
-				En: func() string {
-					return "the annual cap for " + itoa(cp.Year) + " is reached in the claim for " + cp.From.String() + " – " + (cp.To - 1).String() + ": " + cp.Claimed.String() + " claimed, " + cp.Payable.String() + " payable"
-				},
-			})
+		list.add(CheckClaimCap, KindInfo, false, func(en bool) string {
+			if en {
+				return "the annual cap for " + itoa(cp.Year) + " is reached in the claim for " + cp.From.String() + " – " + (cp.To - 1).String() + ": " + cp.Claimed.String() + " claimed, " + cp.Payable.String() + " payable"
+			}
+			return "годовой лимит " + itoa(cp.Year) + " г. достигнут в заявке за " + ruDate(cp.From) + " – " + ruDate(cp.To-1) + ": заявлено " + GroupDigits(cp.Claimed.String(), true) + ", к выплате " + GroupDigits(cp.Payable.String(), true)
+		})
 	}
 	return list.list
 }

@@ -132,7 +132,7 @@ func Compare(req *Request, opt Options) (*Comparison, error) {
 		cp.Eligible = checks.eligible()
 		for _, c := range checks.list {
 			if c.Kind == KindEligibility && !c.OK {
-				cp.FailedChecks = append(cp.FailedChecks, FailedCheck{Code: c.Code, Message: c.Message})
+				cp.FailedChecks = append(cp.FailedChecks, FailedCheck{Code: c.Code, Message: c.Message()})
 			}
 		}
 		if !cp.Eligible {

@@ -130,7 +130,7 @@ func TestCompareEqualsCalculate(t *testing.T) {
 			var failed []string
 			for _, c := range res.Checks {
 				if c.Kind == calc.KindEligibility && !c.OK {
-					failed = append(failed, c.Code+": "+c.Message)
+					failed = append(failed, c.Code+": "+c.Message())
 				}
 			}
 			var got []string

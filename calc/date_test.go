@@ -1,6 +1,7 @@
 package calc_test
 
 import (
+	"math/rand/v2"
 	"testing"
 	"time"
 
@@ -38,6 +39,36 @@ func TestCivil(t *testing.T) {
 		y, m, d := calc.FromTime(tm).Civil()
 		if y != tm.Year() || m != tm.Month() || d != tm.Day() {
 			t.Fatalf("%v: Civil() = %d-%d-%d", tm, y, m, d)
+		}
+	}
+}
+
+// TestPaymentDatesMatchTimePackage holds the month walk of the payment
+// dates to the time package: the k-th date is k × step months after the
+// issue date, on the issue day or the month's last day when it is
+// shorter.
+func TestPaymentDatesMatchTimePackage(t *testing.T) {
+	rng := rand.New(rand.NewPCG(14, 1))
+	issues := []calc.Date{calc.MustDate("2024-01-31"), calc.MustDate("2023-12-31"), calc.MustDate("2024-02-29"),
+		calc.MustDate("1899-11-30"), calc.MustDate("2099-08-31"), calc.MustDate("2025-03-14")}
+	for range 400 {
+		issues = append(issues, calc.Date(rng.IntN(200*365)-70*365))
+	}
+	for i, issue := range issues {
+		step := []int{1, 3, 6, 12}[i%4]
+		n := 1 + rng.IntN(600/step)
+		dates, years := calc.PaymentDates(issue, step, n)
+		if len(dates) != n+1 || dates[0] != issue {
+			t.Fatalf("issue %s: %d dates starting %s", issue, len(dates), dates[0])
+		}
+		iy, im, id := issue.Civil()
+		for k := 1; k <= n; k++ {
+			first := time.Date(iy, im+time.Month(k*step), 1, 0, 0, 0, 0, time.UTC)
+			last := first.AddDate(0, 1, -1).Day()
+			want := calc.NewDate(first.Year(), first.Month(), min(id, last))
+			if dates[k] != want || years[k] != first.Year() {
+				t.Fatalf("issue %s, every %d months: date %d is %s (year %d), want %s", issue, step, k, dates[k], years[k], want)
+			}
 		}
 	}
 }

@@ -1,6 +1,10 @@
 package calc
 
-import "github.com/shopspring/decimal"
+import (
+	"reflect"
+
+	"github.com/shopspring/decimal"
+)
 
 // CalculateDecimal is Calculate on the plain decimal accrual, for the
 // property test that proves the fast accrual equal to it.
@@ -40,3 +44,37 @@ func CalculateWork(req *Request, opt Options) (*Result, Work, error) {
 	res, err := Calculate(req, opt)
 	return res, w, err
 }
+
+// PaymentDates exposes the payment dates of a loan issued on issue, a
+// payment every step months, n payments (with the issue date first).
+func PaymentDates(issue Date, step, n int) ([]Date, []int) {
+	p := &plan{issue: issue, step: step, n: n}
+	p.resolveDates()
+	return p.dates, p.payYear
+}
+
+// ScheduleBoth computes req's schedule with the general loop and, when
+// the plan is a simple one, with scheduleSimple, and reports whether the
+// two agree on the periods, the assumed policy-rate spans and the pieces
+// counted. simple is false when the plan is not simple or scheduleSimple
+// gave up (a subsidy rate the fixed point cannot hold).
+func ScheduleBoth(req *Request) (general, fast []Period, simple, sameSpans, samePieces bool, err error) {
+	p, err := newPlan(req, Options{})
+	if err != nil {
+		return nil, nil, false, false, false, err
+	}
+	if !p.simpleSchedule() {
+		return p.schedule(nil), nil, false, false, false, nil
+	}
+	q := *p
+	fast, ok := q.scheduleSimple(nil)
+	if !ok {
+		return p.schedule(nil), nil, false, false, false, nil
+	}
+	general = p.schedule(nil)
+	return general, fast, true, reflect.DeepEqual(p.assumed, q.assumed), p.work == q.work, nil
+}
+
+// MemberIndex exposes memberIndex for the test that holds it to
+// MemberStates.
+var MemberIndex = memberIndex

@@ -2,7 +2,6 @@ package calc
 
 import (
 	"context"
-	"time"
 
 	"github.com/shopspring/decimal"
 )
@@ -199,14 +198,23 @@ func (p *plan) normalise(opt Options) {
 // resolveDates sets the payment dates: from the issue date, every step
 // months on the same day, or the month's last day when it is shorter
 // (issue 31 January, monthly: 29 February in a leap year, 31 March...).
+// It walks the months from the issue date's, adding each month's length
+// to the day its successor begins: a few instructions a date where a
+// calendar conversion each was a tenth of a 10-year loan's calculation.
 func (p *plan) resolveDates() {
 	p.dates = make([]Date, p.n+1)
 	p.payYear = make([]int, p.n+1)
-	iy, im, id := p.issue.Civil()
-	for k := range p.dates {
-		mi := int(im) - 1 + k*p.step
-		y, m := iy+mi/12, time.Month(mi%12+1)
-		p.dates[k] = Date(daysFromCivil(y, int(m), min(id, daysInMonth(y, m))))
+	y, m, id := p.issue.Civil()
+	first := p.issue - Date(id-1) // the first day of month m of year y
+	p.dates[0], p.payYear[0] = p.issue, y
+	for k := 1; k <= p.n; k++ {
+		for range p.step {
+			first += Date(daysInMonth(y, m))
+			if m++; m > 12 {
+				y, m = y+1, 1
+			}
+		}
+		p.dates[k] = first + Date(min(id, daysInMonth(y, m))-1)
 		p.payYear[k] = y
 	}
 }

@@ -72,7 +72,29 @@ type Conditions struct {
 }
 
 // MemberStates are the EAEU member states, ISO 3166-1 alpha-2.
-var MemberStates = []string{"AM", "BY", "KZ", "KG", "RU"}
+var MemberStates = memberStates[:]
+
+// memberStates are the member states, in the order of MemberStates.
+var memberStates = [...]string{"AM", "BY", "KZ", "KG", "RU"}
+
+// memberIndex returns the index of member state c in MemberStates, and
+// -1 for any other string. A switch: the shares of every loan are
+// counted by country.
+func memberIndex(c string) int {
+	switch c {
+	case "AM":
+		return 0
+	case "BY":
+		return 1
+	case "KZ":
+		return 2
+	case "KG":
+		return 3
+	case "RU":
+		return 4
+	}
+	return -1
+}
 
 // memberCurrency maps each member state's currency to the state.
 var memberCurrency = map[string]string{"AMD": "AM", "BYN": "BY", "KZT": "KZ", "KGS": "KG", "RUB": "RU"}

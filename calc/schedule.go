@@ -61,6 +61,9 @@ func (p *plan) schedule(out []Period) []Period {
 	var ia, sa accrual
 	daily := p.rule.BaseFixing == FixDaily
 	nextStep := p.stepAt(p.issue) // rule steps by loan year (rule.go)
+	// act/act: the next 1 January after the year of a period's start, and
+	// whether that year is leap, kept while the periods start in it.
+	jan1Of, yearJan1, yearLeap := math.MinInt, Date(0), false
 	for k := 1; k <= p.n; k++ {
 		if p.done != nil && p.abandoned() {
 			return out
@@ -79,8 +82,10 @@ func (p *plan) schedule(out []Period) []Period {
 		var nextJan1 Date
 		leap := false
 		if p.dc == DayCountActAct {
-			y := p.payYear[k-1] // the year of start
-			nextJan1, leap = yearStart(y+1), isLeap(y)
+			if y := p.payYear[k-1]; y != jan1Of { // the year of start
+				jan1Of, yearJan1, yearLeap = y, yearStart(y+1), isLeap(y)
+			}
+			nextJan1, leap = yearJan1, yearLeap
 		}
 		// Fixed-date policy rate for period_start / payment_date.
 		fixedBI := -1
@@ -199,22 +204,7 @@ func (p *plan) schedule(out []Period) []Period {
 		per.Interest = ia.total(p.dc) + ia.rows
 		per.Subsidy = min(sa.total(p.dc)+sa.rows, per.Interest)
 
-		// Principal.
-		var principal Money
-		switch {
-		case k <= p.graceN:
-		case k == p.n:
-			principal = st.balance
-		case p.repay == RepayAnnuity:
-			principal = st.inst - per.Interest
-		case p.repay == RepayEqualPrincipal:
-			principal = st.inst
-		}
-		principal = max(0, min(principal, st.balance))
-		st.balance -= principal
-		per.Principal = principal
-		per.Payment = per.Interest + principal
-		per.ClosingBalance = st.balance
+		p.repayPrincipal(k, &st, per)
 	}
 	p.assumed = st.assumed
 	p.work.Periods += p.n
@@ -222,6 +212,28 @@ func (p *plan) schedule(out []Period) []Period {
 		*p.workOut = p.work
 	}
 	return out
+}
+
+// repayPrincipal sets period k's principal, payment and closing balance,
+// once its interest is known: nothing in grace, the rest of the balance in
+// the last period, else the instalment (less the interest for an annuity),
+// never more than the balance.
+func (p *plan) repayPrincipal(k int, st *runState, per *Period) {
+	var principal Money
+	switch {
+	case k <= p.graceN:
+	case k == p.n:
+		principal = st.balance
+	case p.repay == RepayAnnuity:
+		principal = st.inst - per.Interest
+	case p.repay == RepayEqualPrincipal:
+		principal = st.inst
+	}
+	principal = max(0, min(principal, st.balance))
+	st.balance -= principal
+	per.Principal = principal
+	per.Payment = per.Interest + principal
+	per.ClosingBalance = st.balance
 }
 
 // abandoned reports whether the calculation's context (Options.Context) is

@@ -20,8 +20,9 @@ import "fmt"
 //     formats both forms with the same arguments, and helpers that build
 //     messages (FieldError via the validators, report's inputErr and
 //     badCell, cmd's usagef and failf) take a Text and the arguments.
-//     Where only the language asked for should be formatted (calc's checks,
-//     built for every loan of a batch) the text is a [LazyText].
+//     Where a text should be formatted only when read, in the language
+//     asked for (calc's checks, made for every loan of a batch), it is a
+//     closure func(en bool) string kept in the value ([Check.Message]).
 //   - A value that carries a message in both languages ([FieldError],
 //     [NumberError], report.Problem and InputError, batch.Message) is or
 //     embeds a Text: its JSON fields are "ru" and "en", and x.In(lang) says
@@ -47,20 +48,4 @@ func (t Text) In(lang string) string {
 // Text{Ru: "строка %d", En: "row %d"}.Format(7).
 func (t Text) Format(args ...any) Text {
 	return Text{Ru: fmt.Sprintf(t.Ru, args...), En: fmt.Sprintf(t.En, args...)}
-}
-
-// LazyText is a [Text] whose forms are formatted only when asked for: In
-// calls just the function of the language asked for. Use it where
-// formatting both languages would cost measurably (calc's checks).
-type LazyText struct {
-	Ru, En func() string
-}
-
-// In returns the text in lang, formatting only that language: "en" is
-// English, anything else Russian.
-func (t LazyText) In(lang string) string {
-	if lang == "en" {
-		return t.En()
-	}
-	return t.Ru()
 }

@@ -7,10 +7,13 @@ import (
 
 func TestTextIn(t *testing.T) {
 	txt := Text{Ru: "строка %d", En: "row %d"}
-	calls := map[string]int{}
-	lazy := LazyText{
-		Ru: func() string { calls["ru"]++; return "да" },
-		En: func() string { calls["en"]++; return "yes" },
+	calls := 0
+	say := func(en bool) string {
+		calls++
+		if en {
+			return "yes"
+		}
+		return "да"
 	}
 	for _, tc := range []struct{ lang, want, wantFormat, wantLazy string }{
 		{"en", "row %d", "row 7", "yes"},
@@ -25,12 +28,18 @@ func TestTextIn(t *testing.T) {
 		if got := txt.Format(7).In(tc.lang); got != tc.wantFormat {
 			t.Errorf("Format(7).In(%q) = %q, want %q", tc.lang, got, tc.wantFormat)
 		}
-		before := calls["ru"] + calls["en"]
-		if got := lazy.In(tc.lang); got != tc.wantLazy {
-			t.Errorf("LazyText.In(%q) = %q, want %q", tc.lang, got, tc.wantLazy)
+		// A check's message is formatted when read, in its language.
+		l := &checkList{lang: tc.lang}
+		before := calls
+		l.add("code", KindInfo, true, say)
+		if calls != before {
+			t.Errorf("lang %q: the message was formatted when the check was made", tc.lang)
 		}
-		if n := calls["ru"] + calls["en"] - before; n != 1 {
-			t.Errorf("LazyText.In(%q) formatted %d texts, want only the one asked for", tc.lang, n)
+		if got := l.list[0].Message(); got != tc.wantLazy {
+			t.Errorf("Check.Message() in %q = %q, want %q", tc.lang, got, tc.wantLazy)
+		}
+		if calls != before+1 {
+			t.Errorf("lang %q: Message formatted %d texts, want 1", tc.lang, calls-before)
 		}
 	}
 }

@@ -148,13 +148,11 @@ func (c *checker) enum(field, v string, allowed []string) bool {
 }
 
 // shares checks a list of percentage shares adding up to 100.
-func (c *checker) sharesSum(field string, sum decimal.Decimal, ok bool) {
-	if ok && !sum.Equal(hundred) {
-		c.add(field, Text{
-			Ru: "сумма долей %s, должна быть 100",
-			En: "shares add up to %s, must add up to 100",
-		}, sum.String())
-	}
+func (c *checker) sharesSum(field string, sum decimal.Decimal) {
+	c.add(field, Text{
+		Ru: "сумма долей %s, должна быть 100",
+		En: "shares add up to %s, must add up to 100",
+	}, sum.String())
 }
 
 // ratePath checks a list of dated rates: each date valid, within [lo, hi]
@@ -195,12 +193,15 @@ func (c *checker) ratePath(field string, pts []RatePoint, lo, hi Date) {
 // entry i: each country a member state, each share above 0 and at most 100
 // with at most 6 decimals, and, when every entry is valid, the shares
 // adding up to 100. An entry's field path is built only when it is wrong.
+// Valid shares are summed in millionths of a percent (int64: at most
+// 16 × 10^8), so the usual request makes no decimal sum.
 func (c *checker) shares(field string, n int, at func(i int) (country string, share decimal.Decimal)) {
-	sum, ok := decimal.Zero, true
+	var sum int64
+	ok := true
 	for i := range n {
 		country, share := at(i)
 		if slices.Contains(MemberStates, country) && decOK(share, decimal.Zero, hundred, 6, false) {
-			sum = sum.Add(share) // the usual case: no field path to build
+			sum += micros(share) // the usual case: no field path to build
 			continue
 		}
 		f := field + "[" + strconv.Itoa(i) + "]"
@@ -208,10 +209,28 @@ func (c *checker) shares(field string, n int, at func(i int) (country string, sh
 			ok = false
 		}
 		if c.dec(f+".share", share, decimal.Zero, hundred, 6, false) {
-			sum = sum.Add(share)
+			sum += micros(share)
 		} else {
 			ok = false
 		}
 	}
-	c.sharesSum(field, sum, ok)
+	if ok && sum != 100_000_000 {
+		c.sharesSum(field, decimal.New(sum, -6))
+	}
+}
+
+// micros returns d × 10^6 for a d that decOK(d, 0, 100, 6, …) accepted:
+// a whole number of millionths from 0 to 10^8.
+func micros(d decimal.Decimal) int64 {
+	if d.NumDigits() > 18 { // "40.000000000000000000000": trailing zeros past int64
+		return d.Shift(6).IntPart()
+	}
+	c, e := d.CoefficientInt64(), d.Exponent()
+	for ; e < -6; e++ {
+		c /= 10 // trailing zeros: exact
+	}
+	for ; e > -6; e-- {
+		c *= 10
+	}
+	return c
 }

@@ -137,6 +137,10 @@ func invalidCases() []invalidCase {
 		{name: "participant shares add up to 100.000001", mod: func(r *calc.Request) {
 			r.Project.Participants[2].Share = dec("20.000001")
 		}, want: []string{"project.participants"}},
+		{name: "participant shares add up to 99.9999999 in long decimals", mod: func(r *calc.Request) {
+			r.Project.Participants[2].Share = dec(r.Project.Participants[2].Share.String() + ".0000000000000000000000")
+			r.Project.Participants[1].Share = r.Project.Participants[1].Share.Sub(dec("0.000001"))
+		}, want: []string{"project.participants"}, contains: []string{"99.999999"}},
 		{name: "participant share zero", mod: func(r *calc.Request) {
 			r.Project.Participants[1].Share = dec("50")
 			r.Project.Participants[2].Share = dec("0")
@@ -578,6 +582,15 @@ func TestValidateAccepts(t *testing.T) {
 		{"amount one kopeck", func(r *calc.Request) { r.Loan.Amount = dec("0.01") }},
 		{"amount 10^15", func(r *calc.Request) { r.Loan.Amount = dec("1000000000000000") }},
 		{"amount with trailing zeros", func(r *calc.Request) { r.Loan.Amount = dec("1000.0000") }},
+		{"shares with more trailing zeros than int64 holds", func(r *calc.Request) {
+			for i := range r.Project.Participants {
+				r.Project.Participants[i].Share = dec(r.Project.Participants[i].Share.String() + ".000000000000000000000000")
+			}
+		}},
+		{"shares with six decimals", func(r *calc.Request) {
+			r.Project.Participants[1].Share = r.Project.Participants[1].Share.Sub(dec("0.000001"))
+			r.Project.Participants[2].Share = r.Project.Participants[2].Share.Add(dec("0.000001"))
+		}},
 		{"single monthly period", func(r *calc.Request) { r.Loan.TermMonths = 1 }},
 		{"single annual period", func(r *calc.Request) { r.Loan.TermMonths, r.Loan.Frequency = 12, "annual" }},
 		{"600 months monthly", func(r *calc.Request) { r.Loan.TermMonths = 600 }},

@@ -282,9 +282,11 @@ func (b *BatchWriter) Computed(l *Loan, res *calc.Result) error {
 			b.text = append(b.text, "; "...)
 		}
 		b.text = append(b.text, CheckName(c.Code, b.lang)...)
-		if sameLang && c.Message != "" {
-			b.text = append(b.text, ": "...)
-			b.text = append(b.text, c.Message...)
+		if sameLang {
+			if m := c.Message(); m != "" {
+				b.text = append(b.text, ": "...)
+				b.text = append(b.text, m...)
+			}
 		}
 	}
 	p.note.n = uint32(len(b.text)) - p.note.off

@@ -650,7 +650,7 @@ func (b *calcBook) writeSummary(sw *excelize.StreamWriter) error {
 			rw.err = sw.MergeCell(ref(1, r), ref(4, r))
 		}
 		for _, c := range failedChecks(res) {
-			rw.merged(cellOf(st.bad, CheckName(c.Code, b.lang)), st.wrap, safeText(c.Message), 4, rest)
+			rw.merged(cellOf(st.bad, CheckName(c.Code, b.lang)), st.wrap, safeText(c.Message()), 4, rest)
 		}
 	}
 	rw.line(b.t(calc.Text{Ru: "Субсидия к выплате", En: "Subsidy payable"}), formula(st.moneyBold, b.scheduleTotal(wcSubsidyPayable), money(res.Totals.SubsidyPayable)), res.Currency)
@@ -787,7 +787,7 @@ func (b *calcBook) writeSummary(sw *excelize.StreamWriter) error {
 		if l, ok := enumLabels[kind]; ok {
 			kind = l.In(b.lang)
 		}
-		name, msg := CheckName(c.Code, b.lang), safeText(c.Message)
+		name, msg := CheckName(c.Code, b.lang), safeText(c.Message())
 		n := max(lines(name, summaryWidths[0], false), lines(msg, summaryWidths[3], false),
 			lines(result, summaryWidths[1], true), lines(kind, summaryWidths[2], false))
 		rw.tall(rowHeight(n), cellOf(st.wrap, name), cellOf(style, result), cellOf(st.wrap, kind), cellOf(st.wrap, msg))

@@ -511,7 +511,7 @@ func (b *claimBook) writeSummary(name string) error {
 		} else if !ch.OK {
 			st = b.st.muted
 		}
-		if err := put(cellOf(st, safeText(ch.Message))); err != nil {
+		if err := put(cellOf(st, safeText(ch.Message()))); err != nil {
 			return err
 		}
 	}

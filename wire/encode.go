@@ -154,7 +154,7 @@ func AppendResult(b []byte, res *calc.Result) []byte {
 			b = append(b, `,"kind":`...)
 			b = appendString(b, c.Kind)
 			b = append(b, `,"message":`...)
-			b = appendString(b, c.Message)
+			b = appendString(b, c.Message())
 			b = append(b, '}')
 		}
 		b = append(b, ']')
