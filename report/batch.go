@@ -152,11 +152,8 @@ type BatchWriter struct {
 	st   *styles
 	now  time.Time
 
-	projects  []projectRec
-	text      []byte     // the records' texts (projectRec)
-	years     []yearPaid // the records' years
-	names     []string   // programmes and currencies of the records
-	nameIndex map[string]uint32
+	recs      *recordFile        // the loans, for the Projects sheet
+	years     []yearPaid         // of the loan being recorded
 	totals    map[string]*[6]Sum // the eligible loans' totals by currency (currencies)
 	yearSums  map[yearKey]*Sum   // their payable subsidy by currency and year
 	computed  int
@@ -189,9 +186,10 @@ func NewBatchWriter(opt BatchOptions) (*BatchWriter, error) {
 	b := &BatchWriter{opt: opt, lang: lang, f: f, st: st, now: time.Now(),
 		failed: map[string]int{}, rules: map[string]bool{}, programs: map[string]bool{},
 		grid: map[gridKey]*Sum{}, countries: map[countryKey]*countryTotals{},
-		nameIndex: map[string]uint32{}, totals: map[string]*[6]Sum{}, yearSums: map[yearKey]*Sum{}}
-	if opt.Rows > 0 {
-		b.projects = make([]projectRec, 0, opt.Rows)
+		totals: map[string]*[6]Sum{}, yearSums: map[yearKey]*Sum{}}
+	if b.recs, err = newRecordFile(opt.TempDir); err != nil {
+		f.Close()
+		return nil, err
 	}
 	if err := f.SetSheetName("Sheet1", sheetSummary.In(lang)); err != nil {
 		f.Close()
@@ -253,9 +251,8 @@ func (b *BatchWriter) Computed(l *Loan, res *calc.Result) error {
 	}
 	req := l.Request
 	p := projectRec{
-		row: int32(l.Row), id: b.addText(l.ID), project: b.addText(l.Project),
-		programme: b.name(res.Programme.ID), currency: b.name(res.Currency),
-		status: recOK, amount: number(req.Loan.Amount), issue: req.Loan.IssueDate, term: int32(req.Loan.TermMonths),
+		row: l.Row, id: l.ID, project: l.Project, programme: res.Programme.ID, currency: res.Currency,
+		status: StatusOK, amount: number(req.Loan.Amount), issue: req.Loan.IssueDate, term: req.Loan.TermMonths,
 		interest: res.Totals.Interest, subsidy: res.Totals.Subsidy, paid: res.Totals.SubsidyPaid,
 		payable:  res.Totals.SubsidyPayable,
 		borrower: res.Totals.BorrowerInterest, pv: res.SubsidyPresentValue, grant: fraction(res.GrantElement),
@@ -265,31 +262,28 @@ func (b *BatchWriter) Computed(l *Loan, res *calc.Result) error {
 		p.rate, p.hasRate = fraction(*req.Loan.Rate), true
 	}
 	if !res.Eligible {
-		p.status = recIneligible
+		p.status = StatusIneligible
 	}
 	b.rules[res.Programme.RulesVersion] = true
 	b.programs[res.Programme.ID] = true
 	// The failed conditions by name; the engine's message too when it
 	// speaks the report's language.
 	sameLang := Lang(req.Lang) == b.lang
-	p.note.off = uint32(len(b.text))
+	var notes []string
 	for _, c := range res.Checks {
 		if c.OK || c.Kind != calc.KindEligibility {
 			continue
 		}
 		b.failed[c.Code]++
-		if len(b.text) > int(p.note.off) {
-			b.text = append(b.text, "; "...)
-		}
-		b.text = append(b.text, CheckName(c.Code, b.lang)...)
+		n := CheckName(c.Code, b.lang)
 		if sameLang {
 			if m := c.Message(); m != "" {
-				b.text = append(b.text, ": "...)
-				b.text = append(b.text, m...)
+				n += ": " + m
 			}
 		}
+		notes = append(notes, n)
 	}
-	p.note.n = uint32(len(b.text)) - p.note.off
+	p.note = strings.Join(notes, "; ")
 	b.computed++
 	if res.Eligible {
 		b.eligible++
@@ -305,7 +299,7 @@ func (b *BatchWriter) Computed(l *Loan, res *calc.Result) error {
 		t[2].Add(res.Totals.Interest)
 		t[3].Add(res.Totals.SubsidyPayable)
 		t[4].Add(res.Totals.BorrowerInterest)
-		p.years.off = uint32(len(b.years))
+		b.years = b.years[:0]
 		for _, y := range res.Years {
 			if y.SubsidyPayable == 0 {
 				continue
@@ -332,7 +326,7 @@ func (b *BatchWriter) Computed(l *Loan, res *calc.Result) error {
 				g.Add(s.Amount)
 			}
 		}
-		p.years.n = uint32(len(b.years)) - p.years.off
+		p.years = b.years
 		for _, c := range res.Countries {
 			k := countryKey{res.Currency, c.Country}
 			ct := b.countries[k]
@@ -344,7 +338,9 @@ func (b *BatchWriter) Computed(l *Loan, res *calc.Result) error {
 			ct.contribution.Add(c.Contribution)
 		}
 	}
-	b.projects = append(b.projects, p)
+	if err := b.recs.add(&p); err != nil {
+		return err
+	}
 	if b.sched != nil {
 		return b.schedule(l, res)
 	}
@@ -400,12 +396,13 @@ func (b *BatchWriter) Rejected(l *Loan) error {
 			notes[i] = p.Column + ": " + notes[i]
 		}
 	}
-	rec := projectRec{row: int32(l.Row), id: b.addText(l.ID), project: b.addText(l.Project), status: recRejected,
-		note: b.addText(strings.Join(notes, "; ")), programme: b.name(""), currency: b.name("")}
+	rec := projectRec{row: l.Row, id: l.ID, project: l.Project, status: StatusRejected, note: strings.Join(notes, "; ")}
 	if l.Request != nil {
-		rec.programme, rec.currency = b.name(l.Request.Subsidy.Programme), b.name(l.Request.Loan.Currency)
+		rec.programme, rec.currency = l.Request.Subsidy.Programme, l.Request.Loan.Currency
 	}
-	b.projects = append(b.projects, rec)
+	if err := b.recs.add(&rec); err != nil {
+		return err
+	}
 	b.rejected++
 	// The problems themselves are kept for the Errors sheet.
 	b.errs = append(b.errs, rejectedRow{row: l.Row, id: l.ID, problems: l.Problems})
@@ -424,8 +421,20 @@ func (b *BatchWriter) Counts() (computed, eligible, rejected int) {
 	return b.computed, b.eligible, b.rejected
 }
 
-// Close releases the workbook's temporary files.
-func (b *BatchWriter) Close() error { return b.f.Close() }
+// Close releases the workbook's temporary files and memory, the records
+// of the loans with them: a caller writing several reports closes each
+// once it is written, before the next one is.
+func (b *BatchWriter) Close() error {
+	b.errs = nil
+	err := b.f.Close()
+	if b.recs != nil {
+		if rerr := b.recs.close(); err == nil {
+			err = rerr
+		}
+		b.recs = nil
+	}
+	return err
+}
 
 // Finish writes the report to w.
 func (b *BatchWriter) Finish(w io.Writer, s BatchSummary) error {
@@ -533,7 +542,7 @@ const (
 )
 
 // projectsLast is the last data row of the Projects sheet.
-func (b *BatchWriter) projectsLast() int { return max(len(b.projects)+1, 2) }
+func (b *BatchWriter) projectsLast() int { return max(b.computed+b.rejected+1, 2) }
 
 // projectsRange is the absolute data range of column c of the Projects
 // sheet.
@@ -582,28 +591,32 @@ func (b *BatchWriter) writeProjects() error {
 	if err != nil {
 		return err
 	}
+	recs, err := b.recs.records()
+	if err != nil {
+		return err
+	}
 	row := make([]any, len(header))
-	for i := range b.projects {
-		p := &b.projects[i]
+	var rec projectRec
+	for recs.next(&rec) {
+		p := &rec
 		clear(row)
-		id, project, note := b.str(p.id), b.str(p.project), safeText(b.str(p.note))
-		status := statuses[p.status]
-		row[pjRow-1], row[pjID-1] = cellOf(st.number, int(p.row)), cellOf(st.text, safeText(id))
-		row[pjProject-1] = cellOf(st.wrap, safeText(project))
+		note := safeText(p.note)
+		row[pjRow-1], row[pjID-1] = cellOf(st.number, p.row), cellOf(st.text, safeText(p.id))
+		row[pjProject-1] = cellOf(st.wrap, safeText(p.project))
 		style := st.good
-		if p.status != recOK {
+		if p.status != StatusOK {
 			style = st.bad
 		}
-		row[pjStatus-1] = cellOf(style, statusLabels[status].In(b.lang))
-		row[pjProgramme-1], row[pjCurrency-1] = cellOf(st.text, b.names[p.programme]), cellOf(st.text, b.names[p.currency])
-		if p.status != recRejected {
-			row[pjEligible-1] = cellOf(st.center, yesNo(p.status == recOK, b.lang))
+		row[pjStatus-1] = cellOf(style, statusLabels[p.status].In(b.lang))
+		row[pjProgramme-1], row[pjCurrency-1] = cellOf(st.text, p.programme), cellOf(st.text, p.currency)
+		if p.status != StatusRejected {
+			row[pjEligible-1] = cellOf(st.center, yesNo(p.status == StatusOK, b.lang))
 			row[pjAmount-1] = cellOf(st.money, p.amount)
 			if p.hasRate {
 				row[pjRate-1] = cellOf(st.percent, p.rate)
 			}
 			row[pjIssue-1] = cellOf(st.date, serial(p.issue))
-			row[pjTerm-1] = cellOf(st.integer, int(p.term))
+			row[pjTerm-1] = cellOf(st.integer, p.term)
 			row[pjInterest-1] = cellOf(st.money, money(p.interest))
 			row[pjSubsidy-1] = cellOf(st.money, money(p.subsidy))
 			row[pjPaid-1] = cellOf(st.money, money(p.paid))
@@ -616,18 +629,21 @@ func (b *BatchWriter) writeProjects() error {
 			for y := 0; y < nYears; y++ {
 				row[pjFixed+y] = cellOf(st.money, 0.0)
 			}
-			for _, y := range b.yearsOf(p) {
+			for _, y := range p.years {
 				row[b.yearColumn(y.year)-1] = cellOf(st.money, money(y.payable))
 			}
 		}
 		row[len(row)-1] = cellOf(st.wrap, note)
-		n := max(lines(note, notesWidth, false), lines(project, widths[pjProject-1], false),
-			lines(statusLabels[status].In(b.lang), widths[pjStatus-1], true))
+		n := max(lines(note, notesWidth, false), lines(p.project, widths[pjProject-1], false),
+			lines(statusLabels[p.status].In(b.lang), widths[pjStatus-1], true))
 		if n > 1 {
 			rw.tall(rowHeight(n), row...)
 		} else {
 			rw.line(row...)
 		}
+	}
+	if recs.err != nil {
+		return recs.err
 	}
 	return b.end(sw, rw, len(header))
 }

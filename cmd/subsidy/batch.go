@@ -70,7 +70,9 @@ column and reason; the exit status is 0 when the report was written.`, stdout, s
 			Programme: p.Programme, Budget: b, Allocation: p.Allocation, Schedules: p.Schedules, Lang: p.Lang,
 			Parallel: *parallel, Source: p.Filename, Scenarios: scen,
 			Read:      report.ReadOptions{MaxRows: *maxRows, MaxBytes: *maxBytes},
-			Calculate: func(req *calc.Request) (*calc.Result, error) { return calc.Calculate(req, calc.Options{Rates: book}) },
+			Calculate: func(req *calc.Request, into *calc.Result) (*calc.Result, error) {
+				return calc.Calculate(req, calc.Options{Rates: book, Into: into})
+			},
 		}
 		bar := newProgressBar(c, *quiet)
 		start := time.Now()
