@@ -69,7 +69,7 @@ column and reason; the exit status is 0 when the report was written.`, stdout, s
 		cfg := batch.Config{
 			Programme: p.Programme, Budget: b, Allocation: p.Allocation, Schedules: p.Schedules, Lang: p.Lang,
 			Parallel: *parallel, Source: p.Filename, Scenarios: scen,
-			Read:      report.ReadOptions{MaxRows: *maxRows, MaxBytes: *maxBytes},
+			Read: report.ReadOptions{MaxRows: *maxRows, MaxBytes: *maxBytes},
 			Calculate: func(req *calc.Request, into *calc.Result) (*calc.Result, error) {
 				return calc.Calculate(req, calc.Options{Rates: book, Into: into})
 			},
