@@ -79,11 +79,9 @@ func (p *plan) result(res *Result) (*Result, error) {
 	if p.canceled != nil {
 		return nil, p.canceled
 	}
-	p.applyCap(res)
 	checks := p.eligibility()
 	res.Eligible = checks.eligible()
-	p.payOut(res)
-	p.sumUp(res)
+	p.settle(res)
 	p.borrowerFigures(res)
 	p.shares(res)
 	res.Checks = p.outcomeChecks(checks, res)
@@ -110,32 +108,44 @@ func (p *plan) programmeRef() ProgrammeRef {
 // applyCap pays each period's subsidy up to what is left of its payment
 // year's cap; the period that reaches the cap is paid in part (the rest of
 // the cap, already in minor units: rounding down), later ones nothing.
+// [plan.settle] does the same in its walk.
 func (p *plan) applyCap(res *Result) {
-	// What is left of each payment year's cap, by year from the first.
-	var left []Money
-	if p.cap != nil {
-		var buf [32]Money
-		if n := len(p.capLoan); n <= len(buf) {
-			left = buf[:n]
-		} else {
-			left = make([]Money, n)
-		}
-		for i, c := range p.capLoan {
-			left[i] = c.amt
-		}
-	}
+	var buf [32]Money
+	left := p.capsLeft(&buf)
 	for i := range res.Schedule {
 		per := &res.Schedule[i]
-		paid := per.Subsidy
-		if left != nil && paid > 0 {
-			l := &left[p.payYear[per.N]-p.payYear[0]]
-			if paid > *l {
-				paid = max(*l, 0)
-			}
-			*l -= paid
-		}
-		per.SubsidyPaid = paid
+		per.SubsidyPaid = p.capped(left, per)
 	}
+}
+
+// capsLeft returns what is left of each payment year's cap, by year from
+// the first, in buf when it fits; nil without a cap.
+func (p *plan) capsLeft(buf *[32]Money) []Money {
+	if p.cap == nil {
+		return nil
+	}
+	left := buf[:0]
+	if n := len(p.capLoan); n > len(buf) {
+		left = make([]Money, 0, n)
+	}
+	for _, c := range p.capLoan {
+		left = append(left, c.amt)
+	}
+	return left
+}
+
+// capped returns what is paid of per's subsidy under the caps left (nil:
+// no cap), and takes it from its year's.
+func (p *plan) capped(left []Money, per *Period) Money {
+	paid := per.Subsidy
+	if left != nil && paid > 0 {
+		l := &left[p.payYear[per.N]-p.payYear[0]]
+		if paid > *l {
+			paid = max(*l, 0)
+		}
+		*l -= paid
+	}
+	return paid
 }
 
 // payOut sets what is really paid in each period: the paid subsidy of an
@@ -143,42 +153,57 @@ func (p *plan) applyCap(res *Result) {
 // interest and payment net of it.
 func (p *plan) payOut(res *Result) {
 	for i := range res.Schedule {
-		per := &res.Schedule[i]
-		per.SubsidyPayable = 0
-		if res.Eligible {
-			per.SubsidyPayable = per.SubsidyPaid
-		}
-		per.BorrowerInterest = per.Interest - per.SubsidyPayable
-		per.BorrowerPayment = per.Payment - per.SubsidyPayable
+		res.Schedule[i].payOut(res.Eligible)
 	}
 }
 
-// sumUp fills Years and Totals.
-func (p *plan) sumUp(res *Result) {
+// payOut sets per's payable subsidy and the borrower's figures net of it.
+func (per *Period) payOut(eligible bool) {
+	per.SubsidyPayable = 0
+	if eligible {
+		per.SubsidyPayable = per.SubsidyPaid
+	}
+	per.BorrowerInterest = per.Interest - per.SubsidyPayable
+	per.BorrowerPayment = per.Payment - per.SubsidyPayable
+}
+
+// settle finishes a computed schedule in one walk over its periods: each
+// period's subsidy is cut to its payment year's cap ([plan.applyCap]) and
+// paid out ([plan.payOut]; res.Eligible must be set), and added to its
+// year and to the totals. The years then get their caps. One walk instead
+// of three was a twentieth of a 10-year loan's calculation.
+func (p *plan) settle(res *Result) {
+	var buf [32]Money
+	left := p.capsLeft(&buf)
 	var t Totals
 	t.Drawdowns = p.amount
 	res.Years = slices.Grow(res.Years[:0], p.payYear[p.n]-p.payYear[0]+1)
+	var yr *Year
 	for i := range res.Schedule {
 		per := &res.Schedule[i]
-		y := p.payYear[per.N]
-		if n := len(res.Years); n == 0 || res.Years[n-1].Year != y {
+		per.SubsidyPaid = p.capped(left, per)
+		per.payOut(res.Eligible)
+		if y := p.payYear[per.N]; yr == nil || yr.Year != y {
 			res.Years = append(res.Years, Year{Year: y})
+			yr = &res.Years[len(res.Years)-1]
 		}
-		yr := &res.Years[len(res.Years)-1]
 		yr.Interest += per.Interest
 		yr.Principal += per.Principal
 		yr.Subsidy += per.Subsidy
 		yr.SubsidyPaid += per.SubsidyPaid
 		yr.SubsidyPayable += per.SubsidyPayable
 		yr.BorrowerInterest += per.BorrowerInterest
-		t.Interest += per.Interest
-		t.Principal += per.Principal
-		t.Subsidy += per.Subsidy
-		t.SubsidyPaid += per.SubsidyPaid
-		t.SubsidyPayable += per.SubsidyPayable
-		t.BorrowerInterest += per.BorrowerInterest
 		t.Payments += per.Payment
 		t.BorrowerPayments += per.BorrowerPayment
+	}
+	for i := range res.Years {
+		yr := &res.Years[i]
+		t.Interest += yr.Interest
+		t.Principal += yr.Principal
+		t.Subsidy += yr.Subsidy
+		t.SubsidyPaid += yr.SubsidyPaid
+		t.SubsidyPayable += yr.SubsidyPayable
+		t.BorrowerInterest += yr.BorrowerInterest
 	}
 	// The years' caps and exchange rates point into two arrays: one
 	// allocation each instead of one per year.
@@ -220,26 +245,12 @@ func (p *plan) sumUp(res *Result) {
 // places; the present value uses floating-point discount factors on exact
 // amounts, rounded half away from zero to the minor unit.
 func (p *plan) borrowerFigures(res *Result) {
-	var buf [128]CashFlow // on the stack for loans of up to ten years monthly
-	flows := buf[:0]
-	if n := len(p.draws) + len(res.Schedule); n > len(buf) {
-		flows = make([]CashFlow, 0, n)
-	}
-	for _, d := range p.draws {
-		flows = append(flows, CashFlow{Date: d.date, Amount: d.amt})
-	}
-	nd := len(flows)
-	for i := range res.Schedule {
-		flows = append(flows, CashFlow{Date: res.Schedule[i].End, Amount: -res.Schedule[i].Payment})
-	}
 	// Start Newton near the answer: the contract rate compounded per
 	// period, scaled by the share of interest the borrower keeps paying.
 	nominal := p.loanRates[0].rate.d.InexactFloat64() / 100
 	guess := math.Pow(1+nominal/float64(p.ppy), float64(p.ppy)) - 1
-	r1, ok1 := p.rateWithoutSubsidy(flows, guess) // compare.go
-	for i := range res.Schedule {
-		flows[nd+i].Amount = -res.Schedule[i].BorrowerPayment
-	}
+	var buf [128]xirrFlow                                            // on the stack for loans of up to ten years monthly
+	r1, ok1, s := p.rateWithoutSubsidy(buf[:0], res.Schedule, guess) // compare.go
 	if res.Totals.Interest > 0 {
 		kept := float64(res.Totals.BorrowerInterest) / float64(res.Totals.Interest)
 		if ok1 {
@@ -247,7 +258,12 @@ func (p *plan) borrowerFigures(res *Result) {
 		}
 		guess *= kept
 	}
-	r2, ok2 := XIRR(flows, guess)
+	// With subsidy the flows keep their dates: when s holds them as built
+	// and prepared, only the payments change.
+	if !s.prepared || !p.netPayments(s.fs, res.Schedule) {
+		s = xirrSeries{fs: p.borrowerFlows(buf[:0], res.Schedule, true)}
+	}
+	r2, ok2 := s.solve(guess)
 	res.EffectiveRates = EffectiveRates{Converged: ok1 && ok2, WithoutSubsidy: decimal.Zero, WithSubsidy: decimal.Zero}
 	if ok1 {
 		res.EffectiveRates.WithoutSubsidy = percent4(r1)
@@ -259,8 +275,9 @@ func (p *plan) borrowerFigures(res *Result) {
 	// Present value of the payable subsidy at the issue date.
 	pc := powCache{k: -math.Log1p(p.discount.InexactFloat64()/100) / 365}
 	pv, df, prev := 0.0, 1.0, p.issue
-	for i := range res.Schedule {
-		per := &res.Schedule[i]
+	sched := res.Schedule // a local, which pow's call to miss cannot change
+	for i := range sched {
+		per := &sched[i]
 		if gap := per.End - prev; gap != 0 {
 			df *= pc.pow(int(gap))
 			prev = per.End
@@ -271,7 +288,67 @@ func (p *plan) borrowerFigures(res *Result) {
 	}
 	res.SubsidyPresentValue = Money(math.Round(pv))
 	res.DiscountRate = p.discount
-	res.GrantElement = res.SubsidyPresentValue.Decimal().Mul(hundred).DivRound(p.amount.Decimal(), 4)
+	res.GrantElement = grantElement(res.SubsidyPresentValue, p.amount)
+}
+
+// grantElement returns pv / amount × 100, percent rounded to 4 places
+// half away from zero, for amount > 0: in int64 when pv × 10^6 fits (a
+// tenth of the decimal division's cost), else in decimal.
+func grantElement(pv, amount Money) decimal.Decimal {
+	const scale = 1_000_000 // × 100 for percent, × 10^4 for 4 places
+	if pv > math.MaxInt64/scale || pv < -math.MaxInt64/scale || amount <= 0 {
+		return pv.Decimal().Mul(hundred).DivRound(amount.Decimal(), 4)
+	}
+	q, r := int64(pv)*scale/int64(amount), int64(pv)*scale%int64(amount)
+	if r > 0 && r >= int64(amount)-r {
+		q++ // 2r >= amount, without overflow
+	} else if r < 0 && -r >= int64(amount)+r {
+		q--
+	}
+	return decimal.New(q, -4)
+}
+
+// borrowerFlows returns the borrower's cash flows for [XIRR], in buf when
+// they fit: the drawdowns in, then the payments out (net of the payable
+// subsidy when net), each run in date order, days counted from the first
+// drawdown.
+func (p *plan) borrowerFlows(buf []xirrFlow, sched []Period, net bool) []xirrFlow {
+	fs := xirrBuffer(buf, len(p.draws)+len(sched))
+	var d0 Date
+	if len(p.draws) > 0 {
+		d0 = p.draws[0].date
+	} else if len(sched) > 0 {
+		d0 = sched[0].End
+	}
+	for _, d := range p.draws {
+		fs = append(fs, xirrFlow{a: float64(d.amt), d: int32(d.date - d0)})
+	}
+	for i := range sched {
+		pay := sched[i].Payment
+		if net {
+			pay = sched[i].BorrowerPayment
+		}
+		fs = append(fs, xirrFlow{a: float64(-pay), d: int32(sched[i].End - d0)})
+	}
+	return fs
+}
+
+// netPayments sets the amounts of fs, the flows borrowerFlows built
+// without subsidy, to those net of the payable subsidy; false (fs then
+// spoilt) when one of them is zero, a flow a series leaves out.
+func (p *plan) netPayments(fs []xirrFlow, sched []Period) bool {
+	for i, d := range p.draws {
+		fs[i].a = float64(d.amt)
+	}
+	fs = fs[len(p.draws):]
+	for i := range sched {
+		pay := sched[i].BorrowerPayment
+		if pay == 0 {
+			return false
+		}
+		fs[i].a = float64(-pay)
+	}
+	return true
 }
 
 // percent4 converts a rate r (a fraction) into percent rounded to 4

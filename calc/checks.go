@@ -504,29 +504,27 @@ func (p *plan) checkAnnualCap(l *checkList, res *Result) {
 		return
 	}
 	c := p.cap
-	var years []string
+	var years []int // the years the cap cut the subsidy
 	for _, y := range res.Years {
 		if y.CapReached {
-			years = append(years, itoa(y.Year))
+			years = append(years, y.Year)
 		}
 	}
-	capEn := func() string { return group(c.Amount, 0, false) + " " + c.Currency }
-	capRu := func() string { return group(c.Amount, 0, true) + "\u00a0" + c.Currency }
-	if len(years) == 0 {
-		l.add(CheckAnnualCapReached, KindInfo, true, func(en bool) string {
-			if en {
-				return "the annual cap of " + capEn() + " is not reached"
-			}
-			return "годовой лимит " + capRu() + " не достигнут"
-		})
-	} else {
-		l.add(CheckAnnualCapReached, KindInfo, false, func(en bool) string {
-			if en {
-				return "the annual cap of " + capEn() + " is reached in " + strings.Join(years, ", ") + "; the subsidy is cut"
-			}
-			return "годовой лимит " + capRu() + " достигнут в " + strings.Join(years, ", ") + "; субсидия уменьшена"
-		})
-	}
+	l.add(CheckAnnualCapReached, KindInfo, len(years) == 0, func(en bool) string {
+		var in []string
+		for _, y := range years {
+			in = append(in, itoa(y))
+		}
+		switch {
+		case en && len(years) == 0:
+			return "the annual cap of " + group(c.Amount, 0, false) + " " + c.Currency + " is not reached"
+		case en:
+			return "the annual cap of " + group(c.Amount, 0, false) + " " + c.Currency + " is reached in " + strings.Join(in, ", ") + "; the subsidy is cut"
+		case len(years) == 0:
+			return "годовой лимит " + group(c.Amount, 0, true) + "\u00a0" + c.Currency + " не достигнут"
+		}
+		return "годовой лимит " + group(c.Amount, 0, true) + "\u00a0" + c.Currency + " достигнут в " + strings.Join(in, ", ") + "; субсидия уменьшена"
+	})
 }
 
 // checkBaseRateAssumed, when the policy rate is used, warns once for each

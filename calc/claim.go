@@ -252,11 +252,9 @@ func claim(req *ClaimRequest, opt Options, fixed func(issue, maturity Date) []Da
 	if p.canceled != nil {
 		return nil, p.canceled
 	}
-	p.applyCap(res)
 	checks := p.eligibility()
 	res.Eligible = checks.eligible()
-	p.payOut(res)
-	p.sumUp(res)
+	p.settle(res)
 	res.EffectiveRates.Converged = true // its check is the plan's, not the claim's
 	res.Checks = p.outcomeChecks(checks, res)
 	res.Programme = p.programmeRef()

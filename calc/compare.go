@@ -93,9 +93,7 @@ func Compare(req *Request, opt Options) (*Comparison, error) {
 	base.noSub = &solvedRate{}                          // filled by borrowerFigures, then shared
 	base.winStart, base.winEnd = base.issue, base.issue // no subsidy to accrue
 	shared.Schedule = base.schedule(nil)
-	base.applyCap(&shared)
-	base.payOut(&shared) // not eligible: payable 0, the borrower's figures without support
-	base.sumUp(&shared)
+	base.settle(&shared) // not eligible: payable 0, the borrower's figures without support
 	base.borrowerFigures(&shared)
 	cmpRes.Schedule = shared.Schedule
 	cmpRes.Interest = shared.Totals.Interest
@@ -152,9 +150,7 @@ func Compare(req *Request, opt Options) (*Comparison, error) {
 		scratch := &work
 		scratch.Years = scratch.Years[:0]
 		q.subsidyOnly(scratch.Schedule)
-		q.applyCap(scratch)
-		q.payOut(scratch)
-		q.sumUp(scratch)
+		q.settle(scratch)
 		q.borrowerFigures(scratch)
 		cp.SubsidyPaid = scratch.Totals.SubsidyPaid
 		cp.SubsidyPayable = scratch.Totals.SubsidyPayable
@@ -285,17 +281,20 @@ type solvedRate struct {
 	ok, set bool
 }
 
-// rateWithoutSubsidy solves the XIRR of the flows without subsidy, or
-// takes the one a comparison has already solved for the same flows.
-func (p *plan) rateWithoutSubsidy(flows []CashFlow, guess float64) (float64, bool) {
+// rateWithoutSubsidy solves the XIRR of the borrower's flows without
+// subsidy on sched, built in buf when they fit, and returns their series
+// as solved; or it takes the rate a comparison has already solved for the
+// same loan, and the series is empty.
+func (p *plan) rateWithoutSubsidy(buf []xirrFlow, sched []Period, guess float64) (float64, bool, xirrSeries) {
 	if p.noSub != nil && p.noSub.set {
-		return p.noSub.r, p.noSub.ok
+		return p.noSub.r, p.noSub.ok, xirrSeries{}
 	}
-	r, ok := XIRR(flows, guess)
+	s := xirrSeries{fs: p.borrowerFlows(buf, sched, false)}
+	r, ok := s.solve(guess)
 	if p.noSub != nil {
 		*p.noSub = solvedRate{r: r, ok: ok, set: true}
 	}
-	return r, ok
+	return r, ok, s
 }
 
 // sameSubsidy reports whether a and b, plans of the same loan, pay the

@@ -63,6 +63,7 @@ func (p *plan) scheduleSimple(out []Period) ([]Period, bool) {
 	daily := p.rule.BaseFixing == FixDaily
 	splitBase := daily && p.usesBase // pieces end where the policy rate changes
 	fixing := p.usesBase && !daily   // one policy rate a period
+	assumedKnown := p.usesBase && len(segs) > 0
 	winStart, winEnd := p.winStart, p.winEnd
 	inst := Money(0)
 	balance := p.draws[0].amt
@@ -114,14 +115,21 @@ func (p *plan) scheduleSimple(out []Period) ([]Period, bool) {
 			if fixing {
 				rbi = fi
 			}
+			inWin := cur >= winStart && cur < winEnd
+			if inWin && (rbi != srBI || sr == nil) { // the subsidy rate of segment rbi
+				if sr = p.srate(rbi, 0); !sr.ok {
+					return nil, false
+				}
+				srBI = rbi
+			}
 			if cur == start { // the rates the period shows (startPeriod)
 				per.ContractRate = lr.d
 				if len(segs) > 0 {
 					per.BaseRate = segs[rbi].Rate
 				}
 				per.SubsidyRate = decimal.Zero
-				if start >= winStart && start < winEnd {
-					per.SubsidyRate = p.srate(rbi, 0).d
+				if inWin {
+					per.SubsidyRate = sr.d
 				}
 			}
 			next := end
@@ -131,7 +139,6 @@ func (p *plan) scheduleSimple(out []Period) ([]Period, bool) {
 			if nextJan1 != 0 && nextJan1 < next {
 				next = nextJan1
 			}
-			inWin := cur >= winStart && cur < winEnd
 			if cur < winStart && winStart < next {
 				next = winStart
 			}
@@ -142,14 +149,8 @@ func (p *plan) scheduleSimple(out []Period) ([]Period, bool) {
 			n := uint64(next-cur) * wt[cls]
 			days += n
 			if inWin {
-				if rbi != srBI || sr == nil {
-					if sr = p.srate(rbi, 0); !sr.ok {
-						return nil, false
-					}
-					srBI = rbi
-				}
 				sub += uint64(sr.i) * n
-				if p.usesBase && len(segs) > 0 && segs[rbi].Assumed && balance > 0 {
+				if assumedKnown && segs[rbi].Assumed && balance > 0 {
 					from, to := cur, next
 					if fixing { // the day the rate is fixed on
 						from = start

@@ -87,6 +87,9 @@ func decOK(v decimal.Decimal, lo, hi decimal.Decimal, places int32, loIncl bool)
 func dateOK(d Date) bool { return d >= minDate && d <= maxDate }
 
 func (c *checker) dec(field string, v decimal.Decimal, lo, hi decimal.Decimal, places int32, loIncl bool) bool {
+	if decOK(v, lo, hi, places, loIncl) {
+		return true // the usual case, in int64 (decOK); below, what is wrong
+	}
 	if !sane(v) {
 		c.add(field, Text{Ru: "число вне допустимого диапазона", En: "number out of range"})
 		return false

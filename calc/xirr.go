@@ -43,8 +43,10 @@ var xirrBracket = [2]float64{math.Log(1e-4), math.Log1p(1e6)}
 // replaced by 0.1) with capped steps and, when that does not converge, a
 // scan of r from -0.9999 to 10^6 for a sign change, then safeguarded
 // Newton/bisection inside the one nearest to the guess. It stops when the
-// sum is zero to float64 rounding or x moves by less than 1e-13, so r is
-// good to about 1e-12 relative to 1+r. When the flows have several roots
+// sum is zero to float64 rounding, when x moves by less than 1e-13 or
+// when Newton's steps shrink quadratically and the next one would be
+// below 1e-14 (relative to 1+|x|), so r is good to about 1e-12 relative
+// to 1+r. When the flows have several roots
 // the one Newton reaches from guess (or the nearest found) is returned. A
 // rate within 1e-14 of zero is returned as exactly 0.
 //
@@ -58,32 +60,89 @@ func XIRR(flows []CashFlow, guess float64) (rate float64, ok bool) {
 		return 0, false
 	}
 	var buf [128]xirrFlow
-	fs := buf[:0]
-	if len(flows) > len(buf) {
-		fs = make([]xirrFlow, 0, len(flows))
-	}
-	var pos, neg bool
-	var largest float64
+	fs := xirrBuffer(buf[:0], len(flows))
 	d0 := flows[0].Date
 	for _, f := range flows {
-		pos = pos || f.Amount > 0
-		neg = neg || f.Amount < 0
-		largest = max(largest, math.Abs(float64(f.Amount)))
-		if f.Amount != 0 {
-			fs = append(fs, xirrFlow{t: float64(f.Date-d0) / 365, a: float64(f.Amount), d: int(f.Date - d0)})
-		}
+		fs = append(fs, xirrFlow{a: float64(f.Amount), d: int32(f.Date - d0)})
 	}
-	// xirrEval walks the flows in date order.
-	var scratch [64]xirrFlow
-	xirrSort(fs, scratch[:0])
-	if !pos || !neg {
+	s := xirrSeries{fs: fs}
+	return s.solve(guess)
+}
+
+// xirrSeries is a cash-flow series as [XIRR] solves it. The engine fills
+// one with its flows directly instead of building a []CashFlow for XIRR
+// to copy: fs holds each flow's amount (zeros included) and its day
+// counted from the series' day 0.
+type xirrSeries struct {
+	fs []xirrFlow
+	// prepared is set by solve when fs are the flows as built, none
+	// zero, in date order, their years and slots set: new non-zero
+	// amounts for the same flows keep all that.
+	prepared bool
+	// gaps[i] is the number of days between consecutive flows that slot
+	// i stands for; gaps[0] is 0 (a flow on the previous flow's day).
+	gaps  [xirrSlots]int32
+	nGaps int
+}
+
+// xirrSlots is the number of distinct gaps between consecutive dates a
+// series keeps the discount factor of for each evaluation: a monthly
+// schedule has five (0 and 28 to 31 days), drawdowns between payments add
+// a few more. A gap beyond them costs an exponential each time it occurs.
+const xirrSlots = 32
+
+// xirrBuffer returns an empty slice for n flows: buf when they fit (a
+// caller's array on the stack, so no allocation), else a new one.
+func xirrBuffer(buf []xirrFlow, n int) []xirrFlow {
+	if n > cap(buf) {
+		return make([]xirrFlow, 0, n)
+	}
+	return buf[:0]
+}
+
+// solve is [XIRR] of the series (see there). It leaves the amounts
+// scaled (and zero flows left out), so new amounts must be set before
+// solving again; when it sets prepared, the dates need nothing more.
+func (s *xirrSeries) solve(guess float64) (rate float64, ok bool) {
+	if len(s.fs) < 2 {
 		return 0, false
 	}
-	if spread := fs[len(fs)-1].t; !slices.ContainsFunc(fs, func(f xirrFlow) bool { return f.t != spread }) {
+	var lo, hi float64
+	if s.prepared {
+		for i := range s.fs {
+			if a := s.fs[i].a; a < lo {
+				lo = a
+			} else if a > hi {
+				hi = a
+			}
+		}
+	} else if lo, hi, s.prepared = s.prepare(); !s.prepared {
+		// zero flows to leave out, or flows out of date order
+		n := 0
+		for _, f := range s.fs {
+			if f.a != 0 {
+				s.fs[n] = f
+				n++
+			}
+		}
+		if n == 0 {
+			return 0, false
+		}
+		s.fs = s.fs[:n]
+		var scratch [64]xirrFlow
+		xirrSort(s.fs, scratch[:0])
+		lo, hi, _ = s.prepare() // not s.prepared: the flows are not as built
+	}
+	fs := s.fs
+	if lo == 0 || hi == 0 {
+		return 0, false // no flow of one sign
+	}
+	if fs[0].d == fs[len(fs)-1].d {
 		return 0, false // all on one day: no rate, or every rate, solves it
 	}
-	for i := range fs { // amounts near 1 keep the sums well scaled
-		fs[i].a /= largest
+	largest := max(-lo, hi)
+	for i := range fs {
+		fs[i].a /= largest // amounts near 1 keep the sums well scaled
 	}
 
 	x0 := xirrDefault
@@ -92,9 +151,9 @@ func XIRR(flows []CashFlow, guess float64) (rate float64, ok bool) {
 	}
 	x0 = math.Log1p(x0)
 
-	x, found := xirrNewton(fs, x0)
+	x, found := s.newton(x0)
 	if !found {
-		x, found = xirrBracketSearch(fs, x0)
+		x, found = s.bracketSearch(x0)
 	}
 	if !found || x < xirrMinX {
 		return 0, false
@@ -109,12 +168,51 @@ func XIRR(flows []CashFlow, guess float64) (rate float64, ok bool) {
 	return r, true
 }
 
+// prepare sets each flow's years and the slot of its gap from the
+// previous flow and returns the smallest and largest amount (and 0). ok
+// is false when a flow is zero or the flows are not in date order: the
+// flows must then be mended and prepared again.
+func (s *xirrSeries) prepare() (lo, hi float64, ok bool) {
+	// In locals, which stores through f cannot change.
+	fs, gaps, n := s.fs, [xirrSlots]int32{}, 1 // slot 0: gap 0
+	var index [xirrSlots]int8                  // gap & 31 -> the slot gap most likely has
+	ok = true
+	prev := fs[0].d
+	for i := range fs {
+		f := &fs[i]
+		if f.a < lo {
+			lo = f.a
+		} else if f.a > hi {
+			hi = f.a
+		} else if f.a == 0 {
+			ok = false
+		}
+		gap := f.d - prev
+		if gap < 0 {
+			ok = false
+		}
+		prev = f.d
+		f.t = float64(f.d) / 365
+		j := int(index[gap&(xirrSlots-1)])
+		if gaps[j&(xirrSlots-1)] != gap { // the gaps of one payment frequency do not collide
+			j = slices.Index(gaps[:n], gap)
+			if j < 0 && n < len(gaps) {
+				j, n = n, n+1
+				gaps[j], index[gap&(xirrSlots-1)] = gap, int8(j)
+			}
+		}
+		f.slot = int32(j) // -1: no slot left
+	}
+	s.gaps, s.nGaps = gaps, n
+	return lo, hi, ok
+}
+
 // xirrSort puts fs in date order, equal dates in their given order (a
 // stable sort). The engine passes drawdowns, then payments: two runs each
 // in date order, merged in place with a copy of the first run (into
 // scratch when it fits) instead of sorted.
 func xirrSort(fs, scratch []xirrFlow) {
-	byDate := func(a, b xirrFlow) int { return a.d - b.d }
+	byDate := func(a, b xirrFlow) int { return int(a.d) - int(b.d) }
 	k := 1
 	for k < len(fs) && fs[k].d >= fs[k-1].d {
 		k++
@@ -139,25 +237,40 @@ func xirrSort(fs, scratch []xirrFlow) {
 	copy(fs[w:], a[i:]) // what is left of the second run is in place
 }
 
-// xirrFlow is a cash flow in years (t) and days (d) from the first flow
-// and in units of the largest amount (a).
+// xirrFlow is a cash flow in years (t) and days (d) from the series' day
+// 0 and in units of the largest amount (a). slot is that of its gap from
+// the previous flow in date order, -1 for a gap without one.
 type xirrFlow struct {
-	t, a float64
-	d    int
+	t, a    float64
+	d, slot int32
 }
 
-// xirrEval returns, at x = ln(1+r), the net present value g = Σ a·e^(−t·x),
+// eval returns, at x = ln(1+r), the net present value g = Σ a·e^(−t·x),
 // its derivative dg = −Σ a·t·e^(−t·x) and the sum of the absolute terms,
 // the scale g's rounding error is measured against.
-// The flows are in date order, so a [powCache] chains their factors.
-func xirrEval(fs []xirrFlow, x float64) (g, dg, abs float64) {
-	pc := powCache{k: -x / 365}
-	df := math.Exp(pc.k * float64(fs[0].d))
-	prev := fs[0].d
-	for _, f := range fs {
-		if gap := f.d - prev; gap != 0 {
-			df *= pc.pow(gap)
-			prev = f.d
+//
+// Walking the flows in date order, each discount factor is the previous
+// one times e^(−x·gap/365), and a schedule has only a few distinct gaps
+// between its dates (28 to 31 days for monthly payments): the factor of
+// each gap is computed once per evaluation, so a walk costs a few
+// exponentials instead of one per date, and a table look-up per flow; the
+// chained product loses at most a few units of 1e-14 relative.
+func (s *xirrSeries) eval(x float64) (g, dg, abs float64) {
+	k := -x / 365
+	pows := [xirrSlots]float64{1} // slot 0: gap 0
+	for i, gap := range s.gaps[1:s.nGaps] {
+		pows[i+1] = math.Exp(k * float64(gap))
+	}
+	fs := s.fs
+	df := 1.0 // at day 0, where the engine's first flow is
+	if d := fs[0].d; d != 0 {
+		df = math.Exp(k * float64(d))
+	}
+	for i, f := range fs {
+		if f.slot >= 0 {
+			df *= pows[f.slot&(xirrSlots-1)]
+		} else {
+			df *= math.Exp(k * float64(f.d-fs[i-1].d))
 		}
 		v := f.a * df
 		g += v
@@ -172,8 +285,8 @@ func xirrEval(fs []xirrFlow, x float64) (g, dg, abs float64) {
 // one times e^(k·gap), and a loan has only a few distinct gaps (28 to 31
 // days for monthly payments), so a walk costs a few exponentials instead
 // of one per date; the chained product loses at most a few units of 1e-14
-// relative. XIRR and the subsidy's present value both use it; the running
-// product stays in the caller's locals, where the compiler keeps it in a
+// relative. The subsidy's present value uses it; the running product
+// stays in the caller's locals, where the compiler keeps it in a
 // register.
 //
 // The table has 32 slots, direct-mapped by gap & 31: every gap of 1 to 31
@@ -219,6 +332,15 @@ const xirrResidual = 8 * 0x1p-52
 // converged (relative to 1+|x|).
 const xirrStepTolerance = 1e-13
 
+// xirrNextStep is the estimated next Newton step in x, relative to 1+|x|,
+// below which x is taken as converged: a tenth of xirrStepTolerance, as
+// the estimate is one.
+const xirrNextStep = 1e-14
+
+// xirrQuadratic is the Newton step in x, relative to 1+|x|, below which
+// two consecutive steps estimate the next one (see xirrSeries.newton).
+const xirrQuadratic = 1e-3
+
 // xirrMinX is the smallest root accepted, r = -0.999999: closer to -1 a
 // float64 r no longer carries 1+r to ten digits.
 var xirrMinX = math.Log(1e-6)
@@ -227,11 +349,12 @@ var xirrMinX = math.Log(1e-6)
 // within 10^-17 of -1) the iteration has run away.
 const xirrMaxX = 40
 
-// xirrNewton runs Newton's method in x from x0, steps capped at
+// newton runs Newton's method in x from x0, steps capped at
 // xirrMaxStep.
-func xirrNewton(fs []xirrFlow, x float64) (float64, bool) {
+func (s *xirrSeries) newton(x float64) (float64, bool) {
+	prev := math.Inf(1) // the size of the previous step
 	for range xirrNewtonSteps {
-		g, dg, abs := xirrEval(fs, x)
+		g, dg, abs := s.eval(x)
 		if !xirrFinite(g, dg) {
 			return 0, false
 		}
@@ -249,16 +372,27 @@ func xirrNewton(fs []xirrFlow, x float64) (float64, bool) {
 		}
 		if math.Abs(step) <= xirrStepTolerance*(1+math.Abs(x)) {
 			// One more evaluation confirms that g is small at the new x.
-			g, _, abs = xirrEval(fs, x)
+			g, _, abs = s.eval(x)
 			return x, xirrFinite(g) && math.Abs(g) <= 1e-9*abs
 		}
+		// Near a simple root the steps shrink quadratically: each is about
+		// c·p² for the previous one p, with c = g''/(2g') nearly constant.
+		// Estimating c from the last two steps, once both are small, the
+		// next step would be about |step|³/p²; when that is below
+		// xirrNextStep, x is as good as the evaluations that would confirm
+		// it can make it.
+		size := math.Abs(step)
+		if prev <= xirrQuadratic*(1+math.Abs(x)) && size*size*size <= xirrNextStep*(1+math.Abs(x))*prev*prev {
+			return x, true
+		}
+		prev = size
 	}
 	return 0, false
 }
 
-// xirrBracketSearch scans xirrBracket for a sign change of g, takes the
+// bracketSearch scans xirrBracket for a sign change of g, takes the
 // one nearest to x0 and solves inside it.
-func xirrBracketSearch(fs []xirrFlow, x0 float64) (float64, bool) {
+func (s *xirrSeries) bracketSearch(x0 float64) (float64, bool) {
 	lo, hi := xirrBracket[0], xirrBracket[1]
 	h := (hi - lo) / xirrGrid
 	bestA, bestB, bestDist := 0.0, 0.0, math.Inf(1)
@@ -266,7 +400,7 @@ func xirrBracketSearch(fs []xirrFlow, x0 float64) (float64, bool) {
 	pa, ga := 0.0, math.NaN()
 	for i := 0; i <= xirrGrid; i++ {
 		xb := lo + float64(i)*h
-		gb, _, _ := xirrEval(fs, xb)
+		gb, _, _ := s.eval(xb)
 		if !xirrFinite(gb) {
 			ga = math.NaN()
 			continue
@@ -284,20 +418,20 @@ func xirrBracketSearch(fs []xirrFlow, x0 float64) (float64, bool) {
 	if math.IsInf(bestDist, 1) {
 		return 0, false
 	}
-	return xirrSafeNewton(fs, bestA, bestB, gBest)
+	return s.safeNewton(bestA, bestB, gBest)
 }
 
-// xirrSafeNewton finds the root of g in [a, b], where g(a) = ga and g(b)
+// safeNewton finds the root of g in [a, b], where g(a) = ga and g(b)
 // have opposite signs: Newton steps while they stay inside the bracket and
 // shrink it fast enough, bisection otherwise.
-func xirrSafeNewton(fs []xirrFlow, a, b, ga float64) (float64, bool) {
+func (s *xirrSeries) safeNewton(a, b, ga float64) (float64, bool) {
 	if ga > 0 { // orient so that g(a) < 0 < g(b)
 		a, b = b, a
 	}
 	x := (a + b) / 2
 	prevStep := math.Abs(b - a)
 	for range xirrBisectSteps {
-		g, dg, abs := xirrEval(fs, x)
+		g, dg, abs := s.eval(x)
 		if !xirrFinite(g, dg) {
 			return 0, false
 		}

@@ -235,6 +235,24 @@ func TestXIRRProperties(t *testing.T) {
 	}
 }
 
+// TestXIRRFixedPoint holds the solver's stopping rules to their promise
+// of about 1e-13 in x = ln(1+r): solving again from the rate returned,
+// the result moves by less than that.
+func TestXIRRFixedPoint(t *testing.T) {
+	rng := rand.New(rand.NewPCG(2026, 14))
+	for i := range 3000 {
+		fl := randomLoan(rng)
+		r, ok := calc.XIRR(fl, rng.Float64()*2-0.5)
+		if !ok {
+			t.Fatalf("case %d: no rate for %d flows", i, len(fl))
+		}
+		again, ok := calc.XIRR(fl, r)
+		if d := math.Abs(math.Log1p(again) - math.Log1p(r)); !ok || d > 2e-13*(1+math.Abs(math.Log1p(r))) {
+			t.Errorf("case %d: %.17g, from there %.17g (%v): moved %.3g in x", i, r, again, ok, d)
+		}
+	}
+}
+
 // TestXIRRArbitraryFlows throws series with any signs at the solver: it
 // must stop, never return NaN or Inf, and any rate it returns must solve
 // the equation.
@@ -300,4 +318,37 @@ func ExampleXIRR() {
 	r, ok := calc.XIRR(flows, 0.1)
 	fmt.Printf("%.6f %v\n", r, ok)
 	// Output: 0.373363 true
+}
+
+// TestRepeatBorrowerForCounting runs the benchmark loan (eaeuLoan) with a
+// 12-month term COUNT_PLAIN12 times and XIRR of a 120-month annuity's
+// flows COUNT_XIRR times, so that valgrind can count their instructions
+// (docs/performance.md, "XIRR and the borrower figures"). Without those
+// variables it does nothing.
+func TestRepeatBorrowerForCounting(t *testing.T) {
+	n12, _ := strconv.Atoi(os.Getenv("COUNT_PLAIN12"))
+	nx, _ := strconv.Atoi(os.Getenv("COUNT_XIRR"))
+	if n12+nx == 0 {
+		t.Skip("set COUNT_PLAIN12 or COUNT_XIRR")
+	}
+	short := eaeuLoan(0)
+	short.Loan.TermMonths = 12
+	for range n12 {
+		if _, err := calc.Calculate(short, calc.Options{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	res, err := calc.Calculate(eaeuLoan(0), calc.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fl := []calc.CashFlow{{Date: res.Schedule[0].Start, Amount: 100_000_000_000}}
+	for _, p := range res.Schedule {
+		fl = append(fl, calc.CashFlow{Date: p.End, Amount: -p.Payment})
+	}
+	for range nx {
+		if _, ok := calc.XIRR(fl, 0.25); !ok {
+			t.Fatal("no rate")
+		}
+	}
 }

@@ -10,11 +10,11 @@ import (
 // replaces: the same order, equal dates in their given order.
 func TestXIRRSort(t *testing.T) {
 	r := rand.New(rand.NewPCG(7, 11))
-	byDate := func(a, b xirrFlow) int { return a.d - b.d }
+	byDate := func(a, b xirrFlow) int { return int(a.d) - int(b.d) }
 	for n := range 5000 {
 		fs := make([]xirrFlow, r.IntN(200))
 		for i := range fs {
-			fs[i] = xirrFlow{d: r.IntN(60), a: float64(i)} // a tells equal dates apart
+			fs[i] = xirrFlow{d: int32(r.IntN(60)), a: float64(i)} // a tells equal dates apart
 		}
 		if n%2 == 0 && len(fs) > 0 { // two sorted runs, as the engine gives
 			k := r.IntN(len(fs))
