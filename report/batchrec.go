@@ -22,7 +22,7 @@ import (
 // garbage collection walked: for 100,000 loans ~100 MB of the batch's
 // 250 MB peak, and twice that for a job writing both languages, which the
 // service's --gc-percent 400 let grow fivefold. On disk a record takes
-// ~100 bytes and the writer's memory no longer grows with the loans
+// ~240 bytes and the writer's memory no longer grows with the loans
 // (BenchmarkBatchWriter's live-B/loan: 475 before, under 10 now); writing
 // and reading the file back costs ~2 % of a batch's CPU time.
 type projectRec struct {
