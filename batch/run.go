@@ -194,7 +194,7 @@ func Run(ctx context.Context, path string, cfg Config, out io.Writer, progress f
 	for _, lang := range langs {
 		bw, err := report.NewBatchWriter(report.BatchOptions{
 			Lang: lang, Schedules: cfg.Schedules, Allocation: cfg.Budget != nil, TempDir: cfg.TempDir,
-			Scenarios: cfg.Scenarios, Rows: r.Estimate(),
+			Scenarios: cfg.Scenarios,
 		})
 		if err != nil {
 			return nil, err
@@ -326,9 +326,9 @@ func (st *runState) pipeline(ctx context.Context, r *report.LoanReader, progress
 	in := make(chan *item, workers*4)
 	done := make(chan *item, workers*4)
 	// free holds the results recorded by the writer, for the next rows to
-	// be computed in (calc.Options.Into): a 60-month loan then allocates a
-	// third as much, and the batch spends less time collecting garbage.
-	// No more than the window's rows hold a result at once.
+	// be computed in (calc.Options.Into): a batch then allocates a quarter
+	// fewer bytes (docs/performance.md, "Batch against the excelize
+	// floor"). No more than the window's rows hold a result at once.
 	free := make(chan *calc.Result, cap(window))
 
 	var readErr error

@@ -48,9 +48,6 @@ type BatchOptions struct {
 	// Scenarios, when not empty, adds the Policy-rate scenarios sheet with
 	// a column for each named scenario, in this order (SPEC §10).
 	Scenarios []string
-	// Rows, when known, is about the number of loans to come (the input's
-	// estimate): the writer makes room for them at once.
-	Rows int
 }
 
 // Allocation is the outcome of sharing an annual budget among the batch's

@@ -41,7 +41,7 @@ func BenchmarkBatchWriter(b *testing.B) {
 		var before, after runtime.MemStats
 		runtime.GC()
 		runtime.ReadMemStats(&before)
-		bw, err := report.NewBatchWriter(report.BatchOptions{Lang: "ru", Rows: n})
+		bw, err := report.NewBatchWriter(report.BatchOptions{Lang: "ru"})
 		if err != nil {
 			b.Fatal(err)
 		}
