@@ -78,3 +78,50 @@ func ScheduleBoth(req *Request) (general, fast []Period, simple, sameSpans, same
 // MemberIndex exposes memberIndex for the test that holds it to
 // MemberStates.
 var MemberIndex = memberIndex
+
+// Stages are the steps of a calculation, in order, for the test that
+// counts the instructions of each (TestRepeatStages).
+var Stages = []string{"plan", "schedule", "eligibility", "settle", "borrower figures", "shares", "outcome checks"}
+
+// RunStages computes req into res up to and including stage n of Stages
+// (1 is the plan alone), as plan.result does, on the simple schedule
+// when the plan allows it. It is Calculate cut short: counting each
+// prefix gives each stage's cost.
+func RunStages(req *Request, res *Result, n int) error {
+	p, err := newPlan(req, Options{})
+	if err != nil || n < 2 {
+		return err
+	}
+	*res = Result{Currency: p.currency, Schedule: res.Schedule[:0], Years: res.Years[:0]}
+	sched, ok := []Period(nil), false
+	if p.simpleSchedule() {
+		sched, ok = p.scheduleSimple(res.Schedule)
+	}
+	if !ok {
+		sched = p.schedule(res.Schedule)
+	}
+	res.Schedule = sched
+	if n < 3 {
+		return nil
+	}
+	checks := p.eligibility()
+	res.Eligible = checks.eligible()
+	if n < 4 {
+		return nil
+	}
+	p.settle(res)
+	if n < 5 {
+		return nil
+	}
+	p.borrowerFigures(res)
+	if n < 6 {
+		return nil
+	}
+	p.shares(res)
+	if n < 7 {
+		return nil
+	}
+	res.Checks = p.outcomeChecks(checks, res)
+	res.Programme = p.programmeRef()
+	return nil
+}

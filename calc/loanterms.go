@@ -16,7 +16,9 @@ import (
 // default to annuity, monthly and act/act), then the term and the grace.
 func (p *plan) checkLoan(c *checker, ok *validFields) {
 	l := &p.req.Loan
-	if l.Amount.IsZero() && sane(l.Amount) {
+	if m, fits := scaledOK(l.Amount, MinorDigits, maxAmountMinor); fits {
+		p.amount, ok.amount = Money(m), true // the usual case
+	} else if l.Amount.IsZero() && sane(l.Amount) {
 		c.add("loan.amount", Text{Ru: "обязательное поле; больше 0", En: "required; greater than 0"})
 	} else if c.dec("loan.amount", l.Amount, decimal.Zero, maxAmount, MinorDigits, false) {
 		p.amount, _ = MoneyFromDecimal(l.Amount)
@@ -106,8 +108,8 @@ func (p *plan) checkDisbursements(c *checker, ok validFields) {
 		// the amount, and the message adds the decimals up again.
 		var sum Money
 		over := false
-		take := func(amt decimal.Decimal, date Date) {
-			m, _ := MoneyFromDecimal(amt)
+		minor := func(amt decimal.Decimal) Money { m, _ := MoneyFromDecimal(amt); return m } // of a valid amount
+		take := func(m Money, date Date) {
 			over = over || sum > maxMoney-m
 			sum += m
 			p.draws = append(p.draws, draw{date, m})
@@ -115,9 +117,15 @@ func (p *plan) checkDisbursements(c *checker, ok validFields) {
 		allOK := true
 		p.draws = make([]draw, 0, len(l.Disbursements))
 		for i, d := range l.Disbursements {
-			if dateOK(d.Date) && !(span && (d.Date < p.issue || d.Date >= p.maturity)) && decOK(d.Amount, decimal.Zero, maxAmount, MinorDigits, false) {
-				take(d.Amount, d.Date) // the usual case: no field path to build
-				continue
+			if dateOK(d.Date) && !(span && (d.Date < p.issue || d.Date >= p.maturity)) {
+				if m, fits := scaledOK(d.Amount, MinorDigits, maxAmountMinor); fits {
+					take(Money(m), d.Date) // the usual case: no field path to build
+					continue
+				}
+				if decOK(d.Amount, decimal.Zero, maxAmount, MinorDigits, false) {
+					take(minor(d.Amount), d.Date)
+					continue
+				}
 			}
 			f := "loan.disbursements[" + strconv.Itoa(i) + "]"
 			if c.date(f+".date", d.Date) && span && (d.Date < p.issue || d.Date >= p.maturity) {
@@ -125,7 +133,7 @@ func (p *plan) checkDisbursements(c *checker, ok validFields) {
 				allOK = false
 			}
 			if c.dec(f+".amount", d.Amount, decimal.Zero, maxAmount, MinorDigits, false) {
-				take(d.Amount, d.Date)
+				take(minor(d.Amount), d.Date)
 			} else {
 				allOK = false
 			}
@@ -149,6 +157,7 @@ func (p *plan) checkDisbursements(c *checker, ok validFields) {
 // order. A change falls strictly inside the term when the term is known.
 func (p *plan) checkRatePath(c *checker, ok validFields) {
 	l := &p.req.Loan
+	p.loanRates = make([]ratePt, 0, 1+len(l.RateChanges))
 	if ok.rate {
 		p.loanRates = append(p.loanRates, ratePt{p.issue, newRateVal(*l.Rate)})
 	}

@@ -391,6 +391,7 @@ type timelinePoint struct {
 	from    Date
 	rate    decimal.Decimal
 	assumed bool
+	val     rateVal // newRateVal(rate), made once with the timeline (plan.baseVal)
 }
 
 // timelineStart is the earliest Date, the start of the held-first-value run.
@@ -451,6 +452,9 @@ func resolveTimeline(n int, at func(i int) (Date, *decimal.Decimal), scenario bo
 		}
 		pts = append(pts, p)
 	}
+	for i := range pts {
+		pts[i].val = newRateVal(pts[i].rate)
+	}
 	t.points = pts
 	return t
 }
@@ -497,12 +501,19 @@ func (t Timeline) At(day Date) (rate decimal.Decimal, assumed bool, ok bool) {
 // assumed (a gap) until 2023-09-13, and 9.75 known after. The result is the
 // only allocation.
 func (t Timeline) Segments(from, to Date) []RateSegment {
+	segs, _ := t.segments(from, to)
+	return segs
+}
+
+// segments is Segments that also returns the points the segments come
+// from, pts[k] giving segs[k] (a part of t's own list, not a copy).
+func (t Timeline) segments(from, to Date) (segs []RateSegment, pts []timelinePoint) {
 	if from >= to || len(t.points) == 0 {
-		return nil
+		return nil, nil
 	}
 	i := t.index(from)
 	j := t.index(to - 1)
-	segs := make([]RateSegment, 0, j-i+1)
+	segs = make([]RateSegment, 0, j-i+1)
 	for k := i; k <= j; k++ {
 		p := t.points[k]
 		s := RateSegment{Start: max(p.from, from), End: to, Rate: p.rate, Assumed: p.assumed}
@@ -511,5 +522,5 @@ func (t Timeline) Segments(from, to Date) []RateSegment {
 		}
 		segs = append(segs, s)
 	}
-	return segs
+	return segs, t.points[i : j+1]
 }

@@ -11,11 +11,12 @@ import (
 
 // Bounds that a real loan never leaves (issue 2, "What it must do").
 var (
-	maxAmount     = decimal.New(1_000_000_000_000_000, 0) // 10^15 in the loan currency; exponent 0 keeps decCmp on int64
-	hundred       = decimal.NewFromInt(100)
-	minDate       = NewDate(1990, 1, 1)
-	maxDate       = NewDate(2100, 12, 31)
-	maxRateDigits = int32(6) // decimal places of a rate
+	maxAmount      = decimal.New(1_000_000_000_000_000, 0) // 10^15 in the loan currency; exponent 0 keeps decCmp on int64
+	maxAmountMinor = int64(1e15 * 100)                     // maxAmount in minor units (scaledOK)
+	hundred        = decimal.NewFromInt(100)
+	minDate        = NewDate(1990, 1, 1)
+	maxDate        = NewDate(2100, 12, 31)
+	maxRateDigits  = int32(6) // decimal places of a rate
 )
 
 // Enumerations of the request.
@@ -81,6 +82,38 @@ func decOK(v decimal.Decimal, lo, hi decimal.Decimal, places int32, loIncl bool)
 		return false
 	}
 	return decCmp(v, hi) <= 0 && (places < 0 || v.Exponent() >= -places || v.Equal(v.Truncate(places)))
+}
+
+// scaledOK returns v × 10^places when v is a short positive value within
+// a bound: v written with an exponent from -18 to 0 and at most 18 digits,
+// v × 10^places a whole number from 1 to max. Then decOK(v, 0, max ×
+// 10^-places, places, false) accepts v, and the result is v in units of
+// 10^-places (minor units for an amount, millionths of a percent for a
+// share). ok is false otherwise, also for some values decOK accepts
+// (trailing zeros past 18 digits): the caller then checks them the usual
+// way. It is the check and the conversion of a valid amount or share in
+// one int64 pass: a third of what decOK and then the conversion cost, a
+// tenth of the validation of the usual request.
+func scaledOK(v decimal.Decimal, places int32, max int64) (scaled int64, ok bool) {
+	e := v.Exponent()
+	if e > 0 || e < -18 || v.NumDigits() > 18 {
+		return 0, false
+	}
+	c := v.CoefficientInt64()
+	if s := e + places; s >= 0 {
+		p := pow10i64[s]
+		if c > max/p {
+			return 0, false
+		}
+		c *= p
+	} else {
+		p := pow10i64[-s]
+		if c%p != 0 {
+			return 0, false // more than places decimals
+		}
+		c /= p
+	}
+	return c, c > 0 && c <= max
 }
 
 // dateOK reports whether c.date would accept d.
@@ -203,9 +236,15 @@ func (c *checker) shares(field string, n int, at func(i int) (country string, sh
 	ok := true
 	for i := range n {
 		country, share := at(i)
-		if slices.Contains(MemberStates, country) && decOK(share, decimal.Zero, hundred, 6, false) {
-			sum += micros(share) // the usual case: no field path to build
-			continue
+		if slices.Contains(MemberStates, country) {
+			if m, ok := scaledOK(share, 6, 100_000_000); ok {
+				sum += m // the usual case: no field path to build
+				continue
+			}
+			if decOK(share, decimal.Zero, hundred, 6, false) {
+				sum += micros(share) // a long form: "40.000000000000000000000"
+				continue
+			}
 		}
 		f := field + "[" + strconv.Itoa(i) + "]"
 		if !c.enum(f+".country", country, MemberStates) {
