@@ -59,10 +59,10 @@ func TestManagerDiskFull(t *testing.T) {
 	d := &fakeDisk{}
 	d.free.Store(1 << 40)
 	var calls atomic.Int64
-	slow := func(r *calc.Request) (*calc.Result, error) {
+	slow := func(r *calc.Request, into *calc.Result) (*calc.Result, error) {
 		calls.Add(1)
 		time.Sleep(2 * time.Millisecond)
-		return calc.Calculate(r, calc.Options{})
+		return calc.Calculate(r, calc.Options{Into: into})
 	}
 	m := open(t, batch.Options{Dir: t.TempDir(), Disk: d, Parallel: 1, Calculate: slow})
 	input := writeInput(t, t.TempDir(), generate(2000, 29, true), "csv", nil)

@@ -196,10 +196,10 @@ func testManagerRestart(t *testing.T, db *storage.DB) {
 	input := writeInput(t, t.TempDir(), generate(50, 13, true), "csv", nil)
 	started := make(chan struct{})
 	var once sync.Once
-	block := func(req *calc.Request) (*calc.Result, error) {
+	block := func(req *calc.Request, into *calc.Result) (*calc.Result, error) {
 		once.Do(func() { close(started) })
 		time.Sleep(20 * time.Millisecond) // a slow engine: the stop comes mid-job
-		return calc.Calculate(req, calc.Options{})
+		return calc.Calculate(req, calc.Options{Into: into})
 	}
 	m1, err := batch.Open(batch.Options{Dir: dir, DB: db, Calculate: block, Parallel: 1, Logger: quiet})
 	if err != nil {
@@ -282,9 +282,9 @@ func TestManagerRowLimit(t *testing.T) {
 	release := make(chan struct{})
 	var once sync.Once
 	db := storagetest.Engines(t)[storage.SQLite]
-	m := open(t, batch.Options{Dir: t.TempDir(), DB: db, Read: report.ReadOptions{MaxRows: 5}, Calculate: func(r *calc.Request) (*calc.Result, error) {
+	m := open(t, batch.Options{Dir: t.TempDir(), DB: db, Read: report.ReadOptions{MaxRows: 5}, Calculate: func(r *calc.Request, into *calc.Result) (*calc.Result, error) {
 		<-release
-		return calc.Calculate(r, calc.Options{})
+		return calc.Calculate(r, calc.Options{Into: into})
 	}})
 	defer once.Do(func() { close(release) })
 	big := writeInput(t, t.TempDir(), generate(8, 19, true), "csv", nil)
@@ -322,9 +322,9 @@ func TestManagerRowLimit(t *testing.T) {
 
 func TestManagerBusy(t *testing.T) {
 	release := make(chan struct{})
-	m := open(t, batch.Options{Dir: t.TempDir(), Queue: 1, Calculate: func(r *calc.Request) (*calc.Result, error) {
+	m := open(t, batch.Options{Dir: t.TempDir(), Queue: 1, Calculate: func(r *calc.Request, into *calc.Result) (*calc.Result, error) {
 		<-release
-		return calc.Calculate(r, calc.Options{})
+		return calc.Calculate(r, calc.Options{Into: into})
 	}})
 	defer close(release)
 	input := writeInput(t, t.TempDir(), generate(2, 23, true), "csv", nil)
@@ -366,10 +366,10 @@ func TestManagerCancel(t *testing.T) {
 	input := writeInput(t, t.TempDir(), generate(50, 17, true), "csv", nil)
 	started := make(chan struct{})
 	var once sync.Once
-	slow := func(req *calc.Request) (*calc.Result, error) {
+	slow := func(req *calc.Request, into *calc.Result) (*calc.Result, error) {
 		once.Do(func() { close(started) })
 		time.Sleep(20 * time.Millisecond)
-		return calc.Calculate(req, calc.Options{})
+		return calc.Calculate(req, calc.Options{Into: into})
 	}
 	m := open(t, batch.Options{Calculate: slow, Parallel: 1, Workers: 1, Dir: t.TempDir()})
 	running := submit(t, m, input, batch.Params{Lang: "ru"})

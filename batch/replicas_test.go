@@ -16,10 +16,10 @@ import (
 
 // slowCalc is a calculation engine that takes d a row and counts the rows.
 func slowCalc(d time.Duration, n *atomic.Int64) batch.CalculateFunc {
-	return func(r *calc.Request) (*calc.Result, error) {
+	return func(r *calc.Request, into *calc.Result) (*calc.Result, error) {
 		n.Add(1)
 		time.Sleep(d)
-		return calc.Calculate(r, calc.Options{})
+		return calc.Calculate(r, calc.Options{Into: into})
 	}
 }
 

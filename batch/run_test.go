@@ -257,11 +257,11 @@ func TestRunInputError(t *testing.T) {
 func TestRunPanics(t *testing.T) {
 	loans := generate(20, 5, true)
 	input := writeInput(t, t.TempDir(), loans, "csv", nil)
-	cfg := batch.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Calculate: func(r *calc.Request) (*calc.Result, error) {
+	cfg := batch.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Calculate: func(r *calc.Request, into *calc.Result) (*calc.Result, error) {
 		if r.Loan.Amount.Equal(decimal.RequireFromString(loans[7][report.ColAmount])) {
 			panic("boom")
 		}
-		return calc.Calculate(r, calc.Options{})
+		return calc.Calculate(r, calc.Options{Into: into})
 	}}
 	o, _ := run(t, input, cfg)
 	if o.Rows != 20 || o.Rejected != 1 || o.Computed != 19 || len(o.Errors) != 1 || !strings.Contains(o.Errors[0].En, "internal") {

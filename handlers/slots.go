@@ -50,9 +50,9 @@ func (s *Slots) Release() { <-s.ch }
 // Calculate is a batch row calculator with rates that holds one slot while
 // it computes.
 func (s *Slots) Calculate(rates *calc.RateBook) batch.CalculateFunc {
-	return func(req *calc.Request) (*calc.Result, error) {
+	return func(req *calc.Request, into *calc.Result) (*calc.Result, error) {
 		s.Acquire()
 		defer s.Release()
-		return calc.Calculate(req, calc.Options{Rates: rates})
+		return calc.Calculate(req, calc.Options{Rates: rates, Into: into})
 	}
 }

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/eaeu-subsidy/subsidy/calc"
-	"github.com/shopspring/decimal"
 	"github.com/xuri/excelize/v2"
 )
 
@@ -112,28 +111,6 @@ type BatchSummary struct {
 	Scenarios []ScenarioBlock
 }
 
-// projectRec is what the report keeps of one loan until the end: a few
-// hundred bytes, so that 100,000 loans take tens of megabytes.
-type projectRec struct {
-	row                              int
-	id, project, programme, currency string
-	status                           string
-	amount                           decimal.Decimal
-	rate                             *decimal.Decimal
-	issue                            calc.Date
-	term                             int
-	interest, subsidy, paid, payable calc.Money
-	borrower, pv                     calc.Money
-	grant, effWithout, effWith       decimal.Decimal
-	years                            []yearPaid
-	note                             string
-}
-
-type yearPaid struct {
-	year    int
-	payable calc.Money
-}
-
 type yearKey struct {
 	currency string
 	year     int
@@ -172,7 +149,10 @@ type BatchWriter struct {
 	st   *styles
 	now  time.Time
 
-	projects  []projectRec
+	recs      *recordFile        // the loans, for the Projects sheet
+	years     []yearPaid         // of the loan being recorded
+	totals    map[string]*[6]Sum // the eligible loans' totals by currency (currencies)
+	yearSums  map[yearKey]*Sum   // their payable subsidy by currency and year
 	computed  int
 	eligible  int
 	rejected  int
@@ -202,7 +182,12 @@ func NewBatchWriter(opt BatchOptions) (*BatchWriter, error) {
 	}
 	b := &BatchWriter{opt: opt, lang: lang, f: f, st: st, now: time.Now(),
 		failed: map[string]int{}, rules: map[string]bool{}, programs: map[string]bool{},
-		grid: map[gridKey]*Sum{}, countries: map[countryKey]*countryTotals{}}
+		grid: map[gridKey]*Sum{}, countries: map[countryKey]*countryTotals{},
+		totals: map[string]*[6]Sum{}, yearSums: map[yearKey]*Sum{}}
+	if b.recs, err = newRecordFile(opt.TempDir); err != nil {
+		f.Close()
+		return nil, err
+	}
 	if err := f.SetSheetName("Sheet1", sheetSummary.In(lang)); err != nil {
 		f.Close()
 		return nil, err
@@ -264,11 +249,14 @@ func (b *BatchWriter) Computed(l *Loan, res *calc.Result) error {
 	req := l.Request
 	p := projectRec{
 		row: l.Row, id: l.ID, project: l.Project, programme: res.Programme.ID, currency: res.Currency,
-		status: StatusOK, amount: req.Loan.Amount, rate: req.Loan.Rate, issue: req.Loan.IssueDate, term: req.Loan.TermMonths,
+		status: StatusOK, amount: number(req.Loan.Amount), issue: req.Loan.IssueDate, term: req.Loan.TermMonths,
 		interest: res.Totals.Interest, subsidy: res.Totals.Subsidy, paid: res.Totals.SubsidyPaid,
 		payable:  res.Totals.SubsidyPayable,
-		borrower: res.Totals.BorrowerInterest, pv: res.SubsidyPresentValue, grant: res.GrantElement,
-		effWithout: res.EffectiveRates.WithoutSubsidy, effWith: res.EffectiveRates.WithSubsidy,
+		borrower: res.Totals.BorrowerInterest, pv: res.SubsidyPresentValue, grant: fraction(res.GrantElement),
+		effWithout: fraction(res.EffectiveRates.WithoutSubsidy), effWith: fraction(res.EffectiveRates.WithSubsidy),
+	}
+	if req.Loan.Rate != nil {
+		p.rate, p.hasRate = fraction(*req.Loan.Rate), true
 	}
 	if !res.Eligible {
 		p.status = StatusIneligible
@@ -296,11 +284,31 @@ func (b *BatchWriter) Computed(l *Loan, res *calc.Result) error {
 	b.computed++
 	if res.Eligible {
 		b.eligible++
+		t := b.totals[res.Currency]
+		if t == nil {
+			t = &[6]Sum{}
+			b.totals[res.Currency] = t
+		}
+		t[0].Add(1)
+		if m, err := calc.MoneyFromDecimal(req.Loan.Amount); err == nil {
+			t[1].Add(m)
+		}
+		t[2].Add(res.Totals.Interest)
+		t[3].Add(res.Totals.SubsidyPayable)
+		t[4].Add(res.Totals.BorrowerInterest)
+		b.years = b.years[:0]
 		for _, y := range res.Years {
 			if y.SubsidyPayable == 0 {
 				continue
 			}
-			p.years = append(p.years, yearPaid{y.Year, y.SubsidyPayable})
+			b.years = append(b.years, yearPaid{y.Year, y.SubsidyPayable})
+			k := yearKey{res.Currency, y.Year}
+			ys := b.yearSums[k]
+			if ys == nil {
+				ys = &Sum{}
+				b.yearSums[k] = ys
+			}
+			ys.Add(y.SubsidyPayable)
 			if b.minYear == 0 || y.Year < b.minYear {
 				b.minYear = y.Year
 			}
@@ -315,6 +323,7 @@ func (b *BatchWriter) Computed(l *Loan, res *calc.Result) error {
 				g.Add(s.Amount)
 			}
 		}
+		p.years = b.years
 		for _, c := range res.Countries {
 			k := countryKey{res.Currency, c.Country}
 			ct := b.countries[k]
@@ -326,7 +335,9 @@ func (b *BatchWriter) Computed(l *Loan, res *calc.Result) error {
 			ct.contribution.Add(c.Contribution)
 		}
 	}
-	b.projects = append(b.projects, p)
+	if err := b.recs.add(&p); err != nil {
+		return err
+	}
 	if b.sched != nil {
 		return b.schedule(l, res)
 	}
@@ -386,7 +397,9 @@ func (b *BatchWriter) Rejected(l *Loan) error {
 	if l.Request != nil {
 		rec.programme, rec.currency = l.Request.Subsidy.Programme, l.Request.Loan.Currency
 	}
-	b.projects = append(b.projects, rec)
+	if err := b.recs.add(&rec); err != nil {
+		return err
+	}
 	b.rejected++
 	// The problems themselves are kept for the Errors sheet.
 	b.errs = append(b.errs, rejectedRow{row: l.Row, id: l.ID, problems: l.Problems})
@@ -405,8 +418,20 @@ func (b *BatchWriter) Counts() (computed, eligible, rejected int) {
 	return b.computed, b.eligible, b.rejected
 }
 
-// Close releases the workbook's temporary files.
-func (b *BatchWriter) Close() error { return b.f.Close() }
+// Close releases the workbook's temporary files and memory, the records
+// of the loans with them: a caller writing several reports closes each
+// once it is written, before the next one is.
+func (b *BatchWriter) Close() error {
+	b.errs = nil
+	err := b.f.Close()
+	if b.recs != nil {
+		if rerr := b.recs.close(); err == nil {
+			err = rerr
+		}
+		b.recs = nil
+	}
+	return err
+}
 
 // Finish writes the report to w.
 func (b *BatchWriter) Finish(w io.Writer, s BatchSummary) error {
@@ -514,7 +539,7 @@ const (
 )
 
 // projectsLast is the last data row of the Projects sheet.
-func (b *BatchWriter) projectsLast() int { return max(len(b.projects)+1, 2) }
+func (b *BatchWriter) projectsLast() int { return max(b.computed+b.rejected+1, 2) }
 
 // projectsRange is the absolute data range of column c of the Projects
 // sheet.
@@ -563,10 +588,16 @@ func (b *BatchWriter) writeProjects() error {
 	if err != nil {
 		return err
 	}
+	recs, err := b.recs.records()
+	if err != nil {
+		return err
+	}
 	row := make([]any, len(header))
-	for i := range b.projects {
-		p := &b.projects[i]
+	var rec projectRec
+	for recs.next(&rec) {
+		p := &rec
 		clear(row)
+		note := safeText(p.note)
 		row[pjRow-1], row[pjID-1] = cellOf(st.number, p.row), cellOf(st.text, safeText(p.id))
 		row[pjProject-1] = cellOf(st.wrap, safeText(p.project))
 		style := st.good
@@ -577,9 +608,9 @@ func (b *BatchWriter) writeProjects() error {
 		row[pjProgramme-1], row[pjCurrency-1] = cellOf(st.text, p.programme), cellOf(st.text, p.currency)
 		if p.status != StatusRejected {
 			row[pjEligible-1] = cellOf(st.center, yesNo(p.status == StatusOK, b.lang))
-			row[pjAmount-1] = cellOf(st.money, number(p.amount))
-			if p.rate != nil {
-				row[pjRate-1] = cellOf(st.percent, fraction(*p.rate))
+			row[pjAmount-1] = cellOf(st.money, p.amount)
+			if p.hasRate {
+				row[pjRate-1] = cellOf(st.percent, p.rate)
 			}
 			row[pjIssue-1] = cellOf(st.date, serial(p.issue))
 			row[pjTerm-1] = cellOf(st.integer, p.term)
@@ -589,9 +620,9 @@ func (b *BatchWriter) writeProjects() error {
 			row[pjPayable-1] = cellOf(st.moneyBold, money(p.payable))
 			row[pjBorrower-1] = cellOf(st.money, money(p.borrower))
 			row[pjPV-1] = cellOf(st.money, money(p.pv))
-			row[pjGrant-1] = cellOf(st.percent, fraction(p.grant))
-			row[pjEffWithout-1] = cellOf(st.percent, fraction(p.effWithout))
-			row[pjEffWith-1] = cellOf(st.percent, fraction(p.effWith))
+			row[pjGrant-1] = cellOf(st.percent, p.grant)
+			row[pjEffWithout-1] = cellOf(st.percent, p.effWithout)
+			row[pjEffWith-1] = cellOf(st.percent, p.effWith)
 			for y := 0; y < nYears; y++ {
 				row[pjFixed+y] = cellOf(st.money, 0.0)
 			}
@@ -599,7 +630,6 @@ func (b *BatchWriter) writeProjects() error {
 				row[b.yearColumn(y.year)-1] = cellOf(st.money, money(y.payable))
 			}
 		}
-		note := safeText(p.note)
 		row[len(row)-1] = cellOf(st.wrap, note)
 		n := max(lines(note, notesWidth, false), lines(p.project, widths[pjProject-1], false),
 			lines(statusLabels[p.status].In(b.lang), widths[pjStatus-1], true))
@@ -608,6 +638,9 @@ func (b *BatchWriter) writeProjects() error {
 		} else {
 			rw.line(row...)
 		}
+	}
+	if recs.err != nil {
+		return recs.err
 	}
 	return b.end(sw, rw, len(header))
 }
@@ -820,31 +853,12 @@ func (b *BatchWriter) writeSummary(s BatchSummary) error {
 // currencies returns the currencies of the eligible loans, sorted, with
 // the eligible loans' totals of each.
 func (b *BatchWriter) currencies() ([]string, map[string]*[6]Sum) {
-	tot := map[string]*[6]Sum{}
-	for i := range b.projects {
-		p := &b.projects[i]
-		if p.status != StatusOK {
-			continue
-		}
-		t := tot[p.currency]
-		if t == nil {
-			t = &[6]Sum{}
-			tot[p.currency] = t
-		}
-		t[0].Add(1)
-		if m, err := calc.MoneyFromDecimal(p.amount); err == nil {
-			t[1].Add(m)
-		}
-		t[2].Add(p.interest)
-		t[3].Add(p.payable)
-		t[4].Add(p.borrower)
-	}
-	curs := make([]string, 0, len(tot))
-	for c := range tot {
+	curs := make([]string, 0, len(b.totals))
+	for c := range b.totals {
 		curs = append(curs, c)
 	}
 	sort.Strings(curs)
-	return curs, tot
+	return curs, b.totals
 }
 
 // summaryByCurrency writes the eligible loans' totals by currency, each a
@@ -893,17 +907,7 @@ func (b *BatchWriter) summaryByYear(rw *rowWriter) {
 	labels = append(labels, curs...)
 	rw.header(st.header, summaryBatchWidths, labels...)
 	// The figures, by year and currency.
-	sums := map[yearKey]*Sum{}
-	for i := range b.projects {
-		p := &b.projects[i]
-		for _, y := range p.years {
-			k := yearKey{p.currency, y.year}
-			if sums[k] == nil {
-				sums[k] = &Sum{}
-			}
-			sums[k].Add(y.payable)
-		}
-	}
+	sums := b.yearSums
 	first := rw.row + 1
 	for y := b.minYear; y <= b.maxYear; y++ {
 		cells := []any{cellOf(st.number, y)}

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"testing"
 
@@ -115,5 +116,29 @@ func TestTemplateCalcBatch(t *testing.T) {
 	// Bad flags are usage errors.
 	if err := runBatch(ctx, []string{input, "--allocation", "lottery"}, &stdout, &stderr); !errors.As(err, &code) || code != 2 {
 		t.Errorf("bad --allocation: %v", err)
+	}
+}
+
+// collectNearLimit turns GOGC off with the limit and puts both settings
+// back: the batch command must leave the process as it found it.
+func TestCollectNearLimitRestores(t *testing.T) {
+	gc := debug.SetGCPercent(123)
+	defer debug.SetGCPercent(gc)
+	mem := debug.SetMemoryLimit(1 << 40)
+	defer debug.SetMemoryLimit(mem)
+
+	restore := collectNearLimit(50 << 20)
+	if got := debug.SetMemoryLimit(-1); got != 50<<20 { // -1 reads the limit
+		t.Errorf("limit %d during the run; want %d", got, 50<<20)
+	}
+	if got := debug.SetGCPercent(-1); got != -1 {
+		t.Errorf("GOGC %d during the run; want off", got)
+	}
+	restore()
+	if got := debug.SetMemoryLimit(-1); got != 1<<40 {
+		t.Errorf("limit %d after; want %d", got, int64(1<<40))
+	}
+	if got := debug.SetGCPercent(123); got != 123 {
+		t.Errorf("GOGC %d after; want 123", got)
 	}
 }

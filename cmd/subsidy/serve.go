@@ -44,6 +44,7 @@ type serveConfig struct {
 	dataDir         string
 	jobTTL          time.Duration
 	gcPercent       int
+	memoryLimit     byteSize
 }
 
 // envFlag describes one setting: its flag, its environment variable and
@@ -69,6 +70,7 @@ func serveFlags(fs *flag.FlagSet, cfg *serveConfig, getenv func(string) string) 
 		maxConns:        handlers.DefaultMaxConns,
 		jobTTL:          handlers.DefaultJobTTL,
 		gcPercent:       400,
+		memoryLimit:     defaultMemoryLimit,
 	}
 	flags := []envFlag{
 		{"addr", "SUBSIDY_ADDR", "listen address, host:port (a port alone listens on every interface: 8080 is :8080)", (*stringValue)(&cfg.addr)},
@@ -87,6 +89,7 @@ func serveFlags(fs *flag.FlagSet, cfg *serveConfig, getenv func(string) string) 
 		{"database", "SUBSIDY_DATABASE", "the database of the registry and of batch jobs: postgres://user:pass@host/db for PostgreSQL (several replicas share it); empty: an SQLite file subsidy.db in the data directory", (*stringValue)(&cfg.database)},
 		{"job-ttl", "SUBSIDY_JOB_TTL", "how long finished batch jobs are kept", (*durationValue)(&cfg.jobTTL)},
 		{"gc-percent", "SUBSIDY_GC_PERCENT", "garbage collector target (GOGC); the live heap is small and every request allocates, so 400 trades a little memory for ~20% more calculations a second; GOGC in the environment wins", (*intValue)(&cfg.gcPercent)},
+		{"memory-limit", "SUBSIDY_MEMORY_LIMIT", "soft limit of the Go heap (GOMEMLIMIT): nearing it, the garbage collector runs sooner than --gc-percent says, so that a 100,000-loan batch job stays under 150 MB; GOMEMLIMIT in the environment wins", &cfg.memoryLimit},
 	}
 	for _, f := range flags {
 		if v, ok := lookupEnv(getenv, f.env); ok {
@@ -131,6 +134,9 @@ func serve(ctx context.Context, cfg serveConfig, stderr io.Writer) error {
 	logger := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: level}))
 	if os.Getenv("GOGC") == "" && cfg.gcPercent > 0 {
 		debug.SetGCPercent(cfg.gcPercent)
+	}
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(int64(cfg.memoryLimit))
 	}
 
 	book, source := calc.DefaultRateBook(), "built-in"

@@ -38,13 +38,14 @@ func TestServeFlagsFromEnvironment(t *testing.T) {
 		"SUBSIDY_MAX_IN_FLIGHT": "7",
 		"SUBSIDY_DATA_DIR":      "/srv/jobs",
 		"SUBSIDY_CALC_TIMEOUT":  "250ms",
+		"SUBSIDY_MEMORY_LIMIT":  "64MiB",
 	}
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	var cfg serveConfig
 	if _, err := serveFlags(fs, &cfg, func(k string) string { return env[k] }); err != nil {
 		t.Fatal(err)
 	}
-	if cfg.addr != "127.0.0.1:9000" || cfg.bodyLimit != 2<<20 || cfg.readTimeout != 3*time.Second || cfg.maxInFlight != 7 || cfg.dataDir != "/srv/jobs" || cfg.calcTimeout != 250*time.Millisecond {
+	if cfg.addr != "127.0.0.1:9000" || cfg.bodyLimit != 2<<20 || cfg.readTimeout != 3*time.Second || cfg.maxInFlight != 7 || cfg.dataDir != "/srv/jobs" || cfg.calcTimeout != 250*time.Millisecond || cfg.memoryLimit != 64<<20 {
 		t.Errorf("environment not applied: %+v", cfg)
 	}
 	// A flag wins over its variable.
@@ -62,7 +63,7 @@ func TestServeFlagsDefaults(t *testing.T) {
 	if _, err := serveFlags(fs, &cfg, func(string) string { return "" }); err != nil {
 		t.Fatal(err)
 	}
-	if cfg.addr != ":8080" || cfg.rates != "" || cfg.logLevel != "info" || cfg.bodyLimit != 1<<20 {
+	if cfg.addr != ":8080" || cfg.rates != "" || cfg.logLevel != "info" || cfg.bodyLimit != 1<<20 || cfg.memoryLimit != defaultMemoryLimit {
 		t.Errorf("defaults: %+v", cfg)
 	}
 }
@@ -89,7 +90,7 @@ func TestServeHelp(t *testing.T) {
 	}
 	for _, want := range []string{"SUBSIDY_ADDR", "SUBSIDY_RATES", "SUBSIDY_LOG_LEVEL", "SUBSIDY_BODY_LIMIT", "SUBSIDY_UPLOAD_LIMIT",
 		"SUBSIDY_READ_TIMEOUT", "SUBSIDY_WRITE_TIMEOUT", "SUBSIDY_IDLE_TIMEOUT", "SUBSIDY_SHUTDOWN_TIMEOUT",
-		"SUBSIDY_MAX_IN_FLIGHT", "SUBSIDY_MAX_CONNS", "SUBSIDY_DATA_DIR", "SUBSIDY_JOB_TTL", "SUBSIDY_GC_PERCENT", "--addr", "default :8080"} {
+		"SUBSIDY_MAX_IN_FLIGHT", "SUBSIDY_MAX_CONNS", "SUBSIDY_DATA_DIR", "SUBSIDY_JOB_TTL", "SUBSIDY_GC_PERCENT", "SUBSIDY_MEMORY_LIMIT", "--addr", "default :8080"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("--help lacks %q", want)
 		}
