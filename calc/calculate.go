@@ -260,8 +260,10 @@ func (p *plan) borrowerFigures(res *Result) {
 	}
 	// With subsidy the flows keep their dates: when s holds them as built
 	// and prepared, only the payments change.
-	if !s.prepared || !p.netPayments(s.fs, res.Schedule) {
-		s = xirrSeries{fs: p.borrowerFlows(buf[:0], res.Schedule, true)}
+	if s.prepared {
+		p.netPayments(&s, res.Schedule)
+	} else {
+		s = p.borrowerFlows(buf[:0], res.Schedule, true)
 	}
 	r2, ok2 := s.solve(guess)
 	res.EffectiveRates = EffectiveRates{Converged: ok1 && ok2, WithoutSubsidy: decimal.Zero, WithSubsidy: decimal.Zero}
@@ -308,11 +310,11 @@ func grantElement(pv, amount Money) decimal.Decimal {
 	return decimal.New(q, -4)
 }
 
-// borrowerFlows returns the borrower's cash flows for [XIRR], in buf when
-// they fit: the drawdowns in, then the payments out (net of the payable
-// subsidy when net), each run in date order, days counted from the first
-// drawdown.
-func (p *plan) borrowerFlows(buf []xirrFlow, sched []Period, net bool) []xirrFlow {
+// borrowerFlows returns the borrower's cash flows as a series for [XIRR],
+// in buf when they fit: the drawdowns in, then the payments out (net of
+// the payable subsidy when net), each run in date order, days counted
+// from the first drawdown.
+func (p *plan) borrowerFlows(buf []xirrFlow, sched []Period, net bool) xirrSeries {
 	fs := xirrBuffer(buf, len(p.draws)+len(sched))
 	var d0 Date
 	if len(p.draws) > 0 {
@@ -320,8 +322,10 @@ func (p *plan) borrowerFlows(buf []xirrFlow, sched []Period, net bool) []xirrFlo
 	} else if len(sched) > 0 {
 		d0 = sched[0].End
 	}
+	var span xirrSpan
 	for _, d := range p.draws {
 		fs = append(fs, xirrFlow{a: float64(d.amt), d: int32(d.date - d0)})
+		span = span.with(d.amt)
 	}
 	for i := range sched {
 		pay := sched[i].Payment
@@ -329,26 +333,28 @@ func (p *plan) borrowerFlows(buf []xirrFlow, sched []Period, net bool) []xirrFlo
 			pay = sched[i].BorrowerPayment
 		}
 		fs = append(fs, xirrFlow{a: float64(-pay), d: int32(sched[i].End - d0)})
+		span = span.with(-pay)
 	}
-	return fs
+	return xirrSeries{fs: fs, span: span}
 }
 
-// netPayments sets the amounts of fs, the flows borrowerFlows built
-// without subsidy, to those net of the payable subsidy; false (fs then
-// spoilt) when one of them is zero, a flow a series leaves out.
-func (p *plan) netPayments(fs []xirrFlow, sched []Period) bool {
+// netPayments sets the amounts of s, the flows borrowerFlows built
+// without subsidy and solve prepared, to those net of the payable
+// subsidy.
+func (p *plan) netPayments(s *xirrSeries, sched []Period) {
+	fs := s.fs
+	var span xirrSpan
 	for i, d := range p.draws {
 		fs[i].a = float64(d.amt)
+		span = span.with(d.amt)
 	}
-	fs = fs[len(p.draws):]
+	fs = fs[len(p.draws):][:len(sched)]
 	for i := range sched {
-		pay := sched[i].BorrowerPayment
-		if pay == 0 {
-			return false
-		}
-		fs[i].a = float64(-pay)
+		pay := -sched[i].BorrowerPayment
+		fs[i].a = float64(pay)
+		span = span.with(pay)
 	}
-	return true
+	s.span = span
 }
 
 // percent4 converts a rate r (a fraction) into percent rounded to 4

@@ -62,27 +62,81 @@ func XIRR(flows []CashFlow, guess float64) (rate float64, ok bool) {
 	var buf [128]xirrFlow
 	fs := xirrBuffer(buf[:0], len(flows))
 	d0 := flows[0].Date
+	var span xirrSpan
 	for _, f := range flows {
 		fs = append(fs, xirrFlow{a: float64(f.Amount), d: int32(f.Date - d0)})
+		span = span.with(f.Amount)
 	}
-	s := xirrSeries{fs: fs}
+	s := xirrSeries{fs: fs, span: span}
 	return s.solve(guess)
 }
 
 // xirrSeries is a cash-flow series as [XIRR] solves it. The engine fills
 // one with its flows directly instead of building a []CashFlow for XIRR
 // to copy: fs holds each flow's amount (zeros included) and its day
-// counted from the series' day 0.
+// counted from the series' day 0, span what solve needs to know of the
+// amounts; whoever sets the amounts sets span in the same pass.
 type xirrSeries struct {
-	fs []xirrFlow
+	fs   []xirrFlow
+	span xirrSpan
 	// prepared is set by solve when fs are the flows as built, none
-	// zero, in date order, their years and slots set: new non-zero
-	// amounts for the same flows keep all that.
+	// zero, in date order, their years and slots set: new amounts for
+	// the same flows keep all that (solve mends the series again when
+	// one of them is zero).
 	prepared bool
+	slots    xirrGapSlots // the slots of the flows' gaps, set by prepare
+}
+
+// xirrGapSlots gives each distinct gap between consecutive flows of a
+// series a slot, whose discount factor an evaluation computes once.
+type xirrGapSlots struct {
 	// gaps[i] is the number of days between consecutive flows that slot
 	// i stands for; gaps[0] is 0 (a flow on the previous flow's day).
-	gaps  [xirrSlots]int32
-	nGaps int
+	// n slots are in use: at least slot 0.
+	gaps [xirrSlots]int32
+	n    int
+	// index[gap & 31] is the slot gap most likely has: the gaps of one
+	// payment frequency do not collide.
+	index [xirrSlots]uint8
+	// full is set when some gap found no slot left: the series has more
+	// than xirrSlots distinct gaps.
+	full bool
+}
+
+// add returns the slot of gap, one not at index[gap & 31]: a new one
+// when gap has none, -1 when none is left.
+func (g *xirrGapSlots) add(gap int32) int32 {
+	j := slices.Index(g.gaps[:g.n], gap)
+	switch {
+	case j >= 0:
+	case g.n < len(g.gaps):
+		j, g.n = g.n, g.n+1
+		g.gaps[j], g.index[gap&(xirrSlots-1)] = gap, uint8(j)
+	default:
+		g.full = true
+	}
+	return int32(j)
+}
+
+// xirrSpan is what solve needs to know of a series' amounts before it
+// scales them: the smallest and the largest, 0 included (lo ≤ 0 ≤ hi),
+// and whether one is zero (a flow solve leaves out). Whoever sets the
+// amounts adds each one to it as they go, which saves solve a pass over
+// the flows per solve (about 1,000 instructions on the 120-month
+// benchmark loan).
+type xirrSpan struct {
+	lo, hi Money
+	zero   bool
+}
+
+// with returns the span with a, one more amount of the series. (A value
+// method: the span stays in the caller's registers.)
+func (p xirrSpan) with(a Money) xirrSpan {
+	if a == 0 {
+		p.zero = true
+	}
+	p.lo, p.hi = min(p.lo, a), max(p.hi, a)
+	return p
 }
 
 // xirrSlots is the number of distinct gaps between consecutive dates a
@@ -107,16 +161,10 @@ func (s *xirrSeries) solve(guess float64) (rate float64, ok bool) {
 	if len(s.fs) < 2 {
 		return 0, false
 	}
-	var lo, hi float64
-	if s.prepared {
-		for i := range s.fs {
-			if a := s.fs[i].a; a < lo {
-				lo = a
-			} else if a > hi {
-				hi = a
-			}
-		}
-	} else if lo, hi, s.prepared = s.prepare(); !s.prepared {
+	if !s.prepared {
+		s.prepared = s.prepare()
+	}
+	if s.span.zero || !s.prepared {
 		// zero flows to leave out, or flows out of date order
 		n := 0
 		for _, f := range s.fs {
@@ -131,9 +179,13 @@ func (s *xirrSeries) solve(guess float64) (rate float64, ok bool) {
 		s.fs = s.fs[:n]
 		var scratch [64]xirrFlow
 		xirrSort(s.fs, scratch[:0])
-		lo, hi, _ = s.prepare() // not s.prepared: the flows are not as built
+		s.prepare()
+		s.prepared = false // the flows are no longer as built
 	}
 	fs := s.fs
+	// The extremes in float64, as the amounts are: the conversion keeps
+	// their order, and -float64(lo) cannot overflow.
+	lo, hi := float64(s.span.lo), float64(s.span.hi)
 	if lo == 0 || hi == 0 {
 		return 0, false // no flow of one sign
 	}
@@ -169,42 +221,24 @@ func (s *xirrSeries) solve(guess float64) (rate float64, ok bool) {
 }
 
 // prepare sets each flow's years and the slot of its gap from the
-// previous flow and returns the smallest and largest amount (and 0). ok
-// is false when a flow is zero or the flows are not in date order: the
-// flows must then be mended and prepared again.
-func (s *xirrSeries) prepare() (lo, hi float64, ok bool) {
-	// In locals, which stores through f cannot change.
-	fs, gaps, n := s.fs, [xirrSlots]int32{}, 1 // slot 0: gap 0
-	var index [xirrSlots]int8                  // gap & 31 -> the slot gap most likely has
-	ok = true
-	prev := fs[0].d
+// previous flow; false when the flows are not in date order: they must
+// then be sorted and prepared again.
+func (s *xirrSeries) prepare() (ok bool) {
+	fs, sl := s.fs, &s.slots
+	*sl = xirrGapSlots{n: 1} // slot 0: gap 0
+	prev, least := fs[0].d, int32(0)
 	for i := range fs {
 		f := &fs[i]
-		if f.a < lo {
-			lo = f.a
-		} else if f.a > hi {
-			hi = f.a
-		} else if f.a == 0 {
-			ok = false
-		}
 		gap := f.d - prev
-		if gap < 0 {
-			ok = false
-		}
-		prev = f.d
+		prev, least = f.d, min(least, gap)
 		f.t = float64(f.d) / 365
-		j := int(index[gap&(xirrSlots-1)])
-		if gaps[j&(xirrSlots-1)] != gap { // the gaps of one payment frequency do not collide
-			j = slices.Index(gaps[:n], gap)
-			if j < 0 && n < len(gaps) {
-				j, n = n, n+1
-				gaps[j], index[gap&(xirrSlots-1)] = gap, int8(j)
-			}
+		j := int32(sl.index[gap&(xirrSlots-1)] & (xirrSlots - 1))
+		if sl.gaps[j] != gap {
+			j = sl.add(gap) // -1: no slot left
 		}
-		f.slot = int32(j) // -1: no slot left
+		f.slot = j
 	}
-	s.gaps, s.nGaps = gaps, n
-	return lo, hi, ok
+	return least >= 0
 }
 
 // xirrSort puts fs in date order, equal dates in their given order (a
@@ -255,10 +289,18 @@ type xirrFlow struct {
 // each gap is computed once per evaluation, so a walk costs a few
 // exponentials instead of one per date, and a table look-up per flow; the
 // chained product loses at most a few units of 1e-14 relative.
+//
+// When every flow has a slot (the series has at most xirrSlots distinct
+// gaps, as every loan with regular payments does), the walk is one
+// multiply chain without a branch per flow: 15 instructions a flow
+// instead of 22 with a test for a flow without a slot, about 5,000 of
+// the borrower figures' 37,000 on the 120-month benchmark loan. A series
+// with more gaps takes evalExp, whose sums are the same for the same
+// flows: a slot's factor is the exponential evalExp computes.
 func (s *xirrSeries) eval(x float64) (g, dg, abs float64) {
 	k := -x / 365
 	pows := [xirrSlots]float64{1} // slot 0: gap 0
-	for i, gap := range s.gaps[1:s.nGaps] {
+	for i, gap := range s.slots.gaps[1:s.slots.n] {
 		pows[i+1] = math.Exp(k * float64(gap))
 	}
 	fs := s.fs
@@ -266,6 +308,24 @@ func (s *xirrSeries) eval(x float64) (g, dg, abs float64) {
 	if d := fs[0].d; d != 0 {
 		df = math.Exp(k * float64(d))
 	}
+	if s.slots.full {
+		return s.evalExp(k, df, &pows)
+	}
+	for i := range fs {
+		f := &fs[i]
+		df *= pows[f.slot&(xirrSlots-1)]
+		v := f.a * df
+		g += v
+		dg -= f.t * v
+		abs += math.Abs(v)
+	}
+	return g, dg, abs
+}
+
+// evalExp is eval's walk for a series where some flows have no slot
+// (slot −1): their factor is an exponential of their gap.
+func (s *xirrSeries) evalExp(k, df float64, pows *[xirrSlots]float64) (g, dg, abs float64) {
+	fs := s.fs
 	for i, f := range fs {
 		if f.slot >= 0 {
 			df *= pows[f.slot&(xirrSlots-1)]

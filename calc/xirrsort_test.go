@@ -1,6 +1,7 @@
 package calc
 
 import (
+	"math"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -27,6 +28,48 @@ func TestXIRRSort(t *testing.T) {
 		xirrSort(got, make([]xirrFlow, 0, 8))
 		if !slices.Equal(got, want) {
 			t.Fatalf("xirrSort(%v) = %v, want %v", fs, got, want)
+		}
+	}
+}
+
+// TestXIRREvalWalk holds the evaluation's walk (a table of per-gap
+// factors, one multiply chain; evalExp for a series with more gaps than
+// slots) to the plain sums it stands for, bit for bit: each discount
+// factor the previous one times e^(−x·gap/365), one exponential per flow.
+func TestXIRREvalWalk(t *testing.T) {
+	r := rand.New(rand.NewPCG(14, 2))
+	for n := range 3000 {
+		fs := make([]xirrFlow, 2+r.IntN(150))
+		d, spread := int32(r.IntN(3)), 1+r.IntN(90) // up to 90 distinct gaps: some series overflow the slots
+		for i := range fs {
+			fs[i] = xirrFlow{a: r.Float64()*2 - 1, d: d}
+			if r.IntN(8) > 0 {
+				d += int32(r.IntN(spread))
+			}
+		}
+		s := xirrSeries{fs: fs}
+		if !s.prepare() {
+			t.Fatalf("case %d: flows in date order taken as out of order", n)
+		}
+		x := r.Float64()*4 - 1
+		g, dg, abs := s.eval(x)
+		k := -x / 365
+		var wg, wdg, wabs float64
+		df := 1.0
+		if fs[0].d != 0 {
+			df = math.Exp(k * float64(fs[0].d))
+		}
+		for i, f := range fs {
+			if i > 0 {
+				df *= math.Exp(k * float64(f.d-fs[i-1].d))
+			}
+			v := f.a * df
+			wg += v
+			wdg -= float64(f.d) / 365 * v
+			wabs += math.Abs(v)
+		}
+		if g != wg || dg != wdg || abs != wabs {
+			t.Fatalf("case %d (%d flows, full %v): eval(%g) = %g %g %g, want %g %g %g", n, len(fs), s.slots.full, x, g, dg, abs, wg, wdg, wabs)
 		}
 	}
 }
