@@ -260,11 +260,10 @@ func (p *plan) borrowerFigures(res *Result) {
 	}
 	// With subsidy the flows keep their dates: when s holds them as built
 	// and prepared, only the payments change.
-	if s.prepared {
-		p.netPayments(&s, res.Schedule)
-	} else {
-		s = p.borrowerFlows(buf[:0], res.Schedule, true)
+	if !s.prepared {
+		s = p.borrowerFlows(buf[:0], res.Schedule)
 	}
+	p.netPayments(&s, res.Schedule)
 	r2, ok2 := s.solve(guess)
 	res.EffectiveRates = EffectiveRates{Converged: ok1 && ok2, WithoutSubsidy: decimal.Zero, WithSubsidy: decimal.Zero}
 	if ok1 {
@@ -310,37 +309,35 @@ func grantElement(pv, amount Money) decimal.Decimal {
 	return decimal.New(q, -4)
 }
 
-// borrowerFlows returns the borrower's cash flows as a series for [XIRR],
-// in buf when they fit: the drawdowns in, then the payments out (net of
-// the payable subsidy when net), each run in date order, days counted
-// from the first drawdown.
-func (p *plan) borrowerFlows(buf []xirrFlow, sched []Period, net bool) xirrSeries {
-	fs := xirrBuffer(buf, len(p.draws)+len(sched))
+// borrowerFlows returns the borrower's cash flows without subsidy as a
+// series for [XIRR], in buf when they fit: the drawdowns in, then the
+// payments out, each run in date order, days counted from the first
+// drawdown.
+func (p *plan) borrowerFlows(buf []xirrFlow, sched []Period) xirrSeries {
+	nd := len(p.draws)
+	fs := xirrBuffer(buf, nd+len(sched))[:nd+len(sched)]
 	var d0 Date
-	if len(p.draws) > 0 {
+	if nd > 0 {
 		d0 = p.draws[0].date
 	} else if len(sched) > 0 {
 		d0 = sched[0].End
 	}
 	var span xirrSpan
-	for _, d := range p.draws {
-		fs = append(fs, xirrFlow{a: float64(d.amt), d: int32(d.date - d0)})
+	for i, d := range p.draws {
+		fs[i] = xirrFlow{a: float64(d.amt), d: int32(d.date - d0)}
 		span = span.with(d.amt)
 	}
-	for i := range sched {
-		pay := sched[i].Payment
-		if net {
-			pay = sched[i].BorrowerPayment
-		}
-		fs = append(fs, xirrFlow{a: float64(-pay), d: int32(sched[i].End - d0)})
-		span = span.with(-pay)
+	pays := fs[nd:]
+	for i := range pays {
+		per := &sched[i]
+		pays[i] = xirrFlow{a: float64(-per.Payment), d: int32(per.End - d0)}
+		span = span.with(-per.Payment)
 	}
 	return xirrSeries{fs: fs, span: span}
 }
 
-// netPayments sets the amounts of s, the flows borrowerFlows built
-// without subsidy and solve prepared, to those net of the payable
-// subsidy.
+// netPayments sets the amounts of s, the flows borrowerFlows built, to
+// those net of the payable subsidy.
 func (p *plan) netPayments(s *xirrSeries, sched []Period) {
 	fs := s.fs
 	var span xirrSpan
@@ -348,10 +345,10 @@ func (p *plan) netPayments(s *xirrSeries, sched []Period) {
 		fs[i].a = float64(d.amt)
 		span = span.with(d.amt)
 	}
-	fs = fs[len(p.draws):][:len(sched)]
-	for i := range sched {
+	pays := fs[len(p.draws):]
+	for i := range pays {
 		pay := -sched[i].BorrowerPayment
-		fs[i].a = float64(pay)
+		pays[i].a = float64(pay)
 		span = span.with(pay)
 	}
 	s.span = span

@@ -289,7 +289,7 @@ func (p *plan) rateWithoutSubsidy(buf []xirrFlow, sched []Period, guess float64)
 	if p.noSub != nil && p.noSub.set {
 		return p.noSub.r, p.noSub.ok, xirrSeries{}
 	}
-	s := p.borrowerFlows(buf, sched, false)
+	s := p.borrowerFlows(buf, sched)
 	r, ok := s.solve(guess)
 	if p.noSub != nil {
 		*p.noSub = solvedRate{r: r, ok: ok, set: true}
