@@ -259,7 +259,8 @@ func (p *plan) borrowerFigures(res *Result) {
 		guess *= kept
 	}
 	// With subsidy the flows keep their dates: when s holds them as built
-	// and prepared, only the payments change.
+	// and prepared, only the amounts change; else (solve mended s, or the
+	// rate came from a comparison) the flows are built again.
 	if !s.prepared {
 		s = p.borrowerFlows(buf[:0], res.Schedule)
 	}
@@ -336,8 +337,9 @@ func (p *plan) borrowerFlows(buf []xirrFlow, sched []Period) xirrSeries {
 	return xirrSeries{fs: fs, span: span}
 }
 
-// netPayments sets the amounts of s, the flows borrowerFlows built, to
-// those net of the payable subsidy.
+// netPayments sets the amounts of s, the flows borrowerFlows built (and
+// solve at most prepared), to those net of the payable subsidy, and their
+// span.
 func (p *plan) netPayments(s *xirrSeries, sched []Period) {
 	fs := s.fs
 	var span xirrSpan
