@@ -172,39 +172,58 @@ func (per *Period) payOut(eligible bool) {
 // paid out ([plan.payOut]; res.Eligible must be set), and added to its
 // year and to the totals. The years then get their caps. One walk instead
 // of three was a twentieth of a 10-year loan's calculation.
+//
+// The walk goes a payment year at a time (payment dates only grow), with
+// the year's sums and what is left of its cap in locals: where the sums
+// were added up in the Year through a pointer, and each period looked its
+// year up twice, this was ~9,200 instructions on a 120-month loan.
 func (p *plan) settle(res *Result) {
-	var buf [32]Money
-	left := p.capsLeft(&buf)
 	var t Totals
 	t.Drawdowns = p.amount
-	res.Years = slices.Grow(res.Years[:0], p.payYear[p.n]-p.payYear[0]+1)
-	var yr *Year
-	for i := range res.Schedule {
-		per := &res.Schedule[i]
-		per.SubsidyPaid = p.capped(left, per)
-		per.payOut(res.Eligible)
-		if y := p.payYear[per.N]; yr == nil || yr.Year != y {
-			res.Years = append(res.Years, Year{Year: y})
-			yr = &res.Years[len(res.Years)-1]
+	sched, years := res.Schedule, p.payYear
+	res.Years = slices.Grow(res.Years[:0], years[p.n]-years[0]+1)
+	for i := 0; i < len(sched); {
+		y := years[sched[i].N]
+		left, capped := Money(0), false
+		if ci := y - years[0]; p.cap != nil && ci < len(p.capLoan) {
+			left, capped = p.capLoan[ci].amt, true
 		}
-		yr.Interest += per.Interest
-		yr.Principal += per.Principal
-		yr.Subsidy += per.Subsidy
-		yr.SubsidyPaid += per.SubsidyPaid
-		yr.SubsidyPayable += per.SubsidyPayable
-		yr.BorrowerInterest += per.BorrowerInterest
-		t.Payments += per.Payment
-		t.BorrowerPayments += per.BorrowerPayment
-	}
-	for i := range res.Years {
-		yr := &res.Years[i]
+		yr := Year{Year: y}
+		for ; i < len(sched) && years[sched[i].N] == y; i++ {
+			per := &sched[i]
+			paid := per.Subsidy
+			if capped && paid > 0 {
+				if paid > left {
+					paid = max(left, 0)
+				}
+				left -= paid
+			}
+			per.SubsidyPaid = paid
+			per.payOut(res.Eligible)
+			yr.Interest += per.Interest
+			yr.Principal += per.Principal
+			yr.Subsidy += per.Subsidy
+			yr.SubsidyPaid += paid
+			yr.SubsidyPayable += per.SubsidyPayable
+			yr.BorrowerInterest += per.BorrowerInterest
+			t.Payments += per.Payment
+			t.BorrowerPayments += per.BorrowerPayment
+		}
 		t.Interest += yr.Interest
 		t.Principal += yr.Principal
 		t.Subsidy += yr.Subsidy
 		t.SubsidyPaid += yr.SubsidyPaid
 		t.SubsidyPayable += yr.SubsidyPayable
 		t.BorrowerInterest += yr.BorrowerInterest
+		res.Years = append(res.Years, yr)
 	}
+	p.yearCaps(res)
+	res.Totals = t
+}
+
+// yearCaps gives res's years their caps and exchange rates, and their
+// budget shares an empty list.
+func (p *plan) yearCaps(res *Result) {
 	// The years' caps and exchange rates point into two arrays: one
 	// allocation each instead of one per year.
 	var caps []Money
@@ -235,7 +254,6 @@ func (p *plan) settle(res *Result) {
 			yr.FXRate = &fxs[i]
 		}
 	}
-	res.Totals = t
 }
 
 // borrowerFigures computes the effective rates (XIRR on act/365 years of the
