@@ -13,11 +13,14 @@ type Options struct {
 	// Rates is the book of policy rate timelines; nil uses [DefaultRateBook].
 	Rates *RateBook
 	// Into, when not nil, is the Result to fill: the memory of its
-	// Schedule and Years is reused and everything else in it is replaced.
-	// A server that encodes each result before computing the next keeps a
-	// pool of them and allocates a third as much per calculation. The
-	// returned *Result is then Into; on an error Into is left as it was,
-	// except after a cancellation (its content is then unspecified).
+	// Schedule, Years, the years' caps, BudgetShares (with the years'),
+	// Participants and Countries is reused and everything else in it is
+	// replaced, so the caller must be done with the old result, slices
+	// included: they are overwritten. A server that encodes each result
+	// before computing the next keeps a pool of them and allocates a third
+	// as much per calculation. The returned *Result is then Into; on an
+	// error Into is left as it was, except after a cancellation (its
+	// content is then unspecified).
 	Into *Result
 	// programme, when set, replaces the request's programme (a
 	// comparison's plan of the loan alone, compare.go).
@@ -66,7 +69,7 @@ func (p *plan) result(res *Result) (*Result, error) {
 	if res == nil {
 		res = new(Result)
 	}
-	*res = Result{Currency: p.currency, Schedule: res.Schedule[:0], Years: res.Years[:0]}
+	res.reset(p.currency)
 	if p.simpleSchedule() {
 		if sched, ok := p.scheduleSimple(res.Schedule); ok {
 			res.Schedule = sched
@@ -87,6 +90,28 @@ func (p *plan) result(res *Result) (*Result, error) {
 	res.Checks = p.outcomeChecks(checks, res)
 	res.Programme = p.programmeRef()
 	return res, nil
+}
+
+// reset empties res for a calculation in currency, keeping the memory
+// that the calculation reuses (Options.Into): the slices' backing arrays,
+// those of the years' caps and budget shares included. Reusing the shares'
+// arrays and the caps' spares their allocations, ~XXX instructions of a
+// 12-month loan's calculation.
+func (res *Result) reset(currency string) {
+	*res = Result{
+		Currency: currency, Schedule: res.Schedule[:0], Years: res.Years[:0],
+		Participants: res.Participants[:0], Countries: res.Countries[:0],
+		shareRows: res.shareRows, caps: res.caps,
+	}
+}
+
+// reuse returns s as n elements when it is not nil and holds them (their
+// values are left as they were), else a new slice of n zero elements.
+func reuse[T any](s []T, n int) []T {
+	if s != nil && cap(s) >= n {
+		return s[:n]
+	}
+	return make([]T, n)
 }
 
 // programmeRef names the programme and the parameters the plan uses.
@@ -229,11 +254,13 @@ func (p *plan) yearCaps(res *Result) {
 	var caps []Money
 	var fxs []decimal.Decimal
 	if p.cap != nil {
-		caps = make([]Money, len(res.Years))
+		caps = reuse(res.caps, len(res.Years))
+		clear(caps)
 		if len(p.fxUsed) > 0 {
 			fxs = make([]decimal.Decimal, len(res.Years))
 		}
 	}
+	res.caps = caps // nil without a cap: a Result holds what its own figures use
 	for i := range res.Years {
 		yr := &res.Years[i]
 		yr.BudgetShares = []CountryAmount{}
@@ -407,7 +434,8 @@ func (p *plan) shares(res *Result) {
 	// CountryAmounts (a string and a decimal each) every year cost ~1,300
 	// more of the ~13,300 instructions of this step on the 120-month
 	// benchmark loan.
-	all := make([]CountryAmount, (len(res.Years)+1)*nc)
+	all := reuse(res.shareRows, (len(res.Years)+1)*nc) // every row is written below
+	res.shareRows = all
 	res.BudgetShares = all[:nc:nc]
 	for i, c := range p.contributions {
 		res.BudgetShares[i] = CountryAmount{Country: c.Country, Share: c.Share}
@@ -415,7 +443,7 @@ func (p *plan) shares(res *Result) {
 	for n := nc; n < len(all); n *= 2 {
 		copy(all[n:], all[:n])
 	}
-	res.Participants = make([]ParticipantAmount, np)
+	res.Participants = reuse(res.Participants, np)
 	for i, pa := range p.participants {
 		res.Participants[i] = ParticipantAmount{Name: pa.Name, Country: pa.Country, Share: pa.Share}
 	}
@@ -464,7 +492,7 @@ func (p *plan) shares(res *Result) {
 		pos[i].Benefit += pa.Subsidy
 		in[i] = true
 	}
-	res.Countries = make([]CountryPosition, 0, len(memberStates))
+	res.Countries = reuse(res.Countries, len(memberStates))[:0]
 	for i, c := range memberStates {
 		if in[i] {
 			pos[i].Country, pos[i].Net = c, pos[i].Benefit-pos[i].Contribution

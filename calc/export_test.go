@@ -93,7 +93,7 @@ func RunStages(req *Request, res *Result, n int) error {
 	if err != nil || n < 2 {
 		return err
 	}
-	*res = Result{Currency: p.currency, Schedule: res.Schedule[:0], Years: res.Years[:0]}
+	res.reset(p.currency)
 	sched, ok := []Period(nil), false
 	if p.simpleSchedule() {
 		sched, ok = p.scheduleSimple(res.Schedule)

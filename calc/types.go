@@ -231,6 +231,12 @@ type Result struct {
 	// policy rate is 1 percentage point higher on every day (set with
 	// Scenarios).
 	SensitivityPerPP *Money `json:"sensitivity_per_pp,omitempty"`
+
+	// The backing arrays of BudgetShares and the years' budget shares
+	// (one array), and of the years' caps, kept for a calculation into
+	// this Result (Options.Into).
+	shareRows []CountryAmount
+	caps      []Money
 }
 
 // Period is one row of the repayment schedule: the days [Start, End) and the
