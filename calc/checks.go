@@ -388,20 +388,27 @@ func sayCurrency(l *checkList, _ int, _, en bool) string {
 	return "кредит в " + l.currency + "; программа допускает " + strings.Join(l.currencies, ", ")
 }
 
-// baseAtIssue returns the policy rate on the issue date, and false when
-// no policy rate is known at all (the check is then left out). A rate
-// assumed from the nearest known one is recorded for base_rate_assumed;
-// recording it twice is harmless (addAssumed merges the same segment).
-func (p *plan) baseAtIssue() (decimal.Decimal, bool) {
-	if len(p.baseSegs) == 0 {
-		return decimal.Decimal{}, false
+// baseAtIssue returns the index of the policy rate segment holding the
+// issue date, and false when no policy rate is known at all (the check is
+// then left out). A rate assumed from the nearest known one is recorded
+// for base_rate_assumed; recording it twice is harmless (addAssumed merges
+// the same segment).
+func (p *plan) baseAtIssue() (int, bool) {
+	segs := p.baseSegs
+	if len(segs) == 0 {
+		return 0, false
 	}
-	i := p.segAt(p.issue)
-	seg := p.baseSegs[i]
-	if seg.Assumed {
+	// The segments start on the issue date: the first one holds it unless
+	// a scenario's start elsewhere (segAt's binary search was a twelfth
+	// of the eligibility checks).
+	i := 0
+	if len(segs) > 1 && segs[1].Start <= p.issue {
+		i = p.segAt(p.issue)
+	}
+	if seg := segs[i]; seg.Assumed {
 		p.assumed = addAssumed(p.assumed, assumedSpan{p.issue, p.issue + 1, seg.Rate, i})
 	}
-	return seg.Rate, true
+	return i, true
 }
 
 // checkRateCeiling: the contract rate on the issue date is at most the
@@ -411,14 +418,14 @@ func (p *plan) checkRateCeiling(l *checkList) {
 	if pts == nil {
 		return
 	}
-	base, known := p.baseAtIssue()
+	bi, known := p.baseAtIssue()
 	if !known {
 		return
 	}
-	loan0 := p.loanRates[0].rate.d
+	base, loan0 := p.baseSegs[bi].Rate, p.loanRates[0].rate.d
 	var ok bool
 	// In fixed point when the three rates fit it (decimal.Add allocates).
-	if b, pp, lr := newRateVal(base), newRateVal(*pts), p.loanRates[0].rate; b.ok && pp.ok && lr.ok {
+	if b, pp, lr := p.baseVal(bi), newRateVal(*pts), p.loanRates[0].rate; b.ok && pp.ok && lr.ok {
 		ok = lr.i <= b.i+pp.i
 	} else {
 		ok = decCmp(loan0, base.Add(*pts)) <= 0
@@ -442,12 +449,12 @@ func (p *plan) checkRateBasePlus(l *checkList) {
 	if pts == nil {
 		return
 	}
-	base, known := p.baseAtIssue()
+	bi, known := p.baseAtIssue()
 	if !known {
 		return
 	}
 	loan0 := p.loanRates[0].rate.d
-	want := base.Add(*pts)
+	want := p.baseSegs[bi].Rate.Add(*pts)
 	l.loanRate, l.points, l.want, l.issue = loan0, *pts, want, p.issue
 	l.check(CheckRateBasePlus, KindEligibility, loan0.Equal(want), sayRateBasePlus, 0)
 }
@@ -474,7 +481,10 @@ func (p *plan) checkSubsidyTerm(l *checkList) {
 	}
 	// Subsidy stops with the loan: a window past maturity is not longer.
 	end := min(p.winEnd, p.maturity)
-	limit := p.winStart.AddMonths(maxTerm)
+	limit := p.maxTermEnd // the usual window's, found by resolveWindow
+	if p.winStart != p.issue || maxTerm != p.maxTerm {
+		limit = p.winStart.AddMonths(maxTerm)
+	}
 	l.subFrom, l.subTo, l.maxSubTerm = p.winStart, end, maxTerm
 	l.check(CheckSubsidyTerm, KindEligibility, end <= limit, saySubsidyTerm, 0)
 }

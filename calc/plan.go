@@ -40,7 +40,8 @@ type plan struct {
 	basePts      []timelinePoint // the timeline's points baseSegs come from (baseVal)
 
 	winStart, winEnd Date
-	maxTerm          int // months; 0: none
+	maxTerm          int  // months; 0: none
+	maxTermEnd       Date // issue + maxTerm months, when maxTerm > 0
 	cap              *Cap
 	capLoan          []capYear // per payment year from payYear[0], in loan currency
 	fxUsed           map[int]decimal.Decimal
