@@ -14,9 +14,10 @@ type Options struct {
 	Rates *RateBook
 	// Into, when not nil, is the Result to fill: the memory of its
 	// Schedule, Years, the years' caps, BudgetShares (with the years'),
-	// Participants and Countries is reused and everything else in it is
-	// replaced, so the caller must be done with the old result, slices
-	// included: they are overwritten. A server that encodes each result
+	// Participants, Countries and Checks (their messages too) is reused
+	// and everything else in it is replaced, so the caller must be done
+	// with the old result and every slice and check taken from it: they
+	// are overwritten. A server that encodes each result
 	// before computing the next keeps a pool of them and allocates a third
 	// as much per calculation. The returned *Result is then Into; on an
 	// error Into is left as it was, except after a cancellation (its
