@@ -135,6 +135,7 @@ func (p *plan) scheduleSimple(out []Period) ([]Period, bool) {
 		balance -= principal
 		per.Principal, per.Payment, per.ClosingBalance = principal, per.Interest+principal, balance
 	}
+	r.endAssumed()
 	p.assumed = r.spans
 	p.work.Pieces += p.n + r.breaks
 	p.work.Periods += p.n
@@ -177,8 +178,12 @@ type simpleRun struct {
 	fixEnd    bool // ... on the payment date
 	knowsAsm  bool // the policy rates say which are assumed
 
-	breaks int           // breaks inside a period: the pieces beyond one a period
-	spans  []assumedSpan // the assumed days met
+	breaks int // breaks inside a period: the pieces beyond one a period
+	// The assumed days met: spans, and the run's own so far (asm, when
+	// asmOpen), added to spans when the run ends.
+	spans   []assumedSpan
+	asm     assumedSpan
+	asmOpen bool
 }
 
 // newSimpleRun prepares the runs of p's schedule; the first starts on the
@@ -206,6 +211,7 @@ func newSimpleRun(p *plan) simpleRun {
 // (since the last run); ok is false for a subsidy rate the fixed point
 // cannot hold.
 func (r *simpleRun) at(cur Date) (moved, ok bool) {
+	r.endAssumed()
 	p := r.p
 	segs := p.baseSegs
 	for r.bi+1 < len(segs) && segs[r.bi+1].Start <= cur {
@@ -286,6 +292,10 @@ func (r *simpleRun) split(start, end Date, balance Money) (days, sub uint64, var
 
 // assume records the piece [cur, next) of period [start, end) as on an
 // assumed policy rate: under a fixing once a period, the fixing day alone.
+// The pieces of a run are on one segment and in order, so the run's span
+// only grows at its end; adding it to the spans once, when the run ends
+// (endAssumed), gives what adding each piece would (addAssumed merges the
+// spans of a segment into one).
 func (r *simpleRun) assume(cur, next, start, end Date) {
 	from, to := cur, next
 	if r.fixing {
@@ -295,5 +305,15 @@ func (r *simpleRun) assume(cur, next, start, end Date) {
 		}
 		to = from + 1
 	}
-	r.spans = addAssumed(r.spans, assumedSpan{from, to, r.p.baseSegs[r.rbi].Rate, r.rbi})
+	if !r.asmOpen {
+		r.asm, r.asmOpen = assumedSpan{from: from, rate: r.p.baseSegs[r.rbi].Rate, seg: r.rbi}, true
+	}
+	r.asm.to = to
+}
+
+// endAssumed adds the run's assumed span, if any, to the spans.
+func (r *simpleRun) endAssumed() {
+	if r.asmOpen {
+		r.spans, r.asmOpen = addAssumed(r.spans, r.asm), false
+	}
 }
