@@ -47,8 +47,10 @@ func (p *plan) simpleSchedule() bool {
 // general schedule.
 func (p *plan) scheduleSimple(out []Period) ([]Period, bool) {
 	if cap(out) >= p.n {
+		// No clear: the loop writes every field of every period
+		// (TestScheduleSimpleWritesEveryField), a few stores each where
+		// clearing 120 periods cost 2.6k instructions, 5 % of the step.
 		out = out[:p.n]
-		clear(out)
 	} else {
 		out = make([]Period, p.n)
 	}
@@ -110,6 +112,7 @@ func (p *plan) scheduleSimple(out []Period) ([]Period, bool) {
 		// of the subsidy rate × days of its pieces in the window.
 		var days, sub uint64
 		if end <= r.brk { // one piece
+			per.RatesVary = false
 			days = uint64(end-start) * r.w
 			sub = r.sub * days
 			if r.assumed && balance > 0 {
@@ -121,19 +124,23 @@ func (p *plan) scheduleSimple(out []Period) ([]Period, bool) {
 				return nil, false
 			}
 		}
+		var interest, subsidy Money
 		if balance > 0 {
 			// Within the bounds of a valid request lr.i × days < 2^51 and
 			// sub < 2^51: the products below are exact in 128 bits.
 			hi, lo := bits.Mul64(uint64(balance), uint64(lr.i)*days)
-			per.Interest = roundQuo(u128{hi, lo}, den)
+			interest = roundQuo(u128{hi, lo}, den)
 			if sub != 0 {
 				hi, lo = bits.Mul64(uint64(balance), sub)
-				per.Subsidy = min(roundQuo(u128{hi, lo}, den), per.Interest)
+				subsidy = min(roundQuo(u128{hi, lo}, den), interest)
 			}
 		}
-		principal := principalDue(k, p.graceN, p.n, balance, inst, per.Interest, annuity)
+		per.Interest, per.Subsidy, per.Drawdown = interest, subsidy, 0
+		// The settlement's figures (settle), 0 as in the general loop.
+		per.SubsidyPaid, per.SubsidyPayable, per.BorrowerInterest, per.BorrowerPayment = 0, 0, 0, 0
+		principal := principalDue(k, p.graceN, p.n, balance, inst, interest, annuity)
 		balance -= principal
-		per.Principal, per.Payment, per.ClosingBalance = principal, per.Interest+principal, balance
+		per.Principal, per.Payment, per.ClosingBalance = principal, interest+principal, balance
 	}
 	r.endAssumed()
 	p.assumed = r.spans
