@@ -75,13 +75,6 @@ func pctRu(d decimal.Decimal) string {
 	return string(append(b, "\u00a0%"...))
 }
 
-// pctPlaces writes d with at least two decimals and no trailing zeros
-// beyond them.
-func pctPlaces(d decimal.Decimal) string {
-	var buf [32]byte
-	return string(appendPct(buf[:0], d))
-}
-
 // appendPct appends d with at least two decimals and no trailing zeros
 // beyond them ("21.00", "7.055"). It goes through [AppendDecimal], which
 // formats short decimals in int64: check messages are built for every

@@ -22,7 +22,7 @@ func TestRecordFileRoundTrip(t *testing.T) {
 			years: []yearPaid{{2025, 35000000000}, {2026, 35000000000}, {2030, 1464281014}}},
 		{row: 3, status: StatusRejected, id: "", project: "", note: strings.Repeat("причина; ", 500)},
 		{row: 1 << 20, term: -1, issue: -719528, status: StatusIneligible, id: "x", note: "Ставка: 25,30 %",
-			amount: math.MaxFloat64, rate: -0.0, grant: math.SmallestNonzeroFloat64, effWithout: math.Inf(1),
+			amount: math.MaxFloat64, rate: math.Copysign(0, -1), grant: math.SmallestNonzeroFloat64, effWithout: math.Inf(1),
 			interest: math.MaxInt64, subsidy: math.MinInt64, paid: -1},
 	}
 	rf, err := newRecordFile(t.TempDir())
