@@ -36,9 +36,58 @@ const (
 	KindInfo        = "info"
 )
 
+// checkList is a loan's checks and the figures their messages name. Each
+// check's message is formatted when it is read ([Check.Message]) by a
+// function without captured variables (a checkSay) from the figures the
+// check copied here when it was made: the list is one allocation for all
+// of a loan's checks and their messages, where a closure a check was one
+// allocation each (see docs/performance.md, "Fixed cost per loan, second
+// pass").
 type checkList struct {
 	lang string
 	list []Check
+	buf  [8]Check // list's first backing array: a programme has up to ~8 checks
+
+	// Figures, each set by the check that names it; a check copies what
+	// it names, never the plan (a plan is reused by scenarios, claims...).
+	members, minMembers    int             // min_member_states
+	required, missing      []string        // required_countries
+	currency               string          // the loan's currency
+	currencies             []string        // programme_currency
+	loanRate, base         decimal.Decimal // rate_ceiling, rate_equals_base_plus
+	points, want           decimal.Decimal // the programme's points; base + points (rate_equals_base_plus)
+	issue                  Date
+	subFrom, subTo         Date // subsidy_term
+	maxSubTerm             int
+	term, minTerm, maxTerm int // min_loan_term, max_loan_term
+	amount, maxAmount      decimal.Decimal
+	maxAmountCur           string
+	winFrom, winTo         Date // subsidy_window
+	cap                    *Cap
+	capYears               []int // the years the cap cut the subsidy
+	baseSrc                string
+	assumed                []assumedSpan // base_rate_assumed: a copy of the plan's
+	assumedBuf             [2]assumedSpan
+	prog                   string
+	overridden             []string
+	msgs                   []func(en bool) string // messages added as closures ([checkList.add])
+}
+
+// checkSay formats a check's message from the figures of its list, in
+// English when en; ok is the check's outcome, arg tells which of several
+// checks of one code it is.
+type checkSay func(l *checkList, arg int, ok, en bool) string
+
+// newCheckList returns an empty list of checks whose messages are in
+// lang: spare emptied, or a new list when spare is nil.
+func newCheckList(lang string, spare *checkList) *checkList {
+	l := spare
+	if l == nil {
+		l = new(checkList)
+	}
+	*l = checkList{}
+	l.lang, l.list = lang, l.buf[:0]
+	return l
 }
 
 // eligible reports whether every eligibility check so far holds.
@@ -51,12 +100,22 @@ func (l *checkList) eligible() bool {
 	return true
 }
 
-// add appends a check; its message is formatted when read, in the
-// request's language only: msg(true) is the English text, msg(false) the
-// Russian (see [Check]).
-func (l *checkList) add(code, kind string, ok bool, msg func(en bool) string) {
-	l.list = append(l.list, Check{Code: code, OK: ok, Kind: kind, lang: l.lang, msg: msg})
+// check appends a check whose message say formats, when read, from the
+// list's figures.
+func (l *checkList) check(code, kind string, ok bool, say checkSay, arg int) {
+	l.list = append(l.list, Check{Code: code, OK: ok, Kind: kind, arg: arg, list: l, say: say})
 }
+
+// add appends a check whose message a closure formats when read, in the
+// request's language only: msg(true) is the English text, msg(false) the
+// Russian. For checks made once in a while (a claim's); those of every
+// loan use [checkList.check], which allocates nothing.
+func (l *checkList) add(code, kind string, ok bool, msg func(en bool) string) {
+	l.msgs = append(l.msgs, msg)
+	l.check(code, kind, ok, sayClosure, len(l.msgs)-1)
+}
+
+func sayClosure(l *checkList, i int, _, en bool) string { return l.msgs[i](en) }
 
 // pct formats a percentage as the pages do: two decimals, "24.50 %" (more
 // when the figure needs them: "7.055 %").
@@ -206,8 +265,13 @@ var checks = []struct {
 
 // eligibility runs the programme's conditions on the loan and the project
 // (the eligibility entries of [checks]).
-func (p *plan) eligibility() *checkList {
-	l := &checkList{lang: p.lang, list: make([]Check, 0, 8)} // a programme has up to ~8 checks
+func (p *plan) eligibility() *checkList { return p.eligibilityIn(nil) }
+
+// eligibilityIn is eligibility in spare, the list of a result the caller
+// is done with (Options.Into), or in a new list when spare is nil: the
+// list, ~1 KB, was a fifth of the step on the 12-month benchmark loan.
+func (p *plan) eligibilityIn(spare *checkList) *checkList {
+	l := newCheckList(p.lang, spare)
 	for _, c := range checks {
 		if c.eligibility != nil {
 			c.eligibility(p, l)
@@ -250,13 +314,15 @@ func (p *plan) checkMinMemberStates(l *checkList) {
 		return
 	}
 	var seen [8]string
-	got := len(p.memberStates(seen[:0]))
-	l.add(CheckMinMemberStates, KindEligibility, got >= n, func(en bool) string {
-		if en {
-			return itoa(got) + " member states take part (at least " + itoa(n) + " required)"
-		}
-		return "участвуют предприятия " + itoa(got) + " государств-членов (требуется не менее " + itoa(n) + ")"
-	})
+	l.members, l.minMembers = len(p.memberStates(seen[:0])), n
+	l.check(CheckMinMemberStates, KindEligibility, l.members >= n, sayMinMemberStates, 0)
+}
+
+func sayMinMemberStates(l *checkList, _ int, _, en bool) string {
+	if en {
+		return itoa(l.members) + " member states take part (at least " + itoa(l.minMembers) + " required)"
+	}
+	return "участвуют предприятия " + itoa(l.members) + " государств-членов (требуется не менее " + itoa(l.minMembers) + ")"
 }
 
 // checkRequiredCountries: each of the programme's required states takes
@@ -274,22 +340,21 @@ func (p *plan) checkRequiredCountries(l *checkList) {
 			missing = append(missing, c)
 		}
 	}
-	all := strings.Join(req, ", ")
-	if len(missing) == 0 {
-		l.add(CheckRequiredCountries, KindEligibility, true, func(en bool) string {
-			if en {
-				return "participants from " + all + " take part"
-			}
-			return "участвуют предприятия " + all
-		})
-	} else {
-		l.add(CheckRequiredCountries, KindEligibility, false, func(en bool) string {
-			if en {
-				return "participants from " + all + " are required; missing: " + strings.Join(missing, ", ")
-			}
-			return "требуются предприятия " + all + "; нет: " + strings.Join(missing, ", ")
-		})
+	l.required, l.missing = req, missing
+	l.check(CheckRequiredCountries, KindEligibility, len(missing) == 0, sayRequiredCountries, 0)
+}
+
+func sayRequiredCountries(l *checkList, _ int, ok, en bool) string {
+	all := strings.Join(l.required, ", ")
+	switch {
+	case en && ok:
+		return "participants from " + all + " take part"
+	case en:
+		return "participants from " + all + " are required; missing: " + strings.Join(l.missing, ", ")
+	case ok:
+		return "участвуют предприятия " + all
 	}
+	return "требуются предприятия " + all + "; нет: " + strings.Join(l.missing, ", ")
 }
 
 // checkMemberCurrency: the loan is in a member state's currency.
@@ -298,13 +363,15 @@ func (p *plan) checkMemberCurrency(l *checkList) {
 		return
 	}
 	_, ok := CurrencyCountry(p.currency)
-	cur := p.currency // the message keeps a copy, not the plan (see Check)
-	l.add(CheckMemberCurrency, KindEligibility, ok, func(en bool) string {
-		if en {
-			return "the loan is in " + cur + ", " + yesNo(ok, "", "not ") + "a member state's currency"
-		}
-		return "кредит в " + cur + " — " + yesNo(ok, "", "не ") + "валюта государства-члена"
-	})
+	l.currency = p.currency
+	l.check(CheckMemberCurrency, KindEligibility, ok, sayMemberCurrency, 0)
+}
+
+func sayMemberCurrency(l *checkList, _ int, ok, en bool) string {
+	if en {
+		return "the loan is in " + l.currency + ", " + yesNo(ok, "", "not ") + "a member state's currency"
+	}
+	return "кредит в " + l.currency + " — " + yesNo(ok, "", "не ") + "валюта государства-члена"
 }
 
 // checkCurrency: the loan is in one of the programme's currencies.
@@ -313,30 +380,38 @@ func (p *plan) checkCurrency(l *checkList) {
 	if len(cs) == 0 {
 		return
 	}
-	ok := slices.Contains(cs, p.currency)
-	cur := p.currency
-	l.add(CheckCurrency, KindEligibility, ok, func(en bool) string {
-		if en {
-			return "the loan is in " + cur + "; the programme lends in " + strings.Join(cs, ", ")
-		}
-		return "кредит в " + cur + "; программа допускает " + strings.Join(cs, ", ")
-	})
+	l.currency, l.currencies = p.currency, cs
+	l.check(CheckCurrency, KindEligibility, slices.Contains(cs, p.currency), sayCurrency, 0)
 }
 
-// baseAtIssue returns the policy rate on the issue date, and false when
-// no policy rate is known at all (the check is then left out). A rate
-// assumed from the nearest known one is recorded for base_rate_assumed;
-// recording it twice is harmless (addAssumed merges the same segment).
-func (p *plan) baseAtIssue() (decimal.Decimal, bool) {
-	if len(p.baseSegs) == 0 {
-		return decimal.Decimal{}, false
+func sayCurrency(l *checkList, _ int, _, en bool) string {
+	if en {
+		return "the loan is in " + l.currency + "; the programme lends in " + strings.Join(l.currencies, ", ")
 	}
-	i := p.segAt(p.issue)
-	seg := p.baseSegs[i]
-	if seg.Assumed {
+	return "кредит в " + l.currency + "; программа допускает " + strings.Join(l.currencies, ", ")
+}
+
+// baseAtIssue returns the index of the policy rate segment holding the
+// issue date, and false when no policy rate is known at all (the check is
+// then left out). A rate assumed from the nearest known one is recorded
+// for base_rate_assumed; recording it twice is harmless (addAssumed merges
+// the same segment).
+func (p *plan) baseAtIssue() (int, bool) {
+	segs := p.baseSegs
+	if len(segs) == 0 {
+		return 0, false
+	}
+	// The segments start on the issue date: the first one holds it unless
+	// a scenario's start elsewhere (segAt's binary search was a twelfth
+	// of the eligibility checks).
+	i := 0
+	if len(segs) > 1 && segs[1].Start <= p.issue {
+		i = p.segAt(p.issue)
+	}
+	if seg := segs[i]; seg.Assumed {
 		p.assumed = addAssumed(p.assumed, assumedSpan{p.issue, p.issue + 1, seg.Rate, i})
 	}
-	return seg.Rate, true
+	return i, true
 }
 
 // checkRateCeiling: the contract rate on the issue date is at most the
@@ -346,26 +421,28 @@ func (p *plan) checkRateCeiling(l *checkList) {
 	if pts == nil {
 		return
 	}
-	base, known := p.baseAtIssue()
+	bi, known := p.baseAtIssue()
 	if !known {
 		return
 	}
-	loan0 := p.loanRates[0].rate.d
+	base, loan0 := p.baseSegs[bi].Rate, p.loanRates[0].rate.d
 	var ok bool
 	// In fixed point when the three rates fit it (decimal.Add allocates).
-	if b, pp, lr := newRateVal(base), newRateVal(*pts), p.loanRates[0].rate; b.ok && pp.ok && lr.ok {
+	if b, pp, lr := p.baseVal(bi), newRateVal(*pts), p.loanRates[0].rate; b.ok && pp.ok && lr.ok {
 		ok = lr.i <= b.i+pp.i
 	} else {
 		ok = decCmp(loan0, base.Add(*pts)) <= 0
 	}
-	issue := p.issue
-	l.add(CheckRateCeiling, KindEligibility, ok, func(en bool) string {
-		ceil := base.Add(*pts)
-		if en {
-			return "loan rate " + pct(loan0) + " " + yesNo(ok, "is within", "exceeds") + " the ceiling " + pct(ceil) + " (policy rate " + pct(base) + " + " + decimalString(*pts) + " pp on " + issue.String() + ")"
-		}
-		return "ставка по кредиту " + pctRu(loan0) + " " + yesNo(ok, "не превышает", "превышает") + " предел " + pctRu(ceil) + " (ставка ЦБ " + pctRu(base) + " + " + decimalRu(*pts) + " п.п. на " + ruDate(issue) + ")"
-	})
+	l.loanRate, l.base, l.points, l.issue = loan0, base, *pts, p.issue
+	l.check(CheckRateCeiling, KindEligibility, ok, sayRateCeiling, 0)
+}
+
+func sayRateCeiling(l *checkList, _ int, ok, en bool) string {
+	ceil := l.base.Add(l.points)
+	if en {
+		return "loan rate " + pct(l.loanRate) + " " + yesNo(ok, "is within", "exceeds") + " the ceiling " + pct(ceil) + " (policy rate " + pct(l.base) + " + " + decimalString(l.points) + " pp on " + l.issue.String() + ")"
+	}
+	return "ставка по кредиту " + pctRu(l.loanRate) + " " + yesNo(ok, "не превышает", "превышает") + " предел " + pctRu(ceil) + " (ставка ЦБ " + pctRu(l.base) + " + " + decimalRu(l.points) + " п.п. на " + ruDate(l.issue) + ")"
 }
 
 // checkRateBasePlus: the contract rate on the issue date equals the policy
@@ -375,20 +452,21 @@ func (p *plan) checkRateBasePlus(l *checkList) {
 	if pts == nil {
 		return
 	}
-	base, known := p.baseAtIssue()
+	bi, known := p.baseAtIssue()
 	if !known {
 		return
 	}
 	loan0 := p.loanRates[0].rate.d
-	want := base.Add(*pts)
-	ok := loan0.Equal(want)
-	issue := p.issue
-	l.add(CheckRateBasePlus, KindEligibility, ok, func(en bool) string {
-		if en {
-			return "loan rate " + pct(loan0) + "; the programme requires the base rate + " + decimalString(*pts) + " pp = " + pct(want) + " (on " + issue.String() + ")"
-		}
-		return "ставка по кредиту " + pctRu(loan0) + "; программа требует базовую ставку + " + decimalRu(*pts) + " п.п. = " + pctRu(want) + " (на " + ruDate(issue) + ")"
-	})
+	want := p.baseSegs[bi].Rate.Add(*pts)
+	l.loanRate, l.points, l.want, l.issue = loan0, *pts, want, p.issue
+	l.check(CheckRateBasePlus, KindEligibility, loan0.Equal(want), sayRateBasePlus, 0)
+}
+
+func sayRateBasePlus(l *checkList, _ int, _, en bool) string {
+	if en {
+		return "loan rate " + pct(l.loanRate) + "; the programme requires the base rate + " + decimalString(l.points) + " pp = " + pct(l.want) + " (on " + l.issue.String() + ")"
+	}
+	return "ставка по кредиту " + pctRu(l.loanRate) + "; программа требует базовую ставку + " + decimalRu(l.points) + " п.п. = " + pctRu(l.want) + " (на " + ruDate(l.issue) + ")"
 }
 
 // checkSubsidyTerm: the subsidy window, cut at maturity, is at most the
@@ -406,15 +484,19 @@ func (p *plan) checkSubsidyTerm(l *checkList) {
 	}
 	// Subsidy stops with the loan: a window past maturity is not longer.
 	end := min(p.winEnd, p.maturity)
-	limit := p.winStart.AddMonths(maxTerm)
-	ok := end <= limit
-	start := p.winStart
-	l.add(CheckSubsidyTerm, KindEligibility, ok, func(en bool) string {
-		if en {
-			return "subsidy from " + start.String() + " to " + end.String() + "; at most " + itoa(maxTerm) + " months"
-		}
-		return "субсидия с " + ruDate(start) + " по " + ruDate(end) + "; не более " + itoa(maxTerm) + " мес."
-	})
+	limit := p.maxTermEnd // the usual window's, found by resolveWindow
+	if p.winStart != p.issue || maxTerm != p.maxTerm {
+		limit = p.winStart.AddMonths(maxTerm)
+	}
+	l.subFrom, l.subTo, l.maxSubTerm = p.winStart, end, maxTerm
+	l.check(CheckSubsidyTerm, KindEligibility, end <= limit, saySubsidyTerm, 0)
+}
+
+func saySubsidyTerm(l *checkList, _ int, _, en bool) string {
+	if en {
+		return "subsidy from " + l.subFrom.String() + " to " + l.subTo.String() + "; at most " + itoa(l.maxSubTerm) + " months"
+	}
+	return "субсидия с " + ruDate(l.subFrom) + " по " + ruDate(l.subTo) + "; не более " + itoa(l.maxSubTerm) + " мес."
 }
 
 // checkMinLoanTerm: the loan term is at least the programme's minimum.
@@ -423,13 +505,15 @@ func (p *plan) checkMinLoanTerm(l *checkList) {
 	if n <= 0 {
 		return
 	}
-	term := p.req.Loan.TermMonths
-	l.add(CheckMinLoanTerm, KindEligibility, term >= n, func(en bool) string {
-		if en {
-			return "loan term " + itoa(term) + " months (at least " + itoa(n) + " required)"
-		}
-		return "срок кредита " + itoa(term) + " мес. (требуется не менее " + itoa(n) + ")"
-	})
+	l.term, l.minTerm = p.req.Loan.TermMonths, n
+	l.check(CheckMinLoanTerm, KindEligibility, l.term >= n, sayMinLoanTerm, 0)
+}
+
+func sayMinLoanTerm(l *checkList, _ int, _, en bool) string {
+	if en {
+		return "loan term " + itoa(l.term) + " months (at least " + itoa(l.minTerm) + " required)"
+	}
+	return "срок кредита " + itoa(l.term) + " мес. (требуется не менее " + itoa(l.minTerm) + ")"
 }
 
 // checkMaxLoanTerm: the loan term is at most the programme's maximum.
@@ -438,13 +522,15 @@ func (p *plan) checkMaxLoanTerm(l *checkList) {
 	if n <= 0 {
 		return
 	}
-	term := p.req.Loan.TermMonths
-	l.add(CheckMaxLoanTerm, KindEligibility, term <= n, func(en bool) string {
-		if en {
-			return "loan term " + itoa(term) + " months (at most " + itoa(n) + ")"
-		}
-		return "срок кредита " + itoa(term) + " мес. (не более " + itoa(n) + ")"
-	})
+	l.term, l.maxTerm = p.req.Loan.TermMonths, n
+	l.check(CheckMaxLoanTerm, KindEligibility, l.term <= n, sayMaxLoanTerm, 0)
+}
+
+func sayMaxLoanTerm(l *checkList, _ int, _, en bool) string {
+	if en {
+		return "loan term " + itoa(l.term) + " months (at most " + itoa(l.maxTerm) + ")"
+	}
+	return "срок кредита " + itoa(l.term) + " мес. (не более " + itoa(l.maxTerm) + ")"
 }
 
 // checkMaxAmount: the amount is at most the programme's limit. A loan in
@@ -455,24 +541,27 @@ func (p *plan) checkMaxAmount(l *checkList) {
 	if m == nil {
 		return
 	}
-	amt := p.amount.Decimal()
-	cur := p.currency
-	if cur == cond.MaxAmountCurrency {
-		ok := decCmp(amt, *m) <= 0
-		l.add(CheckMaxAmount, KindEligibility, ok, func(en bool) string {
-			if en {
-				return "amount " + group(amt, 2, false) + " " + cur + "; at most " + group(*m, 0, false) + " " + cur
-			}
-			return "сумма " + group(amt, 2, true) + " " + cur + "; не более " + group(*m, 0, true) + " " + cur
-		})
+	l.amount, l.maxAmount, l.currency, l.maxAmountCur = p.amount.Decimal(), *m, p.currency, cond.MaxAmountCurrency
+	if p.currency == cond.MaxAmountCurrency {
+		l.check(CheckMaxAmount, KindEligibility, decCmp(l.amount, *m) <= 0, sayMaxAmount, 0)
 	} else {
-		l.add(CheckMaxAmount, KindEligibility, false, func(en bool) string {
-			if en {
-				return "the limit is " + group(*m, 0, false) + " " + cond.MaxAmountCurrency + " and the loan is in " + cur + ": not comparable"
-			}
-			return "лимит " + group(*m, 0, true) + " " + cond.MaxAmountCurrency + ", а кредит в " + cur + ": сравнить нельзя"
-		})
+		l.check(CheckMaxAmount, KindEligibility, false, sayMaxAmountOther, 0)
 	}
+}
+
+func sayMaxAmount(l *checkList, _ int, _, en bool) string {
+	cur := l.currency
+	if en {
+		return "amount " + group(l.amount, 2, false) + " " + cur + "; at most " + group(l.maxAmount, 0, false) + " " + cur
+	}
+	return "сумма " + group(l.amount, 2, true) + " " + cur + "; не более " + group(l.maxAmount, 0, true) + " " + cur
+}
+
+func sayMaxAmountOther(l *checkList, _ int, _, en bool) string {
+	if en {
+		return "the limit is " + group(l.maxAmount, 0, false) + " " + l.maxAmountCur + " and the loan is in " + l.currency + ": not comparable"
+	}
+	return "лимит " + group(l.maxAmount, 0, true) + " " + l.maxAmountCur + ", а кредит в " + l.currency + ": сравнить нельзя"
 }
 
 // checkSubsidyWindow warns when the subsidy window is empty or outside the
@@ -481,13 +570,15 @@ func (p *plan) checkSubsidyWindow(l *checkList, _ *Result) {
 	if p.winEnd > p.issue && p.winStart < p.maturity && p.winStart < p.winEnd {
 		return
 	}
-	from, to := p.winStart, p.winEnd
-	l.add(CheckSubsidyWindow, KindWarning, false, func(en bool) string {
-		if en {
-			return "the subsidy window " + from.String() + " – " + to.String() + " is empty or outside the loan term: no subsidy"
-		}
-		return "период субсидирования " + ruDate(from) + " – " + ruDate(to) + " пуст или вне срока кредита: субсидии нет"
-	})
+	l.winFrom, l.winTo = p.winStart, p.winEnd
+	l.check(CheckSubsidyWindow, KindWarning, false, saySubsidyWindow, 0)
+}
+
+func saySubsidyWindow(l *checkList, _ int, _, en bool) string {
+	if en {
+		return "the subsidy window " + l.winFrom.String() + " – " + l.winTo.String() + " is empty or outside the loan term: no subsidy"
+	}
+	return "период субсидирования " + ruDate(l.winFrom) + " – " + ruDate(l.winTo) + " пуст или вне срока кредита: субсидии нет"
 }
 
 // checkAnnualCap tells, for a loan with an annual cap, the years where the
@@ -496,28 +587,30 @@ func (p *plan) checkAnnualCap(l *checkList, res *Result) {
 	if p.cap == nil {
 		return
 	}
-	c := p.cap
-	var years []int // the years the cap cut the subsidy
+	l.cap, l.capYears = p.cap, nil
 	for _, y := range res.Years {
 		if y.CapReached {
-			years = append(years, y.Year)
+			l.capYears = append(l.capYears, y.Year)
 		}
 	}
-	l.add(CheckAnnualCapReached, KindInfo, len(years) == 0, func(en bool) string {
-		var in []string
-		for _, y := range years {
-			in = append(in, itoa(y))
-		}
-		switch {
-		case en && len(years) == 0:
-			return "the annual cap of " + group(c.Amount, 0, false) + " " + c.Currency + " is not reached"
-		case en:
-			return "the annual cap of " + group(c.Amount, 0, false) + " " + c.Currency + " is reached in " + strings.Join(in, ", ") + "; the subsidy is cut"
-		case len(years) == 0:
-			return "годовой лимит " + group(c.Amount, 0, true) + "\u00a0" + c.Currency + " не достигнут"
-		}
-		return "годовой лимит " + group(c.Amount, 0, true) + "\u00a0" + c.Currency + " достигнут в " + strings.Join(in, ", ") + "; субсидия уменьшена"
-	})
+	l.check(CheckAnnualCapReached, KindInfo, len(l.capYears) == 0, sayAnnualCap, 0)
+}
+
+func sayAnnualCap(l *checkList, _ int, ok, en bool) string {
+	c := l.cap
+	var in []string
+	for _, y := range l.capYears {
+		in = append(in, itoa(y))
+	}
+	switch {
+	case en && ok:
+		return "the annual cap of " + group(c.Amount, 0, false) + " " + c.Currency + " is not reached"
+	case en:
+		return "the annual cap of " + group(c.Amount, 0, false) + " " + c.Currency + " is reached in " + strings.Join(in, ", ") + "; the subsidy is cut"
+	case ok:
+		return "годовой лимит " + group(c.Amount, 0, true) + "\u00a0" + c.Currency + " не достигнут"
+	}
+	return "годовой лимит " + group(c.Amount, 0, true) + "\u00a0" + c.Currency + " достигнут в " + strings.Join(in, ", ") + "; субсидия уменьшена"
 }
 
 // checkBaseRateAssumed, when the policy rate is used, warns once for each
@@ -527,27 +620,34 @@ func (p *plan) checkBaseRateAssumed(l *checkList, _ *Result) {
 	if !p.needBase {
 		return
 	}
-	src := p.baseCountry
+	l.baseSrc = p.baseCountry
 	if p.baseScenario {
-		src = "subsidy.base_rates"
+		l.baseSrc = "subsidy.base_rates"
 	}
 	if len(p.assumed) == 0 {
-		l.add(CheckBaseRateAssumed, KindWarning, true, func(en bool) string {
-			if en {
-				return "policy rates (" + src + ") are known for every day used"
-			}
-			return "ставки (" + src + ") известны на все использованные дни"
-		})
+		l.check(CheckBaseRateAssumed, KindWarning, true, sayBaseRateKnown, 0)
 	}
-	for _, a := range p.assumed {
-		to := a.to - 1
-		l.add(CheckBaseRateAssumed, KindWarning, false, func(en bool) string {
-			if en {
-				return "the policy rate (" + src + ") is not known for " + a.from.String() + " – " + to.String() + "; " + a.rate.StringFixed(2) + " % assumed (the nearest known value)"
-			}
-			return "ставка (" + src + ") неизвестна на " + ruDate(a.from) + " – " + ruDate(to) + "; принята " + strings.Replace(a.rate.StringFixed(2), ".", ",", 1) + "\u00a0% (ближайшее известное значение)"
-		})
+	// A copy: the plan's spans may be merged further by a later schedule.
+	l.assumed = append(l.assumedBuf[:0], p.assumed...)
+	for i := range l.assumed {
+		l.check(CheckBaseRateAssumed, KindWarning, false, sayBaseRateAssumed, i)
 	}
+}
+
+func sayBaseRateKnown(l *checkList, _ int, _, en bool) string {
+	if en {
+		return "policy rates (" + l.baseSrc + ") are known for every day used"
+	}
+	return "ставки (" + l.baseSrc + ") известны на все использованные дни"
+}
+
+func sayBaseRateAssumed(l *checkList, i int, _, en bool) string {
+	a := l.assumed[i]
+	to := a.to - 1
+	if en {
+		return "the policy rate (" + l.baseSrc + ") is not known for " + a.from.String() + " – " + to.String() + "; " + a.rate.StringFixed(2) + " % assumed (the nearest known value)"
+	}
+	return "ставка (" + l.baseSrc + ") неизвестна на " + ruDate(a.from) + " – " + ruDate(to) + "; принята " + strings.Replace(a.rate.StringFixed(2), ".", ",", 1) + "\u00a0% (ближайшее известное значение)"
 }
 
 // checkDeparture names the request's fields that depart from the
@@ -556,14 +656,16 @@ func (p *plan) checkDeparture(l *checkList, _ *Result) {
 	if len(p.overridden) == 0 {
 		return
 	}
-	f := strings.Join(p.overridden, ", ")
-	prog := p.prog.ID
-	l.add(CheckDeparture, KindWarning, false, func(en bool) string {
-		if en {
-			return "the calculation departs from the " + prog + " programme in: " + f
-		}
-		return "расчёт отступает от программы " + prog + ": " + f
-	})
+	l.prog, l.overridden = p.prog.ID, slices.Clip(p.overridden)
+	l.check(CheckDeparture, KindWarning, false, sayDeparture, 0)
+}
+
+func sayDeparture(l *checkList, _ int, _, en bool) string {
+	f := strings.Join(l.overridden, ", ")
+	if en {
+		return "the calculation departs from the " + l.prog + " programme in: " + f
+	}
+	return "расчёт отступает от программы " + l.prog + ": " + f
 }
 
 // checkEffectiveRate warns when the effective rate did not converge.
@@ -571,12 +673,14 @@ func (p *plan) checkEffectiveRate(l *checkList, res *Result) {
 	if res.EffectiveRates.Converged {
 		return
 	}
-	l.add(CheckEffectiveRate, KindWarning, false, func(en bool) string {
-		if en {
-			return "the effective rate could not be solved for these cash flows"
-		}
-		return "эффективную ставку для этих потоков определить не удалось"
-	})
+	l.check(CheckEffectiveRate, KindWarning, false, sayEffectiveRate, 0)
+}
+
+func sayEffectiveRate(_ *checkList, _ int, _, en bool) string {
+	if en {
+		return "the effective rate could not be solved for these cash flows"
+	}
+	return "эффективную ставку для этих потоков определить не удалось"
 }
 
 func yesNo(ok bool, yes, no string) string {

@@ -93,7 +93,7 @@ func RunStages(req *Request, res *Result, n int) error {
 	if err != nil || n < 2 {
 		return err
 	}
-	*res = Result{Currency: p.currency, Schedule: res.Schedule[:0], Years: res.Years[:0]}
+	spare := res.reset(p.currency)
 	sched, ok := []Period(nil), false
 	if p.simpleSchedule() {
 		sched, ok = p.scheduleSimple(res.Schedule)
@@ -105,7 +105,7 @@ func RunStages(req *Request, res *Result, n int) error {
 	if n < 3 {
 		return nil
 	}
-	checks := p.eligibility()
+	checks := p.eligibilityIn(spare)
 	res.Eligible = checks.eligible()
 	if n < 4 {
 		return nil

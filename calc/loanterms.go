@@ -146,7 +146,7 @@ func (p *plan) checkDisbursements(c *checker, ok validFields) {
 			c.add("loan.disbursements", Text{Ru: "в сумме %s, должны составлять сумму кредита %s", En: "add up to %s, must add up to the amount %s"}, dsum.StringFixed(2), l.Amount.StringFixed(2))
 		}
 	} else if ok.amount && len(l.Disbursements) == 0 {
-		p.draws = []draw{{p.issue, p.amount}}
+		p.draws = append(p.drawBuf[:0], draw{p.issue, p.amount})
 	}
 	slices.SortStableFunc(p.draws, func(a, b draw) int { return cmp.Compare(a.date, b.date) })
 	p.draws = mergeDraws(p.draws)
@@ -157,7 +157,10 @@ func (p *plan) checkDisbursements(c *checker, ok validFields) {
 // order. A change falls strictly inside the term when the term is known.
 func (p *plan) checkRatePath(c *checker, ok validFields) {
 	l := &p.req.Loan
-	p.loanRates = make([]ratePt, 0, 1+len(l.RateChanges))
+	p.loanRates = p.rateBuf[:0]
+	if len(l.RateChanges) > 0 {
+		p.loanRates = make([]ratePt, 0, 1+len(l.RateChanges))
+	}
 	if ok.rate {
 		p.loanRates = append(p.loanRates, ratePt{p.issue, newRateVal(*l.Rate)})
 	}

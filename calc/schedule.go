@@ -215,25 +215,30 @@ func (p *plan) schedule(out []Period) []Period {
 }
 
 // repayPrincipal sets period k's principal, payment and closing balance,
-// once its interest is known: nothing in grace, the rest of the balance in
-// the last period, else the instalment (less the interest for an annuity),
-// never more than the balance.
+// once its interest is known ([principalDue]).
 func (p *plan) repayPrincipal(k int, st *runState, per *Period) {
+	principal := principalDue(k, p.graceN, p.n, st.balance, st.inst, per.Interest, p.repay == RepayAnnuity)
+	st.balance -= principal
+	per.Principal, per.Payment, per.ClosingBalance = principal, per.Interest+principal, st.balance
+}
+
+// principalDue returns period k's principal of n, out of balance, given
+// the period's interest: nothing in grace (k ≤ graceN), the rest of the
+// balance in the last period, else the instalment inst (0 for a bullet
+// loan), less the interest for an annuity; never less than 0 or more than
+// the balance.
+func principalDue(k, graceN, n int, balance, inst, interest Money, annuity bool) Money {
 	var principal Money
 	switch {
-	case k <= p.graceN:
-	case k == p.n:
-		principal = st.balance
-	case p.repay == RepayAnnuity:
-		principal = st.inst - per.Interest
-	case p.repay == RepayEqualPrincipal:
-		principal = st.inst
+	case k <= graceN:
+	case k == n:
+		principal = balance
+	case annuity:
+		principal = inst - interest
+	default:
+		principal = inst
 	}
-	principal = max(0, min(principal, st.balance))
-	st.balance -= principal
-	per.Principal = principal
-	per.Payment = per.Interest + principal
-	per.ClosingBalance = st.balance
+	return max(0, min(principal, balance))
 }
 
 // abandoned reports whether the calculation's context (Options.Context) is

@@ -127,13 +127,12 @@ func (p *plan) resolveWindow() {
 	}
 	p.winEnd = p.maturity
 	if p.maxTerm > 0 {
-		if e := p.issue.AddMonths(p.maxTerm); e < p.winEnd {
-			p.winEnd = e
-		}
+		p.maxTermEnd = p.issue.AddMonths(p.maxTerm)
+		p.winEnd = min(p.winEnd, p.maxTermEnd)
 	}
 	if s.End != nil {
 		p.winEnd = *s.End
-		if p.prog.ID != "custom" && p.maxTerm > 0 && *s.End != p.issue.AddMonths(p.maxTerm) {
+		if p.prog.ID != "custom" && p.maxTerm > 0 && *s.End != p.maxTermEnd {
 			p.overridden = append(p.overridden, "subsidy.end")
 		}
 	}

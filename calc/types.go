@@ -231,6 +231,12 @@ type Result struct {
 	// policy rate is 1 percentage point higher on every day (set with
 	// Scenarios).
 	SensitivityPerPP *Money `json:"sensitivity_per_pp,omitempty"`
+
+	// The backing arrays of BudgetShares and the years' budget shares
+	// (one array), and of the years' caps, kept for a calculation into
+	// this Result (Options.Into).
+	shareRows []CountryAmount
+	caps      []Money
 }
 
 // Period is one row of the repayment schedule: the days [Start, End) and the
@@ -350,19 +356,20 @@ type Check struct {
 	// made: a batch computes every loan's checks and reads the messages of
 	// the few that fail, and formatting the figures of six messages was a
 	// seventh of a 12-month loan's calculation (docs/performance.md,
-	// "Check messages formatted when read"). One closure says both
-	// languages (one allocation a check); it holds copies of the figures
-	// it names, never the plan.
-	lang string
-	msg  func(en bool) string // set by the calculation: the English or Russian text
-	text string               // a decoded check's message
+	// "Check messages formatted when read"). say formats it from the
+	// figures its list copied when the check was made, never the plan
+	// (checks.go, checkList).
+	arg  int        // which of the list's checks of this code it is (checkSay)
+	list *checkList // set by the calculation, with say
+	say  checkSay
+	text string // a decoded check's message
 }
 
 // Message returns the check's message in the request's language. It
 // formats it on each call: a caller that reads it often keeps the string.
 func (c Check) Message() string {
-	if c.msg != nil {
-		return c.msg(c.lang == "en")
+	if c.say != nil {
+		return c.say(c.list, c.arg, c.OK, c.list.lang == "en")
 	}
 	return c.text
 }
