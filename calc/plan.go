@@ -55,8 +55,11 @@ type plan struct {
 	assumed       []assumedSpan
 	conv          conventions // other banks' conventions (reconcile.go); zero: ours
 
-	steps []planStep  // the rule's steps by loan year (rule.go); nil: none
-	noSub *solvedRate // the borrower's rate without subsidy, shared by a comparison
+	steps []planStep // the rule's steps by loan year (rule.go); nil: none
+	// ruleStep0 is rule's first step prepared once (programmeRules), nil
+	// when rule is not a built-in programme's own.
+	ruleStep0 *planStep
+	noSub     *solvedRate // the borrower's rate without subsidy, shared by a comparison
 
 	work     workCount  // what the calculation did, for the cost tests
 	workOut  *workCount // Options.work: where to copy work, when not nil

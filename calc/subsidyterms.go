@@ -80,8 +80,11 @@ func (p *plan) resolveRule(c *checker) {
 		c.add("subsidy.rule", Text{Ru: "для программы %s нужен хотя бы один член формулы ставки (base_share, plus_points, loan_share, borrower_floor)", En: "the %s programme needs at least one term of the rate rule (base_share, plus_points, loan_share, borrower_floor)"}, p.prog.ID)
 	}
 	p.rule = r
-	p.rateRule = newRateRule(r)
-	p.usesBase = ruleUsesBase(r)
+	if pr := programmeRules[ruleIdentityOf(r)]; pr != nil {
+		p.rateRule, p.usesBase, p.ruleStep0 = pr.first.rule, pr.usesBase, &pr.first
+	} else {
+		p.rateRule, p.usesBase, p.ruleStep0 = newRateRule(r), ruleUsesBase(r), nil
+	}
 	cond := p.prog.Conditions
 	p.needBase = p.usesBase || cond.RateCeilingPoints != nil || cond.RateEqualsBasePlus != nil
 	if s := p.req.Subsidy.MaxTermMonths; s != nil {
