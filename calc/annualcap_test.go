@@ -29,7 +29,7 @@ func TestResolveCapYears(t *testing.T) {
 				for _, cur := range []string{"RUB", "USD"} {
 					p := *base
 					p.req = &Request{Subsidy: SubsidyTerms{FX: []FXRate{{Rate: decimal.NewFromInt(90)}}}}
-					p.prog = Programme{ID: "custom", Cap: &Cap{Amount: decimal.NewFromInt(9_000_000), Currency: "RUB"}}
+					p.prog = &Programme{ID: "custom", Cap: &Cap{Amount: decimal.NewFromInt(9_000_000), Currency: "RUB"}}
 					p.currency = cur
 					p.winStart, p.winEnd = from, to
 					c := &checker{}

@@ -246,7 +246,7 @@ func comparedIDs(req *Request) ([]string, error) {
 // window, cap and policy rates), or the problems of this programme alone.
 func planFor(base *plan, pr Programme, opt Options) (*plan, error) {
 	q := *base
-	q.prog = pr
+	q.prog = &pr
 	q.overridden = nil
 	q.cap, q.capLoan, q.fxUsed = nil, nil, nil
 	q.baseSegs, q.baseCountry, q.baseScenario = nil, "", false

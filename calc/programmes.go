@@ -292,6 +292,17 @@ func Programmes() []Programme {
 	return out
 }
 
+// builtinProgramme returns the built-in programme id's own entry, to be
+// read only, or nil when there is none.
+func builtinProgramme(id string) *Programme {
+	for i := range programmes {
+		if programmes[i].ID == id {
+			return &programmes[i]
+		}
+	}
+	return nil
+}
+
 // LookupProgramme returns the programme with id.
 func LookupProgramme(id string) (Programme, bool) {
 	for _, p := range programmes {

@@ -16,14 +16,15 @@ func (p *plan) checkProgramme(c *checker, opt Options) bool {
 	id := p.req.Subsidy.Programme
 	switch {
 	case opt.programme != nil:
-		p.prog = *opt.programme
+		pr := *opt.programme // the caller's may change after
+		p.prog = &pr
 		return true
 	case id == "":
 		c.add("subsidy.programme", Text{Ru: "обязательное поле; допустимые значения: %s", En: "required; one of: %s"}, strings.Join(ProgrammeIDs(), ", "))
 		return false
 	}
-	pr, ok := LookupProgramme(id)
-	if !ok {
+	pr := builtinProgramme(id)
+	if pr == nil {
 		c.add("subsidy.programme", Text{Ru: "неизвестная программа %q; допустимые: %s", En: "unknown programme %q; allowed: %s"}, id, strings.Join(ProgrammeIDs(), ", "))
 		return false
 	}
