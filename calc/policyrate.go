@@ -45,5 +45,5 @@ func (p *plan) resolveBase(c *checker, opt Options) {
 		c.add("subsidy.base_rates", Text{Ru: "ставка для %s неизвестна: задайте subsidy.base_rates", En: "no policy rate is known for %s: give subsidy.base_rates"}, p.baseCountry)
 		return
 	}
-	p.baseSegs, p.basePts = tl.segments(p.issue, p.maturity+1)
+	p.baseSegs, p.basePts = tl.segments(p.issue, p.maturity+1, p.segBuf[:])
 }

@@ -19,7 +19,7 @@ func TestBaseValFollowsTheSegments(t *testing.T) {
 	other := ScenarioTimeline([]RatePoint{pt(2024, 1, "7.5"), pt(2024, 7, "21"), pt(2025, 1, "100")})
 	from, to := NewDate(2024, 3, 1), NewDate(2025, 3, 1)
 	p := &plan{}
-	p.baseSegs, p.basePts = own.segments(from, to)
+	p.baseSegs, p.basePts = own.segments(from, to, nil)
 	swapped := other.Segments(from, to)
 	if len(p.baseSegs) != 3 || len(swapped) != 3 {
 		t.Fatalf("got %d and %d segments, want 3", len(p.baseSegs), len(swapped))

@@ -501,19 +501,23 @@ func (t Timeline) At(day Date) (rate decimal.Decimal, assumed bool, ok bool) {
 // assumed (a gap) until 2023-09-13, and 9.75 known after. The result is the
 // only allocation.
 func (t Timeline) Segments(from, to Date) []RateSegment {
-	segs, _ := t.segments(from, to)
+	segs, _ := t.segments(from, to, nil)
 	return segs
 }
 
 // segments is Segments that also returns the points the segments come
-// from, pts[k] giving segs[k] (a part of t's own list, not a copy).
-func (t Timeline) segments(from, to Date) (segs []RateSegment, pts []timelinePoint) {
+// from, pts[k] giving segs[k] (a part of t's own list, not a copy). The
+// segments are written into buf when they fit, else into new memory.
+func (t Timeline) segments(from, to Date, buf []RateSegment) (segs []RateSegment, pts []timelinePoint) {
 	if from >= to || len(t.points) == 0 {
 		return nil, nil
 	}
 	i := t.index(from)
 	j := t.index(to - 1)
-	segs = make([]RateSegment, 0, j-i+1)
+	segs = buf[:0]
+	if cap(buf) < j-i+1 {
+		segs = make([]RateSegment, 0, j-i+1)
+	}
 	for k := i; k <= j; k++ {
 		p := t.points[k]
 		s := RateSegment{Start: max(p.from, from), End: to, Rate: p.rate, Assumed: p.assumed}
