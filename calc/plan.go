@@ -12,8 +12,8 @@ type plan struct {
 	lang string
 	// prog is the programme, never written through: it may be a
 	// built-in programme's own entry. Copying the 424-byte Programme
-	// into every plan (twice, through LookupProgramme) cost ~480
-	// instructions, 6 % of the plan at 12 months.
+	// into every plan (twice, through LookupProgramme) cost ~330
+	// instructions a loan.
 	prog     *Programme
 	rule     RuleParams
 	rateRule rateRule
@@ -43,8 +43,8 @@ type plan struct {
 	baseSegs     []RateSegment   // cover [issue, maturity+1) when needBase
 	basePts      []timelinePoint // the timeline's points baseSegs come from (baseVal)
 	// segBuf holds baseSegs when they fit: a loan of a year or two meets
-	// a few policy rates, and allocating their array was ~420
-	// instructions, 5.7 % of the plan at 12 months. Copies of a plan
+	// a few policy rates, and allocating their array was ~500
+	// instructions, 6.7 % of the plan at 12 months. Copies of a plan
 	// read the original's array; none writes it.
 	segBuf [8]RateSegment
 
