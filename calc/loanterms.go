@@ -183,7 +183,7 @@ func (p *plan) checkRatePath(c *checker, ok validFields) {
 func (p *plan) checkParticipants(c *checker) {
 	ps := p.req.Project.Participants
 	if len(ps) > 0 && c.within("project.participants", len(ps), MaxParticipants) {
-		c.shares("project.participants", len(ps), func(i int) (string, decimal.Decimal) { return ps[i].Country, ps[i].Share })
+		c.shares("project.participants", len(ps), func(i int) (string, decimal.Decimal) { return ps[i].Country, ps[i].Share }, p.partMicros[:])
 		p.participants = ps
 	}
 }

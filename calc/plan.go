@@ -64,6 +64,11 @@ type plan struct {
 	assumed       []assumedSpan
 	conv          conventions // other banks' conventions (reconcile.go); zero: ours
 
+	// partMicros are the first 16 participants' shares in millionths of
+	// a percent, written by their check (checker.shares): the split by
+	// participants (plan.shares) uses them as its weights.
+	partMicros [16]uint64
+
 	steps []planStep // the rule's steps by loan year (rule.go); nil: none
 	// ruleStep0 is rule's first step prepared once (programmeRules), nil
 	// when rule is not a built-in programme's own.

@@ -150,7 +150,7 @@ func (p *plan) resolveWindow() {
 func (p *plan) checkContributions(c *checker) {
 	cs := p.req.Subsidy.Contributions
 	if len(cs) > 0 && c.within("subsidy.contributions", len(cs), MaxContributions) {
-		c.shares("subsidy.contributions", len(cs), func(i int) (string, decimal.Decimal) { return cs[i].Country, cs[i].Share })
+		c.shares("subsidy.contributions", len(cs), func(i int) (string, decimal.Decimal) { return cs[i].Country, cs[i].Share }, nil)
 	}
 }
 

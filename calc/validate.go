@@ -231,18 +231,21 @@ func (c *checker) ratePath(field string, pts []RatePoint, lo, hi Date) {
 // adding up to 100. An entry's field path is built only when it is wrong.
 // Valid shares are summed in millionths of a percent (int64: at most
 // 16 × 10^8), so the usual request makes no decimal sum.
-func (c *checker) shares(field string, n int, at func(i int) (country string, share decimal.Decimal)) {
+func (c *checker) shares(field string, n int, at func(i int) (country string, share decimal.Decimal), scaled []uint64) {
 	var sum int64
 	ok := true
 	for i := range n {
 		country, share := at(i)
 		if slices.Contains(MemberStates, country) {
-			if m, ok := scaledOK(share, 6, 100_000_000); ok {
-				sum += m // the usual case: no field path to build
-				continue
+			m, fits := scaledOK(share, 6, 100_000_000) // the usual case: no field path to build
+			if !fits && decOK(share, decimal.Zero, hundred, 6, false) {
+				m, fits = micros(share), true // a long form: "40.000000000000000000000"
 			}
-			if decOK(share, decimal.Zero, hundred, 6, false) {
-				sum += micros(share) // a long form: "40.000000000000000000000"
+			if fits {
+				sum += m
+				if i < len(scaled) {
+					scaled[i] = uint64(m)
+				}
 				continue
 			}
 		}
