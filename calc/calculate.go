@@ -46,7 +46,11 @@ func Calculate(req *Request, opt Options) (*Result, error) {
 // calculate is Calculate with the choice of accrual: decimalOnly forces the
 // plain decimal accrual that the fast one is proven against.
 func calculate(req *Request, opt Options, decimalOnly bool) (*Result, error) {
-	p, err := newPlan(req, opt)
+	var spare *plan
+	if opt.Into != nil {
+		spare = opt.Into.plan
+	}
+	p, err := newPlanIn(spare, req, opt)
 	if err != nil {
 		return nil, err
 	}
@@ -59,6 +63,9 @@ func calculate(req *Request, opt Options, decimalOnly bool) (*Result, error) {
 	}
 	if len(req.Scenarios) > 0 {
 		p.scenarios(res, opt) // scenario.go
+	}
+	if opt.Into != nil {
+		res.plan = p // for the next calculation into res (newPlanIn)
 	}
 	return res, nil
 }

@@ -89,11 +89,13 @@ var Stages = []string{"plan", "schedule", "eligibility", "settle", "borrower fig
 // when the plan allows it. It is Calculate cut short: counting each
 // prefix gives each stage's cost.
 func RunStages(req *Request, res *Result, n int) error {
-	p, err := newPlan(req, Options{})
+	p, err := newPlanIn(res.plan, req, Options{})
 	if err != nil || n < 2 {
+		res.plan = p
 		return err
 	}
 	spare := res.reset(p.currency)
+	res.plan = p // as calculate keeps it
 	sched, ok := []Period(nil), false
 	if p.simpleSchedule() {
 		sched, ok = p.scheduleSimple(res.Schedule)
@@ -125,4 +127,11 @@ func RunStages(req *Request, res *Result, n int) error {
 	res.Checks = p.outcomeChecks(checks, res)
 	res.Programme = p.programmeRef()
 	return nil
+}
+
+// WithoutScratch returns r without the memory kept for the next
+// calculation into it (Result.plan), which is no part of its figures.
+func WithoutScratch(r Result) Result {
+	r.plan = nil
+	return r
 }

@@ -143,7 +143,25 @@ func newRateVal(d decimal.Decimal) rateVal {
 //   - Normalisation ([plan.normalise]) then fills the defaults of a valid
 //     request; it cannot fail.
 func newPlan(req *Request, opt Options) (*plan, error) {
-	p := &plan{req: req, lang: "ru"}
+	return newPlanIn(nil, req, opt)
+}
+
+// newPlanIn is newPlan building the plan in spare when it is not nil: a
+// plan of an earlier calculation into the same Result (Options.Into),
+// whose struct and payment dates are reused. Nothing of a Result points
+// into a plan, so an earlier result's figures do not change, even when
+// the new request is invalid. On the 12-month benchmark loan this spares
+// the plan's allocation (1,480 bytes) and the two of the dates: ~800 of
+// the plan step's ~7,000 instructions.
+func newPlanIn(spare *plan, req *Request, opt Options) (*plan, error) {
+	p := spare
+	if p == nil {
+		p = &plan{req: req, lang: "ru"}
+	} else {
+		dates, years := p.dates, p.payYear
+		*p = plan{}
+		p.req, p.lang, p.dates, p.payYear = req, "ru", dates, years
+	}
 	if req.Lang == "en" {
 		p.lang = "en"
 	}
@@ -233,8 +251,8 @@ func (p *plan) normalise(opt Options) {
 // fields and each length twice took 7.6k.
 func (p *plan) resolveDates() {
 	step := p.step
-	dates := make([]Date, p.n+1)
-	years := make([]int, len(dates))
+	dates := reuse(p.dates, p.n+1) // every element is written below
+	years := reuse(p.payYear, len(dates))
 	y, m, id := p.issue.Civil()
 	first := p.issue - Date(id-1) // the first day of month m of year y
 	dim := daysInMonth(y, m)      // the length of month m

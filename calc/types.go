@@ -237,6 +237,10 @@ type Result struct {
 	// this Result (Options.Into).
 	shareRows []CountryAmount
 	caps      []Money
+	// plan is the plan of the last calculation into this Result, whose
+	// memory the next one reuses (newPlanIn). It keeps that calculation's
+	// request reachable until then.
+	plan *plan
 }
 
 // Period is one row of the repayment schedule: the days [Start, End) and the
