@@ -80,6 +80,10 @@ func ScheduleBoth(req *Request) (general, fast []Period, simple, sameSpans, same
 // MemberStates.
 var MemberIndex = memberIndex
 
+// CurrencyIndex exposes currencyIndex for the test that holds it to
+// Currencies.
+var CurrencyIndex = currencyIndex
+
 // Stages are the steps of a calculation, in order, for the test that
 // counts the instructions of each (TestRepeatStages).
 var Stages = []string{"plan", "schedule", "eligibility", "settle", "borrower figures", "shares", "outcome checks"}

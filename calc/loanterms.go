@@ -24,7 +24,7 @@ func (p *plan) checkLoan(c *checker, ok *validFields) {
 		p.amount, _ = MoneyFromDecimal(l.Amount)
 		ok.amount = true
 	}
-	ok.currency = c.enum("loan.currency", l.Currency, Currencies)
+	ok.currency = currencyIndex(l.Currency) >= 0 || c.enum("loan.currency", l.Currency, Currencies)
 	p.currency = l.Currency
 	if l.Rate == nil {
 		c.add("loan.rate", Text{Ru: "обязательное поле; процентов годовых, от 0 до 100", En: "required; percent a year, 0 to 100"})
