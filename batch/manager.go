@@ -600,7 +600,10 @@ func (m *Manager) Watch(id string) (*Job, <-chan struct{}, error) {
 		return j, nil, err
 	}
 	ch := make(chan struct{})
-	go m.poll(id, ver, ch)
+	// The poller outlives the call: it keeps its own copy of id, which a
+	// caller may have taken from a request buffer that is reused once the
+	// request is answered (Fiber's c.Params is such a string).
+	go m.poll(strings.Clone(id), ver, ch)
 	return j, ch, nil
 }
 
